@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/** A waker that unparks one thread, for {@link BlockOn}. */
+final class ThreadWaker implements Waker {
+
+  private static final VarHandle NOTIFIED;
+
+  static {
+    try {
+      NOTIFIED = MethodHandles.lookup().findVarHandle(ThreadWaker.class, "notified", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The thread that polls the future and parks between polls. */
+  private final Thread thread;
+
+  /** Set by {@link #wake()}, cleared by the polling thread before it polls again. */
+  @SuppressWarnings("unused") // accessed through NOTIFIED
+  private volatile boolean notified;
+
+  ThreadWaker(Thread thread) {
+    this.thread = thread;
+  }
+
+  @Override
+  public void wake() {
+    // Ordering: the volatile set happens-before the polling thread's successful CAS in
+    // takeNotification, so whatever the waker's caller wrote before wake() is visible to the poll.
+    // If the flag was already set, the thread has a wake pending and unparking again is useless.
+    if (!(boolean) NOTIFIED.getAndSet(this, true)) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** Clears the flag; returns whether a wake arrived since the last call. */
+  boolean takeNotification() {
+    return NOTIFIED.compareAndSet(this, true, false);
+  }
+
+  @Override
+  public String toString() {
+    return "ThreadWaker[" + thread.getName() + "]";
+  }
+}

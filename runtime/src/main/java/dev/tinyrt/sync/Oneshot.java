@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.sync;
+
+import static dev.tinyrt.sync.OneshotCell.ABANDONED;
+import static dev.tinyrt.sync.OneshotCell.CLOSED;
+import static dev.tinyrt.sync.OneshotCell.RX_DONE;
+import static dev.tinyrt.sync.OneshotCell.RX_WAITING;
+import static dev.tinyrt.sync.OneshotCell.VALUE_SENT;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+import dev.tinyrt.Waker;
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+
+/**
+ * A channel that carries exactly one value from a {@link Sender} to a {@link Receiver}, which is a
+ * {@link Future} of that value: the chapter's price lookups.
+ *
+ * <pre>{@code
+ * Oneshot.Channel<Long> socks = Oneshot.channel();
+ * worker.submit(() -> socks.sender().send(12L));
+ * long price = Async.blockOn(socks.receiver());
+ * }</pre>
+ *
+ * <p>Misuse fails loudly instead of hanging: a second {@code send} or a {@code send} after {@code
+ * close} throws {@link IllegalStateException}; polling the receiver after it returned its value
+ * throws {@link IllegalStateException}; a sender closed, or garbage-collected, without sending
+ * makes the receiver throw {@link ChannelClosedException}.
+ */
+public final class Oneshot {
+
+  private Oneshot() {}
+
+  /**
+   * Creates a oneshot channel.
+   *
+   * @param <T> the type of the value it carries
+   * @return the sender and receiver of a new channel
+   */
+  public static <T> Channel<T> channel() {
+    OneshotCell<T> cell = new OneshotCell<>();
+    return new Channel<>(new Sender<>(cell), new Receiver<>(cell));
+  }
+
+  /**
+   * The two ends of a oneshot channel.
+   *
+   * @param sender the sending end
+   * @param receiver the receiving end, a future of the value
+   * @param <T> the type of the value
+   */
+  public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {}
+
+  /**
+   * The sending end: call {@link #send} once, or {@link #close} to send nothing. A sender that is
+   * garbage-collected without doing either counts as closed.
+   *
+   * @param <T> the type of the value
+   */
+  public static final class Sender<T> {
+
+    /** The state shared with the receiver. */
+    private final OneshotCell<T> cell;
+
+    /** Closes the channel if this sender becomes unreachable before it sends or closes. */
+    private final Cleaner.Cleanable abandonment;
+
+    Sender(OneshotCell<T> cell) {
+      this.cell = cell;
+      this.abandonment = Abandonment.CLEANER.register(this, new OneshotCell.AbandonAction(cell));
+    }
+
+    /**
+     * Sends the value and wakes the receiver if it waits. Thread-safe; never blocks.
+     *
+     * @param value the value, may be {@code null}
+     * @throws IllegalStateException if this sender already sent or was closed
+     */
+    public void send(T value) {
+      if (cell.claim(0) == -1) {
+        throw new IllegalStateException(
+            (cell.state & CLOSED) != 0
+                ? "Oneshot.Sender.send after close(): the channel is closed and carries no value"
+                : "Oneshot.Sender.send called twice: a oneshot channel carries exactly one value");
+      }
+      // The claim makes this thread the only writer of the value slot.
+      cell.value = value;
+      // Ordering: the volatile read-modify-write publishes the value to the receiver, which reads
+      // the state before the slot.
+      int before = cell.getAndSet(VALUE_SENT);
+      cell.wakeReceiverIfWaiting(before);
+      abandonment.clean();
+    }
+
+    /**
+     * Closes the channel without a value: the receiver fails with {@link ChannelClosedException}.
+     * Does nothing if the value was already sent or the sender already closed.
+     */
+    public void close() {
+      int before = cell.claim(CLOSED);
+      if (before != -1) {
+        cell.wakeReceiverIfWaiting(before);
+      }
+      abandonment.clean();
+    }
+
+    @Override
+    public String toString() {
+      return "Oneshot.Sender[" + describe(cell.state) + "]";
+    }
+  }
+
+  /**
+   * The receiving end: a future of the value. It returns ready once, with the value; polling it
+   * again throws.
+   *
+   * @param <T> the type of the value
+   */
+  public static final class Receiver<T> implements Future<T> {
+
+    /** The state shared with the sender. */
+    private final OneshotCell<T> cell;
+
+    Receiver(OneshotCell<T> cell) {
+      this.cell = cell;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) {
+      Objects.requireNonNull(cx, "cx");
+      int s = cell.state;
+      while (true) {
+        // If this receiver already finished, the value is gone: a misuse.
+        if ((s & RX_DONE) != 0) {
+          throw new IllegalStateException(
+              "Oneshot.Receiver polled after it already completed: a oneshot channel delivers "
+                  + "its value once; keep the value instead of polling again");
+        }
+        // If the value is there, take it.
+        if ((s & VALUE_SENT) != 0) {
+          T value = cell.value;
+          cell.value = null;
+          cell.getAndSet(RX_DONE);
+          return Poll.ready(value);
+        }
+        // If the sender finished without a value, fail.
+        if ((s & CLOSED) != 0) {
+          cell.getAndSet(RX_DONE);
+          throw new ChannelClosedException(
+              (s & ABANDONED) != 0
+                  ? "the oneshot Sender was garbage-collected without sending a value: every "
+                      + "Sender must send(value) or close()"
+                  : "the oneshot Sender was closed without sending a value");
+        }
+        Waker waker = cx.waker();
+        if ((s & RX_WAITING) != 0) {
+          // If the same waker is registered, there is nothing to do.
+          if (cell.waker == waker) {
+            return Poll.pending();
+          }
+          // Take the registration back to change the waker; fails if the sender finished
+          // meanwhile, and then the loop sees its outcome.
+          int witness = cell.compareAndExchange(s, s & ~RX_WAITING);
+          if (witness != s) {
+            s = witness;
+            continue;
+          }
+          s &= ~RX_WAITING;
+        }
+        // Register. Ordering: the plain write of the waker is published by the CAS that sets
+        // RX_WAITING; the sender reads the slot only after seeing that bit.
+        cell.waker = waker;
+        int witness = cell.compareAndExchange(s, s | RX_WAITING);
+        if (witness == s) {
+          return Poll.pending();
+        }
+        // The state changed before we registered (the sender finished or claimed): the sender did
+        // not see RX_WAITING, so the slot is still ours to clear. Look again.
+        cell.waker = null;
+        s = witness;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Oneshot.Receiver[" + describe(cell.state) + "]";
+    }
+  }
+
+  /** Renders the state bits for {@code toString}. */
+  private static String describe(int s) {
+    if ((s & RX_DONE) != 0) {
+      return "received";
+    }
+    if ((s & VALUE_SENT) != 0) {
+      return "sent";
+    }
+    if ((s & ABANDONED) != 0) {
+      return "abandoned";
+    }
+    if ((s & CLOSED) != 0) {
+      return "closed";
+    }
+    return (s & RX_WAITING) != 0 ? "receiver waiting" : "empty";
+  }
+}
