@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.agent.analysis;
+
+import dev.tinyrt.agent.RuntimeNames;
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * Finds the async methods of a class (declared to return {@code dev.tinyrt.Future}, calling {@code
+ * Async.await}) and refuses, with a message the user can act on, the methods that call {@code
+ * await} but cannot be made into state machines.
+ */
+public final class AsyncMethods {
+
+  private AsyncMethods() {}
+
+  /** @return whether {@code insn} is a call of either {@code Async.await} */
+  public static boolean isAwait(AbstractInsnNode insn) {
+    return insn instanceof MethodInsnNode call
+        && call.getOpcode() == Opcodes.INVOKESTATIC
+        && call.owner.equals(RuntimeNames.ASYNC)
+        && call.name.equals(RuntimeNames.AWAIT)
+        && (call.desc.equals(RuntimeNames.AWAIT_FUTURE_DESC)
+            || call.desc.equals(RuntimeNames.AWAIT_STAGE_DESC));
+  }
+
+  /** @return the {@code await} calls of {@code method}, in code order */
+  public static List<MethodInsnNode> awaitsOf(MethodNode method) {
+    List<MethodInsnNode> awaits = new ArrayList<>();
+    if (method.instructions == null) {
+      return awaits;
+    }
+    for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+      if (isAwait(insn)) {
+        awaits.add((MethodInsnNode) insn);
+      }
+    }
+    return awaits;
+  }
+
+  /** @return whether {@code method} is declared to return {@code dev.tinyrt.Future} */
+  public static boolean returnsFuture(MethodNode method) {
+    Type returned = Type.getReturnType(method.desc);
+    return returned.getSort() == Type.OBJECT && returned.getInternalName().equals(RuntimeNames.FUTURE);
+  }
+
+  /**
+   * Checks that {@code method}, which calls {@code await}, can become a state machine.
+   *
+   * @param owner the declaring class
+   * @param method a method with at least one await
+   * @throws RewriteRefusedException with the user-facing reason when it cannot
+   */
+  public static void checkRewritable(ClassNode owner, MethodNode method)
+      throws RewriteRefusedException {
+    List<MethodInsnNode> awaits = awaitsOf(method);
+    SourceLocation first = SourceLocation.of(owner, method, awaits.get(0));
+    if (!returnsFuture(method)) {
+      String returned = Type.getReturnType(method.desc).getClassName();
+      throw new RewriteRefusedException(
+          "tinyrt cannot rewrite " + first + ": it calls Async.await but returns " + returned
+              + ", not dev.tinyrt.Future, so it cannot suspend. Declare it to return Future<T> and "
+              + "end it with 'return Future.ready(value)', or keep it as it is and drive the future "
+              + "with Async.blockOn(...) instead of awaiting it.");
+    }
+    if ((method.access & Opcodes.ACC_SYNCHRONIZED) != 0) {
+      throw new RewriteRefusedException(
+          "tinyrt cannot rewrite " + first + ": the method is synchronized, so its monitor would "
+              + "be held across Async.await, and a suspended method may resume on another thread, "
+              + "which cannot release it. " + MONITOR_ADVICE);
+    }
+    if (hasMonitorEnter(method)) {
+      MonitorDepth depth = MonitorDepth.of(method);
+      for (MethodInsnNode await : awaits) {
+        if (depth.before(method.instructions.indexOf(await)) > 0) {
+          throw new RewriteRefusedException(
+              "tinyrt cannot rewrite " + SourceLocation.of(owner, method, await)
+                  + ": a monitor (synchronized block) is held across Async.await, and a suspended "
+                  + "method may resume on another thread, which cannot release it. "
+                  + MONITOR_ADVICE);
+        }
+      }
+    }
+  }
+
+  /** What to do instead of holding a monitor across an await. */
+  private static final String MONITOR_ADVICE =
+      "Release the monitor before the await, or use an async lock (dev.tinyrt.sync.Mutex), "
+          + "whose guard may be held across awaits.";
+
+  private static boolean hasMonitorEnter(MethodNode method) {
+    for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+      if (insn.getOpcode() == Opcodes.MONITORENTER) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

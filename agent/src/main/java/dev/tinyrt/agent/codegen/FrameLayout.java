@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.agent.codegen;
+
+/**
+ * The typed fields of a frame class, shared by all its states: each state numbers its values of a
+ * kind from 0, so the frame has as many fields of a kind as its largest state needs, not the sum.
+ */
+final class FrameLayout {
+
+  /** The name of the frame's state field: 0 before the first poll, k parked at await k. */
+  static final String STATE = "state";
+
+  /** The name of the field holding the future being awaited while parked. */
+  static final String AWAITED = "awaited";
+
+  /** The state of a frame that returned or threw. */
+  static final int DONE = -1;
+
+  /** Fields of each kind the frame has, by {@link ValueKind#ordinal()}. */
+  private final int[] fieldCounts = new int[ValueKind.values().length];
+
+  /** Fields of each kind used so far by the state being laid out. */
+  private int[] used = new int[ValueKind.values().length];
+
+  /** Starts laying out a new state: its fields are numbered from 0 again. */
+  void beginState() {
+    used = new int[ValueKind.values().length];
+  }
+
+  /** @return the name of the next free field of {@code kind} in the current state */
+  String allocate(ValueKind kind) {
+    int index = used[kind.ordinal()]++;
+    fieldCounts[kind.ordinal()] = Math.max(fieldCounts[kind.ordinal()], index + 1);
+    return kind.prefix + index;
+  }
+
+  /** @return how many fields of {@code kind} the frame class needs */
+  int count(ValueKind kind) {
+    return fieldCounts[kind.ordinal()];
+  }
+}

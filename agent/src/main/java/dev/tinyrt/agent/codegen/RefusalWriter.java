@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.agent.codegen;
+
+import java.util.ArrayList;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+
+/**
+ * Replaces the body of a method the agent refuses to rewrite by {@code throw new
+ * IllegalStateException(reason)}: the class still loads, and calling the method says why it
+ * cannot work, with the same words the agent logged at load time.
+ */
+public final class RefusalWriter {
+
+  private RefusalWriter() {}
+
+  /**
+   * Makes {@code method} throw {@code reason}.
+   *
+   * @param method the method, changed in place
+   * @param reason the user-facing message
+   */
+  public static void refuse(MethodNode method, String reason) {
+    InsnList code = new InsnList();
+    // code: throw new IllegalStateException(reason);
+    code.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalStateException"));
+    code.add(new InsnNode(Opcodes.DUP));
+    code.add(new LdcInsnNode(reason));
+    code.add(new MethodInsnNode(
+        Opcodes.INVOKESPECIAL,
+        "java/lang/IllegalStateException",
+        "<init>",
+        "(Ljava/lang/String;)V",
+        false));
+    code.add(new InsnNode(Opcodes.ATHROW));
+    method.instructions = code;
+    method.tryCatchBlocks = new ArrayList<>();
+    method.localVariables = null;
+    method.visibleLocalVariableAnnotations = null;
+    method.invisibleLocalVariableAnnotations = null;
+    method.maxStack = 0;
+    method.maxLocals = 0;
+  }
+}

@@ -1,0 +1,720 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.agent.codegen;
+
+import static org.objectweb.asm.Opcodes.ACONST_NULL;
+import static org.objectweb.asm.Opcodes.ALOAD;
+import static org.objectweb.asm.Opcodes.ARETURN;
+import static org.objectweb.asm.Opcodes.ATHROW;
+import static org.objectweb.asm.Opcodes.CHECKCAST;
+import static org.objectweb.asm.Opcodes.DUP;
+import static org.objectweb.asm.Opcodes.DUP_X2;
+import static org.objectweb.asm.Opcodes.F_NEW;
+import static org.objectweb.asm.Opcodes.GETFIELD;
+import static org.objectweb.asm.Opcodes.GOTO;
+import static org.objectweb.asm.Opcodes.IFEQ;
+import static org.objectweb.asm.Opcodes.IFNE;
+import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
+import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
+import static org.objectweb.asm.Opcodes.INVOKESTATIC;
+import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
+import static org.objectweb.asm.Opcodes.NEW;
+import static org.objectweb.asm.Opcodes.NOP;
+import static org.objectweb.asm.Opcodes.POP;
+import static org.objectweb.asm.Opcodes.POP2;
+import static org.objectweb.asm.Opcodes.PUTFIELD;
+import static org.objectweb.asm.Opcodes.SWAP;
+
+import dev.tinyrt.agent.RuntimeNames;
+import dev.tinyrt.agent.analysis.AwaitSite;
+import dev.tinyrt.agent.analysis.FrameTypes;
+import dev.tinyrt.agent.analysis.MethodAnalysis;
+import dev.tinyrt.agent.analysis.SourceLocation;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.IincInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.LocalVariableNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Turns one async method into a state machine, in place in its class:
+ *
+ * <ul>
+ *   <li>the method itself becomes a stub that allocates the frame, stores the parameters the body
+ *       reads, and returns the frame: calling it runs none of the body;
+ *   <li>the body moves into a synthetic static method of the same name in the same class, taking
+ *       {@code (Frame, Context)} and returning {@code Poll}, so stack traces and debuggers still
+ *       show the user's class, method and lines. Its entry is a {@code tableswitch} on the
+ *       frame's state;
+ *   <li>each await polls the future inline. Ready: the value goes on, nothing is stored. Pending:
+ *       the live locals and the operand stack go into the frame's typed fields, the state is set
+ *       and pending is returned. On the next poll they are restored and the future polled again.
+ * </ul>
+ *
+ * <p>The body keeps every original instruction and stack map frame, its locals moved up by two
+ * slots (the frame and the context take slots 0 and 1); the frames of the new jump targets are
+ * written from the analysis, so no class is ever loaded to compute them.
+ */
+final class StateMachineRewriter {
+
+  /** Local slot of the frame in the body method. */
+  private static final int FRAME_SLOT = 0;
+
+  /** Local slot of the context in the body method. */
+  private static final int CONTEXT_SLOT = 1;
+
+  /** How far the original locals move up in the body method. */
+  private static final int SHIFT = 2;
+
+  /**
+   * One value a state keeps or re-creates on resume.
+   *
+   * @param type its verifier type
+   * @param kind its field kind
+   * @param field the frame field holding it, or null when it is not stored (dead, or null)
+   * @param slot its original local slot, or -1 for an operand stack entry
+   */
+  private record Saved(Object type, ValueKind kind, String field, int slot) {}
+
+  /**
+   * What one state stores: the locals in its stack map frame, in slot order, and the operand stack
+   * under the awaited future, bottom first.
+   */
+  private record StatePlan(List<Saved> locals, List<Saved> stack) {}
+
+  /** The result: the frame's field layout. */
+  record Result(FrameLayout layout) {}
+
+  private final ClassNode host;
+  private final MethodNode method;
+  private final MethodAnalysis analysis;
+  private final String frame;
+  private final String bodyDesc;
+  private final boolean trace;
+  private final boolean hostIsInterface;
+  private final FrameLayout layout = new FrameLayout();
+
+  /** The method's location (its first line), for messages. */
+  private final SourceLocation where;
+
+  private StateMachineRewriter(
+      ClassNode host,
+      MethodNode method,
+      MethodAnalysis analysis,
+      String frame,
+      String bodyDesc,
+      boolean trace) {
+    this.host = host;
+    this.method = method;
+    this.analysis = analysis;
+    this.frame = frame;
+    this.bodyDesc = bodyDesc;
+    this.trace = trace;
+    this.hostIsInterface = (host.access & Opcodes.ACC_INTERFACE) != 0;
+    this.where = SourceLocation.of(host, method, null);
+  }
+
+  /**
+   * Returns the descriptor of a body method. It names the frame as a {@code Future}, never as its
+   * own class: reflection on the host ({@code getDeclaredMethods}) resolves parameter types, and
+   * may run before the host's initializer has defined the frame class. {@code extraInts} unused
+   * {@code int} parameters keep the bodies of overloaded async methods apart.
+   */
+  static String bodyDescriptor(int extraInts) {
+    return "(L" + RuntimeNames.FUTURE + ";L" + RuntimeNames.CONTEXT + ";" + "I".repeat(extraInts)
+        + ")L" + RuntimeNames.POLL + ";";
+  }
+
+  /**
+   * Rewrites {@code method} of {@code host}: adds the body method to {@code host.methods} and
+   * turns {@code method} into the stub.
+   *
+   * @param host the class, changed in place
+   * @param method the async method, already analysed
+   * @param analysis its analysis
+   * @param frame the internal name of its frame class
+   * @param bodyDesc the descriptor of the body method ({@link #bodyDescriptor})
+   * @param trace whether to emit trace events
+   * @return the frame layout to generate the frame class from
+   */
+  static Result rewrite(
+      ClassNode host,
+      MethodNode method,
+      MethodAnalysis analysis,
+      String frame,
+      String bodyDesc,
+      boolean trace) {
+    return new StateMachineRewriter(host, method, analysis, frame, bodyDesc, trace).run();
+  }
+
+  private Result run() {
+    List<AwaitSite> awaits = analysis.awaits();
+    int awaitCount = awaits.size();
+    int tailState = awaitCount + 1;
+
+    // Plan each state's fields: state 0 holds the parameters, state k what await k keeps.
+    StatePlan entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of());
+    List<StatePlan> plans = new ArrayList<>(awaitCount);
+    for (AwaitSite site : awaits) {
+      List<Object> under = site.stack().subList(0, site.stack().size() - 1);
+      plans.add(plan(site.locals(), site.live(), under));
+    }
+
+    // Trace messages need the original code (local variable names), so make them first.
+    TraceMessages messages = trace ? new TraceMessages(host, method, where) : null;
+    List<String> parkedMessages = new ArrayList<>();
+    List<String> resumedMessages = new ArrayList<>();
+    if (trace) {
+      for (int k = 0; k < awaitCount; k++) {
+        AwaitSite site = awaits.get(k);
+        parkedMessages.add(messages.parked(k + 1, site, storedNames(messages, site, plans.get(k))));
+        resumedMessages.add(messages.resumed(k + 1, site));
+      }
+    }
+
+    // Move the body into the synthetic method, locals shifted up by two.
+    MethodNode body = new MethodNode(
+        Opcodes.ASM9,
+        Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC
+            | (hostIsInterface ? Opcodes.ACC_PUBLIC : 0)
+            | (method.access & Opcodes.ACC_STRICT),
+        method.name,
+        bodyDesc,
+        /* signature = */ null,
+        /* exceptions = */ null);
+    body.instructions = method.instructions;
+    body.tryCatchBlocks = method.tryCatchBlocks;
+    body.localVariables = method.localVariables;
+    shiftLocals(body);
+    InsnList code = body.instructions;
+
+    LabelNode start = new LabelNode();
+    LabelNode tail = new LabelNode();
+    LabelNode codeEnd = new LabelNode();
+    LabelNode invalid = new LabelNode();
+    LabelNode handler = new LabelNode();
+    LabelNode[] resume = new LabelNode[awaitCount];
+    LabelNode[] suspend = new LabelNode[awaitCount];
+    LabelNode[] poll = new LabelNode[awaitCount];
+    for (int k = 0; k < awaitCount; k++) {
+      resume[k] = new LabelNode();
+      suspend[k] = new LabelNode();
+    }
+
+    // Each await: poll inline; only a pending poll jumps to the suspend block.
+    for (int k = 0; k < awaitCount; k++) {
+      poll[k] = replaceAwait(code, awaits.get(k), suspend[k]);
+    }
+
+    // Each return: finish at once for 'return Future.ready(v)', else await the returned future.
+    for (MethodAnalysis.ReturnSite ret : analysis.returns()) {
+      replaceReturn(code, ret, tail, tailState);
+    }
+
+    // Prologue: dispatch on the state, then restore the parameters for the first poll.
+    InsnList prologue = new InsnList();
+    // code: Frame frame = (Frame) future;
+    prologue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    prologue.add(new TypeInsnNode(CHECKCAST, frame));
+    prologue.add(new InsnNode(DUP));
+    prologue.add(new VarInsnNode(Opcodes.ASTORE, FRAME_SLOT)); // stack: frame
+    // code: switch (frame.state) { case 0: start; case k: resume k; case tail: tail; default: invalid }
+    prologue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.STATE, "I"));
+    LabelNode[] targets = new LabelNode[tailState + 1];
+    targets[0] = start;
+    System.arraycopy(resume, 0, targets, 1, awaitCount);
+    targets[tailState] = tail;
+    prologue.add(new TableSwitchInsnNode(0, tailState, invalid, targets));
+    prologue.add(start);
+    prologue.add(emptyFrame());
+    int before = prologue.size();
+    if (trace) {
+      prologue.add(traceEvent(messages.start()));
+    }
+    restore(prologue, entry);
+    if (prologue.size() == before) {
+      prologue.add(new InsnNode(NOP)); // keeps the next original frame off this offset
+    }
+    code.insert(prologue);
+
+    // Epilogue, after the original code.
+    InsnList epilogue = new InsnList();
+    // Tail: the future the method returned, awaited like any other.
+    epilogue.add(tail);
+    epilogue.add(emptyFrame());
+    // code: Poll p = frame.awaited.poll(cx); if (p.isPending()) return p;
+    epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    epilogue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    epilogue.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
+    epilogue.add(pollCall()); // stack: poll
+    epilogue.add(new InsnNode(DUP));
+    epilogue.add(isPendingCall()); // stack: poll pending
+    LabelNode tailReady = new LabelNode();
+    epilogue.add(new JumpInsnNode(IFEQ, tailReady)); // stack: poll
+    epilogue.add(new InsnNode(ARETURN));
+    epilogue.add(tailReady);
+    epilogue.add(frameNode(prefix(), List.of(RuntimeNames.POLL)));
+    // code: frame.state = DONE; frame.awaited = null; return p;
+    epilogue.add(setState(FrameLayout.DONE));
+    epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    epilogue.add(new InsnNode(ACONST_NULL));
+    epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    if (trace) {
+      epilogue.add(traceEvent(messages.done()));
+    }
+    epilogue.add(new InsnNode(ARETURN));
+    epilogue.add(codeEnd);
+
+    // Resume blocks: restore what state k stored, then poll its future again.
+    for (int k = 0; k < awaitCount; k++) {
+      epilogue.add(resume[k]);
+      epilogue.add(emptyFrame());
+      restore(epilogue, plans.get(k));
+      // code: push frame.awaited; frame.awaited = null;
+      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      epilogue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      epilogue.add(new InsnNode(ACONST_NULL));
+      epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+      if (trace) {
+        epilogue.add(traceEvent(resumedMessages.get(k)));
+      }
+      epilogue.add(new JumpInsnNode(GOTO, poll[k]));
+    }
+
+    // Suspend blocks: store what state k needs, set the state, return pending.
+    for (int k = 0; k < awaitCount; k++) {
+      AwaitSite site = awaits.get(k);
+      epilogue.add(suspend[k]);
+      List<Object> stack = new ArrayList<>(awaitStack(site));
+      stack.add(RuntimeNames.POLL);
+      epilogue.add(frameNode(awaitLocals(site), stack));
+      epilogue.add(new InsnNode(POP)); // stack: ... future
+      // code: frame.awaited = future;
+      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      epilogue.add(new InsnNode(SWAP));
+      epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+      save(epilogue, plans.get(k));
+      epilogue.add(setState(k + 1));
+      if (trace) {
+        epilogue.add(traceEvent(parkedMessages.get(k)));
+      }
+      epilogue.add(new MethodInsnNode(
+          INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
+      epilogue.add(new InsnNode(ARETURN));
+    }
+
+    // Invalid state: the frame already finished.
+    epilogue.add(invalid);
+    epilogue.add(emptyFrame());
+    epilogue.add(newException(
+        "java/lang/IllegalStateException",
+        "polled " + where + " after it already completed: an async method's frame returns its "
+            + "result once; keep the result instead of polling again"));
+    epilogue.add(new InsnNode(ATHROW));
+
+    // Catch-all: whatever the body throws finishes the frame, then goes on unchanged.
+    epilogue.add(handler);
+    epilogue.add(frameNode(prefix(), List.of("java/lang/Throwable")));
+    epilogue.add(setState(FrameLayout.DONE));
+    epilogue.add(new InsnNode(ATHROW));
+    code.add(epilogue);
+    body.tryCatchBlocks.add(new TryCatchBlockNode(start, codeEnd, handler, /* type = */ null));
+
+    host.methods.add(body);
+    makeStub(entry);
+    return new Result(layout);
+  }
+
+  // Planning.
+
+  private StatePlan plan(List<Object> locals, BitSet live, List<Object> stackUnderFuture) {
+    layout.beginState();
+    List<Saved> savedLocals = new ArrayList<>();
+    for (int slot = 0; slot < locals.size(); slot++) {
+      Object type = locals.get(slot);
+      ValueKind kind = ValueKind.of(type);
+      if (kind == null) {
+        continue; // TOP: nothing there
+      }
+      boolean keep = live.get(slot) && type != Opcodes.NULL;
+      savedLocals.add(new Saved(type, kind, keep ? layout.allocate(kind) : null, slot));
+      if (kind.isTwoSlot()) {
+        slot++;
+      }
+    }
+    List<Saved> savedStack = new ArrayList<>();
+    for (int i = 0; i < stackUnderFuture.size(); i++) {
+      Object type = stackUnderFuture.get(i);
+      ValueKind kind = ValueKind.of(type);
+      if (kind == null) {
+        continue; // the second half of a long or double
+      }
+      String field = type == Opcodes.NULL ? null : layout.allocate(kind);
+      savedStack.add(new Saved(type, kind, field, -1));
+    }
+    return new StatePlan(savedLocals, savedStack);
+  }
+
+  private List<String> storedNames(TraceMessages messages, AwaitSite site, StatePlan plan) {
+    List<String> names = new ArrayList<>();
+    for (Saved s : plan.locals()) {
+      if (s.field() != null) {
+        names.add(messages.localName(s.slot(), site.insn()) + ": " + typeText(s));
+      }
+    }
+    for (Saved s : plan.stack()) {
+      if (s.field() != null) {
+        names.add("(operand): " + typeText(s));
+      }
+    }
+    names.add(messages.awaitedExpression(site.insn()) + ": {" + FrameLayout.AWAITED + "}");
+    return names;
+  }
+
+  private static String typeText(Saved s) {
+    return s.kind() == ValueKind.REFERENCE ? "{" + s.field() + "}" : s.kind().javaName;
+  }
+
+  // Saving and restoring.
+
+  /** Emits the save of a state: the operand stack (top first, the future already taken), then the live locals. */
+  private void save(InsnList out, StatePlan plan) {
+    List<Saved> stack = plan.stack();
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      Saved s = stack.get(i);
+      if (s.field() == null) {
+        out.add(new InsnNode(POP)); // a null: nothing to keep
+      } else if (s.kind().isTwoSlot()) {
+        // stack: ... value(2) -> ... frame value(2)
+        out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+        out.add(new InsnNode(DUP_X2));
+        out.add(new InsnNode(POP));
+        out.add(putField(s));
+      } else {
+        // stack: ... value -> ... frame value
+        out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+        out.add(new InsnNode(SWAP));
+        out.add(putField(s));
+      }
+    }
+    for (Saved s : plan.locals()) {
+      if (s.field() != null) {
+        // code: frame.F = local;
+        out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+        out.add(new VarInsnNode(s.kind().loadOpcode, s.slot() + SHIFT));
+        out.add(putField(s));
+      }
+    }
+  }
+
+  /**
+   * Emits the restore of a state: every local of its stack map frame (stored ones from their
+   * fields, the rest as a default value no one reads), then the operand stack, bottom first. A
+   * reference field is nulled once read, so a parked frame holds nothing a later state does not
+   * need.
+   */
+  private void restore(InsnList out, StatePlan plan) {
+    for (Saved s : plan.locals()) {
+      if (s.field() == null) {
+        out.add(new InsnNode(s.kind().defaultOpcode));
+      } else {
+        loadField(out, s);
+      }
+      out.add(new VarInsnNode(s.kind().storeOpcode, s.slot() + SHIFT));
+    }
+    for (Saved s : plan.stack()) {
+      if (s.field() == null) {
+        out.add(new InsnNode(ACONST_NULL));
+      } else {
+        loadField(out, s);
+      }
+    }
+  }
+
+  /** code: push (T) frame.F; and for a reference, frame.F = null; */
+  private void loadField(InsnList out, Saved s) {
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new FieldInsnNode(GETFIELD, frame, s.field(), s.kind().descriptor));
+    if (s.kind() == ValueKind.REFERENCE) {
+      if (s.type() instanceof String internalName && !internalName.equals("java/lang/Object")) {
+        out.add(new TypeInsnNode(CHECKCAST, internalName));
+      }
+      out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      out.add(new InsnNode(ACONST_NULL));
+      out.add(new FieldInsnNode(PUTFIELD, frame, s.field(), s.kind().descriptor));
+    }
+  }
+
+  private FieldInsnNode putField(Saved s) {
+    return new FieldInsnNode(PUTFIELD, frame, s.field(), s.kind().descriptor);
+  }
+
+  // Awaits and returns.
+
+  /**
+   * Replaces the await call by an inline poll; returns the label the resume block jumps back to.
+   */
+  private LabelNode replaceAwait(InsnList code, AwaitSite site, LabelNode suspend) {
+    MethodInsnNode call = site.insn();
+    InsnList poll = new InsnList();
+    LabelNode pollLabel;
+    FrameNode existing = site.awaitsStage() ? null : frameRightBefore(call);
+    if (site.awaitsStage()) {
+      // code: future = StageFuture.of(stage);
+      poll.add(new MethodInsnNode(
+          INVOKESTATIC, RuntimeNames.STAGE_FUTURE, "of", RuntimeNames.STAGE_OF_DESC, false));
+    }
+    if (existing != null) {
+      // The await is at a jump target already: reuse its frame, seeing the future as a Future.
+      pollLabel = (LabelNode) labelBefore(existing);
+      existing.stack.set(existing.stack.size() - 1, RuntimeNames.FUTURE);
+    } else {
+      pollLabel = new LabelNode();
+      poll.add(pollLabel);
+      poll.add(frameNode(awaitLocals(site), awaitStack(site)));
+    }
+    // code: Poll p = future.poll(cx); if (p.isPending()) goto suspend; push p.get();
+    poll.add(new InsnNode(DUP)); // stack: ... future future
+    poll.add(new VarInsnNode(ALOAD, CONTEXT_SLOT)); // stack: ... future future cx
+    poll.add(pollCall()); // stack: ... future poll
+    poll.add(new InsnNode(DUP)); // stack: ... future poll poll
+    poll.add(isPendingCall()); // stack: ... future poll pending
+    poll.add(new JumpInsnNode(IFNE, suspend)); // stack: ... future poll
+    poll.add(new InsnNode(SWAP)); // stack: ... poll future
+    poll.add(new InsnNode(POP)); // stack: ... poll
+    poll.add(new MethodInsnNode(
+        INVOKEVIRTUAL, RuntimeNames.POLL, "get", "()Ljava/lang/Object;", false)); // stack: ... value
+    code.insertBefore(call, poll);
+    code.remove(call);
+    return pollLabel;
+  }
+
+  private void replaceReturn(
+      InsnList code, MethodAnalysis.ReturnSite ret, LabelNode tail, int tailState) {
+    AbstractInsnNode areturn = ret.insn();
+    AbstractInsnNode previous = previousInstructionInBlock(areturn);
+    if (ret.stack().size() == 1
+        && previous instanceof MethodInsnNode call
+        && call.getOpcode() == INVOKESTATIC
+        && call.owner.equals(RuntimeNames.FUTURE)
+        && call.name.equals("ready")
+        && call.desc.equals(RuntimeNames.FUTURE_READY_DESC)) {
+      // code: frame.state = DONE; return Poll.ready(v);   (no future allocated, no tail poll)
+      code.set(call, new MethodInsnNode(
+          INVOKESTATIC, RuntimeNames.POLL, "ready", RuntimeNames.POLL_READY_DESC, false));
+      InsnList finish = new InsnList();
+      finish.add(setState(FrameLayout.DONE));
+      if (trace) {
+        finish.add(traceEvent(new TraceMessages(host, method, where).done()));
+      }
+      code.insertBefore(areturn, finish);
+      return;
+    }
+    // code: frame.awaited = future; (drop anything under it) frame.state = TAIL; goto tail;
+    InsnList await = new InsnList();
+    await.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    await.add(new InsnNode(SWAP));
+    await.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    List<Object> under = ret.stack().subList(0, ret.stack().size() - 1);
+    for (int i = under.size() - 1; i >= 0; i--) {
+      Object type = under.get(i);
+      if (type == Opcodes.TOP) {
+        continue; // the upper half of a long or double, popped with its lower half
+      }
+      await.add(new InsnNode(FrameTypes.isTwoSlot(type) ? POP2 : POP));
+    }
+    await.add(setState(tailState));
+    await.add(new JumpInsnNode(GOTO, tail));
+    code.insertBefore(areturn, await);
+    code.remove(areturn);
+  }
+
+  /** The instruction before {@code insn} if no jump target lies between them, else null. */
+  private static AbstractInsnNode previousInstructionInBlock(AbstractInsnNode insn) {
+    for (AbstractInsnNode n = insn.getPrevious(); n != null; n = n.getPrevious()) {
+      if (n instanceof FrameNode) {
+        return null;
+      }
+      if (n.getOpcode() >= 0) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** The stack map frame directly before {@code insn} (only labels and lines between), or null. */
+  private static FrameNode frameRightBefore(AbstractInsnNode insn) {
+    for (AbstractInsnNode n = insn.getPrevious(); n != null; n = n.getPrevious()) {
+      if (n instanceof FrameNode f) {
+        return f;
+      }
+      if (!(n instanceof LabelNode || n instanceof LineNumberNode)) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static AbstractInsnNode labelBefore(FrameNode frame) {
+    for (AbstractInsnNode n = frame.getPrevious(); n != null; n = n.getPrevious()) {
+      if (n instanceof LabelNode) {
+        return n;
+      }
+    }
+    throw new IllegalStateException("a stack map frame without a label");
+  }
+
+  // The stub.
+
+  /** Replaces the original method's code by: allocate the frame, store the live parameters, return it. */
+  private void makeStub(StatePlan entry) {
+    InsnList stub = new InsnList();
+    if (where.line() >= 0) {
+      LabelNode line = new LabelNode();
+      stub.add(line);
+      stub.add(new LineNumberNode(where.line(), line));
+    }
+    // code: Frame f = new Frame(); f.L0 = this; f.J0 = arg1; ...; return f;
+    stub.add(new TypeInsnNode(NEW, frame));
+    stub.add(new InsnNode(DUP));
+    stub.add(new MethodInsnNode(INVOKESPECIAL, frame, "<init>", "()V", false));
+    for (Saved s : entry.locals()) {
+      if (s.field() != null) {
+        stub.add(new InsnNode(DUP)); // stack: frame frame
+        stub.add(new VarInsnNode(s.kind().loadOpcode, s.slot())); // stack: frame frame arg
+        stub.add(putField(s)); // stack: frame
+      }
+    }
+    stub.add(new InsnNode(ARETURN));
+    method.instructions = stub;
+    method.tryCatchBlocks = new ArrayList<>();
+    method.localVariables = null;
+    method.visibleLocalVariableAnnotations = null;
+    method.invisibleLocalVariableAnnotations = null;
+    method.maxStack = 0;
+    method.maxLocals = 0;
+  }
+
+  // Small emitters.
+
+  private void shiftLocals(MethodNode body) {
+    for (AbstractInsnNode n = body.instructions.getFirst(); n != null; n = n.getNext()) {
+      if (n instanceof VarInsnNode v) {
+        v.var += SHIFT;
+      } else if (n instanceof IincInsnNode iinc) {
+        iinc.var += SHIFT;
+      } else if (n instanceof FrameNode f) {
+        f.local = concat(prefix(), f.local);
+      }
+    }
+    if (body.localVariables != null) {
+      for (LocalVariableNode v : body.localVariables) {
+        v.index += SHIFT;
+      }
+    }
+    body.visibleLocalVariableAnnotations = null;
+    body.invisibleLocalVariableAnnotations = null;
+  }
+
+  private List<Object> prefix() {
+    return List.of(frame, RuntimeNames.CONTEXT);
+  }
+
+  private static List<Object> concat(List<Object> a, List<Object> b) {
+    List<Object> out = new ArrayList<>(a.size() + (b == null ? 0 : b.size()));
+    out.addAll(a);
+    if (b != null) {
+      out.addAll(b);
+    }
+    return out;
+  }
+
+  private List<Object> awaitLocals(AwaitSite site) {
+    return concat(prefix(), FrameTypes.toFrameEncoding(site.locals()));
+  }
+
+  private static List<Object> awaitStack(AwaitSite site) {
+    List<Object> stack = FrameTypes.toFrameEncoding(site.stack());
+    stack.set(stack.size() - 1, RuntimeNames.FUTURE);
+    return stack;
+  }
+
+  private FrameNode emptyFrame() {
+    return frameNode(prefix(), List.of());
+  }
+
+  private static FrameNode frameNode(List<Object> locals, List<Object> stack) {
+    return new FrameNode(F_NEW, locals.size(), locals.toArray(), stack.size(), stack.toArray());
+  }
+
+  private InsnList setState(int state) {
+    InsnList out = new InsnList();
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(pushInt(state));
+    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.STATE, "I"));
+    return out;
+  }
+
+  /** @return the shortest instruction pushing {@code value} */
+  private static AbstractInsnNode pushInt(int value) {
+    if (value >= -1 && value <= 5) {
+      return new InsnNode(Opcodes.ICONST_0 + value);
+    }
+    if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+      return new IntInsnNode(Opcodes.BIPUSH, value);
+    }
+    if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+      return new IntInsnNode(Opcodes.SIPUSH, value);
+    }
+    return new LdcInsnNode(value);
+  }
+
+  private InsnList traceEvent(String message) {
+    InsnList out = new InsnList();
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new LdcInsnNode(message));
+    out.add(new MethodInsnNode(
+        INVOKESTATIC, RuntimeNames.TRACE, "event", RuntimeNames.TRACE_EVENT_DESC, false));
+    return out;
+  }
+
+  private static InsnList newException(String type, String message) {
+    InsnList out = new InsnList();
+    out.add(new TypeInsnNode(NEW, type));
+    out.add(new InsnNode(DUP));
+    out.add(new LdcInsnNode(message));
+    out.add(new MethodInsnNode(INVOKESPECIAL, type, "<init>", "(Ljava/lang/String;)V", false));
+    return out;
+  }
+
+  private static MethodInsnNode pollCall() {
+    return new MethodInsnNode(
+        INVOKEINTERFACE, RuntimeNames.FUTURE, "poll", RuntimeNames.POLL_DESC, true);
+  }
+
+  private static MethodInsnNode isPendingCall() {
+    return new MethodInsnNode(INVOKEVIRTUAL, RuntimeNames.POLL, "isPending", "()Z", false);
+  }
+
+  private static String futureDesc() {
+    return "L" + RuntimeNames.FUTURE + ";";
+  }
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.agent.transform;
+
+import dev.tinyrt.agent.analysis.AsyncMethods;
+import dev.tinyrt.agent.analysis.RewriteRefusedException;
+import dev.tinyrt.agent.analysis.SourceLocation;
+import dev.tinyrt.agent.codegen.AsyncMethodCompiler;
+import dev.tinyrt.agent.codegen.FrameDefinitionInjector;
+import dev.tinyrt.agent.codegen.RefusalWriter;
+import dev.tinyrt.agent.filter.AsyncFilter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InnerClassNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.BasicVerifier;
+
+/**
+ * Rewrites one class file: the composition of the filter, the analysis and the code generator.
+ * A pure function of the bytes, used by the agent's transformer, the tests and the command line.
+ *
+ * <p>Each method that calls {@code await} either becomes a state machine or, when it cannot, is
+ * refused: its body then throws the reason. A method whose rewrite fails unexpectedly is refused
+ * the same way, with the internal error in the message, and the rest of the class still rewritten.
+ */
+public final class ClassRewriter {
+
+  /**
+   * What the rewrite can add.
+   *
+   * @param trace emit trace events at each state transition
+   */
+  public record Options(boolean trace) {
+    /** No tracing. */
+    public static final Options DEFAULT = new Options(false);
+  }
+
+  /**
+   * What came out.
+   *
+   * @param hostBytes the rewritten class, or null when it is unchanged
+   * @param frames the generated frame classes by internal name (already inside the host's
+   *     initializer; separate for offline use and tests)
+   * @param rewritten the async methods made into state machines, as source locations
+   * @param refusals the user-facing reasons of the methods refused
+   */
+  public record Outcome(
+      byte[] hostBytes, Map<String, byte[]> frames, List<String> rewritten, List<String> refusals) {
+    static final Outcome UNCHANGED = new Outcome(null, Map.of(), List.of(), List.of());
+
+    /** @return whether the class is left as it was */
+    public boolean unchanged() {
+      return hostBytes == null;
+    }
+  }
+
+  /** The oldest class file version rewritten: Java 8's, which always has stack map frames. */
+  private static final int MIN_VERSION = Opcodes.V1_8;
+
+  private ClassRewriter() {}
+
+  /**
+   * Rewrites {@code classFile}.
+   *
+   * @param classFile the class file
+   * @param options the options
+   * @return the outcome; {@link Outcome#unchanged()} for a class without await calls
+   * @throws RuntimeException if the class file cannot be parsed (the caller leaves it unchanged)
+   */
+  public static Outcome rewrite(byte[] classFile, Options options) {
+    if (!AsyncFilter.mentionsAsync(classFile)) {
+      return Outcome.UNCHANGED;
+    }
+    ClassReader reader = new ClassReader(classFile);
+    ClassNode probe = read(reader);
+
+    // Decide, method by method: refused with a reason, or async.
+    Map<String, String> refused = new LinkedHashMap<>();
+    List<String> async = new ArrayList<>();
+    for (MethodNode method : probe.methods) {
+      if (AsyncMethods.awaitsOf(method).isEmpty()) {
+        continue;
+      }
+      try {
+        if ((probe.version & 0xFFFF) < MIN_VERSION) {
+          throw new RewriteRefusedException(
+              "tinyrt cannot rewrite " + SourceLocation.of(probe, method, null) + ": its class "
+                  + "was compiled for Java 7 or older (class file version "
+                  + (probe.version & 0xFFFF) + "), which tinyrt does not rewrite. Recompile it "
+                  + "with --release 8 or newer.");
+        }
+        AsyncMethods.checkRewritable(probe, method);
+        async.add(key(method));
+      } catch (RewriteRefusedException e) {
+        refused.put(key(method), e.getMessage());
+      }
+    }
+    if (async.isEmpty() && refused.isEmpty()) {
+      return Outcome.UNCHANGED;
+    }
+
+    // Build; a method that fails joins the refused ones and the class is built again.
+    while (true) {
+      ClassNode node = read(reader);
+      Map<String, byte[]> frames = new LinkedHashMap<>();
+      List<String> rewritten = new ArrayList<>();
+      String failedMethod = null;
+      String failure = null;
+      Set<String> usedNames = new HashSet<>();
+      if (node.innerClasses != null) {
+        for (InnerClassNode inner : node.innerClasses) {
+          usedNames.add(inner.name);
+        }
+      }
+      Map<String, String> bodies = new LinkedHashMap<>();
+      for (MethodNode method : new ArrayList<>(node.methods)) {
+        String key = key(method);
+        if (refused.containsKey(key)) {
+          RefusalWriter.refuse(method, refused.get(key));
+        } else if (async.contains(key)) {
+          String frame = frameName(node, method, usedNames);
+          try {
+            AsyncMethodCompiler.Compiled compiled =
+                AsyncMethodCompiler.compile(node, method, frame, options.trace());
+            frames.put(frame, compiled.frameClass());
+            bodies.put(method.name + compiled.bodyDesc(), key);
+            rewritten.add(SourceLocation.of(node, method, null).toString());
+          } catch (RewriteRefusedException e) {
+            failedMethod = key;
+            failure = e.getMessage();
+            break;
+          } catch (RuntimeException e) {
+            failedMethod = key;
+            failure = internalError(node, method, e);
+            break;
+          }
+        }
+      }
+      if (failedMethod == null) {
+        if (!frames.isEmpty()) {
+          FrameDefinitionInjector.inject(node, new ArrayList<>(frames.values()));
+        }
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        node.accept(writer);
+        byte[] bytes = writer.toByteArray();
+        // Check the rewritten bodies with a verifier that loads no class: a bug of ours becomes a
+        // refusal of one method, never a VerifyError for the user.
+        failedMethod = checkBodies(bytes, bodies, refused);
+        if (failedMethod == null) {
+          return new Outcome(bytes, frames, rewritten, new ArrayList<>(refused.values()));
+        }
+        failure = refused.remove(failedMethod);
+      }
+      refused.put(failedMethod, failure);
+      async.remove(failedMethod);
+    }
+  }
+
+  /**
+   * Runs ASM's {@link BasicVerifier} over each state-machine body of {@code bytes}.
+   *
+   * @param bodies the key of each rewritten method, by the key (name and descriptor) of its body
+   * @return the key of a method whose body fails, with its message put in {@code refused}; or null
+   */
+  private static String checkBodies(
+      byte[] bytes, Map<String, String> bodies, Map<String, String> refused) {
+    ClassNode written = new ClassNode();
+    new ClassReader(bytes).accept(written, ClassReader.SKIP_FRAMES);
+    for (MethodNode method : written.methods) {
+      String original = bodies.get(key(method));
+      if (original == null) {
+        continue;
+      }
+      try {
+        new Analyzer<BasicValue>(new BasicVerifier()).analyze(written.name, method);
+      } catch (AnalyzerException e) {
+        refused.put(original, internalError(written, method, e));
+        return original;
+      }
+    }
+    return null;
+  }
+
+  private static String internalError(ClassNode node, MethodNode method, Exception e) {
+    return "tinyrt could not rewrite " + SourceLocation.of(node, method, null)
+        + " because of an internal error (" + e + "); the method throws this instead of running. "
+        + "Please report it with the class file; meanwhile, move the awaits into a simpler method.";
+  }
+
+  private static ClassNode read(ClassReader reader) {
+    ClassNode node = new ClassNode();
+    reader.accept(node, ClassReader.EXPAND_FRAMES);
+    return node;
+  }
+
+  private static String key(MethodNode method) {
+    return method.name + method.desc;
+  }
+
+  /** {@code Host$method$Frame}, numbered when that name is taken. */
+  private static String frameName(ClassNode host, MethodNode method, Set<String> used) {
+    String base = host.name + "$" + method.name + "$Frame";
+    String name = base;
+    for (int i = 2; !used.add(name); i++) {
+      name = base + i;
+    }
+    return name;
+  }
+}
