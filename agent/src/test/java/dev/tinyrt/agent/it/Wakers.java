@@ -33,7 +33,7 @@ final class Wakers {
 
   /**
    * A future that is pending until {@link #complete} or {@link #fail}, then ready (or failing)
-   * every time it is polled. Counts its polls.
+   * every time it is polled. Counts its polls. Thread-safe: it may be completed from any thread.
    */
   static final class Gate<T> implements Future<T> {
     private Waker waker;
@@ -43,7 +43,7 @@ final class Wakers {
     int polls;
 
     @Override
-    public Poll<T> poll(Context cx) {
+    public synchronized Poll<T> poll(Context cx) {
       polls++;
       if (!done) {
         waker = cx.waker();
@@ -56,18 +56,23 @@ final class Wakers {
     }
 
     void complete(T v) {
-      value = v;
-      done = true;
-      if (waker != null) {
-        waker.wake();
-      }
+      finish(v, null);
     }
 
     void fail(Throwable t) {
-      failure = t;
-      done = true;
-      if (waker != null) {
-        waker.wake();
+      finish(null, t);
+    }
+
+    private void finish(T v, Throwable t) {
+      Waker w;
+      synchronized (this) {
+        value = v;
+        failure = t;
+        done = true;
+        w = waker;
+      }
+      if (w != null) {
+        w.wake();
       }
     }
   }
