@@ -7,10 +7,13 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * The chapter's cart: the socks price comes back after 200 ms, the shoes price after 400 ms, from a
- * worker thread, while {@code blockOn} polls the cart on the main thread.
+ * The chapter's cart, twice: first the hand-written state machine {@link CartTotal}, then the same
+ * cart as the async method {@link CartAsync#cartTotal}, rewritten by the agent. Each time the
+ * socks price comes back after 200 ms and the shoes price after 400 ms, from a worker thread,
+ * while {@code blockOn} polls the cart on the main thread.
  *
- * <p>Run it with {@code scripts/demo}.
+ * <p>Run it with {@code scripts/demo}, which starts the JVM with the agent and its {@code trace}
+ * option, so the rewritten frame prints its state transitions.
  */
 public final class CartDemo {
 
@@ -28,15 +31,32 @@ public final class CartDemo {
    * @param args ignored
    */
   public static void main(String[] args) throws InterruptedException {
-    run(System.out);
+    long byHand = runByHand(System.out);
+    System.out.println();
+    System.out.println("== the same cart as an async method, rewritten by the agent ==");
+    long async = runAsync(System.out);
+    System.out.println(async == byHand
+        ? "the totals agree: $" + async
+        : "the totals differ: $" + byHand + " by hand, $" + async + " async");
   }
 
   /** Runs the hand-written cart, printing to {@code out}; returns the total. */
-  static long run(PrintStream out) throws InterruptedException {
+  static long runByHand(PrintStream out) throws InterruptedException {
     Oneshot.Channel<Long> socks = Oneshot.channel();
     Oneshot.Channel<Long> shoes = Oneshot.channel();
     Thread worker = priceLookups(socks.sender(), shoes.sender());
     long total = Async.blockOn(new CartTotal(socks.receiver(), shoes.receiver(), out::println));
+    out.println("cart total = $" + total);
+    worker.join();
+    return total;
+  }
+
+  /** Runs the async cart, printing the total to {@code out}; returns it. */
+  static long runAsync(PrintStream out) throws InterruptedException {
+    Oneshot.Channel<Long> socks = Oneshot.channel();
+    Oneshot.Channel<Long> shoes = Oneshot.channel();
+    Thread worker = priceLookups(socks.sender(), shoes.sender());
+    long total = Async.blockOn(CartAsync.cartTotal(socks.receiver(), shoes.receiver()));
     out.println("cart total = $" + total);
     worker.join();
     return total;

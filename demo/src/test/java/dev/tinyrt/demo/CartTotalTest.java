@@ -69,7 +69,7 @@ class CartTotalTest {
   void theDemoPrintsTheChaptersLines() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      assertEquals(101L, CartDemo.run(out));
+      assertEquals(101L, CartDemo.runByHand(out));
     }
     assertEquals(CHAPTER_LINES, bytes.toString(StandardCharsets.UTF_8).lines().toList());
   }
