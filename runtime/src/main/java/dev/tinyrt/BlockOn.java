@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt;
 
+import dev.tinyrt.internal.ThreadWaker;
 import java.util.concurrent.locks.LockSupport;
 
 /** {@link Async#blockOn}: poll on this thread, park while pending. */
@@ -9,7 +10,7 @@ final class BlockOn {
   private BlockOn() {}
 
   static <T> T run(Future<T> future) {
-    ThreadWaker waker = new ThreadWaker(Thread.currentThread());
+    ThreadWaker waker = new ThreadWaker(Thread.currentThread(), false);
     Context cx = Context.from(waker);
     boolean interrupted = false;
     try {

@@ -2,32 +2,59 @@
 package dev.tinyrt;
 
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
- * What a task hands to each {@link Future#poll}: for now, the waker to wake when the future
- * returns pending. Made once per task, not once per poll.
+ * What a task hands to each {@link Future#poll}: the waker to wake when the future returns pending,
+ * and whether the task has been cancelled. Made once per task, not once per poll.
  */
 public final class Context {
+
+  /** Never cancelled. */
+  private static final BooleanSupplier NEVER = () -> false;
 
   /** The waker of the task doing the polling. */
   private final Waker waker;
 
-  private Context(Waker waker) {
+  /** Answers whether the task was cancelled. */
+  private final BooleanSupplier cancelled;
+
+  private Context(Waker waker, BooleanSupplier cancelled) {
     this.waker = waker;
+    this.cancelled = cancelled;
   }
 
   /**
-   * Returns a context whose waker is {@code waker}.
+   * Returns a context whose waker is {@code waker}, never cancelled.
    *
    * @param waker the task's waker
    * @return a new context
    */
   public static Context from(Waker waker) {
-    return new Context(Objects.requireNonNull(waker, "waker"));
+    return new Context(Objects.requireNonNull(waker, "waker"), NEVER);
+  }
+
+  /**
+   * Returns a context whose waker is {@code waker} and whose task is cancelled once {@code
+   * cancelled} says so. Executors use it; a rewritten async method polled with a cancelled context
+   * throws {@link CancelledException} at the await where it is parked.
+   *
+   * @param waker the task's waker
+   * @param cancelled answers whether the task was cancelled; must be cheap and thread-safe
+   * @return a new context
+   */
+  public static Context from(Waker waker, BooleanSupplier cancelled) {
+    return new Context(
+        Objects.requireNonNull(waker, "waker"), Objects.requireNonNull(cancelled, "cancelled"));
   }
 
   /** @return the waker to wake when a future polled with this context can make progress */
   public Waker waker() {
     return waker;
+  }
+
+  /** @return whether the task polling with this context has been cancelled */
+  public boolean isCancelled() {
+    return cancelled.getAsBoolean();
   }
 }

@@ -42,7 +42,7 @@ class BlockOnTest {
   /** Waits, without sleeping, until {@code thread} is parked inside blockOn. */
   static void awaitParked(Thread thread) {
     while (!(thread.getState() == Thread.State.WAITING
-        && LockSupport.getBlocker(thread) instanceof ThreadWaker)) {
+        && LockSupport.getBlocker(thread) instanceof dev.tinyrt.internal.ThreadWaker)) {
       Thread.onSpinWait();
     }
   }

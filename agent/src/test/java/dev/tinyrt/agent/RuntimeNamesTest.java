@@ -7,6 +7,8 @@ import dev.tinyrt.Async;
 import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.Cancellation;
+import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.FrameDefiner;
 import dev.tinyrt.internal.StageFuture;
 import dev.tinyrt.internal.Trace;
@@ -27,6 +29,8 @@ class RuntimeNamesTest {
     assertEquals(Type.getInternalName(FrameDefiner.class), RuntimeNames.FRAME_DEFINER);
     assertEquals(Type.getInternalName(StageFuture.class), RuntimeNames.STAGE_FUTURE);
     assertEquals(Type.getInternalName(Trace.class), RuntimeNames.TRACE);
+    assertEquals(Type.getInternalName(Cancellation.class), RuntimeNames.CANCELLATION);
+    assertEquals(Type.getInternalName(ForwardsCancellation.class), RuntimeNames.FORWARDS_CANCELLATION);
   }
 
   @Test
@@ -49,6 +53,9 @@ class RuntimeNamesTest {
     assertEquals(Type.getMethodDescriptor(
             FrameDefiner.class.getMethod("define", MethodHandles.Lookup.class, String.class)),
         RuntimeNames.DEFINE_DESC);
+    assertEquals(Type.getMethodDescriptor(
+            Cancellation.class.getMethod("checkAtResume", Future.class, Context.class)),
+        RuntimeNames.CHECK_AT_RESUME_DESC);
     assertEquals(Type.getMethodDescriptor(Trace.class.getMethod("event", Object.class, String.class)),
         RuntimeNames.TRACE_EVENT_DESC);
   }

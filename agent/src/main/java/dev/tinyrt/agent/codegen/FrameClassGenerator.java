@@ -12,7 +12,7 @@ import org.objectweb.asm.Opcodes;
  * while it waits, and whose {@code poll} calls the method's state machine in the host class.
  *
  * <pre>{@code
- * final class Shop$cartTotal$Frame implements Future {
+ * final class Shop$cartTotal$Frame implements Future, ForwardsCancellation {
  *   int state; Future awaited; long J0; Object L0; ...
  *   public Poll poll(Context cx) { return Shop.cartTotal(this, cx); }  // body(Future, Context)
  * }
@@ -57,7 +57,7 @@ final class FrameClassGenerator {
         frame,
         /* signature = */ null,
         "java/lang/Object",
-        new String[] {RuntimeNames.FUTURE});
+        new String[] {RuntimeNames.FUTURE, RuntimeNames.FORWARDS_CANCELLATION});
     if (sourceFile != null) {
       cw.visitSource(sourceFile, /* debug = */ null);
     }

@@ -65,7 +65,9 @@ import org.objectweb.asm.tree.VarInsnNode;
  *       frame's state;
  *   <li>each await polls the future inline. Ready: the value goes on, nothing is stored. Pending:
  *       the live locals and the operand stack go into the frame's typed fields, the state is set
- *       and pending is returned. On the next poll they are restored and the future polled again.
+ *       and pending is returned. On the next poll they are restored and the future polled again,
+ *       unless the task was cancelled: then {@code CancelledException} is thrown at the await,
+ *       where the user's {@code catch} and {@code finally} see it.
  * </ul>
  *
  * <p>The body keeps every original instruction and stack map frame, its locals moved up by two
@@ -259,9 +261,10 @@ final class StateMachineRewriter {
     // Tail: the future the method returned, awaited like any other.
     epilogue.add(tail);
     epilogue.add(emptyFrame());
-    // code: Poll p = frame.awaited.poll(cx); if (p.isPending()) return p;
+    // code: Poll p = Cancellation.checkAtResume(frame.awaited, cx).poll(cx); if (p.isPending()) return p;
     epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     epilogue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    epilogue.add(checkCancellation()); // stack: future
     epilogue.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
     epilogue.add(pollCall()); // stack: poll
     epilogue.add(new InsnNode(DUP));
@@ -471,26 +474,29 @@ final class StateMachineRewriter {
 
   /**
    * Replaces the await call by an inline poll; returns the label the resume block jumps back to.
+   * That label starts the cancellation check, which sits in line, inside the same exception
+   * ranges as the await, so the user's {@code catch} and {@code finally} see a cancellation; the
+   * normal path jumps over it.
    */
   private LabelNode replaceAwait(InsnList code, AwaitSite site, LabelNode suspend) {
     MethodInsnNode call = site.insn();
     InsnList poll = new InsnList();
-    LabelNode pollLabel;
-    FrameNode existing = site.awaitsStage() ? null : frameRightBefore(call);
     if (site.awaitsStage()) {
       // code: future = StageFuture.of(stage);
       poll.add(new MethodInsnNode(
           INVOKESTATIC, RuntimeNames.STAGE_FUTURE, "of", RuntimeNames.STAGE_OF_DESC, false));
     }
-    if (existing != null) {
-      // The await is at a jump target already: reuse its frame, seeing the future as a Future.
-      pollLabel = (LabelNode) labelBefore(existing);
-      existing.stack.set(existing.stack.size() - 1, RuntimeNames.FUTURE);
-    } else {
-      pollLabel = new LabelNode();
-      poll.add(pollLabel);
-      poll.add(frameNode(awaitLocals(site), awaitStack(site)));
-    }
+    LabelNode checkLabel = new LabelNode();
+    LabelNode pollLabel = new LabelNode();
+    List<Object> locals = awaitLocals(site);
+    List<Object> stack = awaitStack(site);
+    poll.add(new JumpInsnNode(GOTO, pollLabel));
+    // code: Cancellation.checkAtResume(future, cx);   (only on resume: a cancelled task throws here)
+    poll.add(checkLabel);
+    poll.add(frameNode(locals, stack));
+    poll.add(checkCancellation()); // stack: ... future
+    poll.add(pollLabel);
+    poll.add(frameNode(locals, stack));
     // code: Poll p = future.poll(cx); if (p.isPending()) goto suspend; push p.get();
     poll.add(new InsnNode(DUP)); // stack: ... future future
     poll.add(new VarInsnNode(ALOAD, CONTEXT_SLOT)); // stack: ... future future cx
@@ -504,7 +510,7 @@ final class StateMachineRewriter {
         INVOKEVIRTUAL, RuntimeNames.POLL, "get", "()Ljava/lang/Object;", false)); // stack: ... value
     code.insertBefore(call, poll);
     code.remove(call);
-    return pollLabel;
+    return checkLabel;
   }
 
   private void replaceReturn(
@@ -558,28 +564,6 @@ final class StateMachineRewriter {
       }
     }
     return null;
-  }
-
-  /** The stack map frame directly before {@code insn} (only labels and lines between), or null. */
-  private static FrameNode frameRightBefore(AbstractInsnNode insn) {
-    for (AbstractInsnNode n = insn.getPrevious(); n != null; n = n.getPrevious()) {
-      if (n instanceof FrameNode f) {
-        return f;
-      }
-      if (!(n instanceof LabelNode || n instanceof LineNumberNode)) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  private static AbstractInsnNode labelBefore(FrameNode frame) {
-    for (AbstractInsnNode n = frame.getPrevious(); n != null; n = n.getPrevious()) {
-      if (n instanceof LabelNode) {
-        return n;
-      }
-    }
-    throw new IllegalStateException("a stack map frame without a label");
   }
 
   // The stub.
@@ -702,6 +686,15 @@ final class StateMachineRewriter {
     out.add(new InsnNode(DUP));
     out.add(new LdcInsnNode(message));
     out.add(new MethodInsnNode(INVOKESPECIAL, type, "<init>", "(Ljava/lang/String;)V", false));
+    return out;
+  }
+
+  /** stack: future -> future, or throws CancelledException if the task was cancelled. */
+  private static InsnList checkCancellation() {
+    InsnList out = new InsnList();
+    out.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
+    out.add(new MethodInsnNode(INVOKESTATIC, RuntimeNames.CANCELLATION, "checkAtResume",
+        RuntimeNames.CHECK_AT_RESUME_DESC, false));
     return out;
   }
 

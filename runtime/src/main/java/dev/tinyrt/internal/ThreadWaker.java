@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.tinyrt;
+package dev.tinyrt.internal;
 
+import dev.tinyrt.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
-/** A waker that unparks one thread, for {@link BlockOn}. */
-final class ThreadWaker implements Waker {
+/**
+ * A waker that unparks one thread: the waker of a future some thread drives by polling and
+ * parking ({@code Async.blockOn}, a current-thread runtime's {@code blockOn}).
+ */
+public final class ThreadWaker implements Waker {
 
   private static final VarHandle NOTIFIED;
 
@@ -25,8 +29,15 @@ final class ThreadWaker implements Waker {
   @SuppressWarnings("unused") // accessed through NOTIFIED
   private volatile boolean notified;
 
-  ThreadWaker(Thread thread) {
+  /**
+   * Creates a waker for {@code thread}.
+   *
+   * @param thread the thread that polls and parks
+   * @param notified whether it starts woken (so the first check polls at once)
+   */
+  public ThreadWaker(Thread thread, boolean notified) {
     this.thread = thread;
+    this.notified = notified;
   }
 
   @Override
@@ -39,9 +50,9 @@ final class ThreadWaker implements Waker {
     }
   }
 
-  /** Clears the flag; returns whether a wake arrived since the last call. */
-  boolean takeNotification() {
-    return NOTIFIED.compareAndSet(this, true, false);
+  /** @return whether a wake arrived since the last call; clears it */
+  public boolean takeNotification() {
+    return notified && NOTIFIED.compareAndSet(this, true, false);
   }
 
   @Override

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import dev.tinyrt.Async;
+import dev.tinyrt.Future;
+import dev.tinyrt.internal.StageFuture;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An executor of tasks, tokio's {@code Runtime}: {@link #blockOn} a future on this thread, {@link
+ * #spawn} tasks beside it, and {@link #close} it to shut down gracefully (stop accepting tasks, let
+ * the running ones finish until a deadline, then cancel the rest).
+ *
+ * <pre>{@code
+ * try (AsyncRuntime rt = AsyncRuntime.multiThread()) {
+ *   JoinHandle<Long> total = rt.spawn(cartTotal(socks, shoes));
+ *   System.out.println(rt.blockOn(total));
+ * }
+ * }</pre>
+ *
+ * <p>Two kinds: {@link #currentThread()} runs its tasks on the thread that calls {@code blockOn}
+ * (or {@code close}); {@link #multiThread()} runs them on worker threads, one per core by default,
+ * and an await may resume on another thread than it started on.
+ */
+public final class AsyncRuntime implements AutoCloseable {
+
+  /** The runtime whose task the current thread is running, if any. */
+  private static final ThreadLocal<AsyncRuntime> CURRENT = new ThreadLocal<>();
+
+  /** How long {@link #close()} lets tasks finish before cancelling them. */
+  public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(10);
+
+  /** How long cancelled tasks get to unwind, after the deadline, before the workers stop. */
+  private static final Duration UNWIND_GRACE = Duration.ofSeconds(1);
+
+  private static final AtomicInteger RUNTIMES = new AtomicInteger();
+
+  /** Where woken tasks go. */
+  private final Scheduler scheduler;
+
+  /** Non-null for a current-thread runtime: the same object as {@link #scheduler}. */
+  private final CurrentThreadScheduler local;
+
+  /** Runs {@link #spawnBlocking} work. */
+  private final ExecutorService blocking;
+
+  /** Whether {@link #blocking} is ours to shut down. */
+  private final boolean ownsBlocking;
+
+  /** The live tasks, to cancel them at the shutdown deadline. */
+  private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+
+  /** Signals {@link #shutdown} when the last live task finishes. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final Condition allFinished = lock.newCondition();
+
+  /** Set once {@link #shutdown} began: spawn is refused. */
+  private volatile boolean shuttingDown;
+
+  private final AtomicLong taskIds = new AtomicLong();
+
+  /** For messages and thread names. */
+  private final String name;
+
+  private AsyncRuntime(Builder b) {
+    this.name = b.name != null ? b.name : "tinyrt-" + RUNTIMES.incrementAndGet();
+    if (b.workers == 0) {
+      this.local = new CurrentThreadScheduler();
+      this.scheduler = local;
+    } else {
+      this.local = null;
+      this.scheduler = b.pool == WorkerPool.SHARED_QUEUE
+          ? new SharedQueueScheduler(b.workers, name)
+          : new ForkJoinScheduler(b.workers, name);
+    }
+    this.ownsBlocking = b.blocking == null;
+    this.blocking = b.blocking != null ? b.blocking : Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, name + "-blocking");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** @return a runtime whose tasks run on the thread that drives it with {@code blockOn} */
+  public static AsyncRuntime currentThread() {
+    return builder().currentThread().build();
+  }
+
+  /** @return a multi-threaded runtime with one worker per core */
+  public static AsyncRuntime multiThread() {
+    return builder().build();
+  }
+
+  /** @return a builder, by default for a multi-threaded runtime with one worker per core */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the runtime of the task running on this thread.
+   *
+   * @return the runtime
+   * @throws IllegalStateException outside a task (and outside {@code blockOn})
+   */
+  public static AsyncRuntime current() {
+    AsyncRuntime rt = CURRENT.get();
+    if (rt == null) {
+      throw new IllegalStateException(
+          "no tinyrt runtime on thread " + Thread.currentThread().getName() + ": spawn from "
+              + "inside a task or blockOn, or call spawn on an AsyncRuntime");
+    }
+    return rt;
+  }
+
+  static AsyncRuntime enter(AsyncRuntime rt) {
+    AsyncRuntime previous = CURRENT.get();
+    CURRENT.set(rt);
+    return previous;
+  }
+
+  static void leave(AsyncRuntime previous) {
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
+    }
+  }
+
+  /**
+   * Spawns {@code future} as a task. It starts at once on a worker (on a current-thread runtime,
+   * when the runtime is next driven).
+   *
+   * @param future the future to run
+   * @param <T> its value type
+   * @return the task's handle
+   * @throws RejectedExecutionException once the runtime is shutting down
+   */
+  public <T> JoinHandle<T> spawn(Future<T> future) {
+    Objects.requireNonNull(future, "future");
+    if (shuttingDown) {
+      throw new RejectedExecutionException(
+          "runtime " + name + " is shutting down and accepts no new task");
+    }
+    Task<T> task = new Task<>(future, this, taskIds.incrementAndGet());
+    live.add(task);
+    task.wake();
+    return new JoinHandle<>(task);
+  }
+
+  /**
+   * Drives {@code future} to completion on this thread, with this runtime current (so it can
+   * spawn). On a current-thread runtime, the spawned tasks run here too, in between.
+   *
+   * @param future the future
+   * @param <T> its value type
+   * @return its value; its exception is rethrown unchanged
+   */
+  public <T> T blockOn(Future<T> future) {
+    AsyncRuntime previous = enter(this);
+    try {
+      if (local == null) {
+        return Async.blockOn(future);
+      }
+      return new LocalBlockOn<>(future).run(local);
+    } finally {
+      leave(previous);
+    }
+  }
+
+  /**
+   * Runs blocking work on a separate pool (this runtime's, or the one given to its builder), so it
+   * does not hold up the workers.
+   *
+   * @param work the blocking work
+   * @param <T> its value type
+   * @return a future of its result; its exception is thrown unchanged
+   */
+  public <T> Future<T> spawnBlocking(Callable<T> work) {
+    Objects.requireNonNull(work, "work");
+    return StageFuture.of(CompletableFuture.supplyAsync(() -> {
+      try {
+        return work.call();
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, blocking));
+  }
+
+  void schedule(Task<?> task) {
+    scheduler.schedule(task);
+  }
+
+  void finished(Task<?> task) {
+    live.remove(task);
+    if (shuttingDown && live.isEmpty()) {
+      lock.lock();
+      try {
+        allFinished.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** @return how many spawned tasks have not finished */
+  public int liveTasks() {
+    return live.size();
+  }
+
+  /** @return whether shutdown began */
+  public boolean isShutdown() {
+    return shuttingDown;
+  }
+
+  /**
+   * Shuts down gracefully: refuses new tasks, lets the live ones finish until {@code deadline},
+   * then cancels the rest (each gets {@code CancelledException} at its await and unwinds), then
+   * stops the workers.
+   *
+   * @param deadline how long to wait for tasks to finish on their own
+   * @return whether every task finished before the deadline, without cancellation
+   */
+  public boolean shutdown(Duration deadline) {
+    shuttingDown = true;
+    boolean finishedInTime = awaitLive(deadline);
+    if (!finishedInTime) {
+      for (Task<?> task : live) {
+        task.abort();
+      }
+      awaitLive(UNWIND_GRACE);
+    }
+    scheduler.stop();
+    if (ownsBlocking) {
+      blocking.shutdownNow();
+    }
+    return finishedInTime;
+  }
+
+  private boolean awaitLive(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (local != null) {
+      // Nobody else runs a current-thread runtime's tasks: run them here until done or deadline.
+      return local.drive(live::isEmpty, deadline);
+    }
+    lock.lock();
+    try {
+      while (!live.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        allFinished.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return live.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Shuts down with {@link #DEFAULT_SHUTDOWN_DEADLINE}. */
+  @Override
+  public void close() {
+    shutdown(DEFAULT_SHUTDOWN_DEADLINE);
+  }
+
+  @Override
+  public String toString() {
+    return "AsyncRuntime[" + name + (local != null ? ", current thread" : "") + ", "
+        + live.size() + " live tasks]";
+  }
+
+  /** Builds a runtime. */
+  public static final class Builder {
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private WorkerPool pool = WorkerPool.FORK_JOIN;
+    private ExecutorService blocking;
+    private String name;
+
+    private Builder() {}
+
+    /** @return this builder, for a runtime that runs tasks on the thread that drives it */
+    public Builder currentThread() {
+      this.workers = 0;
+      return this;
+    }
+
+    /**
+     * @param workers worker threads, at least 1
+     * @return this builder, for a multi-threaded runtime
+     */
+    public Builder multiThread(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("a multi-threaded runtime needs at least one worker");
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * @param pool the worker pool of a multi-threaded runtime
+     * @return this builder
+     */
+    public Builder workerPool(WorkerPool pool) {
+      this.pool = Objects.requireNonNull(pool);
+      return this;
+    }
+
+    /**
+     * @param executor where {@code spawnBlocking} runs work (virtual threads, say); the runtime
+     *     does not shut it down
+     * @return this builder
+     */
+    public Builder blockingExecutor(ExecutorService executor) {
+      this.blocking = Objects.requireNonNull(executor);
+      return this;
+    }
+
+    /**
+     * @param name the runtime's name, used in thread names and messages
+     * @return this builder
+     */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** @return the runtime */
+    public AsyncRuntime build() {
+      return new AsyncRuntime(this);
+    }
+  }
+}

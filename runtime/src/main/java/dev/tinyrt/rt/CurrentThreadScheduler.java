@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A current-thread runtime's scheduler: one queue, drained by whichever thread drives the runtime
+ * ({@code blockOn}, or {@code close} while it waits for tasks). A wake from any thread enqueues the
+ * task and unparks the driver; an unpark that comes before the park is kept by the thread's permit.
+ */
+final class CurrentThreadScheduler implements Scheduler {
+
+  /** Woken tasks, in wake order. */
+  private final ConcurrentLinkedQueue<Task<?>> queue = new ConcurrentLinkedQueue<>();
+
+  /** The thread driving the runtime, if any. */
+  private volatile Thread driver;
+
+  @Override
+  public void schedule(Task<?> task) {
+    queue.add(task);
+    Thread d = driver;
+    if (d != null) {
+      LockSupport.unpark(d);
+    }
+  }
+
+  /**
+   * Runs tasks on this thread until {@code done} says so or the deadline passes, parking while
+   * there is nothing to run. Whatever {@code done} waits for must unpark this thread when it
+   * changes. An interrupt does not stop it; the interrupt status is kept.
+   *
+   * @param done checked before each task and after each unpark
+   * @param deadlineNanos a {@code System.nanoTime()} deadline, or {@code Long.MAX_VALUE}
+   * @return whether {@code done} became true
+   */
+  boolean drive(BooleanSupplier done, long deadlineNanos) {
+    Thread self = Thread.currentThread();
+    if (driver != null) {
+      throw new IllegalStateException(
+          "this current-thread runtime is already driven by " + driver.getName()
+              + " (blockOn inside blockOn?): await the future instead of blocking on it");
+    }
+    driver = self;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        if (done.getAsBoolean()) {
+          return true;
+        }
+        Task<?> task = queue.poll();
+        if (task != null) {
+          task.run();
+          continue;
+        }
+        if (deadlineNanos == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          long left = deadlineNanos - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          LockSupport.parkNanos(this, left);
+        }
+        // An interrupt would make every later park return at once: clear it, restore it at the end.
+        if (Thread.interrupted()) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      driver = null;
+      if (interrupted) {
+        self.interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void stop() {}
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+import dev.tinyrt.internal.ThreadWaker;
+
+/**
+ * {@code blockOn} on a current-thread runtime: the calling thread polls the main future when its
+ * waker fires and runs the spawned tasks in between, parking when there is nothing to do.
+ */
+final class LocalBlockOn<T> {
+
+  private final Future<T> future;
+
+  /** The main future's outcome, once ready. */
+  private Poll<T> result;
+
+  LocalBlockOn(Future<T> future) {
+    this.future = future;
+  }
+
+  T run(CurrentThreadScheduler scheduler) {
+    // Notified from the start: the main future is polled first. Its waker unparks this thread.
+    ThreadWaker mainWaker = new ThreadWaker(Thread.currentThread(), true);
+    Context cx = Context.from(mainWaker);
+    scheduler.drive(() -> {
+      if (mainWaker.takeNotification()) {
+        Poll<T> poll = future.poll(cx);
+        if (poll.isReady()) {
+          result = poll;
+          return true;
+        }
+      }
+      return false;
+    }, Long.MAX_VALUE);
+    return result.get();
+  }
+}

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The alternative measured against {@link ForkJoinScheduler}: fixed workers sharing one blocking
+ * queue, no stealing. Kept selectable so the comparison can be repeated ({@code
+ * AsyncRuntime.builder().workerPool(WorkerPool.SHARED_QUEUE)}).
+ */
+final class SharedQueueScheduler implements Scheduler {
+
+  /** The worker pool. */
+  private final ThreadPoolExecutor pool;
+
+  SharedQueueScheduler(int workers, String name) {
+    AtomicInteger count = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(
+        workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, name + "-worker-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  @Override
+  public void schedule(Task<?> task) {
+    pool.execute(task);
+  }
+
+  @Override
+  public void stop() {
+    pool.shutdown();
+    try {
+      pool.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

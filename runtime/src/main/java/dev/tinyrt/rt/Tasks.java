@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+import java.util.concurrent.Callable;
+
+/** Task functions for code running inside a runtime: spawn beside me, yield, run blocking work. */
+public final class Tasks {
+
+  private Tasks() {}
+
+  /**
+   * Spawns {@code future} on the runtime running the current task.
+   *
+   * @param future the future
+   * @param <T> its value type
+   * @return the task's handle
+   * @throws IllegalStateException outside a runtime
+   */
+  public static <T> JoinHandle<T> spawn(Future<T> future) {
+    return AsyncRuntime.current().spawn(future);
+  }
+
+  /**
+   * Runs blocking work on the current runtime's blocking pool.
+   *
+   * @param work the work
+   * @param <T> its value type
+   * @return a future of its result
+   * @throws IllegalStateException outside a runtime
+   */
+  public static <T> Future<T> spawnBlocking(Callable<T> work) {
+    return AsyncRuntime.current().spawnBlocking(work);
+  }
+
+  /**
+   * Returns a future that is pending once, waking its task at once: awaiting it lets the other
+   * tasks of the queue run before this one continues.
+   *
+   * @return a new future
+   */
+  public static Future<Void> yieldNow() {
+    return new YieldNow();
+  }
+
+  /** Pending on the first poll (after waking itself), ready on the next. */
+  private static final class YieldNow implements Future<Void> {
+    private boolean yielded;
+
+    @Override
+    public Poll<Void> poll(Context cx) {
+      if (yielded) {
+        return Poll.ready(null);
+      }
+      yielded = true;
+      cx.waker().wake();
+      return Poll.pending();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+import dev.tinyrt.Waker;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Hand-written futures for the runtime's tests. */
+final class TestFutures {
+
+  private TestFutures() {}
+
+  /** Pending until completed from any thread; counts polls; dropped when abandoned. */
+  static final class Gate<T> implements Future<T>, Droppable {
+    final AtomicInteger polls = new AtomicInteger();
+    private Waker waker;
+    private boolean done;
+    private T value;
+    private RuntimeException failure;
+    volatile boolean dropped;
+
+    @Override
+    public synchronized Poll<T> poll(Context cx) {
+      polls.incrementAndGet();
+      if (failure != null) {
+        throw failure;
+      }
+      if (done) {
+        return Poll.ready(value);
+      }
+      waker = cx.waker();
+      return Poll.pending();
+    }
+
+    void complete(T v) {
+      Waker w;
+      synchronized (this) {
+        value = v;
+        done = true;
+        w = waker;
+      }
+      if (w != null) {
+        w.wake();
+      }
+    }
+
+    void fail(RuntimeException e) {
+      Waker w;
+      synchronized (this) {
+        failure = e;
+        w = waker;
+      }
+      if (w != null) {
+        w.wake();
+      }
+    }
+
+    @Override
+    public void drop() {
+      dropped = true;
+    }
+  }
+
+  /** Ready with {@code value} after returning pending {@code pendings} times, waking itself. */
+  static <T> Future<T> readyAfter(int pendings, T value) {
+    int[] left = {pendings};
+    return cx -> {
+      if (left[0]-- > 0) {
+        cx.waker().wake();
+        return Poll.pending();
+      }
+      return Poll.ready(value);
+    };
+  }
+}
