@@ -4,6 +4,7 @@ package dev.tinyrt.rt;
 import dev.tinyrt.Async;
 import dev.tinyrt.Future;
 import dev.tinyrt.internal.StageFuture;
+import dev.tinyrt.time.Timer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -77,6 +78,9 @@ public final class AsyncRuntime implements AutoCloseable {
   /** For messages and thread names. */
   private final String name;
 
+  /** The timer of {@code Tasks.sleep} and {@code Tasks.timeout} in this runtime's tasks. */
+  private final Timer timer;
+
   private AsyncRuntime(Builder b) {
     this.name = b.name != null ? b.name : "tinyrt-" + RUNTIMES.incrementAndGet();
     if (b.workers == 0) {
@@ -88,6 +92,7 @@ public final class AsyncRuntime implements AutoCloseable {
           ? new SharedQueueScheduler(b.workers, name)
           : new ForkJoinScheduler(b.workers, name);
     }
+    this.timer = b.timer != null ? b.timer : Timer.system();
     this.ownsBlocking = b.blocking == null;
     this.blocking = b.blocking != null ? b.blocking : Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, name + "-blocking");
@@ -203,6 +208,11 @@ public final class AsyncRuntime implements AutoCloseable {
     }, blocking));
   }
 
+  /** @return the timer this runtime's tasks sleep on */
+  public Timer timer() {
+    return timer;
+  }
+
   void schedule(Task<?> task) {
     scheduler.schedule(task);
   }
@@ -295,6 +305,7 @@ public final class AsyncRuntime implements AutoCloseable {
     private WorkerPool pool = WorkerPool.FORK_JOIN;
     private ExecutorService blocking;
     private String name;
+    private Timer timer;
 
     private Builder() {}
 
@@ -341,6 +352,16 @@ public final class AsyncRuntime implements AutoCloseable {
      */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /**
+     * @param timer the timer of {@code Tasks.sleep} and {@code Tasks.timeout} (a manual one in
+     *     tests); the system timer by default
+     * @return this builder
+     */
+    public Builder timer(Timer timer) {
+      this.timer = Objects.requireNonNull(timer);
       return this;
     }
 

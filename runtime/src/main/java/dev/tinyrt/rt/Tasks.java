@@ -4,9 +4,10 @@ package dev.tinyrt.rt;
 import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** Task functions for code running inside a runtime: spawn beside me, yield, run blocking work. */
+/** Task functions for code running inside a runtime: spawn beside me, sleep, time out, yield, run blocking work. */
 public final class Tasks {
 
   private Tasks() {}
@@ -33,6 +34,31 @@ public final class Tasks {
    */
   public static <T> Future<T> spawnBlocking(Callable<T> work) {
     return AsyncRuntime.current().spawnBlocking(work);
+  }
+
+  /**
+   * Returns a future ready after {@code duration}, on the current runtime's timer.
+   *
+   * @param duration how long
+   * @return a new future
+   * @throws IllegalStateException outside a runtime
+   */
+  public static Future<Void> sleep(Duration duration) {
+    return AsyncRuntime.current().timer().sleep(duration);
+  }
+
+  /**
+   * Returns {@code future} limited to {@code duration} on the current runtime's timer: it throws
+   * {@link dev.tinyrt.time.Elapsed} when the time is up, and {@code future} is abandoned.
+   *
+   * @param future the future
+   * @param duration the limit
+   * @param <T> its value type
+   * @return a new future
+   * @throws IllegalStateException outside a runtime
+   */
+  public static <T> Future<T> timeout(Future<T> future, Duration duration) {
+    return AsyncRuntime.current().timer().timeout(future, duration);
   }
 
   /**

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.time;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+
+/**
+ * Ticks every period: each {@link #tick()} is a future of the scheduled time of the tick, the first
+ * one now. A task that falls behind gets its missed ticks handled by the {@link MissedTicks}
+ * policy.
+ */
+public final class Interval {
+
+  private final Timer timer;
+  private final long period;
+  private final MissedTicks missed;
+
+  /** When the next tick is scheduled, in the timer clock's nanoseconds. */
+  private long next;
+
+  Interval(Timer timer, long first, long period, MissedTicks missed) {
+    this.timer = timer;
+    this.next = first;
+    this.period = period;
+    this.missed = missed;
+  }
+
+  /**
+   * Returns a future of the next tick: ready, with the tick's scheduled time, once it is due.
+   * Await each tick before asking for the next.
+   *
+   * @return a new future
+   */
+  public Future<Long> tick() {
+    return new Tick();
+  }
+
+  /** Advances the schedule past the tick at {@code scheduled}, seen at {@code now}. */
+  private void advance(long scheduled, long now) {
+    long following = scheduled + period;
+    if (now - following < 0) {
+      next = following; // on time
+      return;
+    }
+    switch (missed) {
+      case BURST -> next = following;
+      case DELAY -> next = now + period;
+      case SKIP -> next = following + ((now - following) / period + 1) * period;
+      default -> throw new AssertionError(missed);
+    }
+  }
+
+  /** One tick: ready when the clock reaches the scheduled time. */
+  private final class Tick implements Future<Long> {
+    private Future<Void> sleep;
+
+    @Override
+    public Poll<Long> poll(Context cx) {
+      long scheduled = next;
+      long now = timer.clock().nanoTime();
+      if (now - scheduled < 0) {
+        if (sleep == null) {
+          sleep = timer.sleepUntil(scheduled);
+        }
+        if (sleep.poll(cx).isPending()) {
+          return Poll.pending();
+        }
+        now = timer.clock().nanoTime();
+      }
+      advance(scheduled, now);
+      return Poll.ready(scheduled);
+    }
+  }
+}
