@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.sync;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+
+/**
+ * An async lock around a value, fair, whose guard may be held across awaits: the answer to the
+ * agent's refusal of a {@code synchronized} block around an await. Locking is a future; waiting
+ * blocks no thread.
+ *
+ * <pre>{@code
+ * Mutex<Cart> cart = new Mutex<>(new Cart());
+ * try (Mutex.Guard<Cart> g = await(cart.lock())) {
+ *   g.get().add(await(lookup(item)));    // held across the await
+ * }
+ * }</pre>
+ *
+ * <p>Cancel safety: a {@code lock} abandoned while waiting gives up its place.
+ *
+ * @param <T> the guarded value's type
+ */
+public final class Mutex<T> {
+
+  /** One permit: the lock. */
+  private final Semaphore semaphore = new Semaphore(1);
+
+  /** The guarded value. */
+  private T value;
+
+  /**
+   * Creates a mutex guarding {@code value}.
+   *
+   * @param value the value, may be null
+   */
+  public Mutex(T value) {
+    this.value = value;
+  }
+
+  /** @return a future of the guard, ready when the lock is free and this caller's turn came */
+  public Future<Guard<T>> lock() {
+    Future<Semaphore.Permit> acquire = semaphore.acquire();
+    return new Lock<>(this, acquire);
+  }
+
+  /** @return the guard if the lock is free now, else null */
+  public Guard<T> tryLock() {
+    Semaphore.Permit p = semaphore.tryAcquire(1);
+    return p == null ? null : new Guard<>(this, p);
+  }
+
+  /** Maps the acquire of the permit to a guard. */
+  private record Lock<T>(Mutex<T> mutex, Future<Semaphore.Permit> acquire)
+      implements Future<Guard<T>>, Droppable {
+    @Override
+    public Poll<Guard<T>> poll(Context cx) {
+      Poll<Semaphore.Permit> p = acquire.poll(cx);
+      return p.isPending() ? Poll.pending() : Poll.ready(new Guard<>(mutex, p.get()));
+    }
+
+    @Override
+    public void drop() {
+      ((Droppable) acquire).drop();
+    }
+  }
+
+  /**
+   * The lock, held: read and replace the value, then {@link #close()} to unlock.
+   *
+   * @param <T> the value's type
+   */
+  public static final class Guard<T> implements AutoCloseable {
+    private final Mutex<T> mutex;
+    private final Semaphore.Permit permit;
+    private boolean closed;
+
+    Guard(Mutex<T> mutex, Semaphore.Permit permit) {
+      this.mutex = mutex;
+      this.permit = permit;
+    }
+
+    /** @return the guarded value */
+    public T get() {
+      check();
+      return mutex.value;
+    }
+
+    /**
+     * Replaces the guarded value.
+     *
+     * @param value the new value
+     */
+    public void set(T value) {
+      check();
+      mutex.value = value;
+    }
+
+    private void check() {
+      if (closed) {
+        throw new IllegalStateException("this Mutex guard was closed: lock again to use the value");
+      }
+    }
+
+    /** Unlocks; the next waiter gets the lock. A second call does nothing. */
+    @Override
+    public void close() {
+      closed = true;
+      permit.close();
+    }
+  }
+}

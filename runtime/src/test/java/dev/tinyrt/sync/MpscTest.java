@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyrt.Async;
+import dev.tinyrt.CountingWaker;
+import dev.tinyrt.Droppable;
+import dev.tinyrt.Future;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class MpscTest {
+
+  final CountingWaker rx = new CountingWaker();
+  final CountingWaker tx = new CountingWaker();
+
+  @Test
+  void valuesArriveInOrderAndARecvWaitsForTheNext() {
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    Future<String> first = ch.receiver().recv();
+    assertTrue(first.poll(rx.context()).isPending());
+    assertTrue(ch.sender().send("a").poll(tx.context()).isReady());
+    assertEquals(1, rx.count());
+    assertEquals("a", first.poll(rx.context()).get());
+    ch.sender().trySend("b");
+    ch.sender().trySend("c");
+    assertEquals("b", ch.receiver().recv().poll(rx.context()).get());
+    assertEquals("c", ch.receiver().tryRecv());
+    assertNull(ch.receiver().tryRecv());
+  }
+
+  @Test
+  void aFullBoundedChannelMakesSendersWaitInOrder() {
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(1);
+    assertTrue(ch.sender().send(1).poll(tx.context()).isReady());
+    CountingWaker second = new CountingWaker();
+    CountingWaker third = new CountingWaker();
+    Future<Void> s2 = ch.sender().send(2);
+    Future<Void> s3 = ch.sender().send(3);
+    assertTrue(s2.poll(second.context()).isPending());
+    assertTrue(s3.poll(third.context()).isPending());
+    assertFalse(ch.sender().trySend(9), "full");
+
+    assertEquals(1, ch.receiver().tryRecv());
+    assertEquals(1, second.count(), "the first waiting sender is told there is room");
+    assertEquals(0, third.count());
+    assertTrue(s3.poll(third.context()).isPending(), "the second waits its turn");
+    assertTrue(s2.poll(second.context()).isReady());
+    assertEquals(2, ch.receiver().tryRecv());
+    assertEquals(1, third.count());
+    assertTrue(s3.poll(third.context()).isReady());
+    assertEquals(3, ch.receiver().tryRecv());
+  }
+
+  @Test
+  void anAbandonedWaitingSendPassesItsTurnOn() {
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(1);
+    ch.sender().trySend(1);
+    CountingWaker second = new CountingWaker();
+    CountingWaker third = new CountingWaker();
+    Future<Void> s2 = ch.sender().send(2);
+    Future<Void> s3 = ch.sender().send(3);
+    s2.poll(second.context());
+    s3.poll(third.context());
+    assertEquals(1, ch.receiver().tryRecv()); // s2 is told
+    ((Droppable) s2).drop(); // ... but gives up
+    assertEquals(1, third.count(), "its turn goes to the next sender");
+    assertTrue(s3.poll(third.context()).isReady());
+    assertEquals(3, ch.receiver().tryRecv());
+    assertNull(ch.receiver().tryRecv(), "the abandoned send sent nothing");
+  }
+
+  @Test
+  void closingTheSenderLetsTheReceiverDrainThenGivesNull() {
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    ch.sender().trySend("last");
+    Future<String> wait = ch.receiver().recv();
+    assertEquals("last", wait.poll(rx.context()).get());
+    Future<String> next = ch.receiver().recv();
+    assertTrue(next.poll(rx.context()).isPending());
+    ch.sender().close();
+    assertEquals(1, rx.count());
+    assertNull(next.poll(rx.context()).get());
+    assertTrue(ch.receiver().isSenderClosed());
+    assertThrows(IllegalStateException.class, () -> ch.sender().trySend("late"));
+  }
+
+  @Test
+  void closingTheReceiverFailsWaitingAndLaterSends() {
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(1);
+    ch.sender().trySend(1);
+    Future<Void> waiting = ch.sender().send(2);
+    assertTrue(waiting.poll(tx.context()).isPending());
+    ch.receiver().close();
+    assertEquals(1, tx.count());
+    ChannelClosedException e =
+        assertThrows(ChannelClosedException.class, () -> waiting.poll(tx.context()));
+    assertTrue(e.getMessage().contains("Receiver was closed"), e.getMessage());
+    assertTrue(ch.sender().isClosed());
+    assertThrows(ChannelClosedException.class, () -> ch.sender().trySend(3));
+  }
+
+  @Test
+  void anAbandonedSenderClosesTheChannel() {
+    Mpsc.Receiver<Integer> receiver = Mpsc.<Integer>bounded(4).receiver();
+    Thread collector = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        System.gc();
+        Thread.onSpinWait();
+      }
+    });
+    collector.setDaemon(true);
+    collector.start();
+    try {
+      assertNull(Async.blockOn(receiver.recv()));
+    } finally {
+      collector.interrupt();
+    }
+  }
+
+  @Test
+  void manyProducerThreadsOneConsumerEveryValueOnce() throws Exception {
+    int producers = 4;
+    int each = 20_000;
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(8);
+    List<Thread> threads = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int base = p * each;
+      Thread t = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          Async.blockOn(ch.sender().send(base + i));
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    BitSet seen = new BitSet();
+    int[] lastOfProducer = new int[producers];
+    java.util.Arrays.fill(lastOfProducer, -1);
+    for (int n = 0; n < producers * each; n++) {
+      int v = Async.blockOn(ch.receiver().recv());
+      assertFalse(seen.get(v), "received twice: " + v);
+      seen.set(v);
+      int producer = v / each;
+      assertTrue(v > lastOfProducer[producer], "each producer's values stay in order");
+      lastOfProducer[producer] = v;
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(producers * each, seen.cardinality());
+    assertNull(ch.receiver().tryRecv());
+  }
+}
