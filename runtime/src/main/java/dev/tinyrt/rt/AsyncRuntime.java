@@ -7,17 +7,14 @@ import dev.tinyrt.internal.StageFuture;
 import dev.tinyrt.time.Timer;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,7 +60,7 @@ public final class AsyncRuntime implements AutoCloseable {
   private final boolean ownsBlocking;
 
   /** The live tasks, to cancel them at the shutdown deadline. */
-  private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+  private final TaskList live = new TaskList();
 
   /** Signals {@link #shutdown} when the last live task finishes. */
   private final ReentrantLock lock = new ReentrantLock();
@@ -72,8 +69,6 @@ public final class AsyncRuntime implements AutoCloseable {
 
   /** Set once {@link #shutdown} began: spawn is refused. */
   private volatile boolean shuttingDown;
-
-  private final AtomicLong taskIds = new AtomicLong();
 
   /** For messages and thread names. */
   private final String name;
@@ -161,10 +156,10 @@ public final class AsyncRuntime implements AutoCloseable {
       throw new RejectedExecutionException(
           "runtime " + name + " is shutting down and accepts no new task");
     }
-    Task<T> task = new Task<>(future, this, taskIds.incrementAndGet());
+    Task<T> task = new Task<>(future, this);
     live.add(task);
     task.wake();
-    return new JoinHandle<>(task);
+    return task;
   }
 
   /**
@@ -218,8 +213,7 @@ public final class AsyncRuntime implements AutoCloseable {
   }
 
   void finished(Task<?> task) {
-    live.remove(task);
-    if (shuttingDown && live.isEmpty()) {
+    if (live.remove(task) == 0 && shuttingDown) {
       lock.lock();
       try {
         allFinished.signalAll();
@@ -251,7 +245,7 @@ public final class AsyncRuntime implements AutoCloseable {
     shuttingDown = true;
     boolean finishedInTime = awaitLive(deadline);
     if (!finishedInTime) {
-      for (Task<?> task : live) {
+      for (Task<?> task : live.snapshot()) {
         task.abort();
       }
       awaitLive(UNWIND_GRACE);
@@ -267,11 +261,11 @@ public final class AsyncRuntime implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     if (local != null) {
       // Nobody else runs a current-thread runtime's tasks: run them here until done or deadline.
-      return local.drive(live::isEmpty, deadline);
+      return local.drive(() -> live.size() == 0, deadline);
     }
     lock.lock();
     try {
-      while (!live.isEmpty()) {
+      while (live.size() != 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -281,7 +275,7 @@ public final class AsyncRuntime implements AutoCloseable {
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return live.isEmpty();
+      return live.size() == 0;
     } finally {
       lock.unlock();
     }

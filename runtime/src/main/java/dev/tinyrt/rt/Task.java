@@ -8,21 +8,22 @@ import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 import dev.tinyrt.internal.ForwardsCancellation;
+import dev.tinyrt.internal.Sneaky;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 /**
- * A spawned future plus a little state: tokio's task, in one file. The task is its own waker:
- * waking it puts it in its runtime's run queue, unless it is already there or running (then it is
- * polled again once the current poll ends), or finished.
+ * A spawned future plus a little state: tokio's task, in one object of 40 bytes. The task is its
+ * own waker, its own context, its own join handle and a node of its runtime's live list. Waking it
+ * puts it in its runtime's run queue, unless it is already there or running (then it is polled
+ * again once the current poll ends), or finished.
  *
  * @param <T> the future's value type
  */
-final class Task<T> implements Runnable, Waker, BooleanSupplier {
+final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
 
   /**
    * Set while the task is in a run queue, or about to be. Set only by a wake that found the task
@@ -41,6 +42,9 @@ final class Task<T> implements Runnable, Waker, BooleanSupplier {
 
   /** Set by {@link #abort()}; the next poll delivers the cancellation. Never cleared. */
   static final int CANCEL_REQUESTED = 1 << 4;
+
+  /** Set by the first poll. Only the polling worker sets it. */
+  static final int STARTED = 1 << 5;
 
   private static final VarHandle STATE;
 
@@ -61,35 +65,39 @@ final class Task<T> implements Runnable, Waker, BooleanSupplier {
   /** The runtime that owns the task. */
   private final AsyncRuntime runtime;
 
-  /** The context every poll gets: this task as waker and as cancellation flag. */
-  private final Context cx;
+  /** The value, or a {@link Failure}. Published by the write of COMPLETE. */
+  private Object outcome;
 
-  /** Whether the future was polled at least once (only the polling worker reads or writes it). */
-  private boolean started;
+  /** Who waits for the outcome: a Waker, a CompletableFuture, or a List of them. Guarded by this. */
+  private Object waiters;
 
-  /** The value, when the future returned ready. Published by the write of COMPLETE. */
-  private T value;
+  /** Links of the runtime's live list. Guarded by the list's shard. */
+  Task<?> prev;
 
-  /** The failure, when the future threw; a CancelledException when the task was cancelled. */
-  private Throwable failure;
+  Task<?> next;
 
-  /** Whether the task ended by cancellation. */
-  private boolean cancelled;
+  /** A failed or cancelled outcome. */
+  private record Failure(Throwable cause, boolean cancelled) {}
 
-  /** The waker of the task awaiting the JoinHandle, if any. Guarded by this. */
-  private Waker joinWaker;
-
-  /** CompletableFutures to complete with the outcome. Guarded by this. */
-  private List<CompletableFuture<T>> listeners;
-
-  /** A number for messages. */
-  final long id;
-
-  Task(Future<T> future, AsyncRuntime runtime, long id) {
+  Task(Future<T> future, AsyncRuntime runtime) {
     this.future = future;
     this.runtime = runtime;
-    this.id = id;
-    this.cx = Context.from(this, this);
+  }
+
+  // Context.
+
+  @Override
+  public Waker waker() {
+    return this;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    int s = state;
+    // A finished task reports whether it ended cancelled; a running one, whether it was asked to.
+    return (s & COMPLETE) != 0
+        ? outcome instanceof Failure f && f.cancelled()
+        : (s & CANCEL_REQUESTED) != 0;
   }
 
   // Waker.
@@ -125,12 +133,6 @@ final class Task<T> implements Runnable, Waker, BooleanSupplier {
     }
   }
 
-  /** The cancellation flag the context reports. */
-  @Override
-  public boolean getAsBoolean() {
-    return (state & CANCEL_REQUESTED) != 0;
-  }
-
   // Running.
 
   @Override
@@ -140,12 +142,14 @@ final class Task<T> implements Runnable, Waker, BooleanSupplier {
       if ((s & COMPLETE) != 0) {
         return;
       }
-      int witness = (int) STATE.compareAndExchange(this, s, (s & ~SCHEDULED) | RUNNING);
+      int witness =
+          (int) STATE.compareAndExchange(this, s, (s & ~SCHEDULED) | RUNNING | STARTED);
       if (witness == s) {
         break;
       }
       s = witness;
     }
+    boolean started = (s & STARTED) != 0;
     // A task cancelled before its first poll never runs: no code of it started, none to unwind.
     // A future that cannot unwind itself (not an async method or combinator) is dropped.
     if ((s & CANCEL_REQUESTED) != 0 && (!started || !(future instanceof ForwardsCancellation))) {
@@ -153,14 +157,13 @@ final class Task<T> implements Runnable, Waker, BooleanSupplier {
         droppable.drop();
       }
       complete(null, new CancelledException(
-          "task " + id + " was cancelled" + (started ? "" : " before it started")));
+          "the task was cancelled" + (started ? "" : " before it started")));
       return;
     }
-    started = true;
     Poll<T> poll;
     AsyncRuntime previous = AsyncRuntime.enter(runtime);
     try {
-      poll = future.poll(cx);
+      poll = future.poll(this);
     } catch (Throwable t) {
       complete(null, t);
       return;
@@ -187,36 +190,79 @@ final class Task<T> implements Runnable, Waker, BooleanSupplier {
   }
 
   private void complete(T v, Throwable t) {
-    boolean byCancellation = t instanceof CancelledException && getAsBoolean();
-    value = v;
-    failure = t;
-    cancelled = byCancellation;
+    boolean byCancellation = t instanceof CancelledException && (state & CANCEL_REQUESTED) != 0;
+    outcome = t == null ? v : new Failure(t, byCancellation);
     future = null;
-    // Ordering: the volatile read-modify-write publishes the outcome fields to readers of state.
+    // Ordering: the volatile read-modify-write publishes the outcome to readers of state.
     STATE.getAndBitwiseOr(this, COMPLETE);
-    Waker w;
-    List<CompletableFuture<T>> toComplete;
+    Object toNotify;
     synchronized (this) {
-      w = joinWaker;
-      joinWaker = null;
-      toComplete = listeners;
-      listeners = null;
+      toNotify = waiters;
+      waiters = null;
     }
-    if (w != null) {
-      w.wake();
-    }
-    if (toComplete != null) {
-      for (CompletableFuture<T> cf : toComplete) {
-        completeStage(cf);
+    if (toNotify instanceof List<?> list) {
+      for (Object w : list) {
+        notifyOne(w);
       }
+    } else if (toNotify != null) {
+      notifyOne(toNotify);
     }
     runtime.finished(this);
   }
 
-  // What JoinHandle asks.
+  @SuppressWarnings("unchecked")
+  private void notifyOne(Object waiter) {
+    if (waiter instanceof Waker w) {
+      w.wake();
+    } else {
+      completeStage((CompletableFuture<T>) waiter);
+    }
+  }
 
-  /** Requests cancellation; delivered at the task's next poll. */
-  void abort() {
+  // JoinHandle.
+
+  @Override
+  public Poll<T> poll(Context cx) {
+    if (!isFinished()) {
+      synchronized (this) {
+        if (!isFinished()) {
+          addWaiter(cx.waker());
+          return Poll.pending();
+        }
+      }
+    }
+    return Poll.ready(outcome());
+  }
+
+  /** Adds a waiter; a waker replaces an earlier waker (one task awaits a handle at a time). Lock held. */
+  @SuppressWarnings("unchecked")
+  private void addWaiter(Object waiter) {
+    if (waiters == null || (waiter instanceof Waker && waiters instanceof Waker)) {
+      waiters = waiter;
+    } else if (waiters instanceof List<?> list) {
+      ((List<Object>) list).add(waiter);
+    } else {
+      List<Object> list = new ArrayList<>(2);
+      list.add(waiters);
+      list.add(waiter);
+      waiters = list;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private T outcome() {
+    Object o = outcome;
+    if (o instanceof Failure f) {
+      if (f.cancelled()) {
+        throw new CancelledException("the task was cancelled: " + f.cause().getMessage());
+      }
+      throw Sneaky.rethrow(f.cause());
+    }
+    return (T) o;
+  }
+
+  @Override
+  public void abort() {
     int s = state;
     while ((s & (COMPLETE | CANCEL_REQUESTED)) == 0) {
       int witness = (int) STATE.compareAndExchange(this, s, s | CANCEL_REQUESTED);
@@ -228,68 +274,54 @@ final class Task<T> implements Runnable, Waker, BooleanSupplier {
     }
   }
 
-  boolean isComplete() {
+  @Override
+  public boolean isFinished() {
     return (state & COMPLETE) != 0;
   }
 
-  boolean isCancelled() {
-    return isComplete() && cancelled;
+  @Override
+  public boolean isFailed() {
+    return isFinished() && outcome instanceof Failure f && !f.cancelled();
   }
 
-  boolean isFailed() {
-    return isComplete() && !cancelled && failure != null;
-  }
-
-  /** The outcome as a poll result: the value, or the failure thrown. */
-  Poll<T> pollOutcome(Waker waker) {
-    if (!isComplete()) {
-      synchronized (this) {
-        if (!isComplete()) {
-          joinWaker = waker;
-          return Poll.pending();
-        }
+  @Override
+  public CompletableFuture<T> toCompletableFuture() {
+    CompletableFuture<T> cf = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        abort();
+        return super.cancel(mayInterruptIfRunning);
       }
-    }
-    return Poll.ready(outcome());
-  }
-
-  private T outcome() {
-    if (cancelled) {
-      throw new CancelledException("task " + id + " was cancelled");
-    }
-    if (failure != null) {
-      throw dev.tinyrt.internal.Sneaky.rethrow(failure);
-    }
-    return value;
-  }
-
-  void addListener(CompletableFuture<T> cf) {
-    if (!isComplete()) {
+    };
+    if (!isFinished()) {
       synchronized (this) {
-        if (!isComplete()) {
-          if (listeners == null) {
-            listeners = new ArrayList<>(1);
-          }
-          listeners.add(cf);
-          return;
+        if (!isFinished()) {
+          addWaiter(cf);
+          return cf;
         }
       }
     }
     completeStage(cf);
+    return cf;
   }
 
+  @SuppressWarnings("unchecked")
   private void completeStage(CompletableFuture<T> cf) {
-    if (cancelled) {
-      cf.cancel(false);
-    } else if (failure != null) {
-      cf.completeExceptionally(failure);
+    Object o = outcome;
+    if (o instanceof Failure f) {
+      if (f.cancelled()) {
+        cf.cancel(false);
+      } else {
+        cf.completeExceptionally(f.cause());
+      }
     } else {
-      cf.complete(value);
+      cf.complete((T) o);
     }
   }
 
   @Override
   public String toString() {
-    return "Task " + id + (isComplete() ? " (complete)" : "");
+    return "Task@" + Integer.toHexString(System.identityHashCode(this))
+        + (isFinished() ? " (finished)" : "");
   }
 }
