@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -9,18 +9,26 @@ import java.util.function.BooleanSupplier;
  * A current-thread runtime's scheduler: one queue, drained by whichever thread drives the runtime
  * ({@code blockOn}, or {@code close} while it waits for tasks). A wake from any thread enqueues the
  * task and unparks the driver; an unpark that comes before the park is kept by the thread's permit.
+ *
+ * <p>The queue is two array deques swapped under a lock, so queueing a task allocates nothing
+ * (a linked queue's node per wake would stay behind, 24 bytes a task, where parked tasks count).
  */
 final class CurrentThreadScheduler implements Scheduler {
 
-  /** Woken tasks, in wake order. */
-  private final ConcurrentLinkedQueue<Task<?>> queue = new ConcurrentLinkedQueue<>();
+  /** Tasks woken since the driver last took the queue, in wake order. Guarded by this. */
+  private ArrayDeque<Task<?>> incoming = new ArrayDeque<>();
+
+  /** The tasks the driver took and runs now, in order. Only the driver touches it. */
+  private ArrayDeque<Task<?>> taken = new ArrayDeque<>();
 
   /** The thread driving the runtime, if any. */
   private volatile Thread driver;
 
   @Override
   public void schedule(Task<?> task) {
-    queue.add(task);
+    synchronized (this) {
+      incoming.addLast(task);
+    }
     Thread d = driver;
     if (d != null) {
       LockSupport.unpark(d);
@@ -50,7 +58,7 @@ final class CurrentThreadScheduler implements Scheduler {
         if (done.getAsBoolean()) {
           return true;
         }
-        Task<?> task = queue.poll();
+        Task<?> task = next();
         if (task != null) {
           task.run();
           continue;
@@ -75,6 +83,23 @@ final class CurrentThreadScheduler implements Scheduler {
         self.interrupt();
       }
     }
+  }
+
+  /** @return the next task to run, or null if none is queued */
+  private Task<?> next() {
+    Task<?> task = taken.pollFirst();
+    if (task == null) {
+      synchronized (this) {
+        if (incoming.isEmpty()) {
+          return null;
+        }
+        ArrayDeque<Task<?>> swap = taken;
+        taken = incoming;
+        incoming = swap;
+      }
+      task = taken.pollFirst();
+    }
+    return task;
   }
 
   @Override

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.bench;
+
+import dev.tinyrt.Future;
+import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.Tasks;
+import dev.tinyrt.sync.Oneshot;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scenario 1, parked carts, for one contender in this JVM: N carts each wait for a socks price
+ * then a shoes price; one driver thread sends every first price, then every second. Prints one
+ * JSON line: create µs per task, heap bytes per parked task (after GC, the price channels
+ * excluded), RSS, and milliseconds from the first send until every cart is done.
+ *
+ * <p>{@code java [-javaagent:tinyrt-agent.jar] -cp tinyrt-benchmarks.jar
+ * dev.tinyrt.bench.CartScenario CONTENDER N [WARMUPS]}
+ */
+public final class CartScenario {
+
+  private CartScenario() {}
+
+  /** The prices. */
+  static final long SOCKS = 12;
+  static final long SHOES = 89;
+
+  /**
+   * Runs one measured round after the warm-up rounds.
+   *
+   * @param args contender (tinyrt-async, tinyrt-hand, platform-threads, virtual-threads,
+   *     completable-future), N, warm-up rounds
+   */
+  public static void main(String[] args) throws Exception {
+    String contender = args[0];
+    int n = Integer.parseInt(args[1]);
+    int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    for (int i = 0; i < warmups; i++) {
+      run(contender, Math.min(n, 50_000));
+    }
+    Measure.report(run(contender, n));
+  }
+
+  static Map<String, Double> run(String contender, int n) throws Exception {
+    return switch (contender) {
+      case "tinyrt-async" -> tinyrt(n, true);
+      case "tinyrt-hand" -> tinyrt(n, false);
+      case "platform-threads" -> threads(n, false);
+      case "virtual-threads" -> threads(n, true);
+      case "completable-future" -> completable(n);
+      default -> throw new IllegalArgumentException("unknown contender " + contender);
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Double> tinyrt(int n, boolean async) {
+    Oneshot.Sender<Long>[] socks = new Oneshot.Sender[n];
+    Oneshot.Sender<Long>[] shoes = new Oneshot.Sender[n];
+    Oneshot.Receiver<Long>[] socksRx = new Oneshot.Receiver[n];
+    Oneshot.Receiver<Long>[] shoesRx = new Oneshot.Receiver[n];
+    for (int i = 0; i < n; i++) {
+      Oneshot.Channel<Long> a = Oneshot.channel();
+      Oneshot.Channel<Long> b = Oneshot.channel();
+      socks[i] = a.sender();
+      socksRx[i] = a.receiver();
+      shoes[i] = b.sender();
+      shoesRx[i] = b.receiver();
+    }
+    long baseline = Measure.heapAfterGc();
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      Future<Long> cart = async
+          ? Carts.cartTotal(socksRx[i], shoesRx[i])
+          : new HandCart(socksRx[i], shoesRx[i]);
+      rt.spawn(cart);
+    }
+    rt.blockOn(Tasks.yieldNow()); // each task polled once: all parked on their socks price
+    long created = System.nanoTime() - t0;
+    if (rt.liveTasks() != n) {
+      throw new IllegalStateException("expected " + n + " parked carts, found " + rt.liveTasks());
+    }
+    long heap = Measure.heapAfterGc() - baseline;
+    long rss = Measure.rss();
+    long[] firstSend = new long[1];
+    Thread driver = new Thread(() -> {
+      firstSend[0] = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        socks[i].send(SOCKS);
+      }
+      for (int i = 0; i < n; i++) {
+        shoes[i].send(SHOES);
+      }
+    });
+    driver.start();
+    // Drives the runtime on this thread until every cart has finished.
+    if (!rt.shutdown(Duration.ofMinutes(10))) {
+      throw new IllegalStateException("carts did not finish");
+    }
+    long done = System.nanoTime();
+    joinQuietly(driver);
+    return result(n, created, heap, rss, done - firstSend[0]);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Double> threads(int n, boolean virtual) throws InterruptedException {
+    CompletableFuture<Long>[] socks = new CompletableFuture[n];
+    CompletableFuture<Long>[] shoes = new CompletableFuture[n];
+    for (int i = 0; i < n; i++) {
+      socks[i] = new CompletableFuture<>();
+      shoes[i] = new CompletableFuture<>();
+    }
+    long baseline = Measure.heapAfterGc();
+    CountDownLatch done = new CountDownLatch(n);
+    AtomicInteger waiting = new AtomicInteger();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<Long> a = socks[i];
+      CompletableFuture<Long> b = shoes[i];
+      Runnable cart = () -> {
+        waiting.incrementAndGet();
+        long total = a.join() + b.join();
+        if (total == SOCKS + SHOES) {
+          done.countDown();
+        }
+      };
+      if (virtual) {
+        Measure.startVirtual(cart);
+      } else {
+        Thread t = new Thread(null, cart, "cart", 256 * 1024);
+        t.start();
+      }
+    }
+    while (waiting.get() < n) {
+      Thread.onSpinWait(); // every thread reached its first wait
+    }
+    long created = System.nanoTime() - t0;
+    long heap = Measure.heapAfterGc() - baseline;
+    long rss = Measure.rss();
+    long firstSend = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      socks[i].complete(SOCKS);
+    }
+    for (int i = 0; i < n; i++) {
+      shoes[i].complete(SHOES);
+    }
+    done.await();
+    return result(n, created, heap, rss, System.nanoTime() - firstSend);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Double> completable(int n) throws InterruptedException {
+    CompletableFuture<Long>[] socks = new CompletableFuture[n];
+    CompletableFuture<Long>[] shoes = new CompletableFuture[n];
+    for (int i = 0; i < n; i++) {
+      socks[i] = new CompletableFuture<>();
+      shoes[i] = new CompletableFuture<>();
+    }
+    long baseline = Measure.heapAfterGc();
+    CountDownLatch done = new CountDownLatch(n);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<Long> b = shoes[i];
+      socks[i].thenCompose(s -> b.thenApply(sh -> s + sh)).thenRun(done::countDown);
+    }
+    long created = System.nanoTime() - t0;
+    long heap = Measure.heapAfterGc() - baseline;
+    long rss = Measure.rss();
+    Thread driver = new Thread(() -> {
+      for (int i = 0; i < n; i++) {
+        socks[i].complete(SOCKS);
+      }
+      for (int i = 0; i < n; i++) {
+        shoes[i].complete(SHOES);
+      }
+    });
+    long firstSend = System.nanoTime();
+    driver.start();
+    done.await();
+    return result(n, created, heap, rss, System.nanoTime() - firstSend);
+  }
+
+  private static Map<String, Double> result(int n, long createdNanos, long heap, long rss, long doneNanos) {
+    Map<String, Double> m = Measure.metrics();
+    m.put("create_us_per_task", createdNanos / 1000.0 / n);
+    m.put("heap_bytes_per_task", (double) heap / n);
+    m.put("rss_mb", rss / 1048576.0);
+    m.put("first_send_to_done_ms", doneNanos / 1e6);
+    return m;
+  }
+
+  private static void joinQuietly(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/** What the scenario processes measure, and how they report it: one JSON line on stdout. */
+final class Measure {
+
+  private Measure() {}
+
+  /** @return the heap in use after full collections, in bytes */
+  static long heapAfterGc() {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  /** @return this process's resident set size in bytes (Linux), or -1 */
+  static long rss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Prints the metrics as one JSON object line. */
+  static void report(Map<String, Double> metrics) {
+    StringBuilder json = new StringBuilder("{");
+    metrics.forEach((k, v) -> {
+      if (json.length() > 1) {
+        json.append(',');
+      }
+      json.append('"').append(k).append("\":").append(v);
+    });
+    System.out.println(json.append('}'));
+  }
+
+  static Map<String, Double> metrics() {
+    return new LinkedHashMap<>();
+  }
+
+  /** Starts a virtual thread (Java 21+) through reflection: this module compiles for Java 17. */
+  static Thread startVirtual(Runnable body) {
+    try {
+      Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+      return (Thread) Class.forName("java.lang.Thread$Builder")
+          .getMethod("start", Runnable.class)
+          .invoke(builder, body);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("virtual threads need Java 21 or newer: " + e, e);
+    }
+  }
+
+  /** A virtual-thread-per-task executor (Java 21+), through reflection. */
+  static ExecutorService virtualExecutor() {
+    try {
+      return (ExecutorService) java.util.concurrent.Executors.class
+          .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("virtual threads need Java 21 or newer: " + e, e);
+    }
+  }
+}
