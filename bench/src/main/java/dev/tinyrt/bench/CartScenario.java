@@ -70,6 +70,7 @@ public final class CartScenario {
       shoesRx[i] = b.receiver();
     }
     long baseline = Measure.heapAfterGc();
+    long rssBaseline = Measure.rss();
     AsyncRuntime rt = AsyncRuntime.currentThread();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -102,7 +103,7 @@ public final class CartScenario {
     }
     long done = System.nanoTime();
     joinQuietly(driver);
-    return result(n, created, heap, rss, done - firstSend[0]);
+    return result(n, created, heap, rss, rss - rssBaseline, done - firstSend[0]);
   }
 
   @SuppressWarnings("unchecked")
@@ -114,6 +115,7 @@ public final class CartScenario {
       shoes[i] = new CompletableFuture<>();
     }
     long baseline = Measure.heapAfterGc();
+    long rssBaseline = Measure.rss();
     CountDownLatch done = new CountDownLatch(n);
     AtomicInteger waiting = new AtomicInteger();
     long t0 = System.nanoTime();
@@ -148,7 +150,7 @@ public final class CartScenario {
       shoes[i].complete(SHOES);
     }
     done.await();
-    return result(n, created, heap, rss, System.nanoTime() - firstSend);
+    return result(n, created, heap, rss, rss - rssBaseline, System.nanoTime() - firstSend);
   }
 
   @SuppressWarnings("unchecked")
@@ -160,6 +162,7 @@ public final class CartScenario {
       shoes[i] = new CompletableFuture<>();
     }
     long baseline = Measure.heapAfterGc();
+    long rssBaseline = Measure.rss();
     CountDownLatch done = new CountDownLatch(n);
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -180,13 +183,15 @@ public final class CartScenario {
     long firstSend = System.nanoTime();
     driver.start();
     done.await();
-    return result(n, created, heap, rss, System.nanoTime() - firstSend);
+    return result(n, created, heap, rss, rss - rssBaseline, System.nanoTime() - firstSend);
   }
 
-  private static Map<String, Double> result(int n, long createdNanos, long heap, long rss, long doneNanos) {
+  private static Map<String, Double> result(
+      int n, long createdNanos, long heap, long rss, long rssGrowth, long doneNanos) {
     Map<String, Double> m = Measure.metrics();
     m.put("create_us_per_task", createdNanos / 1000.0 / n);
     m.put("heap_bytes_per_task", (double) heap / n);
+    m.put("rss_bytes_per_task", (double) rssGrowth / n);
     m.put("rss_mb", rss / 1048576.0);
     m.put("first_send_to_done_ms", doneNanos / 1e6);
     return m;

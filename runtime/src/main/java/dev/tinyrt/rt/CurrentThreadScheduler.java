@@ -24,14 +24,21 @@ final class CurrentThreadScheduler implements Scheduler {
   /** The thread driving the runtime, if any. */
   private volatile Thread driver;
 
+  /** Set by the driver just before it parks, so wakes unpark it only when it may be parked. */
+  private volatile boolean parked;
+
   @Override
   public void schedule(Task<?> task) {
     synchronized (this) {
       incoming.addLast(task);
     }
-    Thread d = driver;
-    if (d != null) {
-      LockSupport.unpark(d);
+    // Ordering: the driver sets parked, then looks at the queue under the lock; we added under the
+    // lock, then read parked. Either it sees our task, or we see it parked and unpark it.
+    if (parked) {
+      Thread d = driver;
+      if (d != null) {
+        LockSupport.unpark(d);
+      }
     }
   }
 
@@ -63,15 +70,21 @@ final class CurrentThreadScheduler implements Scheduler {
           task.run();
           continue;
         }
+        long left = deadlineNanos - System.nanoTime();
+        if (deadlineNanos != Long.MAX_VALUE && left <= 0) {
+          return false;
+        }
+        parked = true;
+        if (!isEmpty() || done.getAsBoolean()) {
+          parked = false;
+          continue;
+        }
         if (deadlineNanos == Long.MAX_VALUE) {
           LockSupport.park(this);
         } else {
-          long left = deadlineNanos - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
           LockSupport.parkNanos(this, left);
         }
+        parked = false;
         // An interrupt would make every later park return at once: clear it, restore it at the end.
         if (Thread.interrupted()) {
           interrupted = true;
@@ -83,6 +96,10 @@ final class CurrentThreadScheduler implements Scheduler {
         self.interrupt();
       }
     }
+  }
+
+  private synchronized boolean isEmpty() {
+    return incoming.isEmpty();
   }
 
   /** @return the next task to run, or null if none is queued */
