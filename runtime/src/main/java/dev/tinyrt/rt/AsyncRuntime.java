@@ -203,6 +203,11 @@ public final class AsyncRuntime implements AutoCloseable {
     }, blocking));
   }
 
+  /** @return the scheduler of a current-thread runtime (for tests), or null */
+  CurrentThreadScheduler localScheduler() {
+    return local;
+  }
+
   /** @return the timer this runtime's tasks sleep on */
   public Timer timer() {
     return timer;

@@ -98,7 +98,23 @@ final class CurrentThreadScheduler implements Scheduler {
     }
   }
 
-  private synchronized boolean isEmpty() {
+  /**
+   * Runs the next queued task, if any, on this thread (for tests that drive the runtime one step
+   * at a time).
+   *
+   * @return whether a task ran
+   */
+  boolean runOne() {
+    Task<?> task = next();
+    if (task == null) {
+      return false;
+    }
+    task.run();
+    return true;
+  }
+
+  /** @return whether no task is queued */
+  synchronized boolean isEmpty() {
     return incoming.isEmpty();
   }
 
