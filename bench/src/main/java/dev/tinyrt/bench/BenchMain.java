@@ -53,8 +53,8 @@ public final class BenchMain {
     }
   }
 
-  /** The children's JVM flags (besides the agent). */
-  static final List<String> CHILD_FLAGS = List.of("-Xmx6g", "-XX:+UseG1GC");
+  /** The children's JVM flags (besides the agent): a fixed heap, so RSS growth is the tasks' own. */
+  static final List<String> CHILD_FLAGS = List.of("-Xms4g", "-Xmx4g", "-XX:+UseG1GC");
 
   /** Platform threads beyond this count are not measured: the machine suffers. */
   static final int PLATFORM_THREAD_CAP = 10_000;

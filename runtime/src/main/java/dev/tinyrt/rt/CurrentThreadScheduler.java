@@ -75,7 +75,10 @@ final class CurrentThreadScheduler implements Scheduler {
           return false;
         }
         parked = true;
-        if (!isEmpty() || done.getAsBoolean()) {
+        // A task queued before this re-check is seen here; one queued after sees parked set and
+        // unparks us. Whatever done() waits for unparks this thread itself, which a park after
+        // the unpark also notices (the thread's permit).
+        if (!isEmpty()) {
           parked = false;
           continue;
         }

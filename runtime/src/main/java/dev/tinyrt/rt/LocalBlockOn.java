@@ -26,6 +26,9 @@ final class LocalBlockOn<T> {
     ThreadWaker mainWaker = new ThreadWaker(Thread.currentThread(), true);
     Context cx = Context.from(mainWaker);
     scheduler.drive(() -> {
+      if (result != null) {
+        return true;
+      }
       if (mainWaker.takeNotification()) {
         Poll<T> poll = future.poll(cx);
         if (poll.isReady()) {

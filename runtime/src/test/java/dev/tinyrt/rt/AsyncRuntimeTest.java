@@ -197,6 +197,16 @@ class AsyncRuntimeTest {
   }
 
   @Test
+  @Timeout(10)
+  void aFutureThatWakesItselfWithNothingQueuedDoesNotParkTheDriverForever() {
+    // Regression: while deciding to park, the driver re-checked its main future, which became
+    // ready then; the answer was consumed and the driver parked forever.
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      assertEquals("yielded", rt.blockOn(TestFutures.readyAfter(1, "yielded")));
+    }
+  }
+
+  @Test
   void currentSaysWhichRuntimeRunsTheTask() {
     try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
       assertThrows(IllegalStateException.class, AsyncRuntime::current);
