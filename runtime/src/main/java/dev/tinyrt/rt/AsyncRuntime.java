@@ -53,8 +53,8 @@ public final class AsyncRuntime implements AutoCloseable {
   /** Non-null for a current-thread runtime: the same object as {@link #scheduler}. */
   private final CurrentThreadScheduler local;
 
-  /** Runs {@link #spawnBlocking} work. */
-  private final ExecutorService blocking;
+  /** Runs {@link #spawnBlocking} work: the builder's, or ours, made on first use. */
+  private volatile ExecutorService blocking;
 
   /** Whether {@link #blocking} is ours to shut down. */
   private final boolean ownsBlocking;
@@ -73,7 +73,7 @@ public final class AsyncRuntime implements AutoCloseable {
   /** For messages and thread names. */
   private final String name;
 
-  /** The timer of {@code Tasks.sleep} and {@code Tasks.timeout} in this runtime's tasks. */
+  /** The timer of {@code Tasks.sleep} and {@code Tasks.timeout}: the builder's, or the system's. */
   private final Timer timer;
 
   private AsyncRuntime(Builder b) {
@@ -87,13 +87,9 @@ public final class AsyncRuntime implements AutoCloseable {
           ? new SharedQueueScheduler(b.workers, name)
           : new ForkJoinScheduler(b.workers, name);
     }
-    this.timer = b.timer != null ? b.timer : Timer.system();
+    this.timer = b.timer;
     this.ownsBlocking = b.blocking == null;
-    this.blocking = b.blocking != null ? b.blocking : Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, name + "-blocking");
-      t.setDaemon(true);
-      return t;
-    });
+    this.blocking = b.blocking;
   }
 
   /** @return a runtime whose tasks run on the thread that drives it with {@code blockOn} */
@@ -200,7 +196,25 @@ public final class AsyncRuntime implements AutoCloseable {
       } catch (Exception e) {
         throw new CompletionException(e);
       }
-    }, blocking));
+    }, blockingPool()));
+  }
+
+  private ExecutorService blockingPool() {
+    ExecutorService pool = blocking;
+    if (pool == null) {
+      synchronized (this) {
+        pool = blocking;
+        if (pool == null) {
+          pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name + "-blocking");
+            t.setDaemon(true);
+            return t;
+          });
+          blocking = pool;
+        }
+      }
+    }
+    return pool;
   }
 
   /** @return the scheduler of a current-thread runtime (for tests), or null */
@@ -208,9 +222,9 @@ public final class AsyncRuntime implements AutoCloseable {
     return local;
   }
 
-  /** @return the timer this runtime's tasks sleep on */
+  /** @return the timer this runtime's tasks sleep on (the system timer, unless the builder gave one) */
   public Timer timer() {
-    return timer;
+    return timer != null ? timer : Timer.system();
   }
 
   void schedule(Task<?> task) {
@@ -256,8 +270,9 @@ public final class AsyncRuntime implements AutoCloseable {
       awaitLive(UNWIND_GRACE);
     }
     scheduler.stop();
-    if (ownsBlocking) {
-      blocking.shutdownNow();
+    ExecutorService pool = blocking;
+    if (ownsBlocking && pool != null) {
+      pool.shutdownNow();
     }
     return finishedInTime;
   }

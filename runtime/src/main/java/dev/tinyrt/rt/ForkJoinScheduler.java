@@ -3,7 +3,6 @@ package dev.tinyrt.rt;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,8 +20,7 @@ final class ForkJoinScheduler implements Scheduler {
         workers,
         p -> {
           ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-          t.setName(name + "-worker-" + count.incrementAndGet());
-          t.setDaemon(true);
+          Workers.name(t, name, count.incrementAndGet());
           return t;
         },
         /* handler = */ null,
@@ -36,11 +34,6 @@ final class ForkJoinScheduler implements Scheduler {
 
   @Override
   public void stop() {
-    pool.shutdown();
-    try {
-      pool.awaitTermination(1, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Workers.stop(pool);
   }
 }

@@ -20,8 +20,8 @@ final class SharedQueueScheduler implements Scheduler {
     AtomicInteger count = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(
         workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, name + "-worker-" + count.incrementAndGet());
-          t.setDaemon(true);
+          Thread t = new Thread(r);
+          Workers.name(t, name, count.incrementAndGet());
           return t;
         });
   }
@@ -33,11 +33,6 @@ final class SharedQueueScheduler implements Scheduler {
 
   @Override
   public void stop() {
-    pool.shutdown();
-    try {
-      pool.awaitTermination(1, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Workers.stop(pool);
   }
 }

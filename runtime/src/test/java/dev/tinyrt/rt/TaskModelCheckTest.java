@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 public class TaskModelCheckTest {
 
+  /** A runtime with no thread of its own (no blocking pool is made before it is used). */
   private final AsyncRuntime runtime = AsyncRuntime.currentThread();
   private final CurrentThreadScheduler scheduler = runtime.localScheduler();
 

@@ -112,18 +112,8 @@ class MpscTest {
   @Test
   void anAbandonedSenderClosesTheChannel() {
     Mpsc.Receiver<Integer> receiver = Mpsc.<Integer>bounded(4).receiver();
-    Thread collector = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        System.gc();
-        Thread.onSpinWait();
-      }
-    });
-    collector.setDaemon(true);
-    collector.start();
-    try {
+    try (Collector collector = new Collector()) {
       assertNull(Async.blockOn(receiver.recv()));
-    } finally {
-      collector.interrupt();
     }
   }
 

@@ -123,20 +123,10 @@ class OneshotTest {
     // then closes the channel and wakes blockOn, which parks until that happens. GC is requested
     // from a helper so the receiving thread can really block.
     Oneshot.Receiver<Integer> receiver = Oneshot.<Integer>channel().receiver();
-    Thread collector = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        System.gc();
-        Thread.onSpinWait();
-      }
-    });
-    collector.setDaemon(true);
-    collector.start();
-    try {
+    try (Collector collector = new Collector()) {
       ChannelClosedException e =
           assertThrows(ChannelClosedException.class, () -> Async.blockOn(receiver));
       assertTrue(e.getMessage().contains("garbage-collected without sending"), e.getMessage());
-    } finally {
-      collector.interrupt();
     }
   }
 

@@ -26,18 +26,7 @@ public final class RefusalWriter {
    * @param reason the user-facing message
    */
   public static void refuse(MethodNode method, String reason) {
-    InsnList code = new InsnList();
-    // code: throw new IllegalStateException(reason);
-    code.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalStateException"));
-    code.add(new InsnNode(Opcodes.DUP));
-    code.add(new LdcInsnNode(reason));
-    code.add(new MethodInsnNode(
-        Opcodes.INVOKESPECIAL,
-        "java/lang/IllegalStateException",
-        "<init>",
-        "(Ljava/lang/String;)V",
-        false));
-    code.add(new InsnNode(Opcodes.ATHROW));
+    InsnList code = throwNew("java/lang/IllegalStateException", reason);
     method.instructions = code;
     method.tryCatchBlocks = new ArrayList<>();
     method.localVariables = null;
@@ -45,5 +34,23 @@ public final class RefusalWriter {
     method.invisibleLocalVariableAnnotations = null;
     method.maxStack = 0;
     method.maxLocals = 0;
+  }
+
+  /**
+   * Returns {@code throw new <type>(message);}.
+   *
+   * @param type the internal name of an exception with a {@code (String)} constructor
+   * @param message the message
+   * @return the instructions
+   */
+  static InsnList throwNew(String type, String message) {
+    InsnList code = new InsnList();
+    code.add(new TypeInsnNode(Opcodes.NEW, type));
+    code.add(new InsnNode(Opcodes.DUP));
+    code.add(new LdcInsnNode(message));
+    code.add(new MethodInsnNode(
+        Opcodes.INVOKESPECIAL, type, "<init>", "(Ljava/lang/String;)V", /* isInterface = */ false));
+    code.add(new InsnNode(Opcodes.ATHROW));
+    return code;
   }
 }

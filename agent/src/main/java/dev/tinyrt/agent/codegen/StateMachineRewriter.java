@@ -327,11 +327,10 @@ final class StateMachineRewriter {
     // Invalid state: the frame already finished.
     epilogue.add(invalid);
     epilogue.add(emptyFrame());
-    epilogue.add(newException(
+    epilogue.add(RefusalWriter.throwNew(
         "java/lang/IllegalStateException",
         "polled " + where + " after it already completed: an async method's frame returns its "
             + "result once; keep the result instead of polling again"));
-    epilogue.add(new InsnNode(ATHROW));
 
     // Catch-all: whatever the body throws finishes the frame, then goes on unchanged.
     epilogue.add(handler);
@@ -677,15 +676,6 @@ final class StateMachineRewriter {
     out.add(new LdcInsnNode(message));
     out.add(new MethodInsnNode(
         INVOKESTATIC, RuntimeNames.TRACE, "event", RuntimeNames.TRACE_EVENT_DESC, false));
-    return out;
-  }
-
-  private static InsnList newException(String type, String message) {
-    InsnList out = new InsnList();
-    out.add(new TypeInsnNode(NEW, type));
-    out.add(new InsnNode(DUP));
-    out.add(new LdcInsnNode(message));
-    out.add(new MethodInsnNode(INVOKESPECIAL, type, "<init>", "(Ljava/lang/String;)V", false));
     return out;
   }
 
