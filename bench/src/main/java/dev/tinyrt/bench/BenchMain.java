@@ -53,19 +53,31 @@ public final class BenchMain {
     }
   }
 
-  /** The children's JVM flags (besides the agent): a fixed heap, so RSS growth is the tasks' own. */
-  static final List<String> CHILD_FLAGS = List.of("-Xms4g", "-Xmx4g", "-XX:+UseG1GC");
+  /** The children's JVM flags (besides the agent). A fixed heap (-Xms) made heap-after-GC readings noisy. */
+  static final List<String> CHILD_FLAGS = List.of("-Xmx6g", "-XX:+UseG1GC");
 
   /** Platform threads beyond this count are not measured: the machine suffers. */
   static final int PLATFORM_THREAD_CAP = 10_000;
 
   private static final Map<String, Row> rows = new LinkedHashMap<>();
+
+  /** Why platform threads stop at the cap, and how to read their columns. */
+  private static final String PLATFORM_NOTE = "Platform threads are capped at "
+      + String.format(Locale.ROOT, "%,d", PLATFORM_THREAD_CAP) + " carts: creating one costs about "
+      + "half a millisecond here, and 10,000 of them already take the process to about 500 MB of "
+      + "RSS (see the rss mb column), so 100,000 would take about a minute and several GB. Their "
+      + "stacks live outside the heap, so their heap column is near zero and the chart leaves them "
+      + "out of the heap panel.";
+
+  /** Metrics measured but left out of the tables: too noisy to mean anything (RSS deltas move with GC). */
+  private static final List<String> HIDDEN = List.of("rss_bytes_per_task");
   private static final List<String> notes = new ArrayList<>();
 
   /**
    * Runs the benchmarks.
    *
-   * @param args {@code [--quick] [--json FILE] [--docs DIR] [--agent JAR] [--only carts|pingpong|micro]}
+   * @param args {@code [--quick] [--json FILE] [--docs DIR] [--agent JAR] [--only
+   *     carts|pingpong|micro] [--from-json FILE]}
    */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
@@ -73,6 +85,7 @@ public final class BenchMain {
     Path docs = Path.of("docs");
     Path agent = Path.of("agent/target/tinyrt-agent.jar");
     String only = null;
+    Path fromJson = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -80,6 +93,7 @@ public final class BenchMain {
         case "--docs" -> docs = Path.of(args[++i]);
         case "--agent" -> agent = Path.of(args[++i]);
         case "--only" -> only = args[++i];
+        case "--from-json" -> fromJson = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -94,6 +108,19 @@ public final class BenchMain {
     int runs = quick ? 3 : 5;
     int warmups = quick ? 1 : 2;
     long started = System.nanoTime();
+    if (fromJson != null) {
+      // Start from an earlier run's JSON: re-render it, or re-measure one scenario with --only.
+      readJson(fromJson);
+      if (only == null) {
+        only = "none";
+      }
+      // The scenario measured again replaces its old rows.
+      String measured = only.equals("pingpong") ? "ping-pong" : only;
+      rows.values().removeIf(r -> r.scenario().equals(measured));
+      if (!only.equals("carts")) {
+        notes.add(PLATFORM_NOTE);
+      }
+    }
 
     if (only == null || only.equals("carts")) {
       long[] ns = quick ? new long[] {10_000, 100_000} : new long[] {10_000, 100_000, 1_000_000};
@@ -108,11 +135,7 @@ public final class BenchMain {
           measure("carts", c, n, runs, agent, "dev.tinyrt.bench.CartScenario", c, n, warmups);
         }
       }
-      notes.add("Platform threads are capped at " + PLATFORM_THREAD_CAP + " carts: creating one "
-          + "costs about half a millisecond and tens of KB of RSS here (see the rss columns), so "
-          + "100,000 would take about a minute and several GB. Their stacks live outside the heap, "
-          + "so their heap column is near zero and the chart leaves them out of the heap panel; "
-          + "rss bytes per task is what they cost.");
+      notes.add(PLATFORM_NOTE);
     }
     if (only == null || only.equals("pingpong")) {
       long n = quick ? 200_000 : 1_000_000;
@@ -124,6 +147,7 @@ public final class BenchMain {
     if (only == null || only.equals("micro")) {
       micro(quick, agent);
     }
+
 
     printTables();
     if (json != null) {
@@ -245,7 +269,7 @@ public final class BenchMain {
     List<String> metrics = new ArrayList<>();
     Map<String, Map<String, Row>> byLine = new LinkedHashMap<>();
     for (Row r : rows.values()) {
-      if (!r.scenario().equals(scenario)) {
+      if (!r.scenario().equals(scenario) || HIDDEN.contains(r.metric())) {
         continue;
       }
       if (!metrics.contains(r.metric())) {
@@ -291,13 +315,36 @@ public final class BenchMain {
       if (j.length() > 2) {
         j.append(",\n");
       }
+      Double error = errors.get(r.scenario() + "|" + r.contender() + "|" + r.metric());
       j.append(String.format(Locale.ROOT,
           "  {\"scenario\":\"%s\",\"contender\":\"%s\",\"n\":%d,\"metric\":\"%s\",\"value\":%s,"
-              + "\"min\":%s,\"max\":%s,\"runs\":%d}",
+              + "\"min\":%s,\"max\":%s,\"runs\":%d%s}",
           r.scenario(), r.contender(), r.n(), r.metric(), r.median(), r.min(), r.max(),
-          r.values().size()));
+          r.values().size(), error == null ? "" : ",\"error\":" + error));
     }
     Files.writeString(file, j.append("\n]\n"));
+  }
+
+  /** Loads the rows of an earlier run's {@code --json} file. */
+  static void readJson(Path file) throws IOException {
+    Pattern row = Pattern.compile("\\{\"scenario\":\"([^\"]*)\",\"contender\":\"([^\"]*)\",\"n\":(\\d+),"
+        + "\"metric\":\"([^\"]*)\",\"value\":([-0-9.E]+|NaN),\"min\":([-0-9.E]+|NaN),\"max\":([-0-9.E]+|NaN),"
+        + "\"runs\":(\\d+)(?:,\"error\":([-0-9.E]+|NaN))?\\}");
+    for (String line : Files.readAllLines(file)) {
+      Matcher m = row.matcher(line);
+      if (m.find()) {
+        List<Double> values = new ArrayList<>(List.of(
+            Double.parseDouble(m.group(6)), Double.parseDouble(m.group(5)),
+            Double.parseDouble(m.group(7))));
+        String key = m.group(1).equals("micro")
+            ? m.group(1) + "|" + m.group(2) + "|" + m.group(4)
+            : m.group(1) + "|" + m.group(2) + "|" + m.group(3) + "|" + m.group(4);
+        rows.put(key, new Row(m.group(1), m.group(2), Long.parseLong(m.group(3)), m.group(4), values));
+        if (m.group(9) != null) {
+          errors.put(m.group(1) + "|" + m.group(2) + "|" + m.group(4), Double.parseDouble(m.group(9)));
+        }
+      }
+    }
   }
 
   static void writeChart(Path file) throws IOException {

@@ -14,14 +14,30 @@ final class Measure {
 
   private Measure() {}
 
-  /** @return the heap in use after full collections, in bytes */
+  /**
+   * Returns the heap in use after full collections, once it stopped moving: the Cleaner thread
+   * retires the registrations of senders collected earlier (48 bytes each) a little after each
+   * collection, so the reading waits for two equal readings in a row.
+   *
+   * @return bytes in use
+   */
   static long heapAfterGc() {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
+    long previous = -1;
+    for (int i = 0; i < 40; i++) {
       System.gc();
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      if (Math.abs(used - previous) < 4096) {
+        return used;
+      }
+      previous = used;
+      try {
+        Thread.sleep(20); // let the Cleaner thread run
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return used;
+      }
     }
-    return used;
+    return previous;
   }
 
   /** @return this process's resident set size in bytes (Linux), or -1 */
