@@ -26,7 +26,17 @@ public final class RefusalWriter {
    * @param reason the user-facing message
    */
   public static void refuse(MethodNode method, String reason) {
-    InsnList code = throwNew("java/lang/IllegalStateException", reason);
+    replaceCode(method, throwNew("java/lang/IllegalStateException", reason));
+  }
+
+  /**
+   * Gives {@code method} new code, dropping what described the old (handlers, local variables
+   * and their annotations); the class writer computes the maximums.
+   *
+   * @param method the method, changed in place
+   * @param code its new code, without branches into handlers
+   */
+  static void replaceCode(MethodNode method, InsnList code) {
     method.instructions = code;
     method.tryCatchBlocks = new ArrayList<>();
     method.localVariables = null;

@@ -587,13 +587,7 @@ final class StateMachineRewriter {
       }
     }
     stub.add(new InsnNode(ARETURN));
-    method.instructions = stub;
-    method.tryCatchBlocks = new ArrayList<>();
-    method.localVariables = null;
-    method.visibleLocalVariableAnnotations = null;
-    method.invisibleLocalVariableAnnotations = null;
-    method.maxStack = 0;
-    method.maxLocals = 0;
+    RefusalWriter.replaceCode(method, stub);
   }
 
   // Small emitters.
