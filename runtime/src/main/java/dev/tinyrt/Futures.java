@@ -111,6 +111,18 @@ public final class Futures {
     }
   }
 
+  /** Polls future {@code i}; if it throws, abandons every other unfinished one, then rethrows. */
+  private static <T> Poll<? extends T> pollOrAbandonOthers(
+      List<Future<? extends T>> futures, boolean[] done, int i, Context cx) {
+    try {
+      return futures.get(i).poll(cx);
+    } catch (RuntimeException | Error e) {
+      done[i] = true;
+      abandonOthers(futures, done, i);
+      throw e;
+    }
+  }
+
   /** {@link #joinAll}. */
   private static final class JoinAll<T> implements Future<List<T>>, ForwardsCancellation {
     private final List<Future<? extends T>> futures;
@@ -132,14 +144,7 @@ public final class Futures {
         if (done[i]) {
           continue;
         }
-        Poll<? extends T> p;
-        try {
-          p = futures.get(i).poll(cx);
-        } catch (RuntimeException | Error e) {
-          done[i] = true;
-          abandonOthers(futures, done, i);
-          throw e;
-        }
+        Poll<? extends T> p = pollOrAbandonOthers(futures, done, i, cx);
         if (p.isReady()) {
           values[i] = p.get();
           done[i] = true;
@@ -163,14 +168,7 @@ public final class Futures {
     @Override
     public Poll<Selected<T>> poll(Context cx) {
       for (int i = 0; i < futures.size(); i++) {
-        Poll<? extends T> p;
-        try {
-          p = futures.get(i).poll(cx);
-        } catch (RuntimeException | Error e) {
-          done[i] = true;
-          abandonOthers(futures, done, i);
-          throw e;
-        }
+        Poll<? extends T> p = pollOrAbandonOthers(futures, done, i, cx);
         if (p.isReady()) {
           done[i] = true;
           abandonOthers(futures, done, i);

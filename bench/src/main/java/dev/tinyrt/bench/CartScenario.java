@@ -108,12 +108,8 @@ public final class CartScenario {
 
   @SuppressWarnings("unchecked")
   static Map<String, Double> threads(int n, boolean virtual) throws InterruptedException {
-    CompletableFuture<Long>[] socks = new CompletableFuture[n];
-    CompletableFuture<Long>[] shoes = new CompletableFuture[n];
-    for (int i = 0; i < n; i++) {
-      socks[i] = new CompletableFuture<>();
-      shoes[i] = new CompletableFuture<>();
-    }
+    CompletableFuture<Long>[] socks = prices(n);
+    CompletableFuture<Long>[] shoes = prices(n);
     long baseline = Measure.heapAfterGc();
     long rssBaseline = Measure.rss();
     CountDownLatch done = new CountDownLatch(n);
@@ -143,24 +139,15 @@ public final class CartScenario {
     long heap = Measure.heapAfterGc() - baseline;
     long rss = Measure.rss();
     long firstSend = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      socks[i].complete(SOCKS);
-    }
-    for (int i = 0; i < n; i++) {
-      shoes[i].complete(SHOES);
-    }
+    sendPrices(socks, shoes);
     done.await();
     return result(n, created, heap, rss, rss - rssBaseline, System.nanoTime() - firstSend);
   }
 
   @SuppressWarnings("unchecked")
   static Map<String, Double> completable(int n) throws InterruptedException {
-    CompletableFuture<Long>[] socks = new CompletableFuture[n];
-    CompletableFuture<Long>[] shoes = new CompletableFuture[n];
-    for (int i = 0; i < n; i++) {
-      socks[i] = new CompletableFuture<>();
-      shoes[i] = new CompletableFuture<>();
-    }
+    CompletableFuture<Long>[] socks = prices(n);
+    CompletableFuture<Long>[] shoes = prices(n);
     long baseline = Measure.heapAfterGc();
     long rssBaseline = Measure.rss();
     CountDownLatch done = new CountDownLatch(n);
@@ -172,18 +159,30 @@ public final class CartScenario {
     long created = System.nanoTime() - t0;
     long heap = Measure.heapAfterGc() - baseline;
     long rss = Measure.rss();
-    Thread driver = new Thread(() -> {
-      for (int i = 0; i < n; i++) {
-        socks[i].complete(SOCKS);
-      }
-      for (int i = 0; i < n; i++) {
-        shoes[i].complete(SHOES);
-      }
-    });
+    Thread driver = new Thread(() -> sendPrices(socks, shoes));
     long firstSend = System.nanoTime();
     driver.start();
     done.await();
     return result(n, created, heap, rss, rss - rssBaseline, System.nanoTime() - firstSend);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletableFuture<Long>[] prices(int n) {
+    CompletableFuture<Long>[] prices = new CompletableFuture[n];
+    for (int i = 0; i < n; i++) {
+      prices[i] = new CompletableFuture<>();
+    }
+    return prices;
+  }
+
+  /** The driver's work: every first price, then every second. */
+  private static void sendPrices(CompletableFuture<Long>[] socks, CompletableFuture<Long>[] shoes) {
+    for (CompletableFuture<Long> s : socks) {
+      s.complete(SOCKS);
+    }
+    for (CompletableFuture<Long> s : shoes) {
+      s.complete(SHOES);
+    }
   }
 
   private static Map<String, Double> result(

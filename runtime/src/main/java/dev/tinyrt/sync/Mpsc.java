@@ -77,7 +77,6 @@ public final class Mpsc {
     int reserved;
     Waker receiver;
     boolean senderClosed;
-    boolean senderAbandoned;
     boolean receiverClosed;
 
     State(int capacity) {
@@ -85,12 +84,11 @@ public final class Mpsc {
     }
 
     /** Closes the sending side and returns the receiver's waker to wake. */
-    synchronized Waker closeSending(boolean abandoned) {
+    synchronized Waker closeSending() {
       if (senderClosed) {
         return null;
       }
       senderClosed = true;
-      senderAbandoned = abandoned;
       Waker w = receiver;
       receiver = null;
       return w;
@@ -101,7 +99,7 @@ public final class Mpsc {
   private record Abandon(State<?> state) implements Runnable {
     @Override
     public void run() {
-      Waker w = state.closeSending(true);
+      Waker w = state.closeSending();
       if (w != null) {
         w.wake();
       }
@@ -159,7 +157,7 @@ public final class Mpsc {
 
     /** Closes the sending side for every producer: the receiver drains the queue, then gets null. */
     public void close() {
-      Waker w = state.closeSending(false);
+      Waker w = state.closeSending();
       if (w != null) {
         w.wake();
       }

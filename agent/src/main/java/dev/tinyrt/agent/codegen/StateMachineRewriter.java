@@ -116,6 +116,9 @@ final class StateMachineRewriter {
   /** The method's location (its first line), for messages. */
   private final SourceLocation where;
 
+  /** The trace lines, made from the original code; null without the trace option. */
+  private TraceMessages messages;
+
   private StateMachineRewriter(
       ClassNode host,
       MethodNode method,
@@ -180,7 +183,7 @@ final class StateMachineRewriter {
     }
 
     // Trace messages need the original code (local variable names), so make them first.
-    TraceMessages messages = trace ? new TraceMessages(host, method, where) : null;
+    messages = trace ? new TraceMessages(host, method, where) : null;
     List<String> parkedMessages = new ArrayList<>();
     List<String> resumedMessages = new ArrayList<>();
     if (trace) {
@@ -528,7 +531,7 @@ final class StateMachineRewriter {
       InsnList finish = new InsnList();
       finish.add(setState(FrameLayout.DONE));
       if (trace) {
-        finish.add(traceEvent(new TraceMessages(host, method, where).done()));
+        finish.add(traceEvent(messages.done()));
       }
       code.insertBefore(areturn, finish);
       return;
