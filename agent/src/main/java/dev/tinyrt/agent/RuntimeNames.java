@@ -25,14 +25,14 @@ public final class RuntimeNames {
   /** {@code dev.tinyrt.internal.StageFuture}, a {@code CompletionStage} seen as a future. */
   public static final String STAGE_FUTURE = "dev/tinyrt/internal/StageFuture";
 
-  /** {@code dev.tinyrt.internal.Cancellation}, asked at each resume whether the task was cancelled. */
+  /** {@code dev.tinyrt.internal.Cancellation}, asked before each poll of an awaited future whether the task was cancelled. */
   public static final String CANCELLATION = "dev/tinyrt/internal/Cancellation";
 
   /** {@code dev.tinyrt.internal.ForwardsCancellation}, implemented by every frame. */
   public static final String FORWARDS_CANCELLATION = "dev/tinyrt/internal/ForwardsCancellation";
 
-  /** {@code Cancellation.checkAtResume(Future, Context)}. */
-  public static final String CHECK_AT_RESUME_DESC =
+  /** {@code Cancellation.checkBeforePoll(Future, Context)}. */
+  public static final String CHECK_BEFORE_POLL_DESC =
       "(Ldev/tinyrt/Future;Ldev/tinyrt/Context;)Ldev/tinyrt/Future;";
 
   /** {@code dev.tinyrt.internal.Trace}, called by frames rewritten with the trace option. */

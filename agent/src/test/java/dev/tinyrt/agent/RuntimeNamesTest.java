@@ -54,8 +54,8 @@ class RuntimeNamesTest {
             FrameDefiner.class.getMethod("define", MethodHandles.Lookup.class, String.class)),
         RuntimeNames.DEFINE_DESC);
     assertEquals(Type.getMethodDescriptor(
-            Cancellation.class.getMethod("checkAtResume", Future.class, Context.class)),
-        RuntimeNames.CHECK_AT_RESUME_DESC);
+            Cancellation.class.getMethod("checkBeforePoll", Future.class, Context.class)),
+        RuntimeNames.CHECK_BEFORE_POLL_DESC);
     assertEquals(Type.getMethodDescriptor(Trace.class.getMethod("event", Object.class, String.class)),
         RuntimeNames.TRACE_EVENT_DESC);
   }

@@ -24,7 +24,7 @@ public final class Cancellation {
    * @param cx the task's context
    * @return {@code awaited}, to poll
    */
-  public static Future<?> checkAtResume(Future<?> awaited, Context cx) {
+  public static Future<?> checkBeforePoll(Future<?> awaited, Context cx) {
     if (cx.isCancelled() && !(awaited instanceof ForwardsCancellation)) {
       if (awaited instanceof Droppable droppable) {
         droppable.drop();

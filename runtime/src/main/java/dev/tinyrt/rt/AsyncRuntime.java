@@ -129,6 +129,18 @@ public final class AsyncRuntime implements AutoCloseable {
     return previous;
   }
 
+  /**
+   * Called once by each thread that polls this runtime's tasks, before its first task: makes the
+   * runtime current there (for {@code Tasks.spawn}) and marks the thread so that {@code blockOn}
+   * refuses to block it.
+   *
+   * @param rt the runtime whose tasks the thread runs
+   */
+  static void enterWorker(AsyncRuntime rt) {
+    CURRENT.set(rt);
+    dev.tinyrt.internal.RuntimeThreads.mark("runtime " + rt.name);
+  }
+
   static void leave(AsyncRuntime previous) {
     if (previous == null) {
       CURRENT.remove();
@@ -229,6 +241,10 @@ public final class AsyncRuntime implements AutoCloseable {
 
   void schedule(Task<?> task) {
     scheduler.schedule(task);
+  }
+
+  void scheduleYielded(Task<?> task) {
+    scheduler.scheduleYielded(task);
   }
 
   void finished(Task<?> task) {

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
-/** Where a runtime's woken tasks go to be polled: one implementation per kind of runtime. */
+/**
+ * Where a runtime's woken tasks go to be polled: one implementation per kind of runtime.
+ *
+ * <p>Rules every scheduler keeps: {@link #schedule} and {@link #scheduleYielded} never throw and
+ * never block, whoever calls them and whenever (a timer thread, another runtime's worker, after
+ * {@link #stop()}: then the task is dropped, the runtime has given up on it). Each thread that
+ * polls tasks calls {@link AsyncRuntime#enterWorker} once before its first task, so that {@code
+ * Tasks.spawn} finds the runtime and {@code blockOn} refuses to run there.
+ */
 interface Scheduler {
 
   /**
@@ -12,6 +20,17 @@ interface Scheduler {
    */
   void schedule(Task<?> task);
 
-  /** Stops the worker threads, if any, once no task is left. */
+  /**
+   * Queues {@code task}, which woke itself while it was being polled ({@code Tasks.yieldNow()}, a
+   * future that wakes its own waker): it goes behind every task that is ready now, so a task that
+   * yields in a loop cannot starve the others, nor outside submissions.
+   *
+   * @param task the task, in the SCHEDULED state
+   */
+  default void scheduleYielded(Task<?> task) {
+    schedule(task);
+  }
+
+  /** Stops the worker threads, if any, once no task is left. Later schedules drop their task. */
   void stop();
 }

@@ -181,7 +181,8 @@ final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
       int witness = (int) STATE.compareAndExchange(this, s, next);
       if (witness == s) {
         if ((next & SCHEDULED) != 0) {
-          runtime.schedule(this);
+          // Woken while it ran (a yield, a self-wake): behind everything ready now.
+          runtime.scheduleYielded(this);
         }
         return;
       }

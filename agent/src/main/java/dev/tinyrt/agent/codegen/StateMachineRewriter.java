@@ -264,7 +264,7 @@ final class StateMachineRewriter {
     // Tail: the future the method returned, awaited like any other.
     epilogue.add(tail);
     epilogue.add(emptyFrame());
-    // code: Poll p = Cancellation.checkAtResume(frame.awaited, cx).poll(cx); if (p.isPending()) return p;
+    // code: Poll p = Cancellation.checkBeforePoll(frame.awaited, cx).poll(cx); if (p.isPending()) return p;
     epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     epilogue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
     epilogue.add(checkCancellation()); // stack: future
@@ -477,8 +477,8 @@ final class StateMachineRewriter {
   /**
    * Replaces the await call by an inline poll; returns the label the resume block jumps back to.
    * That label starts the cancellation check, which sits in line, inside the same exception
-   * ranges as the await, so the user's {@code catch} and {@code finally} see a cancellation; the
-   * normal path jumps over it.
+   * ranges as the await, so the user's {@code catch} and {@code finally} see a cancellation. The
+   * first poll runs it too: a cancelled task throws at every await it reaches.
    */
   private LabelNode replaceAwait(InsnList code, AwaitSite site, LabelNode suspend) {
     MethodInsnNode call = site.insn();
@@ -489,16 +489,16 @@ final class StateMachineRewriter {
           INVOKESTATIC, RuntimeNames.STAGE_FUTURE, "of", RuntimeNames.STAGE_OF_DESC, false));
     }
     LabelNode checkLabel = new LabelNode();
-    LabelNode pollLabel = new LabelNode();
     List<Object> locals = awaitLocals(site);
     List<Object> stack = awaitStack(site);
-    poll.add(new JumpInsnNode(GOTO, pollLabel));
-    // code: Cancellation.checkAtResume(future, cx);   (only on resume: a cancelled task throws here)
+    if (followsStackMap(call)) {
+      poll.add(new InsnNode(NOP)); // two stack maps cannot share an offset
+    }
+    // code: Cancellation.checkBeforePoll(future, cx);   (first poll and resume: a cancelled task
+    // throws here, so it never parks at an await once cancelled)
     poll.add(checkLabel);
     poll.add(frameNode(locals, stack));
     poll.add(checkCancellation()); // stack: ... future
-    poll.add(pollLabel);
-    poll.add(frameNode(locals, stack));
     // code: Poll p = future.poll(cx); if (p.isPending()) goto suspend; push p.get();
     poll.add(new InsnNode(DUP)); // stack: ... future future
     poll.add(new VarInsnNode(ALOAD, CONTEXT_SLOT)); // stack: ... future future cx
@@ -513,6 +513,19 @@ final class StateMachineRewriter {
     code.insertBefore(call, poll);
     code.remove(call);
     return checkLabel;
+  }
+
+  /** Whether a stack map frame sits at the offset of {@code insn}, with no instruction between. */
+  private static boolean followsStackMap(AbstractInsnNode insn) {
+    for (AbstractInsnNode p = insn.getPrevious(); p != null; p = p.getPrevious()) {
+      if (p instanceof FrameNode) {
+        return true;
+      }
+      if (p.getOpcode() >= 0) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private void replaceReturn(
@@ -680,8 +693,8 @@ final class StateMachineRewriter {
   private static InsnList checkCancellation() {
     InsnList out = new InsnList();
     out.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
-    out.add(new MethodInsnNode(INVOKESTATIC, RuntimeNames.CANCELLATION, "checkAtResume",
-        RuntimeNames.CHECK_AT_RESUME_DESC, false));
+    out.add(new MethodInsnNode(INVOKESTATIC, RuntimeNames.CANCELLATION, "checkBeforePoll",
+        RuntimeNames.CHECK_BEFORE_POLL_DESC, false));
     return out;
   }
 

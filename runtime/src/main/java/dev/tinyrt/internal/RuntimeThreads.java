@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.internal;
+
+/**
+ * Which threads poll a runtime's tasks: a worker of a multi-threaded runtime for its whole life,
+ * the thread driving a current-thread runtime while it drives. Blocking on such a thread stops
+ * every task queued behind it (and deadlocks if the future waited for needs one of them), so
+ * {@code blockOn} asks here first and refuses with a message that says to await instead.
+ */
+public final class RuntimeThreads {
+
+  /** What the current thread runs tasks for (the runtime's description), or null. */
+  private static final ThreadLocal<String> RUNS_TASKS_OF = new ThreadLocal<>();
+
+  private RuntimeThreads() {}
+
+  /**
+   * Marks the current thread as one that polls the tasks of {@code runtime}.
+   *
+   * @param runtime the runtime's description, for messages
+   * @return the previous mark, to restore with {@link #restore}
+   */
+  public static String mark(String runtime) {
+    String previous = RUNS_TASKS_OF.get();
+    RUNS_TASKS_OF.set(runtime);
+    return previous;
+  }
+
+  /**
+   * Restores the mark {@link #mark} returned.
+   *
+   * @param previous the mark to restore, or null for none
+   */
+  public static void restore(String previous) {
+    if (previous == null) {
+      RUNS_TASKS_OF.remove();
+    } else {
+      RUNS_TASKS_OF.set(previous);
+    }
+  }
+
+  /**
+   * Throws if the current thread polls a runtime's tasks.
+   *
+   * @param call what the caller was about to do, for the message ({@code "Async.blockOn"})
+   * @throws IllegalStateException on a runtime's thread
+   */
+  public static void refuseBlocking(String call) {
+    String runtime = RUNS_TASKS_OF.get();
+    if (runtime != null) {
+      throw new IllegalStateException(
+          call + " called on " + Thread.currentThread().getName() + ", a thread that runs the "
+              + "tasks of " + runtime + ": blocking here would stop them (and deadlock if the "
+              + "future needs one of them). Inside a task, await the future instead "
+              + "(Async.await(future)); from other code, call blockOn on a thread of your own.");
+    }
+  }
+}
