@@ -53,22 +53,38 @@ final class Worker extends Thread {
   public void run() {
     AsyncRuntime.enterWorker(scheduler.runtime);
     while (!scheduler.isStopped()) {
-      Task<?> task = next();
-      if (task == null) {
-        task = search();
-      }
+      Task<?> task = findTask();
       if (task != null) {
         task.run();
         continue;
       }
-      if (prepareToSleep()) {
-        while (scheduler.idle.isAsleep(index) && !scheduler.isStopped()) {
-          LockSupport.park(this);
-        }
-        // Woken by a queuer (counted searching by it) or by stop().
-        searching = true;
+      while (scheduler.idle.isAsleep(index) && !scheduler.isStopped()) {
+        LockSupport.park(this);
       }
+      wokenUp();
     }
+  }
+
+  /**
+   * One look for work: this worker's own, else elsewhere as a searcher, else it falls asleep (and
+   * must park until {@link Idle#isAsleep} says otherwise, then call {@link #wokenUp}).
+   *
+   * @return a task to run, or null if this worker fell asleep (or took its sleep back)
+   */
+  Task<?> findTask() {
+    Task<?> task = next();
+    if (task == null) {
+      task = search();
+    }
+    if (task == null) {
+      prepareToSleep();
+    }
+    return task;
+  }
+
+  /** After a sleep: whoever ended it (a queuer, or this worker's last look) counted it searching. */
+  void wokenUp() {
+    searching = true;
   }
 
   /**
@@ -169,14 +185,14 @@ final class Worker extends Thread {
    * Puts this worker to sleep in {@link Idle}; if it was the last searcher, looks everywhere once
    * more and takes the sleep back if there is work (see {@link Idle}).
    *
-   * @return whether it must park (false: it is awake again, counted as searching)
+   * @return whether it must park (false: it is awake again, counted as searching; see {@link
+   *     #wokenUp})
    */
   boolean prepareToSleep() {
     boolean wasSearching = searching;
     searching = false;
     if (scheduler.idle.sleep(index, wasSearching) && scheduler.hasWorkFor(this)) {
       scheduler.idle.cancelSleep(index);
-      searching = true;
       return false;
     }
     return true;
