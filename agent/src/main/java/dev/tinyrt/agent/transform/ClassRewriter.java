@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InnerClassNode;
+import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
@@ -63,6 +65,9 @@ public final class ClassRewriter {
       return hostBytes == null;
     }
   }
+
+  /** The JVM's limit on the bytecode of one method (JVMS 4.7.3: {@code code_length < 65536}). */
+  private static final int MAX_CODE_SIZE = 65_535;
 
   /** The oldest class file version rewritten: Java 8's, which always has stack map frames. */
   private static final int MIN_VERSION = Opcodes.V1_8;
@@ -152,7 +157,19 @@ public final class ClassRewriter {
         }
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         node.accept(writer);
-        byte[] bytes = writer.toByteArray();
+        byte[] bytes;
+        try {
+          bytes = writer.toByteArray();
+        } catch (MethodTooLargeException e) {
+          // A state machine past the JVM's 64 KB limit: refuse that method alone, build again.
+          failedMethod = bodies.get(e.getMethodName() + e.getDescriptor());
+          if (failedMethod == null) {
+            throw e; // not one of ours: the class was too large before, or its initializer is
+          }
+          refused.put(failedMethod, tooLarge(reader, failedMethod, e.getCodeSize()));
+          async.remove(failedMethod);
+          continue;
+        }
         // Check the rewritten bodies with a verifier that loads no class: a bug of ours becomes a
         // refusal of one method, never a VerifyError for the user.
         failedMethod = checkBodies(bytes, bodies, refused);
@@ -189,6 +206,36 @@ public final class ClassRewriter {
       }
     }
     return null;
+  }
+
+  /**
+   * The refusal of a method whose state machine exceeds the JVM's code size limit, with its size
+   * before and after, and what to do.
+   */
+  private static String tooLarge(ClassReader reader, String key, int rewrittenSize) {
+    ClassNode original = read(reader);
+    MethodNode method = null;
+    for (MethodNode m : original.methods) {
+      if (key(m).equals(key)) {
+        method = m;
+      }
+    }
+    int awaits = AsyncMethods.awaitsOf(method).size();
+    return "tinyrt cannot rewrite " + SourceLocation.of(original, method, null) + ": its state "
+        + "machine would take " + rewrittenSize + " bytes of bytecode (from " + codeSize(original, method)
+        + " bytes), past the JVM's limit of " + MAX_CODE_SIZE + " bytes per method, because the "
+        + "values it keeps across its " + awaits + " awaits are saved and restored at each of them. "
+        + "Split it into smaller async methods that each await part of the work, or keep fewer "
+        + "values alive across awaits (collect them in an array or an object); the method throws "
+        + "this instead of running, and the rest of its class is rewritten.";
+  }
+
+  /** The size in bytes of {@code method}'s code, as the class writer lays it out. */
+  private static int codeSize(ClassNode owner, MethodNode method) {
+    LabelNode end = new LabelNode();
+    method.instructions.add(end);
+    owner.accept(new ClassWriter(0));
+    return end.getLabel().getOffset();
   }
 
   private static String internalError(ClassNode node, MethodNode method, Exception e) {
