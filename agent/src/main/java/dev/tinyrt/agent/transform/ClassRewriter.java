@@ -66,6 +66,9 @@ public final class ClassRewriter {
     }
   }
 
+  /** Ends every frame class name: a character javac never emits in a name from source. */
+  static final String FRAME_SUFFIX = "-Frame";
+
   /** The JVM's limit on the bytecode of one method (JVMS 4.7.3: {@code code_length < 65536}). */
   private static final int MAX_CODE_SIZE = 65_535;
 
@@ -254,9 +257,13 @@ public final class ClassRewriter {
     return method.name + method.desc;
   }
 
-  /** {@code Host$method$Frame}, numbered when that name is taken. */
+  /**
+   * {@code Host$method-Frame}, numbered when an overload took it. No source can name it: a
+   * {@code -} is not a Java identifier character, and javac puts one only in {@code package-info}
+   * and {@code module-info}; so a user's own class {@code Host$method$Frame} is never replaced.
+   */
   private static String frameName(ClassNode host, MethodNode method, Set<String> used) {
-    String base = host.name + "$" + method.name + "$Frame";
+    String base = host.name + "$" + method.name + FRAME_SUFFIX;
     String name = base;
     for (int i = 2; !used.add(name); i++) {
       name = base + i;
