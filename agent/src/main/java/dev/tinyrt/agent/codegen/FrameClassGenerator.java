@@ -70,6 +70,7 @@ final class FrameClassGenerator {
         cw.visitField(0, kind.prefix + i, kind.descriptor, null, null).visitEnd();
       }
     }
+    layout.hoisted().forEach((name, kind) -> cw.visitField(0, name, kind.descriptor, null, null).visitEnd());
 
     // code: Frame() { super(); }
     MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);

@@ -110,11 +110,20 @@ final class StateMachineRewriter {
   private final String frame;
   private final String bodyDesc;
   private final boolean trace;
+
+  /** Whether to hoist the locals even where saving them at each await would be small enough. */
+  private final boolean hoistAlways;
   private final boolean hostIsInterface;
   private final FrameLayout layout = new FrameLayout();
 
   /** The method's location (its first line), for messages. */
   private final SourceLocation where;
+
+  /**
+   * The locals kept in frame fields for the whole body, when saving and restoring them at each
+   * await would take too much code; null when each suspension saves them.
+   */
+  private HoistedLocals hoisted;
 
   /** The trace lines, made from the original code; null without the trace option. */
   private TraceMessages messages;
@@ -125,8 +134,10 @@ final class StateMachineRewriter {
       MethodAnalysis analysis,
       String frame,
       String bodyDesc,
-      boolean trace) {
+      boolean trace,
+      boolean hoistAlways) {
     this.host = host;
+    this.hoistAlways = hoistAlways;
     this.method = method;
     this.analysis = analysis;
     this.frame = frame;
@@ -157,6 +168,7 @@ final class StateMachineRewriter {
    * @param frame the internal name of its frame class
    * @param bodyDesc the descriptor of the body method ({@link #bodyDescriptor})
    * @param trace whether to emit trace events
+   * @param hoistAlways whether to hoist the locals even where it does not pay
    * @return the frame layout to generate the frame class from
    */
   static Result rewrite(
@@ -165,8 +177,10 @@ final class StateMachineRewriter {
       MethodAnalysis analysis,
       String frame,
       String bodyDesc,
-      boolean trace) {
-    return new StateMachineRewriter(host, method, analysis, frame, bodyDesc, trace).run();
+      boolean trace,
+      boolean hoistAlways) {
+    return new StateMachineRewriter(host, method, analysis, frame, bodyDesc, trace, hoistAlways)
+        .run();
   }
 
   private Result run() {
@@ -174,12 +188,17 @@ final class StateMachineRewriter {
     int awaitCount = awaits.size();
     int tailState = awaitCount + 1;
 
+    // Choose how locals survive awaits: saved at each suspension, or hoisted into fields.
+    hoisted = hoistAlways || HoistedLocals.pay(awaits)
+        ? HoistedLocals.prepare(host.name, method)
+        : null;
+
     // Plan each state's fields: state 0 holds the parameters, state k what await k keeps.
-    StatePlan entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of());
+    StatePlan entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of(), true);
     List<StatePlan> plans = new ArrayList<>(awaitCount);
     for (AwaitSite site : awaits) {
       List<Object> under = site.stack().subList(0, site.stack().size() - 1);
-      plans.add(plan(site.locals(), site.live(), under));
+      plans.add(plan(site.locals(), site.live(), under, false));
     }
 
     // Trace messages need the original code (local variable names), so make them first.
@@ -208,6 +227,9 @@ final class StateMachineRewriter {
     body.tryCatchBlocks = method.tryCatchBlocks;
     body.localVariables = method.localVariables;
     shiftLocals(body);
+    if (hoisted != null) {
+      hoisted.apply(body, frame, FRAME_SLOT, SHIFT, prefix(), layout);
+    }
     InsnList code = body.instructions;
 
     LabelNode start = new LabelNode();
@@ -253,7 +275,9 @@ final class StateMachineRewriter {
     if (trace) {
       prologue.add(traceEvent(messages.start()));
     }
-    restore(prologue, entry);
+    if (hoisted == null) {
+      restore(prologue, entry);
+    }
     if (prologue.size() == before) {
       prologue.add(new InsnNode(NOP)); // keeps the next original frame off this offset
     }
@@ -293,12 +317,14 @@ final class StateMachineRewriter {
       epilogue.add(resume[k]);
       epilogue.add(emptyFrame());
       restore(epilogue, plans.get(k));
-      // code: push frame.awaited; frame.awaited = null;
+      // code: push frame.awaited; frame.awaited = null;   (hoisted: left until the next park)
       epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
       epilogue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-      epilogue.add(new InsnNode(ACONST_NULL));
-      epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+      if (hoisted == null) {
+        epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+        epilogue.add(new InsnNode(ACONST_NULL));
+        epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+      }
       if (trace) {
         epilogue.add(traceEvent(resumedMessages.get(k)));
       }
@@ -306,6 +332,8 @@ final class StateMachineRewriter {
     }
 
     // Suspend blocks: store what state k needs, set the state, return pending.
+    LabelNode park = new LabelNode();
+    boolean parkUsed = false;
     for (int k = 0; k < awaitCount; k++) {
       AwaitSite site = awaits.get(k);
       epilogue.add(suspend[k]);
@@ -313,6 +341,16 @@ final class StateMachineRewriter {
       stack.add(RuntimeNames.POLL);
       epilogue.add(frameNode(awaitLocals(site), stack));
       epilogue.add(new InsnNode(POP)); // stack: ... future
+      if (hoisted != null && plans.get(k).stack().isEmpty()) {
+        // Nothing to save: share the parking code.   stack: future -> future state
+        epilogue.add(pushInt(k + 1));
+        if (trace) {
+          epilogue.add(traceEvent(parkedMessages.get(k)));
+        }
+        epilogue.add(new JumpInsnNode(GOTO, park));
+        parkUsed = true;
+        continue;
+      }
       // code: frame.awaited = future;
       epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
       epilogue.add(new InsnNode(SWAP));
@@ -322,6 +360,22 @@ final class StateMachineRewriter {
       if (trace) {
         epilogue.add(traceEvent(parkedMessages.get(k)));
       }
+      epilogue.add(new MethodInsnNode(
+          INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
+      epilogue.add(new InsnNode(ARETURN));
+    }
+
+    // Parking shared by the suspensions of hoisted locals with nothing to save.
+    if (parkUsed) {
+      epilogue.add(park);
+      epilogue.add(frameNode(prefix(), List.of(RuntimeNames.FUTURE, Opcodes.INTEGER)));
+      // code: frame.state = state; frame.awaited = future; return Poll.pending();
+      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      epilogue.add(new InsnNode(SWAP));
+      epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.STATE, "I")); // stack: future
+      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      epilogue.add(new InsnNode(SWAP));
+      epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
       epilogue.add(new MethodInsnNode(
           INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
       epilogue.add(new InsnNode(ARETURN));
@@ -350,17 +404,29 @@ final class StateMachineRewriter {
 
   // Planning.
 
-  private StatePlan plan(List<Object> locals, BitSet live, List<Object> stackUnderFuture) {
+  /**
+   * Plans one state: a field for each live local and each operand under the awaited future. With
+   * hoisted locals, the entry stores the parameters in their own fields and an await no local.
+   */
+  private StatePlan plan(
+      List<Object> locals, BitSet live, List<Object> stackUnderFuture, boolean entry) {
     layout.beginState();
     List<Saved> savedLocals = new ArrayList<>();
-    for (int slot = 0; slot < locals.size(); slot++) {
+    for (int slot = 0; slot < locals.size() && (hoisted == null || entry); slot++) {
       Object type = locals.get(slot);
       ValueKind kind = ValueKind.of(type);
       if (kind == null) {
         continue; // TOP: nothing there
       }
       boolean keep = live.get(slot) && type != Opcodes.NULL;
-      savedLocals.add(new Saved(type, kind, keep ? layout.allocate(kind) : null, slot));
+      String field = null;
+      if (keep && hoisted != null) {
+        field = HoistedLocals.field(kind, slot);
+        layout.hoist(field, kind);
+      } else if (keep) {
+        field = layout.allocate(kind);
+      }
+      savedLocals.add(new Saved(type, kind, field, slot));
       if (kind.isTwoSlot()) {
         slot++;
       }
@@ -543,6 +609,12 @@ final class StateMachineRewriter {
           INVOKESTATIC, RuntimeNames.POLL, "ready", RuntimeNames.POLL_READY_DESC, false));
       InsnList finish = new InsnList();
       finish.add(setState(FrameLayout.DONE));
+      if (hoisted != null) {
+        // code: frame.awaited = null;   (a hoisted resume leaves it set)
+        finish.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+        finish.add(new InsnNode(ACONST_NULL));
+        finish.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+      }
       if (trace) {
         finish.add(traceEvent(messages.done()));
       }
@@ -641,6 +713,9 @@ final class StateMachineRewriter {
   }
 
   private List<Object> awaitLocals(AwaitSite site) {
+    if (hoisted != null) {
+      return prefix();
+    }
     return concat(prefix(), FrameTypes.toFrameEncoding(site.locals()));
   }
 
@@ -667,7 +742,7 @@ final class StateMachineRewriter {
   }
 
   /** @return the shortest instruction pushing {@code value} */
-  private static AbstractInsnNode pushInt(int value) {
+  static AbstractInsnNode pushInt(int value) {
     if (value >= -1 && value <= 5) {
       return new InsnNode(Opcodes.ICONST_0 + value);
     }

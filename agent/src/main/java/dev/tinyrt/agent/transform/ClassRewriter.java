@@ -41,11 +41,28 @@ public final class ClassRewriter {
    * What the rewrite can add.
    *
    * @param trace emit trace events at each state transition
+   * @param hoistLocals keep every async method's locals in frame fields for the whole body, not
+   *     only those of methods where saving them at each await would take too much code
    */
-  public record Options(boolean trace) {
-    /** No tracing. */
-    public static final Options DEFAULT = new Options(false);
+  public record Options(boolean trace, boolean hoistLocals) {
+    /**
+     * No tracing; locals hoisted only where they must be, or everywhere when the system property
+     * {@code tinyrt.rewrite.hoistLocals} is true (to run the tests and the fuzzer on that form).
+     */
+    public static final Options DEFAULT = new Options(false, Boolean.getBoolean(HOIST_PROPERTY));
+
+    /**
+     * Options with locals hoisted as {@link #DEFAULT} does.
+     *
+     * @param trace emit trace events at each state transition
+     */
+    public Options(boolean trace) {
+      this(trace, DEFAULT.hoistLocals());
+    }
   }
+
+  /** The system property that makes {@link Options#DEFAULT} hoist every method's locals. */
+  public static final String HOIST_PROPERTY = "tinyrt.rewrite.hoistLocals";
 
   /**
    * What came out.
@@ -139,7 +156,7 @@ public final class ClassRewriter {
           String frame = frameName(node, method, usedNames);
           try {
             AsyncMethodCompiler.Compiled compiled =
-                AsyncMethodCompiler.compile(node, method, frame, options.trace());
+                AsyncMethodCompiler.compile(node, method, frame, options.trace(), options.hoistLocals());
             frames.put(frame, compiled.frameClass());
             bodies.put(method.name + compiled.bodyDesc(), key);
             rewritten.add(SourceLocation.of(node, method, null).toString());
@@ -226,9 +243,10 @@ public final class ClassRewriter {
     int awaits = AsyncMethods.awaitsOf(method).size();
     return "tinyrt cannot rewrite " + SourceLocation.of(original, method, null) + ": its state "
         + "machine would take " + rewrittenSize + " bytes of bytecode (from " + codeSize(original, method)
-        + " bytes), past the JVM's limit of " + MAX_CODE_SIZE + " bytes per method, because the "
-        + "values it keeps across its " + awaits + " awaits are saved and restored at each of them. "
-        + "Split it into smaller async methods that each await part of the work, or keep fewer "
+        + " bytes), past the JVM's limit of " + MAX_CODE_SIZE + " bytes per method: each of its "
+        + awaits + " awaits adds code to poll, park and resume, and to save and restore the "
+        + "operands waiting on the stack under it (as in 'acc += await(f)' or a long string "
+        + "concatenation). Split it into smaller async methods that each await part of the work, or keep fewer "
         + "values alive across awaits (collect them in an array or an object); the method throws "
         + "this instead of running, and the rest of its class is rewritten.";
   }
