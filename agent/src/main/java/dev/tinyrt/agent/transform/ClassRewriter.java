@@ -113,7 +113,8 @@ public final class ClassRewriter {
     Map<String, String> refused = new LinkedHashMap<>();
     List<String> async = new ArrayList<>();
     for (MethodNode method : probe.methods) {
-      if (AsyncMethods.awaitsOf(method).isEmpty()) {
+      if (AsyncMethods.awaitsOf(method).isEmpty()
+          && AsyncMethods.awaitReferencesOf(method).isEmpty()) {
         continue;
       }
       try {
