@@ -13,7 +13,7 @@ import static org.objectweb.asm.Opcodes.PUTFIELD;
 import static org.objectweb.asm.Opcodes.SWAP;
 
 import dev.tinyrt.agent.analysis.AwaitSite;
-import dev.tinyrt.agent.analysis.FrameTypes;
+import dev.tinyrt.agent.analysis.StackMapTypes;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +90,7 @@ final class HoistedLocals {
    * @return the hoisting, or null if a local holds an object under construction (kept as is)
    */
   static HoistedLocals prepare(String owner, MethodNode method) {
-    FrameTypes types = FrameTypes.of(owner, method);
+    StackMapTypes types = StackMapTypes.of(owner, method);
     Map<AbstractInsnNode, Object> loaded = new IdentityHashMap<>();
     int index = 0;
     for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null;
