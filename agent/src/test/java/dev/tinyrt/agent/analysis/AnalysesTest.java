@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 class AnalysesTest {
 
   static MethodNode method(String desc) {
-    return new MethodNode(Opcodes.ASM9, Opcodes.ACC_STATIC, "m", desc, null, null);
+    MethodNode m = new MethodNode(Opcodes.ASM9, Opcodes.ACC_STATIC, "m", desc, null, null);
+    m.maxStack = 4;
+    m.maxLocals = 4;
+    return m;
   }
 
   @Test
