@@ -4,7 +4,7 @@ package dev.tinyrt.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tinyrt.agent.analysis.FrameTypes;
+import dev.tinyrt.agent.analysis.StackMapTypes;
 import dev.tinyrt.agent.analysis.Liveness;
 import dev.tinyrt.agent.analysis.MonitorDepth;
 import dev.tinyrt.agent.filter.AsyncFilter;
@@ -55,7 +55,7 @@ class RealBytecodeTest {
           continue;
         }
         tally.methods++;
-        FrameTypes.of(node.name, m);
+        StackMapTypes.of(node.name, m);
         Liveness.of(m);
         MonitorDepth.of(m);
       }

@@ -4,10 +4,12 @@ package dev.tinyrt.agent.analysis;
 import dev.tinyrt.agent.RuntimeNames;
 import java.util.ArrayList;
 import java.util.List;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -44,6 +46,30 @@ public final class AsyncMethods {
     return awaits;
   }
 
+  /**
+   * @return the {@code invokedynamic}s of {@code method} that make {@code Async::await} a method
+   *     reference (a lambda whose body is {@code await} itself), in code order
+   */
+  public static List<InvokeDynamicInsnNode> awaitReferencesOf(MethodNode method) {
+    List<InvokeDynamicInsnNode> references = new ArrayList<>();
+    if (method.instructions == null) {
+      return references;
+    }
+    for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+      if (insn instanceof InvokeDynamicInsnNode indy) {
+        for (Object argument : indy.bsmArgs) {
+          if (argument instanceof Handle handle
+              && handle.getOwner().equals(RuntimeNames.ASYNC)
+              && handle.getName().equals(RuntimeNames.AWAIT)) {
+            references.add(indy);
+            break;
+          }
+        }
+      }
+    }
+    return references;
+  }
+
   /** @return whether {@code method} is declared to return {@code dev.tinyrt.Future} */
   public static boolean returnsFuture(MethodNode method) {
     Type returned = Type.getReturnType(method.desc);
@@ -59,8 +85,36 @@ public final class AsyncMethods {
    */
   public static void checkRewritable(ClassNode owner, MethodNode method)
       throws RewriteRefusedException {
+    List<InvokeDynamicInsnNode> references = awaitReferencesOf(method);
+    if (!references.isEmpty()) {
+      throw new RewriteRefusedException(
+          "tinyrt cannot rewrite " + SourceLocation.of(owner, method, references.get(0))
+              + ": it passes Async::await as a method reference (to a stream's map, say), so "
+              + "await would run inside a lambda that is not an async method, where it cannot "
+              + "suspend. Await each future in the async method itself, in a for loop "
+              + "('for (Future<T> f : futures) { results.add(await(f)); }'), or await them all "
+              + "at once with 'await(Futures.joinAll(futures))'.");
+    }
     List<MethodInsnNode> awaits = awaitsOf(method);
     SourceLocation first = SourceLocation.of(owner, method, awaits.get(0));
+    if (method.name.equals("<init>")) {
+      throw new RewriteRefusedException(
+          "tinyrt cannot rewrite " + first + ": a constructor calls Async.await, and a "
+              + "constructor cannot suspend (it returns no Future). Move the await out: await "
+              + "the values in an async factory method ('static Future<T> create(...)' that "
+              + "awaits them, then returns 'Future.ready(new T(values))') and pass them to the "
+              + "constructor.");
+    }
+    if (!returnsFuture(method) && isLambdaBody(method)) {
+      String returned = Type.getReturnType(method.desc).getClassName();
+      throw new RewriteRefusedException(
+          "tinyrt cannot rewrite " + first + ": a lambda calls Async.await but returns "
+              + returned + ", not dev.tinyrt.Future (a lambda handed to forEach or a stream, "
+              + "say), so it is not an async method and cannot suspend. Move the await out of "
+              + "the lambda, into a for loop of the enclosing async method; or make the lambda "
+              + "return a Future ('x -> Future.ready(await(f(x)))', a Function<T, Future<R>>) "
+              + "and await what it returns.");
+    }
     if (!returnsFuture(method)) {
       String returned = Type.getReturnType(method.desc).getClassName();
       throw new RewriteRefusedException(
@@ -93,6 +147,11 @@ public final class AsyncMethods {
   private static final String MONITOR_ADVICE =
       "Release the monitor before the await, or use an async lock (dev.tinyrt.sync.Mutex), "
           + "whose guard may be held across awaits.";
+
+  /** Whether {@code method} is the body javac makes of a lambda expression. */
+  private static boolean isLambdaBody(MethodNode method) {
+    return (method.access & Opcodes.ACC_SYNTHETIC) != 0 && method.name.startsWith("lambda$");
+  }
 
   private static boolean hasMonitorEnter(MethodNode method) {
     for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {

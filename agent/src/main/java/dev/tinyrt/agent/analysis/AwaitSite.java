@@ -10,7 +10,7 @@ import org.objectweb.asm.tree.MethodInsnNode;
  *
  * @param insn the call instruction
  * @param awaitsStage whether it is {@code await(CompletionStage)} rather than {@code await(Future)}
- * @param locals the types of the locals before the call (the {@link FrameTypes} encoding)
+ * @param locals the types of the locals before the call (the {@link StackMapTypes} encoding)
  * @param stack the operand stack before the call, bottom first; its top is the awaited value
  * @param live the local slots that may be read after the call
  * @param location where the call is in the source

@@ -10,17 +10,12 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
-import org.objectweb.asm.tree.JumpInsnNode;
-import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * Which local variable slots are live (may still be read) before each instruction: the classic
- * backward data-flow analysis over the method's control flow, exception edges included. A value
+ * backward data-flow analysis over the method's {@link ControlFlow} graph, exception edges included. A value
  * that is not live at an await need not be stored in the frame: the chapter's "memory held while
  * waiting", done by the tool.
  */
@@ -42,31 +37,17 @@ public final class Liveness {
   public static Liveness of(MethodNode method) {
     InsnList insns = method.instructions;
     int size = insns.size();
-    List<List<Integer>> successors = new ArrayList<>(size);
+    ControlFlow flow = ControlFlow.of(method);
     List<List<Integer>> predecessors = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      successors.add(new ArrayList<>(2));
       predecessors.add(new ArrayList<>(2));
     }
-
-    // Control flow: normal edges.
     for (int i = 0; i < size; i++) {
-      AbstractInsnNode insn = insns.get(i);
-      for (int s : normalSuccessors(insns, insn, i)) {
-        successors.get(i).add(s);
+      for (int s : flow.successors(i)) {
         predecessors.get(s).add(i);
       }
-    }
-
-    // Control flow: exception edges, from each instruction in a range to its handler.
-    int[][] handlers = new int[size][];
-    for (TryCatchBlockNode block : method.tryCatchBlocks) {
-      int start = insns.indexOf(block.start);
-      int end = insns.indexOf(block.end);
-      int handler = insns.indexOf(block.handler);
-      for (int i = start; i < end; i++) {
-        handlers[i] = append(handlers[i], handler);
-        predecessors.get(handler).add(i);
+      for (int h : flow.handlers(i)) {
+        predecessors.get(h).add(i);
       }
     }
 
@@ -86,7 +67,7 @@ public final class Liveness {
       queued[i] = false;
       AbstractInsnNode insn = insns.get(i);
       BitSet in = new BitSet();
-      for (int s : successors.get(i)) {
+      for (int s : flow.successors(i)) {
         in.or(liveIn[s]);
       }
       int defined = definedSlot(insn);
@@ -97,10 +78,8 @@ public final class Liveness {
       if (used >= 0) {
         in.set(used);
       }
-      if (handlers[i] != null) {
-        for (int h : handlers[i]) {
-          in.or(liveIn[h]);
-        }
+      for (int h : flow.handlers(i)) {
+        in.or(liveIn[h]);
       }
       if (!in.equals(liveIn[i])) {
         liveIn[i] = in;
@@ -120,48 +99,9 @@ public final class Liveness {
     return liveIn[index];
   }
 
-  private static int[] append(int[] array, int value) {
-    if (array == null) {
-      return new int[] {value};
-    }
-    int[] bigger = java.util.Arrays.copyOf(array, array.length + 1);
-    bigger[array.length] = value;
-    return bigger;
-  }
 
-  private static List<Integer> normalSuccessors(InsnList insns, AbstractInsnNode insn, int i) {
-    List<Integer> out = new ArrayList<>(2);
-    int opcode = insn.getOpcode();
-    if (insn instanceof JumpInsnNode jump) {
-      out.add(insns.indexOf(jump.label));
-      if (opcode != Opcodes.GOTO) {
-        addNext(out, insns, i);
-      }
-    } else if (insn instanceof TableSwitchInsnNode table) {
-      out.add(insns.indexOf(table.dflt));
-      for (LabelNode label : table.labels) {
-        out.add(insns.indexOf(label));
-      }
-    } else if (insn instanceof LookupSwitchInsnNode lookup) {
-      out.add(insns.indexOf(lookup.dflt));
-      for (LabelNode label : lookup.labels) {
-        out.add(insns.indexOf(label));
-      }
-    } else if (!isExit(opcode)) {
-      addNext(out, insns, i);
-    }
-    return out;
-  }
 
-  private static void addNext(List<Integer> out, InsnList insns, int i) {
-    if (i + 1 < insns.size()) {
-      out.add(i + 1);
-    }
-  }
 
-  private static boolean isExit(int opcode) {
-    return (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) || opcode == Opcodes.ATHROW;
-  }
 
   private static int usedSlot(AbstractInsnNode insn) {
     int opcode = insn.getOpcode();

@@ -42,7 +42,7 @@ public record MethodAnalysis(
    */
   public static MethodAnalysis of(ClassNode owner, MethodNode method)
       throws RewriteRefusedException {
-    FrameTypes types = FrameTypes.of(owner.name, method);
+    StackMapTypes types = StackMapTypes.of(owner.name, method);
     Liveness liveness = Liveness.of(method);
     InsnList insns = method.instructions;
 

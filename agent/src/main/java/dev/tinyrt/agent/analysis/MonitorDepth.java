@@ -7,16 +7,12 @@ import java.util.Deque;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
-import org.objectweb.asm.tree.JumpInsnNode;
-import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
  * How many monitors ({@code synchronized} blocks) the method holds before each instruction: a
- * forward pass counting {@code MONITORENTER} and {@code MONITOREXIT} along every path. Where paths
+ * forward pass over the shared {@link ControlFlow} graph counting {@code MONITORENTER} and
+ * {@code MONITOREXIT} along every path. Where paths
  * disagree the larger count wins, so a monitor held on any path is seen.
  */
 public final class MonitorDepth {
@@ -45,6 +41,7 @@ public final class MonitorDepth {
     if (size == 0) {
       return new MonitorDepth(depth);
     }
+    ControlFlow flow = ControlFlow.of(method);
     Deque<Integer> work = new ArrayDeque<>();
     depth[0] = 0;
     work.add(0);
@@ -58,30 +55,11 @@ public final class MonitorDepth {
         default -> before;
       };
       // An exception raised by this instruction reaches the handler with the depth before it.
-      for (TryCatchBlockNode block : method.tryCatchBlocks) {
-        if (insns.indexOf(block.start) <= i && i < insns.indexOf(block.end)) {
-          flow(depth, work, insns.indexOf(block.handler), before);
-        }
+      for (int handler : flow.handlers(i)) {
+        flow(depth, work, handler, before);
       }
-      int opcode = insn.getOpcode();
-      if (insn instanceof JumpInsnNode jump) {
-        flow(depth, work, insns.indexOf(jump.label), after);
-        if (opcode != Opcodes.GOTO && i + 1 < size) {
-          flow(depth, work, i + 1, after);
-        }
-      } else if (insn instanceof TableSwitchInsnNode table) {
-        flow(depth, work, insns.indexOf(table.dflt), after);
-        for (LabelNode label : table.labels) {
-          flow(depth, work, insns.indexOf(label), after);
-        }
-      } else if (insn instanceof LookupSwitchInsnNode lookup) {
-        flow(depth, work, insns.indexOf(lookup.dflt), after);
-        for (LabelNode label : lookup.labels) {
-          flow(depth, work, insns.indexOf(label), after);
-        }
-      } else if (!((opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN)
-          || opcode == Opcodes.ATHROW) && i + 1 < size) {
-        flow(depth, work, i + 1, after);
+      for (int successor : flow.successors(i)) {
+        flow(depth, work, successor, after);
       }
     }
     return new MonitorDepth(depth);

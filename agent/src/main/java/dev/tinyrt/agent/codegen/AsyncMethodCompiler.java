@@ -31,10 +31,12 @@ public final class AsyncMethodCompiler {
    * @param method an async method accepted by {@code AsyncMethods.checkRewritable}
    * @param frame the internal name to give the frame class
    * @param trace whether to emit trace events
+   * @param hoistLocals whether to hoist the locals into frame fields even where it does not pay
    * @return the frame class file and the body's descriptor
    * @throws RewriteRefusedException if the method has a shape that cannot be made correct
    */
-  public static Compiled compile(ClassNode host, MethodNode method, String frame, boolean trace)
+  public static Compiled compile(
+      ClassNode host, MethodNode method, String frame, boolean trace, boolean hoistLocals)
       throws RewriteRefusedException {
     // Analysis: hoist uninitialized objects out of the way, then types and liveness at each await.
     ConstructorHoisting.apply(host, method);
@@ -48,7 +50,7 @@ public final class AsyncMethodCompiler {
     }
     String bodyDesc = StateMachineRewriter.bodyDescriptor(extraInts);
     StateMachineRewriter.Result result =
-        StateMachineRewriter.rewrite(host, method, analysis, frame, bodyDesc, trace);
+        StateMachineRewriter.rewrite(host, method, analysis, frame, bodyDesc, trace, hoistLocals);
     byte[] frameClass = FrameClassGenerator.generate(
         frame,
         host.name,

@@ -2,7 +2,7 @@
 package dev.tinyrt.agent.codegen;
 
 import dev.tinyrt.agent.analysis.AsyncMethods;
-import dev.tinyrt.agent.analysis.FrameTypes;
+import dev.tinyrt.agent.analysis.StackMapTypes;
 import dev.tinyrt.agent.analysis.RewriteRefusedException;
 import dev.tinyrt.agent.analysis.SourceLocation;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ final class ConstructorHoisting {
    */
   static void apply(ClassNode owner, MethodNode method) throws RewriteRefusedException {
     InsnList insns = method.instructions;
-    FrameTypes types = FrameTypes.of(owner.name, method);
+    StackMapTypes types = StackMapTypes.of(owner.name, method);
 
     // Find each (NEW, INVOKESPECIAL <init>) pair with an await between them.
     List<TypeInsnNode> news = new ArrayList<>();

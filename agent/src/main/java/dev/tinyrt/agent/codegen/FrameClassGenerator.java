@@ -12,7 +12,7 @@ import org.objectweb.asm.Opcodes;
  * while it waits, and whose {@code poll} calls the method's state machine in the host class.
  *
  * <pre>{@code
- * final class Shop$cartTotal$Frame implements Future, ForwardsCancellation {
+ * final class Shop$cartTotal-Frame implements Future, ForwardsCancellation {
  *   int state; Future awaited; long J0; Object L0; ...
  *   public Poll poll(Context cx) { return Shop.cartTotal(this, cx); }  // body(Future, Context)
  * }
@@ -70,6 +70,7 @@ final class FrameClassGenerator {
         cw.visitField(0, kind.prefix + i, kind.descriptor, null, null).visitEnd();
       }
     }
+    layout.hoisted().forEach((name, kind) -> cw.visitField(0, name, kind.descriptor, null, null).visitEnd());
 
     // code: Frame() { super(); }
     MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);

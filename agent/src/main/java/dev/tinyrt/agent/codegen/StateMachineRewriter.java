@@ -26,7 +26,7 @@ import static org.objectweb.asm.Opcodes.SWAP;
 
 import dev.tinyrt.agent.RuntimeNames;
 import dev.tinyrt.agent.analysis.AwaitSite;
-import dev.tinyrt.agent.analysis.FrameTypes;
+import dev.tinyrt.agent.analysis.StackMapTypes;
 import dev.tinyrt.agent.analysis.MethodAnalysis;
 import dev.tinyrt.agent.analysis.SourceLocation;
 import java.util.ArrayList;
@@ -110,14 +110,77 @@ final class StateMachineRewriter {
   private final String frame;
   private final String bodyDesc;
   private final boolean trace;
+
+  /** Whether to hoist the locals even where saving them at each await would be small enough. */
+  private final boolean hoistAlways;
   private final boolean hostIsInterface;
   private final FrameLayout layout = new FrameLayout();
 
   /** The method's location (its first line), for messages. */
   private final SourceLocation where;
 
+  /**
+   * The locals kept in frame fields for the whole body, when saving and restoring them at each
+   * await would take too much code; null when each suspension saves them.
+   */
+  private HoistedLocals hoisted;
+
   /** The trace lines, made from the original code; null without the trace option. */
   private TraceMessages messages;
+
+  /** The await sites, in code order: await k (from 0) parks in state k + 1. */
+  private final List<AwaitSite> awaits;
+
+  /** The state of a frame awaiting the future its method returned. */
+  private final int tailState;
+
+  /** What state 0 stores: the parameters the body reads. */
+  private StatePlan entry;
+
+  /** What each await's state stores. */
+  private List<StatePlan> plans;
+
+  /** The trace line of each await's suspension; empty without tracing. */
+  private final List<String> parkedMessages = new ArrayList<>();
+
+  /** The trace line of each await's resumption; empty without tracing. */
+  private final List<String> resumedMessages = new ArrayList<>();
+
+  /** The synthetic method the body moves into. */
+  private MethodNode body;
+
+  /** Its code: the original instructions, being rewritten. */
+  private InsnList code;
+
+  /** Where the original code starts (state 0), and the catch-all's range with it. */
+  private final LabelNode start = new LabelNode();
+
+  /** The tail state's block. */
+  private final LabelNode tailLabel = new LabelNode();
+
+  /** Where the code the catch-all covers ends. */
+  private final LabelNode codeEnd = new LabelNode();
+
+  /** The block for a state that is not one of ours: the frame already finished. */
+  private final LabelNode invalid = new LabelNode();
+
+  /** The catch-all handler. */
+  private final LabelNode handler = new LabelNode();
+
+  /** The parking block shared by hoisted suspensions with nothing to save. */
+  private final LabelNode parkLabel = new LabelNode();
+
+  /** Whether a suspension jumps to {@link #parkLabel}. */
+  private boolean parkUsed;
+
+  /** Each await's resume block. */
+  private final LabelNode[] resumeLabels;
+
+  /** Each await's suspend block. */
+  private final LabelNode[] suspendLabels;
+
+  /** Each await's inline poll, where its resume block goes back to. */
+  private final LabelNode[] pollLabels;
 
   private StateMachineRewriter(
       ClassNode host,
@@ -125,8 +188,10 @@ final class StateMachineRewriter {
       MethodAnalysis analysis,
       String frame,
       String bodyDesc,
-      boolean trace) {
+      boolean trace,
+      boolean hoistAlways) {
     this.host = host;
+    this.hoistAlways = hoistAlways;
     this.method = method;
     this.analysis = analysis;
     this.frame = frame;
@@ -134,6 +199,11 @@ final class StateMachineRewriter {
     this.trace = trace;
     this.hostIsInterface = (host.access & Opcodes.ACC_INTERFACE) != 0;
     this.where = SourceLocation.of(host, method, null);
+    this.awaits = analysis.awaits();
+    this.tailState = awaits.size() + 1;
+    this.resumeLabels = new LabelNode[awaits.size()];
+    this.suspendLabels = new LabelNode[awaits.size()];
+    this.pollLabels = new LabelNode[awaits.size()];
   }
 
   /**
@@ -157,6 +227,7 @@ final class StateMachineRewriter {
    * @param frame the internal name of its frame class
    * @param bodyDesc the descriptor of the body method ({@link #bodyDescriptor})
    * @param trace whether to emit trace events
+   * @param hoistAlways whether to hoist the locals even where it does not pay
    * @return the frame layout to generate the frame class from
    */
   static Result rewrite(
@@ -165,37 +236,80 @@ final class StateMachineRewriter {
       MethodAnalysis analysis,
       String frame,
       String bodyDesc,
-      boolean trace) {
-    return new StateMachineRewriter(host, method, analysis, frame, bodyDesc, trace).run();
+      boolean trace,
+      boolean hoistAlways) {
+    return new StateMachineRewriter(host, method, analysis, frame, bodyDesc, trace, hoistAlways)
+        .run();
   }
 
+  /**
+   * The rewrite, as a list of steps: plan the states, move the body, replace the awaits and
+   * returns, then write the prologue before the original code and, after it, the tail, a resume
+   * and a suspend block per await, the shared parking, the invalid state and the catch-all.
+   */
   private Result run() {
-    List<AwaitSite> awaits = analysis.awaits();
-    int awaitCount = awaits.size();
-    int tailState = awaitCount + 1;
+    planStates();
+    makeTraceMessages();
+    moveBody();
+    replaceAwaitsAndReturns();
+    code.insert(prologue());
 
-    // Plan each state's fields: state 0 holds the parameters, state k what await k keeps.
-    StatePlan entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of());
-    List<StatePlan> plans = new ArrayList<>(awaitCount);
+    InsnList epilogue = new InsnList();
+    epilogue.add(tail());
+    epilogue.add(codeEnd);
+    for (int k = 0; k < awaits.size(); k++) {
+      epilogue.add(resume(k));
+    }
+    for (int k = 0; k < awaits.size(); k++) {
+      epilogue.add(suspend(k));
+    }
+    if (parkUsed) {
+      epilogue.add(park());
+    }
+    epilogue.add(invalidState());
+    epilogue.add(catchAll());
+    code.add(epilogue);
+    body.tryCatchBlocks.add(new TryCatchBlockNode(start, codeEnd, handler, /* type = */ null));
+
+    host.methods.add(body);
+    makeStub(entry);
+    return new Result(layout);
+  }
+
+  // The steps.
+
+  /** Chooses how locals survive awaits, then plans each state's fields. */
+  private void planStates() {
+    // Saved at each suspension, or hoisted into fields for the whole body.
+    hoisted = hoistAlways || HoistedLocals.pay(awaits)
+        ? HoistedLocals.prepare(host.name, method)
+        : null;
+
+    // State 0 holds the parameters, state k what await k keeps.
+    entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of(), true);
+    plans = new ArrayList<>(awaits.size());
     for (AwaitSite site : awaits) {
       List<Object> under = site.stack().subList(0, site.stack().size() - 1);
-      plans.add(plan(site.locals(), site.live(), under));
+      plans.add(plan(site.locals(), site.live(), under, false));
     }
+  }
 
-    // Trace messages need the original code (local variable names), so make them first.
-    messages = trace ? new TraceMessages(host, method, where) : null;
-    List<String> parkedMessages = new ArrayList<>();
-    List<String> resumedMessages = new ArrayList<>();
-    if (trace) {
-      for (int k = 0; k < awaitCount; k++) {
-        AwaitSite site = awaits.get(k);
-        parkedMessages.add(messages.parked(k + 1, site, storedNames(messages, site, plans.get(k))));
-        resumedMessages.add(messages.resumed(k + 1, site));
-      }
+  /** Makes the trace lines; they need the original code (local variable names), so first. */
+  private void makeTraceMessages() {
+    if (!trace) {
+      return;
     }
+    messages = new TraceMessages(host, method, where);
+    for (int k = 0; k < awaits.size(); k++) {
+      AwaitSite site = awaits.get(k);
+      parkedMessages.add(messages.parked(k + 1, site, storedNames(messages, site, plans.get(k))));
+      resumedMessages.add(messages.resumed(k + 1, site));
+    }
+  }
 
-    // Move the body into the synthetic method, locals shifted up by two.
-    MethodNode body = new MethodNode(
+  /** Moves the body into the synthetic method, locals shifted up by two (or hoisted). */
+  private void moveBody() {
+    body = new MethodNode(
         Opcodes.ASM9,
         Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC
             | (hostIsInterface ? Opcodes.ACC_PUBLIC : 0)
@@ -208,32 +322,29 @@ final class StateMachineRewriter {
     body.tryCatchBlocks = method.tryCatchBlocks;
     body.localVariables = method.localVariables;
     shiftLocals(body);
-    InsnList code = body.instructions;
-
-    LabelNode start = new LabelNode();
-    LabelNode tail = new LabelNode();
-    LabelNode codeEnd = new LabelNode();
-    LabelNode invalid = new LabelNode();
-    LabelNode handler = new LabelNode();
-    LabelNode[] resume = new LabelNode[awaitCount];
-    LabelNode[] suspend = new LabelNode[awaitCount];
-    LabelNode[] poll = new LabelNode[awaitCount];
-    for (int k = 0; k < awaitCount; k++) {
-      resume[k] = new LabelNode();
-      suspend[k] = new LabelNode();
+    if (hoisted != null) {
+      hoisted.apply(body, frame, FRAME_SLOT, SHIFT, prefix(), layout);
     }
+    code = body.instructions;
+  }
 
-    // Each await: poll inline; only a pending poll jumps to the suspend block.
-    for (int k = 0; k < awaitCount; k++) {
-      poll[k] = replaceAwait(code, awaits.get(k), suspend[k]);
+  /**
+   * Each await: poll inline; only a pending poll jumps to the suspend block. Each return: finish
+   * at once for 'return Future.ready(v)', else await the returned future in the tail state.
+   */
+  private void replaceAwaitsAndReturns() {
+    for (int k = 0; k < awaits.size(); k++) {
+      resumeLabels[k] = new LabelNode();
+      suspendLabels[k] = new LabelNode();
+      pollLabels[k] = replaceAwait(code, awaits.get(k), suspendLabels[k]);
     }
-
-    // Each return: finish at once for 'return Future.ready(v)', else await the returned future.
     for (MethodAnalysis.ReturnSite ret : analysis.returns()) {
-      replaceReturn(code, ret, tail, tailState);
+      replaceReturn(code, ret, tailLabel, tailState);
     }
+  }
 
-    // Prologue: dispatch on the state, then restore the parameters for the first poll.
+  /** Prologue: dispatch on the state, then restore the parameters for the first poll. */
+  private InsnList prologue() {
     InsnList prologue = new InsnList();
     // code: Frame frame = (Frame) future;
     prologue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
@@ -244,123 +355,174 @@ final class StateMachineRewriter {
     prologue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.STATE, "I"));
     LabelNode[] targets = new LabelNode[tailState + 1];
     targets[0] = start;
-    System.arraycopy(resume, 0, targets, 1, awaitCount);
-    targets[tailState] = tail;
+    System.arraycopy(resumeLabels, 0, targets, 1, awaits.size());
+    targets[tailState] = tailLabel;
     prologue.add(new TableSwitchInsnNode(0, tailState, invalid, targets));
     prologue.add(start);
-    prologue.add(emptyFrame());
+    prologue.add(emptyStackMap());
     int before = prologue.size();
     if (trace) {
       prologue.add(traceEvent(messages.start()));
     }
-    restore(prologue, entry);
+    if (hoisted == null) {
+      restore(prologue, entry);
+    }
     if (prologue.size() == before) {
-      prologue.add(new InsnNode(NOP)); // keeps the next original frame off this offset
+      prologue.add(new InsnNode(NOP)); // keeps the next original stack map off this offset
     }
-    code.insert(prologue);
+    return prologue;
+  }
 
-    // Epilogue, after the original code.
-    InsnList epilogue = new InsnList();
-    // Tail: the future the method returned, awaited like any other.
-    epilogue.add(tail);
-    epilogue.add(emptyFrame());
+  /** Tail: the future the method returned, awaited like any other. */
+  private InsnList tail() {
+    InsnList out = new InsnList();
+    out.add(tailLabel);
+    out.add(emptyStackMap());
     // code: Poll p = Cancellation.checkBeforePoll(frame.awaited, cx).poll(cx); if (p.isPending()) return p;
-    epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    epilogue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-    epilogue.add(checkCancellation()); // stack: future
-    epilogue.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
-    epilogue.add(pollCall()); // stack: poll
-    epilogue.add(new InsnNode(DUP));
-    epilogue.add(isPendingCall()); // stack: poll pending
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(checkCancellation()); // stack: future
+    out.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
+    out.add(pollCall()); // stack: poll
+    out.add(new InsnNode(DUP));
+    out.add(isPendingCall()); // stack: poll pending
     LabelNode tailReady = new LabelNode();
-    epilogue.add(new JumpInsnNode(IFEQ, tailReady)); // stack: poll
-    epilogue.add(new InsnNode(ARETURN));
-    epilogue.add(tailReady);
-    epilogue.add(frameNode(prefix(), List.of(RuntimeNames.POLL)));
+    out.add(new JumpInsnNode(IFEQ, tailReady)); // stack: poll
+    out.add(new InsnNode(ARETURN));
+    out.add(tailReady);
+    out.add(stackMap(prefix(), List.of(RuntimeNames.POLL)));
     // code: frame.state = DONE; frame.awaited = null; return p;
-    epilogue.add(setState(FrameLayout.DONE));
-    epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    epilogue.add(new InsnNode(ACONST_NULL));
-    epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(setState(FrameLayout.DONE));
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new InsnNode(ACONST_NULL));
+    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
     if (trace) {
-      epilogue.add(traceEvent(messages.done()));
+      out.add(traceEvent(messages.done()));
     }
-    epilogue.add(new InsnNode(ARETURN));
-    epilogue.add(codeEnd);
+    out.add(new InsnNode(ARETURN));
+    return out;
+  }
 
-    // Resume blocks: restore what state k stored, then poll its future again.
-    for (int k = 0; k < awaitCount; k++) {
-      epilogue.add(resume[k]);
-      epilogue.add(emptyFrame());
-      restore(epilogue, plans.get(k));
-      // code: push frame.awaited; frame.awaited = null;
-      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-      epilogue.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-      epilogue.add(new InsnNode(ACONST_NULL));
-      epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+  /** Resume k: restore what state k stored, then poll its future again. */
+  private InsnList resume(int k) {
+    InsnList out = new InsnList();
+    out.add(resumeLabels[k]);
+    out.add(emptyStackMap());
+    restore(out, plans.get(k));
+    // code: push frame.awaited; frame.awaited = null;   (hoisted: left until the next park)
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    if (hoisted == null) {
+      out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      out.add(new InsnNode(ACONST_NULL));
+      out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    }
+    if (trace) {
+      out.add(traceEvent(resumedMessages.get(k)));
+    }
+    out.add(new JumpInsnNode(GOTO, pollLabels[k]));
+    return out;
+  }
+
+  /** Suspend k: store what state k needs, set the state, return pending. */
+  private InsnList suspend(int k) {
+    InsnList out = new InsnList();
+    AwaitSite site = awaits.get(k);
+    out.add(suspendLabels[k]);
+    List<Object> stack = new ArrayList<>(awaitStack(site));
+    stack.add(RuntimeNames.POLL);
+    out.add(stackMap(awaitLocals(site), stack));
+    out.add(new InsnNode(POP)); // stack: ... future
+    if (hoisted != null && plans.get(k).stack().isEmpty()) {
+      // Nothing to save: share the parking code.   stack: future -> future state
+      out.add(pushInt(k + 1));
       if (trace) {
-        epilogue.add(traceEvent(resumedMessages.get(k)));
+        out.add(traceEvent(parkedMessages.get(k)));
       }
-      epilogue.add(new JumpInsnNode(GOTO, poll[k]));
+      out.add(new JumpInsnNode(GOTO, parkLabel));
+      parkUsed = true;
+      return out;
     }
-
-    // Suspend blocks: store what state k needs, set the state, return pending.
-    for (int k = 0; k < awaitCount; k++) {
-      AwaitSite site = awaits.get(k);
-      epilogue.add(suspend[k]);
-      List<Object> stack = new ArrayList<>(awaitStack(site));
-      stack.add(RuntimeNames.POLL);
-      epilogue.add(frameNode(awaitLocals(site), stack));
-      epilogue.add(new InsnNode(POP)); // stack: ... future
-      // code: frame.awaited = future;
-      epilogue.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-      epilogue.add(new InsnNode(SWAP));
-      epilogue.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-      save(epilogue, plans.get(k));
-      epilogue.add(setState(k + 1));
-      if (trace) {
-        epilogue.add(traceEvent(parkedMessages.get(k)));
-      }
-      epilogue.add(new MethodInsnNode(
-          INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
-      epilogue.add(new InsnNode(ARETURN));
+    // code: frame.awaited = future;
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new InsnNode(SWAP));
+    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    save(out, plans.get(k));
+    out.add(setState(k + 1));
+    if (trace) {
+      out.add(traceEvent(parkedMessages.get(k)));
     }
+    out.add(new MethodInsnNode(
+        INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
+    out.add(new InsnNode(ARETURN));
+    return out;
+  }
 
-    // Invalid state: the frame already finished.
-    epilogue.add(invalid);
-    epilogue.add(emptyFrame());
-    epilogue.add(RefusalWriter.throwNew(
+  /** Parking shared by the suspensions of hoisted locals with nothing to save. */
+  private InsnList park() {
+    InsnList out = new InsnList();
+    out.add(parkLabel);
+    out.add(stackMap(prefix(), List.of(RuntimeNames.FUTURE, Opcodes.INTEGER)));
+    // code: frame.state = state; frame.awaited = future; return Poll.pending();
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new InsnNode(SWAP));
+    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.STATE, "I")); // stack: future
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new InsnNode(SWAP));
+    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(new MethodInsnNode(
+        INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
+    out.add(new InsnNode(ARETURN));
+    return out;
+  }
+
+  /** Invalid state: the frame already finished. */
+  private InsnList invalidState() {
+    InsnList out = new InsnList();
+    out.add(invalid);
+    out.add(emptyStackMap());
+    out.add(RefusalWriter.throwNew(
         "java/lang/IllegalStateException",
         "polled " + where + " after it already completed: an async method's frame returns its "
             + "result once; keep the result instead of polling again"));
+    return out;
+  }
 
-    // Catch-all: whatever the body throws finishes the frame, then goes on unchanged.
-    epilogue.add(handler);
-    epilogue.add(frameNode(prefix(), List.of("java/lang/Throwable")));
-    epilogue.add(setState(FrameLayout.DONE));
-    epilogue.add(new InsnNode(ATHROW));
-    code.add(epilogue);
-    body.tryCatchBlocks.add(new TryCatchBlockNode(start, codeEnd, handler, /* type = */ null));
-
-    host.methods.add(body);
-    makeStub(entry);
-    return new Result(layout);
+  /** Catch-all: whatever the body throws finishes the frame, then goes on unchanged. */
+  private InsnList catchAll() {
+    InsnList out = new InsnList();
+    out.add(handler);
+    out.add(stackMap(prefix(), List.of("java/lang/Throwable")));
+    out.add(setState(FrameLayout.DONE));
+    out.add(new InsnNode(ATHROW));
+    return out;
   }
 
   // Planning.
 
-  private StatePlan plan(List<Object> locals, BitSet live, List<Object> stackUnderFuture) {
+  /**
+   * Plans one state: a field for each live local and each operand under the awaited future. With
+   * hoisted locals, the entry stores the parameters in their own fields and an await no local.
+   */
+  private StatePlan plan(
+      List<Object> locals, BitSet live, List<Object> stackUnderFuture, boolean entry) {
     layout.beginState();
     List<Saved> savedLocals = new ArrayList<>();
-    for (int slot = 0; slot < locals.size(); slot++) {
+    for (int slot = 0; slot < locals.size() && (hoisted == null || entry); slot++) {
       Object type = locals.get(slot);
       ValueKind kind = ValueKind.of(type);
       if (kind == null) {
         continue; // TOP: nothing there
       }
       boolean keep = live.get(slot) && type != Opcodes.NULL;
-      savedLocals.add(new Saved(type, kind, keep ? layout.allocate(kind) : null, slot));
+      String field = null;
+      if (keep && hoisted != null) {
+        field = HoistedLocals.field(kind, slot);
+        layout.hoist(field, kind);
+      } else if (keep) {
+        field = layout.allocate(kind);
+      }
+      savedLocals.add(new Saved(type, kind, field, slot));
       if (kind.isTwoSlot()) {
         slot++;
       }
@@ -497,7 +659,7 @@ final class StateMachineRewriter {
     // code: Cancellation.checkBeforePoll(future, cx);   (first poll and resume: a cancelled task
     // throws here, so it never parks at an await once cancelled)
     poll.add(checkLabel);
-    poll.add(frameNode(locals, stack));
+    poll.add(stackMap(locals, stack));
     poll.add(checkCancellation()); // stack: ... future
     // code: Poll p = future.poll(cx); if (p.isPending()) goto suspend; push p.get();
     poll.add(new InsnNode(DUP)); // stack: ... future future
@@ -543,6 +705,12 @@ final class StateMachineRewriter {
           INVOKESTATIC, RuntimeNames.POLL, "ready", RuntimeNames.POLL_READY_DESC, false));
       InsnList finish = new InsnList();
       finish.add(setState(FrameLayout.DONE));
+      if (hoisted != null) {
+        // code: frame.awaited = null;   (a hoisted resume leaves it set)
+        finish.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+        finish.add(new InsnNode(ACONST_NULL));
+        finish.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+      }
       if (trace) {
         finish.add(traceEvent(messages.done()));
       }
@@ -560,7 +728,7 @@ final class StateMachineRewriter {
       if (type == Opcodes.TOP) {
         continue; // the upper half of a long or double, popped with its lower half
       }
-      await.add(new InsnNode(FrameTypes.isTwoSlot(type) ? POP2 : POP));
+      await.add(new InsnNode(StackMapTypes.isTwoSlot(type) ? POP2 : POP));
     }
     await.add(setState(tailState));
     await.add(new JumpInsnNode(GOTO, tail));
@@ -641,20 +809,23 @@ final class StateMachineRewriter {
   }
 
   private List<Object> awaitLocals(AwaitSite site) {
-    return concat(prefix(), FrameTypes.toFrameEncoding(site.locals()));
+    if (hoisted != null) {
+      return prefix();
+    }
+    return concat(prefix(), StackMapTypes.toStackMapEncoding(site.locals()));
   }
 
   private static List<Object> awaitStack(AwaitSite site) {
-    List<Object> stack = FrameTypes.toFrameEncoding(site.stack());
+    List<Object> stack = StackMapTypes.toStackMapEncoding(site.stack());
     stack.set(stack.size() - 1, RuntimeNames.FUTURE);
     return stack;
   }
 
-  private FrameNode emptyFrame() {
-    return frameNode(prefix(), List.of());
+  private FrameNode emptyStackMap() {
+    return stackMap(prefix(), List.of());
   }
 
-  private static FrameNode frameNode(List<Object> locals, List<Object> stack) {
+  private static FrameNode stackMap(List<Object> locals, List<Object> stack) {
     return new FrameNode(F_NEW, locals.size(), locals.toArray(), stack.size(), stack.toArray());
   }
 
@@ -667,7 +838,7 @@ final class StateMachineRewriter {
   }
 
   /** @return the shortest instruction pushing {@code value} */
-  private static AbstractInsnNode pushInt(int value) {
+  static AbstractInsnNode pushInt(int value) {
     if (value >= -1 && value <= 5) {
       return new InsnNode(Opcodes.ICONST_0 + value);
     }

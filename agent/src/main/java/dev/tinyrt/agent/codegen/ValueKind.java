@@ -52,7 +52,7 @@ enum ValueKind {
   }
 
   /**
-   * Returns the kind of a verifier type ({@code FrameTypes} encoding), or null for {@code TOP}.
+   * Returns the kind of a verifier type ({@code StackMapTypes} encoding), or null for {@code TOP}.
    * {@code NULL} is a reference.
    */
   static ValueKind of(Object type) {

@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InnerClassNode;
+import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
@@ -39,11 +41,28 @@ public final class ClassRewriter {
    * What the rewrite can add.
    *
    * @param trace emit trace events at each state transition
+   * @param hoistLocals keep every async method's locals in frame fields for the whole body, not
+   *     only those of methods where saving them at each await would take too much code
    */
-  public record Options(boolean trace) {
-    /** No tracing. */
-    public static final Options DEFAULT = new Options(false);
+  public record Options(boolean trace, boolean hoistLocals) {
+    /**
+     * No tracing; locals hoisted only where they must be, or everywhere when the system property
+     * {@code tinyrt.rewrite.hoistLocals} is true (to run the tests and the fuzzer on that form).
+     */
+    public static final Options DEFAULT = new Options(false, Boolean.getBoolean(HOIST_PROPERTY));
+
+    /**
+     * Options with locals hoisted as {@link #DEFAULT} does.
+     *
+     * @param trace emit trace events at each state transition
+     */
+    public Options(boolean trace) {
+      this(trace, DEFAULT.hoistLocals());
+    }
   }
+
+  /** The system property that makes {@link Options#DEFAULT} hoist every method's locals. */
+  public static final String HOIST_PROPERTY = "tinyrt.rewrite.hoistLocals";
 
   /**
    * What came out.
@@ -63,6 +82,12 @@ public final class ClassRewriter {
       return hostBytes == null;
     }
   }
+
+  /** Ends every frame class name: a character javac never emits in a name from source. */
+  static final String FRAME_SUFFIX = "-Frame";
+
+  /** The JVM's limit on the bytecode of one method (JVMS 4.7.3: {@code code_length < 65536}). */
+  private static final int MAX_CODE_SIZE = 65_535;
 
   /** The oldest class file version rewritten: Java 8's, which always has stack map frames. */
   private static final int MIN_VERSION = Opcodes.V1_8;
@@ -88,7 +113,8 @@ public final class ClassRewriter {
     Map<String, String> refused = new LinkedHashMap<>();
     List<String> async = new ArrayList<>();
     for (MethodNode method : probe.methods) {
-      if (AsyncMethods.awaitsOf(method).isEmpty()) {
+      if (AsyncMethods.awaitsOf(method).isEmpty()
+          && AsyncMethods.awaitReferencesOf(method).isEmpty()) {
         continue;
       }
       try {
@@ -131,7 +157,7 @@ public final class ClassRewriter {
           String frame = frameName(node, method, usedNames);
           try {
             AsyncMethodCompiler.Compiled compiled =
-                AsyncMethodCompiler.compile(node, method, frame, options.trace());
+                AsyncMethodCompiler.compile(node, method, frame, options.trace(), options.hoistLocals());
             frames.put(frame, compiled.frameClass());
             bodies.put(method.name + compiled.bodyDesc(), key);
             rewritten.add(SourceLocation.of(node, method, null).toString());
@@ -152,7 +178,19 @@ public final class ClassRewriter {
         }
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         node.accept(writer);
-        byte[] bytes = writer.toByteArray();
+        byte[] bytes;
+        try {
+          bytes = writer.toByteArray();
+        } catch (MethodTooLargeException e) {
+          // A state machine past the JVM's 64 KB limit: refuse that method alone, build again.
+          failedMethod = bodies.get(e.getMethodName() + e.getDescriptor());
+          if (failedMethod == null) {
+            throw e; // not one of ours: the class was too large before, or its initializer is
+          }
+          refused.put(failedMethod, tooLarge(reader, failedMethod, e.getCodeSize()));
+          async.remove(failedMethod);
+          continue;
+        }
         // Check the rewritten bodies with a verifier that loads no class: a bug of ours becomes a
         // refusal of one method, never a VerifyError for the user.
         failedMethod = checkBodies(bytes, bodies, refused);
@@ -191,6 +229,37 @@ public final class ClassRewriter {
     return null;
   }
 
+  /**
+   * The refusal of a method whose state machine exceeds the JVM's code size limit, with its size
+   * before and after, and what to do.
+   */
+  private static String tooLarge(ClassReader reader, String key, int rewrittenSize) {
+    ClassNode original = read(reader);
+    MethodNode method = null;
+    for (MethodNode m : original.methods) {
+      if (key(m).equals(key)) {
+        method = m;
+      }
+    }
+    int awaits = AsyncMethods.awaitsOf(method).size();
+    return "tinyrt cannot rewrite " + SourceLocation.of(original, method, null) + ": its state "
+        + "machine would take " + rewrittenSize + " bytes of bytecode (from " + codeSize(original, method)
+        + " bytes), past the JVM's limit of " + MAX_CODE_SIZE + " bytes per method: each of its "
+        + awaits + " awaits adds code to poll, park and resume, and to save and restore the "
+        + "operands waiting on the stack under it (as in 'acc += await(f)' or a long string "
+        + "concatenation). Split it into smaller async methods that each await part of the work, or keep fewer "
+        + "values alive across awaits (collect them in an array or an object); the method throws "
+        + "this instead of running, and the rest of its class is rewritten.";
+  }
+
+  /** The size in bytes of {@code method}'s code, as the class writer lays it out. */
+  private static int codeSize(ClassNode owner, MethodNode method) {
+    LabelNode end = new LabelNode();
+    method.instructions.add(end);
+    owner.accept(new ClassWriter(0));
+    return end.getLabel().getOffset();
+  }
+
   private static String internalError(ClassNode node, MethodNode method, Exception e) {
     return "tinyrt could not rewrite " + SourceLocation.of(node, method, null)
         + " because of an internal error (" + e + "); the method throws this instead of running. "
@@ -207,9 +276,13 @@ public final class ClassRewriter {
     return method.name + method.desc;
   }
 
-  /** {@code Host$method$Frame}, numbered when that name is taken. */
+  /**
+   * {@code Host$method-Frame}, numbered when an overload took it. No source can name it: a
+   * {@code -} is not a Java identifier character, and javac puts one only in {@code package-info}
+   * and {@code module-info}; so a user's own class {@code Host$method$Frame} is never replaced.
+   */
   private static String frameName(ClassNode host, MethodNode method, Set<String> used) {
-    String base = host.name + "$" + method.name + "$Frame";
+    String base = host.name + "$" + method.name + FRAME_SUFFIX;
     String name = base;
     for (int i = 2; !used.add(name); i++) {
       name = base + i;

@@ -23,7 +23,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * {@link Label} for an object created by {@code NEW} and not yet initialized. A {@code long} or
  * {@code double} takes two entries, the second {@link Opcodes#TOP}.
  */
-public final class FrameTypes {
+public final class StackMapTypes {
 
   /** Locals before each instruction (by index in the method's list); null where unreachable. */
   private final List<Object>[] locals;
@@ -34,7 +34,7 @@ public final class FrameTypes {
   /** For each uninitialized-object label the adapter made, the {@code NEW} that made it. */
   private final Map<Label, TypeInsnNode> newInsns;
 
-  private FrameTypes(List<Object>[] locals, List<Object>[] stacks, Map<Label, TypeInsnNode> news) {
+  private StackMapTypes(List<Object>[] locals, List<Object>[] stacks, Map<Label, TypeInsnNode> news) {
     this.locals = locals;
     this.stacks = stacks;
     this.newInsns = news;
@@ -48,7 +48,7 @@ public final class FrameTypes {
    * @return the types
    */
   @SuppressWarnings("unchecked")
-  public static FrameTypes of(String owner, MethodNode method) {
+  public static StackMapTypes of(String owner, MethodNode method) {
     int size = method.instructions.size();
     List<Object>[] locals = new List[size];
     List<Object>[] stacks = new List[size];
@@ -71,7 +71,7 @@ public final class FrameTypes {
       }
       index++;
     }
-    return new FrameTypes(locals, stacks, news);
+    return new StackMapTypes(locals, stacks, news);
   }
 
   /** @return the locals before instruction {@code index}, or null if it is unreachable */
@@ -101,7 +101,7 @@ public final class FrameTypes {
    * @param types types in this class's encoding
    * @return types as a {@code FrameNode} wants them
    */
-  public static List<Object> toFrameEncoding(List<Object> types) {
+  public static List<Object> toStackMapEncoding(List<Object> types) {
     List<Object> out = new ArrayList<>(types.size());
     for (int i = 0; i < types.size(); i++) {
       Object t = types.get(i);
