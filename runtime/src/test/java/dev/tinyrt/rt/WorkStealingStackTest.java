@@ -20,6 +20,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class WorkStealingStackTest {
 
+  /** @return a builder of a work-stealing runtime with {@code workers} workers */
+  private static AsyncRuntime.Builder workStealing(int workers) {
+    return AsyncRuntime.builder().multiThread(workers).workerPool(WorkerPool.WORK_STEALING);
+  }
+
   /** Polls {@code inner} inside its own poll, like an async method awaiting another. */
   private record Nested(Future<Integer> inner) implements Future<Integer> {
     @Override
@@ -39,7 +44,7 @@ class WorkStealingStackTest {
 
   @Test
   void theDefaultStackHoldsADeepChain() throws Exception {
-    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
+    try (AsyncRuntime rt = workStealing(1).build()) {
       int depth = 100_000;
       assertEquals(depth, rt.spawn(chain(depth)).toCompletableFuture().get(30, TimeUnit.SECONDS));
     }
@@ -48,7 +53,7 @@ class WorkStealingStackTest {
   @Test
   void aSmallStackGivenToTheBuilderOverflowsOnTheSameChain() {
     try (AsyncRuntime rt =
-        AsyncRuntime.builder().multiThread(1).workerStackSize(256 * 1024).build()) {
+        workStealing(1).workerStackSize(256 * 1024).build()) {
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> rt.spawn(chain(100_000)).toCompletableFuture().get(30, TimeUnit.SECONDS));
       assertInstanceOf(StackOverflowError.class, e.getCause());
