@@ -86,7 +86,7 @@ public final class AsyncRuntime implements AutoCloseable {
   private AsyncRuntime(Builder b) {
     this.name = b.name != null ? b.name : "tinyrt-" + RUNTIMES.incrementAndGet();
     if (b.workers == 0) {
-      this.local = new CurrentThreadScheduler();
+      this.local = new CurrentThreadScheduler(this);
       this.scheduler = local;
     } else {
       this.local = null;

@@ -1,25 +1,40 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import dev.tinyrt.internal.RuntimeThreads;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * A current-thread runtime's scheduler: one queue, drained by whichever thread drives the runtime
- * ({@code blockOn}, or {@code close} while it waits for tasks). A wake from any thread enqueues the
- * task and unparks the driver; an unpark that comes before the park is kept by the thread's permit.
+ * A current-thread runtime's scheduler: drained by whichever thread drives the runtime ({@code
+ * blockOn}, or {@code close} while it waits for tasks).
  *
- * <p>The queue is two array deques swapped under a lock, so queueing a task allocates nothing
+ * <p>Two queues. A wake from the driving thread itself (a task waking another, a spawn from a
+ * task) goes to {@link #ready}, which only the driver touches: no lock, no allocation. A wake from
+ * any other thread goes to {@link #incoming} under a lock and unparks the driver; an unpark that
+ * comes before the park is kept by the thread's permit. The driver moves {@code incoming} behind
+ * {@code ready} when {@code ready} runs dry, every {@link #INCOMING_INTERVAL} tasks, and before a
+ * yielded task is queued, so that outside wakes are never starved and a task that yields goes
+ * behind everything ready. Array deques, swapped when one is empty, so queueing allocates nothing
  * (a linked queue's node per wake would stay behind, 24 bytes a task, where parked tasks count).
  */
 final class CurrentThreadScheduler implements Scheduler {
 
-  /** Tasks woken since the driver last took the queue, in wake order. Guarded by this. */
+  /** Every this many tasks, the driver takes in the outside wakes even if it has other tasks. */
+  static final int INCOMING_INTERVAL = 61;
+
+  /** The runtime whose tasks run here, made current while a thread drives it. */
+  private final AsyncRuntime runtime;
+
+  /** Tasks to run, in order. Only the driving thread (or, with no driver, a test's) touches it. */
+  private ArrayDeque<Task<?>> ready = new ArrayDeque<>();
+
+  /** Tasks woken from other threads since the driver last took them, in wake order. Guarded by this. */
   private ArrayDeque<Task<?>> incoming = new ArrayDeque<>();
 
-  /** The tasks the driver took and runs now, in order. Only the driver touches it. */
-  private ArrayDeque<Task<?>> taken = new ArrayDeque<>();
+  /** Whether {@link #incoming} may hold tasks: lets the driver skip the lock when it does not. */
+  private volatile boolean hasIncoming;
 
   /** The thread driving the runtime, if any. */
   private volatile Thread driver;
@@ -27,13 +42,27 @@ final class CurrentThreadScheduler implements Scheduler {
   /** Set by the driver just before it parks, so wakes unpark it only when it may be parked. */
   private volatile boolean parked;
 
+  /** Counts the tasks run, for {@link #INCOMING_INTERVAL}. Driver only. */
+  private int tick;
+
+  /** @param runtime the runtime whose tasks run here */
+  CurrentThreadScheduler(AsyncRuntime runtime) {
+    this.runtime = runtime;
+  }
+
   @Override
   public void schedule(Task<?> task) {
+    if (Thread.currentThread() == driver) {
+      // The driver woke it (from a task it runs): only the driver touches ready.
+      ready.addLast(task);
+      return;
+    }
     synchronized (this) {
       incoming.addLast(task);
+      hasIncoming = true;
     }
-    // Ordering: the driver sets parked, then looks at the queue under the lock; we added under the
-    // lock, then read parked. Either it sees our task, or we see it parked and unpark it.
+    // Ordering: the driver sets parked, then reads hasIncoming; we wrote hasIncoming, then read
+    // parked (all volatile). Either it sees our task, or we see it parked and unpark it.
     if (parked) {
       Thread d = driver;
       if (d != null) {
@@ -42,10 +71,22 @@ final class CurrentThreadScheduler implements Scheduler {
     }
   }
 
+  @Override
+  public void scheduleYielded(Task<?> task) {
+    if (Thread.currentThread() != driver) {
+      schedule(task);
+      return;
+    }
+    // Behind everything ready, the outside wakes included.
+    takeIncoming();
+    ready.addLast(task);
+  }
+
   /**
    * Runs tasks on this thread until {@code done} says so or the deadline passes, parking while
    * there is nothing to run. Whatever {@code done} waits for must unpark this thread when it
-   * changes. An interrupt does not stop it; the interrupt status is kept.
+   * changes. An interrupt does not stop it; the interrupt status is kept. The runtime is current
+   * meanwhile (for {@code Tasks.spawn}), and the thread is marked as running its tasks.
    *
    * @param done checked before each task and after each unpark
    * @param deadlineNanos a {@code System.nanoTime()} deadline, or {@code Long.MAX_VALUE}
@@ -59,6 +100,8 @@ final class CurrentThreadScheduler implements Scheduler {
               + " (blockOn inside blockOn?): await the future instead of blocking on it");
     }
     driver = self;
+    AsyncRuntime previousRuntime = AsyncRuntime.enter(runtime);
+    String previousMark = RuntimeThreads.mark("runtime " + runtime);
     boolean interrupted = false;
     try {
       while (true) {
@@ -78,7 +121,7 @@ final class CurrentThreadScheduler implements Scheduler {
         // A task queued before this re-check is seen here; one queued after sees parked set and
         // unparks us. Whatever done() waits for unparks this thread itself, which a park after
         // the unpark also notices (the thread's permit).
-        if (!isEmpty()) {
+        if (hasIncoming) {
           parked = false;
           continue;
         }
@@ -94,6 +137,8 @@ final class CurrentThreadScheduler implements Scheduler {
         }
       }
     } finally {
+      RuntimeThreads.restore(previousMark);
+      AsyncRuntime.leave(previousRuntime);
       driver = null;
       if (interrupted) {
         self.interrupt();
@@ -103,7 +148,7 @@ final class CurrentThreadScheduler implements Scheduler {
 
   /**
    * Runs the next queued task, if any, on this thread (for tests that drive the runtime one step
-   * at a time).
+   * at a time; not while a thread drives it).
    *
    * @return whether a task ran
    */
@@ -116,26 +161,35 @@ final class CurrentThreadScheduler implements Scheduler {
     return true;
   }
 
-  /** @return whether no task is queued */
-  synchronized boolean isEmpty() {
-    return incoming.isEmpty();
+  /** @return whether no task is queued (call it from the driving thread, or with no driver) */
+  boolean isEmpty() {
+    return ready.isEmpty() && !hasIncoming;
   }
 
   /** @return the next task to run, or null if none is queued */
   private Task<?> next() {
-    Task<?> task = taken.pollFirst();
-    if (task == null) {
-      synchronized (this) {
-        if (incoming.isEmpty()) {
-          return null;
-        }
-        ArrayDeque<Task<?>> swap = taken;
-        taken = incoming;
-        incoming = swap;
-      }
-      task = taken.pollFirst();
+    if (++tick % INCOMING_INTERVAL == 0 || ready.isEmpty()) {
+      takeIncoming();
     }
-    return task;
+    return ready.pollFirst();
+  }
+
+  /** Moves the outside wakes, in order, behind {@link #ready}. */
+  private void takeIncoming() {
+    if (!hasIncoming) {
+      return;
+    }
+    synchronized (this) {
+      if (ready.isEmpty()) {
+        ArrayDeque<Task<?>> swap = ready;
+        ready = incoming;
+        incoming = swap;
+      } else {
+        ready.addAll(incoming);
+        incoming.clear();
+      }
+      hasIncoming = false;
+    }
   }
 
   @Override

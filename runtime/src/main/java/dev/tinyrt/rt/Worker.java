@@ -75,6 +75,10 @@ final class Worker extends Thread {
     Task<?> task = next();
     if (task == null) {
       task = search();
+    } else if (searching) {
+      // Woken as a searcher, it found work in its own place (the injection queue): stop counting
+      // as searching, or queuers would leave sleepers asleep while this worker is busy.
+      stopSearching();
     }
     if (task == null) {
       prepareToSleep();
@@ -152,13 +156,17 @@ final class Worker extends Thread {
     }
     Task<?> task = stealOrPull();
     if (task != null) {
-      searching = false;
-      // The last searcher to leave wakes another if work is left, so it keeps spreading.
-      if (scheduler.idle.stopSearching() && scheduler.hasWorkFor(this)) {
-        scheduler.notifyOne();
-      }
+      stopSearching();
     }
     return task;
+  }
+
+  /** Stops searching, having found work; the last searcher wakes another if work is left. */
+  private void stopSearching() {
+    searching = false;
+    if (scheduler.idle.stopSearching() && scheduler.hasWorkFor(this)) {
+      scheduler.notifyOne();
+    }
   }
 
   /** @return a task stolen from another worker or pulled from the injection queue, or null */

@@ -10,8 +10,11 @@ final class Workers {
   /**
    * The default stack of a worker thread (WORK_STEALING and SHARED_QUEUE; the fork-join pool's
    * threads keep the JVM's): 16 MiB of address space, committed only as deep as it is used.
-   * Resuming a chain of N nested async calls polls N frames inside each other; this default holds
-   * chains of about DEPTH calls (measured by {@code WorkStealingStackTest}).
+   * Resuming a chain of N nested async calls polls N frames inside each other. Measured with
+   * rewritten async methods ({@code chain(n) = await(chain(n - 1)) + 1}) on Java 17: 16 MiB holds
+   * 300,000 nested calls on a cold JVM (interpreted frames, the worst case) and about 416,000 once
+   * compiled; 1 MiB, the JVM's default, overflows below 5,000 cold. Stack use grows linearly with
+   * depth once compiled: scale the size for deeper chains.
    */
   static final long DEFAULT_STACK_SIZE = 16L << 20;
 

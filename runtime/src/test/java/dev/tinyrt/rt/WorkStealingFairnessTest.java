@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class WorkStealingFairnessTest {
 
+  /** @return a builder of a work-stealing runtime with {@code workers} workers */
+  private static AsyncRuntime.Builder workStealing(int workers) {
+    return AsyncRuntime.builder().multiThread(workers).workerPool(WorkerPool.WORK_STEALING);
+  }
+
   private static final int WORKERS = 2;
 
   /** Ready once {@link #stop} is set; until then pending, waking itself inside poll. */
@@ -75,7 +80,7 @@ class WorkStealingFairnessTest {
 
   @Test
   void anOutsideSpawnRunsWhileEveryWorkerWakesItselfForever() throws Exception {
-    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(WORKERS).build()) {
+    try (AsyncRuntime rt = workStealing(WORKERS).build()) {
       whileEveryWorkerSpins(rt, () -> {
         for (int i = 0; i < 100; i++) {
           assertEquals(i, rt.spawn(Future.ready(i)).toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -88,7 +93,7 @@ class WorkStealingFairnessTest {
   void aTimerWakeRunsWhileEveryWorkerYieldsForever() throws Exception {
     ManualClock clock = new ManualClock();
     Timer timer = Timer.manual(clock);
-    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(WORKERS).timer(timer).build()) {
+    try (AsyncRuntime rt = workStealing(WORKERS).timer(timer).build()) {
       whileEveryWorkerSpins(rt, () -> {
         Future<Void> sleep = timer.sleep(Duration.ofMillis(10));
         CompletableFuture<Void> registered = new CompletableFuture<>();
@@ -106,7 +111,7 @@ class WorkStealingFairnessTest {
 
   @Test
   void twoTasksWakingEachOtherOnOneWorkerLetAnOutsideSpawnRun() throws Exception {
-    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
+    try (AsyncRuntime rt = workStealing(1).build()) {
       AtomicBoolean stop = new AtomicBoolean();
       // A and B wake each other from inside their polls: each wake lands in the LIFO slot.
       Waker[] wakers = new Waker[2];
@@ -145,7 +150,7 @@ class WorkStealingFairnessTest {
 
   @Test
   void aYieldingTaskGoesBehindTheTasksReadyOnItsWorker() throws Exception {
-    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
+    try (AsyncRuntime rt = workStealing(1).build()) {
       List<String> order = new ArrayList<>();
       JoinHandle<Void> parent = rt.spawn(new Future<Void>() {
         boolean yielded;
@@ -182,7 +187,7 @@ class WorkStealingFairnessTest {
 
   @Test
   void workerThreadsAreGoneAfterClose() throws Exception {
-    AsyncRuntime rt = AsyncRuntime.builder().multiThread(WORKERS).name("ws-close-test").build();
+    AsyncRuntime rt = workStealing(WORKERS).name("ws-close-test").build();
     assertEquals(7, rt.blockOn(rt.spawn(Future.ready(7))));
     List<Thread> workers = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {

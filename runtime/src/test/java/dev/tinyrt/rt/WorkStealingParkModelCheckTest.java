@@ -75,6 +75,8 @@ public class WorkStealingParkModelCheckTest {
         .iterations(6)
         .invocationsPerIteration(150)
         .threads(3)
+        .actorsBefore(0)
+        .actorsAfter(0)
         .actorsPerThread(2));
   }
 }
