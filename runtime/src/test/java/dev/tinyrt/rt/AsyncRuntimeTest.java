@@ -30,7 +30,8 @@ class AsyncRuntimeTest {
   static Stream<AsyncRuntime> runtimes() {
     return Stream.of(
         AsyncRuntime.currentThread(),
-        AsyncRuntime.builder().multiThread(2).build(),
+        AsyncRuntime.builder().multiThread(2).workerPool(WorkerPool.WORK_STEALING).build(),
+        AsyncRuntime.builder().multiThread(2).workerPool(WorkerPool.FORK_JOIN).build(),
         AsyncRuntime.builder().multiThread(2).workerPool(WorkerPool.SHARED_QUEUE).build());
   }
 
