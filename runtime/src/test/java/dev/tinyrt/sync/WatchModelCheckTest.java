@@ -96,8 +96,8 @@ public class WatchModelCheckTest {
   @Test
   public void modelCheck() {
     LinChecker.check(WatchModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(150)
+        .iterations(30)
+        .invocationsPerIteration(50)
         .threads(2)
         .actorsPerThread(3));
   }
