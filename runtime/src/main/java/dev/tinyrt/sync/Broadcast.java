@@ -133,6 +133,9 @@ public final class Broadcast {
 
     /** Closes the channel: receivers get what is left, then null. A second call does nothing. */
     public void close() {
+      // Closed before returning, even while another close runs the cleaner's action: the Cleaner
+      // runs it once, and a second clean() returns before the first finished.
+      state.close();
       abandonment.clean();
     }
 

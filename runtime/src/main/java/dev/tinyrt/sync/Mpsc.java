@@ -239,6 +239,9 @@ public final class Mpsc {
 
     /** Closes the sending side for every producer: receivers drain the queue, then get null. */
     public void close() {
+      // Closed before returning, even while another close runs the cleaner's action: the Cleaner
+      // runs it once, and a second clean() returns before the first finished.
+      state.closeSending().wakeAll();
       abandonment.clean();
     }
 
