@@ -8,6 +8,13 @@ package dev.tinyrt;
  */
 public interface Droppable {
 
-  /** Releases what this pending future holds. Called at most once, never concurrently with poll. */
+  /**
+   * Releases what this future holds: leaves every queue, heap and callback list it joined, gives
+   * back whatever it was granted, and lets go of its waker. Called at most once, never
+   * concurrently with {@code poll}, possibly on another thread than the last poll (with a
+   * happens-before edge); the future is not polled afterwards. It may come before any poll (a
+   * cancelled task abandons a leaf at its first await), and must then do nothing harmful: a leaf
+   * takes nothing before its first poll.
+   */
   void drop();
 }
