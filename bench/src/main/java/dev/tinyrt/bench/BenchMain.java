@@ -117,8 +117,9 @@ public final class BenchMain {
     System.out.println("children run with: " + String.join(" ", childFlags())
         + " -javaagent:" + agent);
     System.out.println("tinyrt runtime kinds: " + Runtimes.kinds(true));
-    int runs = quick ? 3 : 5;
+    int runs = quick ? 2 : 5;
     int warmups = quick ? 1 : 2;
+    pingPongMinSeconds = quick ? 0.25 : 1;
     long started = System.nanoTime();
     if (fromJson != null) {
       // Start from an earlier run's JSON: re-render it, or re-measure one group with --only.
@@ -161,14 +162,14 @@ public final class BenchMain {
       List<String> contenders = new ArrayList<>(tinyrtKinds);
       contenders.addAll(List.of("virtual-threads", "kotlin-single-thread", "kotlin-default"));
       for (String order : List.of("random", "creation")) {
-        rounds("outside-wake-" + order, contenders, n, quick ? 3 : 3, agent,
+        rounds("outside-wake-" + order, contenders, n, quick ? 1 : 3, agent,
             "dev.tinyrt.bench.OutsideWake", 1, order);
       }
     }
     if (only == null || only.equals("yield")) {
       List<String> contenders = new ArrayList<>(tinyrtPools);
       contenders.addAll(List.of("virtual-threads", "kotlin-default"));
-      rounds("yield-starvation", contenders, quick ? 50 : 200, runs, agent,
+      rounds("yield-starvation", contenders, quick ? 50 : 200, quick ? 2 : 3, agent,
           "dev.tinyrt.bench.YieldStarvation", 1);
     }
     if (only == null || only.equals("micro")) {
@@ -221,9 +222,13 @@ public final class BenchMain {
     }
   }
 
-  /** The children's JVM flags: {@link #CHILD_FLAGS} and the {@code tinyrt.runtimes} choice. */
+  /** How long a ping-pong run lasts at least: a second, a quarter in {@code --quick}. */
+  private static double pingPongMinSeconds = 1;
+
+  /** The children's JVM flags: {@link #CHILD_FLAGS}, the ping-pong run length, the runtime kinds. */
   static List<String> childFlags() {
     List<String> flags = new ArrayList<>(CHILD_FLAGS);
+    flags.add("-Dbench.minSeconds=" + pingPongMinSeconds);
     String kinds = System.getProperty("tinyrt.runtimes");
     if (kinds != null) {
       flags.add("-Dtinyrt.runtimes=" + kinds);
@@ -330,8 +335,8 @@ public final class BenchMain {
         .jvmArgsAppend("-javaagent:" + agent)
         .forks(1);
     if (quick) {
-      options.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-          .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+      options.warmupIterations(1).warmupTime(TimeValue.milliseconds(500))
+          .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
     } else {
       options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
           .measurementIterations(5).measurementTime(TimeValue.seconds(1));
@@ -519,7 +524,8 @@ public final class BenchMain {
     md.append("- JVM: ").append(jvm).append("; each measurement in a fresh JVM with `")
         .append(String.join(" ", childFlags())).append(" -javaagent:").append(agent).append("`, after ")
         .append(warmups).append(" warm-up round(s) in that JVM; ").append(runs)
-        .append(" rounds (3 for outside wakes and for 10M carts), the contenders of a scenario ")
+        .append(" rounds (").append(quick ? "1 for outside wakes" : "3 for outside wakes, yield starvation and 10M carts")
+        .append("), the contenders of a scenario ")
         .append("interleaved round by round (A B C, A B C, ...); cells are median (min–max) over the rounds.\n");
     md.append("- `× VT` columns: the contender's figure against virtual threads' figure of the same ")
         .append("round, as a ratio oriented so that above 1 means ahead of virtual threads; median (min–max) ")
@@ -548,7 +554,8 @@ public final class BenchMain {
     md.append("## 2. Ping-pong\n\nTwo tasks pass a message back and forth: tinyrt over two ")
         .append("bounded(1) mpsc channels, threads over two `SynchronousQueue`s, Kotlin over two `Channel(1)`s ")
         .append("(`kotlin-single-thread`: `runBlocking`; `kotlin-default`: `Dispatchers.Default`). A run ")
-        .append("repeats exchanges of n messages until it has lasted at least a second.\n\n");
+        .append("repeats exchanges of n messages until it has lasted at least ")
+        .append(pingPongMinSeconds == 1 ? "a second" : pingPongMinSeconds + " s").append(".\n\n");
     md.append(table("ping-pong")).append('\n');
     md.append("## 3. Outside wakes\n\nN tasks each wait for one value; once all are parked, one ")
         .append("thread that is not a worker sends the values one at a time (what I/O completions look ")
@@ -620,7 +627,8 @@ public final class BenchMain {
           !quick && carts.median() < 150 && cf >= 5 && vt >= 8 && kt > 1, false);
     }
     for (String kind : Runtimes.kinds(false)) {
-      Row y = rows.get("yield-starvation|" + Runtimes.PREFIX + kind + "|" + (quick ? 50 : 200) + "|p99_us");
+      Row y = rows.get("yield-starvation|" + Runtimes.PREFIX + kind + "|" + (quick ? 50 : 200)
+          + "|p99_us");
       if (y != null) {
         target(md, "an outside-woken task runs within 1 ms while every worker yields (" + kind + ")",
             String.format(Locale.ROOT, "p99 %s µs, worst %s µs", fmt(y.median()),
