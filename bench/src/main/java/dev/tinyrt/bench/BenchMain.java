@@ -68,7 +68,8 @@ public final class BenchMain {
 
   /** Why platform threads stop at the cap, and how to read their columns. */
   private static final String PLATFORM_NOTE = "Platform threads are capped at "
-      + String.format(Locale.ROOT, "%,d", PLATFORM_THREAD_CAP) + " carts: creating one costs about "
+      + String.format(Locale.ROOT, "%,d", PLATFORM_THREAD_CAP) + " carts (and left out of --quick): "
+      + "creating one costs about "
       + "half a millisecond here, and 10,000 of them already take the process to about 500 MB of "
       + "RSS (see the rss mb column), so 100,000 would take about a minute and several GB. Their "
       + "stacks live outside the heap, so their heap column is near zero and the chart leaves them "
@@ -114,12 +115,12 @@ public final class BenchMain {
     }
     String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     System.out.println("JVM: " + jvm + " (" + System.getProperty("java.home") + ")");
-    System.out.println("children run with: " + String.join(" ", childFlags())
-        + " -javaagent:" + agent);
-    System.out.println("tinyrt runtime kinds: " + Runtimes.kinds(true));
     int runs = quick ? 2 : 5;
     int warmups = quick ? 1 : 2;
     pingPongMinSeconds = quick ? 0.25 : 1;
+    System.out.println("children run with: " + String.join(" ", childFlags())
+        + " -javaagent:" + agent);
+    System.out.println("tinyrt runtime kinds: " + Runtimes.kinds(true));
     long started = System.nanoTime();
     if (fromJson != null) {
       // Start from an earlier run's JSON: re-render it, or re-measure one group with --only.
@@ -139,7 +140,7 @@ public final class BenchMain {
       for (long n : ns) {
         List<String> contenders = new ArrayList<>(List.of("tinyrt-async", "tinyrt-hand",
             "virtual-threads", "completable-future", "kotlin-coroutines"));
-        if (n <= PLATFORM_THREAD_CAP) {
+        if (n <= PLATFORM_THREAD_CAP && !quick) {
           contenders.add("platform-threads");
         }
         rounds("carts", contenders, n, runs, agent, "dev.tinyrt.bench.CartScenario", warmups);
@@ -173,6 +174,7 @@ public final class BenchMain {
           "dev.tinyrt.bench.YieldStarvation", 1);
     }
     if (only == null || only.equals("micro")) {
+      measureOnce("bytes", "tinyrt", 200_000, 0, agent, "dev.tinyrt.bench.AllocationBreakdown", 2);
       micro(quick, agent);
     }
     notes.add(PLATFORM_NOTE);
@@ -202,6 +204,7 @@ public final class BenchMain {
       return "outside";
     }
     return switch (scenario) {
+      case "bytes" -> "micro";
       case "ping-pong" -> "pingpong";
       case "yield-starvation" -> "yield";
       default -> scenario;
@@ -578,6 +581,18 @@ public final class BenchMain {
         .append("JMH runs its benchmarks one after another (not interleaved). Cells are score ± JMH's 99.9% ")
         .append("error.\n\n");
     md.append(table("micro")).append('\n');
+    md.append("### What each byte is\n\nBytes allocated by the measuring thread at each step, counted by ")
+        .append("the JVM (`ThreadMXBean.getCurrentThreadAllocatedBytes`, `AllocationBreakdown`, n = 200,000 ")
+        .append("after two warm-up rounds): exact, whatever the machine's load. Objects are kept between ")
+        .append("steps, so escape analysis removes less than in the JMH loop above.\n\n")
+        .append("| step | bytes per op |\n|---|---:|\n");
+    for (Row r : rows.values()) {
+      if (r.scenario().equals("bytes")) {
+        md.append("| ").append(r.metric().replace('_', ' ')).append(" | ").append(fmt(r.median()))
+            .append(" |\n");
+      }
+    }
+    md.append('\n');
 
     md.append("## Where we stand against our targets\n\n| target | measured | verdict |\n|---|---|---|\n");
     targets(md, quick);
