@@ -68,7 +68,7 @@ public final class BenchMain {
 
   /** Why platform threads stop at the cap, and how to read their columns. */
   private static final String PLATFORM_NOTE = "Platform threads are capped at "
-      + String.format(Locale.ROOT, "%,d", PLATFORM_THREAD_CAP) + " carts (and left out of --quick): "
+      + String.format(Locale.ROOT, "%,d", PLATFORM_THREAD_CAP) + " carts (and left out of --quick, with their ping-pong): "
       + "creating one costs about "
       + "half a millisecond here, and 10,000 of them already take the process to about 500 MB of "
       + "RSS (see the rss mb column), so 100,000 would take about a minute and several GB. Their "
@@ -118,6 +118,7 @@ public final class BenchMain {
     int runs = quick ? 2 : 5;
     int warmups = quick ? 1 : 2;
     pingPongMinSeconds = quick ? 0.25 : 1;
+    pingPongMessages = quick ? 500_000 : 2_000_000;
     System.out.println("children run with: " + String.join(" ", childFlags())
         + " -javaagent:" + agent);
     System.out.println("tinyrt runtime kinds: " + Runtimes.kinds(true));
@@ -140,6 +141,9 @@ public final class BenchMain {
       for (long n : ns) {
         List<String> contenders = new ArrayList<>(List.of("tinyrt-async", "tinyrt-hand",
             "virtual-threads", "completable-future", "kotlin-coroutines"));
+        if (quick) {
+          contenders.remove("tinyrt-hand"); // an internal comparison: full runs only
+        }
         if (n <= PLATFORM_THREAD_CAP && !quick) {
           contenders.add("platform-threads");
         }
@@ -153,9 +157,11 @@ public final class BenchMain {
     }
     if (only == null || only.equals("pingpong")) {
       List<String> contenders = new ArrayList<>(tinyrtKinds);
-      contenders.addAll(List.of(
-          "virtual-threads", "platform-threads", "kotlin-single-thread", "kotlin-default"));
-      rounds("ping-pong", contenders, PING_PONG_MESSAGES, runs, agent, "dev.tinyrt.bench.PingPong",
+      contenders.addAll(List.of("virtual-threads", "kotlin-single-thread", "kotlin-default"));
+      if (!quick) {
+        contenders.add("platform-threads");
+      }
+      rounds("ping-pong", contenders, pingPongMessages, runs, agent, "dev.tinyrt.bench.PingPong",
           warmups);
     }
     if (only == null || only.equals("outside")) {
@@ -195,8 +201,8 @@ public final class BenchMain {
   /** What {@code --only} accepts: groups of scenarios measured together. */
   static final List<String> GROUPS = List.of("carts", "pingpong", "outside", "yield", "micro");
 
-  /** Messages per ping-pong exchange; a run repeats exchanges until it lasted a second. */
-  static final long PING_PONG_MESSAGES = 2_000_000;
+  /** Messages per ping-pong exchange (2M; 500k in --quick); a run repeats exchanges until it lasted a second. */
+  private static long pingPongMessages = 2_000_000;
 
   /** @return the {@code --only} group a scenario belongs to */
   static String groupOf(String scenario) {
@@ -606,7 +612,7 @@ public final class BenchMain {
 
   /** Appends one row per target of the benchmark issue, each from this run's rows. */
   static void targets(StringBuilder md, boolean quick) {
-    long pp = PING_PONG_MESSAGES;
+    long pp = pingPongMessages;
     String ct = Runtimes.PREFIX + Runtimes.CURRENT_THREAD;
     double ctRate = median("ping-pong|" + ct + "|" + pp + "|messages_per_second");
     double ctX = median("ping-pong|" + ct + "|" + pp + "|" + ratioMetric("messages_per_second"));
