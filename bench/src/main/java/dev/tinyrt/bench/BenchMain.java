@@ -151,7 +151,7 @@ public final class BenchMain {
       }
       if (!quick) {
         // The per-task cost at scale: only tinyrt (the others need several GB at 10M).
-        rounds("carts", List.of("tinyrt-async"), 10_000_000, 3, agent,
+        rounds("carts", List.of("tinyrt-async"), 10_000_000, 2, agent,
             "dev.tinyrt.bench.CartScenario", 1);
       }
     }
@@ -533,7 +533,7 @@ public final class BenchMain {
     md.append("- JVM: ").append(jvm).append("; each measurement in a fresh JVM with `")
         .append(String.join(" ", childFlags())).append(" -javaagent:").append(agent).append("`, after ")
         .append(warmups).append(" warm-up round(s) in that JVM; ").append(runs)
-        .append(" rounds (").append(quick ? "1 for outside wakes" : "3 for outside wakes, yield starvation and 10M carts")
+        .append(" rounds (").append(quick ? "1 for outside wakes" : "3 for outside wakes and yield starvation, 2 for 10M carts")
         .append("), the contenders of a scenario ")
         .append("interleaved round by round (A B C, A B C, ...); cells are median (min–max) over the rounds.\n");
     md.append("- `× VT` columns: the contender's figure against virtual threads' figure of the same ")
@@ -556,7 +556,7 @@ public final class BenchMain {
         .append("`CompletableFuture`s; Kotlin coroutines run on `runBlocking`'s event loop and await ")
         .append("`CompletableDeferred`s. Heap per task is measured after GC with every task parked, the price ")
         .append("channels excluded (they exist before the baseline). ")
-        .append(quick ? "" : "At 10M only tinyrt runs (3 rounds): the others need several GB. ")
+        .append(quick ? "" : "At 10M only tinyrt runs (2 rounds): the others need several GB. ")
         .append("\n\n");
     md.append(table("carts")).append('\n');
     notes.forEach(n -> md.append(n).append("\n\n"));
