@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,9 +63,13 @@ public final class BenchMain {
 
   private static final Map<String, Row> rows = new LinkedHashMap<>();
 
+  /** Keys of the rows measured by this process (not read from an earlier run's JSON). */
+  private static final Set<String> measuredKeys = new HashSet<>();
+
   /** Why platform threads stop at the cap, and how to read their columns. */
   private static final String PLATFORM_NOTE = "Platform threads are capped at "
-      + String.format(Locale.ROOT, "%,d", PLATFORM_THREAD_CAP) + " carts: creating one costs about "
+      + String.format(Locale.ROOT, "%,d", PLATFORM_THREAD_CAP) + " carts (and left out of --quick, with their ping-pong): "
+      + "creating one costs about "
       + "half a millisecond here, and 10,000 of them already take the process to about 500 MB of "
       + "RSS (see the rss mb column), so 100,000 would take about a minute and several GB. Their "
       + "stacks live outside the heap, so their heap column is near zero and the chart leaves them "
@@ -77,7 +83,7 @@ public final class BenchMain {
    * Runs the benchmarks.
    *
    * @param args {@code [--quick] [--json FILE] [--docs DIR] [--agent JAR] [--only
-   *     carts|pingpong|micro] [--from-json FILE]}
+   *     carts|pingpong|outside|yield|micro] [--from-json FILE] [--runtimes KIND,KIND]}
    */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
@@ -94,8 +100,14 @@ public final class BenchMain {
         case "--agent" -> agent = Path.of(args[++i]);
         case "--only" -> only = args[++i];
         case "--from-json" -> fromJson = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        case "--runtimes" -> System.setProperty("tinyrt.runtimes", args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; options: --quick --json FILE --docs DIR --agent JAR --only "
+            + String.join("|", GROUPS) + " --from-json FILE --runtimes KIND,KIND");
       }
+    }
+    if (only != null && !only.equals("none") && !GROUPS.contains(only)) {
+      throw new IllegalArgumentException("--only takes one of " + GROUPS + ", not " + only);
     }
     if (Runtime.version().feature() < 21) {
       throw new IllegalStateException("the benchmarks need Java 21+ for virtual threads; run "
@@ -103,51 +115,76 @@ public final class BenchMain {
     }
     String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     System.out.println("JVM: " + jvm + " (" + System.getProperty("java.home") + ")");
-    System.out.println("children run with: " + String.join(" ", CHILD_FLAGS)
-        + " -javaagent:" + agent);
-    int runs = quick ? 3 : 5;
+    int runs = quick ? 2 : 5;
     int warmups = quick ? 1 : 2;
+    pingPongMinSeconds = quick ? 0.25 : 1;
+    pingPongMessages = quick ? 500_000 : 2_000_000;
+    System.out.println("children run with: " + String.join(" ", childFlags())
+        + " -javaagent:" + agent);
+    System.out.println("tinyrt runtime kinds: " + Runtimes.kinds(true));
     long started = System.nanoTime();
     if (fromJson != null) {
-      // Start from an earlier run's JSON: re-render it, or re-measure one scenario with --only.
+      // Start from an earlier run's JSON: re-render it, or re-measure one group with --only.
       readJson(fromJson);
       if (only == null) {
         only = "none";
       }
-      // The scenario measured again replaces its old rows.
-      String measured = only.equals("pingpong") ? "ping-pong" : only;
-      rows.values().removeIf(r -> r.scenario().equals(measured));
-      if (!only.equals("carts")) {
-        notes.add(PLATFORM_NOTE);
-      }
+      // The group measured again replaces its old rows.
+      String group = only;
+      rows.values().removeIf(r -> groupOf(r.scenario()).equals(group));
     }
 
+    List<String> tinyrtKinds = Runtimes.kinds(true).stream().map(k -> Runtimes.PREFIX + k).toList();
+    List<String> tinyrtPools = Runtimes.kinds(false).stream().map(k -> Runtimes.PREFIX + k).toList();
     if (only == null || only.equals("carts")) {
       long[] ns = quick ? new long[] {10_000, 100_000} : new long[] {10_000, 100_000, 1_000_000};
-      String[] contenders = {
-        "tinyrt-async", "tinyrt-hand", "virtual-threads", "completable-future", "platform-threads"
-      };
       for (long n : ns) {
-        for (String c : contenders) {
-          if (c.equals("platform-threads") && n > PLATFORM_THREAD_CAP) {
-            continue;
-          }
-          measure("carts", c, n, runs, agent, "dev.tinyrt.bench.CartScenario", c, n, warmups);
+        List<String> contenders = new ArrayList<>(List.of("tinyrt-async", "tinyrt-hand",
+            "virtual-threads", "completable-future", "kotlin-coroutines"));
+        if (quick) {
+          contenders.remove("tinyrt-hand"); // an internal comparison: full runs only
         }
+        if (n <= PLATFORM_THREAD_CAP && !quick) {
+          contenders.add("platform-threads");
+        }
+        rounds("carts", contenders, n, runs, agent, "dev.tinyrt.bench.CartScenario", warmups);
       }
-      notes.add(PLATFORM_NOTE);
+      if (!quick) {
+        // The per-task cost at scale: only tinyrt (the others need several GB at 10M).
+        rounds("carts", List.of("tinyrt-async"), 10_000_000, 2, agent,
+            "dev.tinyrt.bench.CartScenario", 1);
+      }
     }
     if (only == null || only.equals("pingpong")) {
-      long n = quick ? 200_000 : 1_000_000;
-      for (String c : new String[] {
-          "tinyrt-current-thread", "tinyrt-multi-thread", "virtual-threads", "platform-threads"}) {
-        measure("ping-pong", c, n, runs, agent, "dev.tinyrt.bench.PingPong", c, n, warmups);
+      List<String> contenders = new ArrayList<>(tinyrtKinds);
+      contenders.addAll(List.of("virtual-threads", "kotlin-single-thread", "kotlin-default"));
+      if (!quick) {
+        contenders.add("platform-threads");
+      }
+      rounds("ping-pong", contenders, pingPongMessages, runs, agent, "dev.tinyrt.bench.PingPong",
+          warmups);
+    }
+    if (only == null || only.equals("outside")) {
+      long n = quick ? 100_000 : 1_000_000;
+      List<String> contenders = new ArrayList<>(tinyrtKinds);
+      contenders.addAll(List.of("virtual-threads", "kotlin-single-thread", "kotlin-default"));
+      for (String order : List.of("random", "creation")) {
+        rounds("outside-wake-" + order, contenders, n, quick ? 1 : 3, agent,
+            "dev.tinyrt.bench.OutsideWake", 1, order);
       }
     }
+    if (only == null || only.equals("yield")) {
+      List<String> contenders = new ArrayList<>(tinyrtPools);
+      contenders.addAll(List.of("virtual-threads", "kotlin-default"));
+      rounds("yield-starvation", contenders, quick ? 50 : 200, quick ? 2 : 3, agent,
+          "dev.tinyrt.bench.YieldStarvation", 1);
+    }
     if (only == null || only.equals("micro")) {
+      measureOnce("bytes", "tinyrt", 200_000, 0, agent, "dev.tinyrt.bench.AllocationBreakdown", 2);
       micro(quick, agent);
     }
-
+    notes.add(PLATFORM_NOTE);
+    addRatiosToVirtualThreads();
 
     printTables();
     if (json != null) {
@@ -161,47 +198,154 @@ public final class BenchMain {
         docs.resolve("benchmarks.png"));
   }
 
-  /** Runs {@code mainClass} in {@code runs} fresh JVMs and records each metric it prints. */
-  static void measure(String scenario, String contender, long n, int runs, Path agent,
-      String mainClass, String arg, long size, int warmups) throws IOException, InterruptedException {
-    for (int r = 0; r < runs; r++) {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(CHILD_FLAGS);
-      command.add("-javaagent:" + agent);
-      command.add("-cp");
-      command.add(ownJar());
-      command.add(mainClass);
-      command.add(arg);
-      command.add(String.valueOf(size));
-      command.add(String.valueOf(warmups));
-      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException(scenario + " " + contender + " " + n + " failed:\n" + out);
-      }
-      String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
-      Matcher m = Pattern.compile("\"([a-z_]+)\":([-0-9.E]+)").matcher(line);
-      while (m.find()) {
-        String metric = m.group(1);
-        double value = Double.parseDouble(m.group(2));
-        rows.computeIfAbsent(scenario + "|" + contender + "|" + n + "|" + metric,
-            k -> new Row(scenario, contender, n, metric, new ArrayList<>())).values().add(value);
-      }
-      System.out.printf("%-10s %-22s n=%-8d run %d: %s%n", scenario, contender, n, r + 1, line);
+  /** What {@code --only} accepts: groups of scenarios measured together. */
+  static final List<String> GROUPS = List.of("carts", "pingpong", "outside", "yield", "micro");
+
+  /** Messages per ping-pong exchange (2M; 500k in --quick); a run repeats exchanges until it lasted a second. */
+  private static long pingPongMessages = 2_000_000;
+
+  /** @return the {@code --only} group a scenario belongs to */
+  static String groupOf(String scenario) {
+    if (scenario.startsWith("outside-wake")) {
+      return "outside";
     }
+    return switch (scenario) {
+      case "bytes" -> "micro";
+      case "ping-pong" -> "pingpong";
+      case "yield-starvation" -> "yield";
+      default -> scenario;
+    };
+  }
+
+  /**
+   * Measures every contender of a scenario, interleaved round by round (A B C, A B C, ...), each
+   * run in a fresh JVM: a slow spell of the machine then hits every contender of a round rather
+   * than all runs of one.
+   */
+  static void rounds(String scenario, List<String> contenders, long n, int runs, Path agent,
+      String mainClass, int warmups, String... extra) throws IOException, InterruptedException {
+    for (int r = 0; r < runs; r++) {
+      for (String c : contenders) {
+        measureOnce(scenario, c, n, r, agent, mainClass, warmups, extra);
+      }
+    }
+  }
+
+  /** How long a ping-pong run lasts at least: a second, a quarter in {@code --quick}. */
+  private static double pingPongMinSeconds = 1;
+
+  /** The children's JVM flags: {@link #CHILD_FLAGS}, the ping-pong run length, the runtime kinds. */
+  static List<String> childFlags() {
+    List<String> flags = new ArrayList<>(CHILD_FLAGS);
+    flags.add("-Dbench.minSeconds=" + pingPongMinSeconds);
+    String kinds = System.getProperty("tinyrt.runtimes");
+    if (kinds != null) {
+      flags.add("-Dtinyrt.runtimes=" + kinds);
+    }
+    return flags;
+  }
+
+  /** Runs {@code mainClass} once in a fresh JVM and records each metric it prints. */
+  static void measureOnce(String scenario, String contender, long n, int round, Path agent,
+      String mainClass, int warmups, String... extra) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(childFlags());
+    command.add("-javaagent:" + agent);
+    command.add("-cp");
+    command.add(ownJar());
+    command.add(mainClass);
+    command.add(contender);
+    command.add(String.valueOf(n));
+    command.add(String.valueOf(warmups));
+    command.addAll(List.of(extra));
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException(scenario + " " + contender + " " + n + " failed:\n" + out);
+    }
+    String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    Matcher m = Pattern.compile("\"([a-z_0-9]+)\":([-0-9.E]+)").matcher(line);
+    while (m.find()) {
+      String metric = m.group(1);
+      double value = Double.parseDouble(m.group(2));
+      String key = scenario + "|" + contender + "|" + n + "|" + metric;
+      measuredKeys.add(key);
+      rows.computeIfAbsent(key, k -> new Row(scenario, contender, n, metric, new ArrayList<>()))
+          .values().add(value);
+    }
+    System.out.printf(Locale.ROOT, "%-22s %-22s n=%-9d round %d (%.1f s): %s%n", scenario,
+        contender, n, round + 1, (System.nanoTime() - t0) / 1e9, line);
+  }
+
+  /**
+   * Per scenario, the metrics compared with virtual threads, and whether more is better. The ratio
+   * is taken round by round (the contender's run against the virtual threads' run of the same
+   * round) and oriented so that above 1 means ahead of virtual threads.
+   */
+  static final Map<String, Map<String, Boolean>> AGAINST_VIRTUAL_THREADS = Map.of(
+      "carts", Map.of("first_send_to_done_ms", false, "heap_bytes_per_task", false),
+      "ping-pong", Map.of("messages_per_second", true),
+      "outside-wake-random", Map.of("ns_per_wake", false),
+      "outside-wake-creation", Map.of("ns_per_wake", false),
+      "yield-starvation", Map.of("median_us", false));
+
+  /** The ratio rows' metric name for a measured metric. */
+  static String ratioMetric(String metric) {
+    return "x_vt_" + metric;
+  }
+
+  /** Adds, for each contender other than virtual threads, its round-by-round ratio rows. */
+  static void addRatiosToVirtualThreads() {
+    List<Row> added = new ArrayList<>();
+    for (Row r : rows.values()) {
+      Boolean higherIsBetter = AGAINST_VIRTUAL_THREADS
+          .getOrDefault(r.scenario(), Map.of()).get(r.metric());
+      if (higherIsBetter == null || r.contender().equals("virtual-threads")
+          || !measuredKeys.contains(r.scenario() + "|" + r.contender() + "|" + r.n() + "|" + r.metric())
+          || r.contender().equals("platform-threads")) {
+        continue;
+      }
+      List<Double> ratios = pairedRatios(r, "virtual-threads", higherIsBetter);
+      if (!ratios.isEmpty()) {
+        added.add(new Row(r.scenario(), r.contender(), r.n(), ratioMetric(r.metric()), ratios));
+      }
+    }
+    for (Row a : added) {
+      rows.put(a.scenario() + "|" + a.contender() + "|" + a.n() + "|" + a.metric(), a);
+    }
+  }
+
+  /**
+   * Returns, round by round, how many times {@code r} is ahead of {@code rival}'s row of the same
+   * scenario, n and metric (empty if the rival was not measured in the same rounds).
+   */
+  static List<Double> pairedRatios(Row r, String rival, boolean higherIsBetter) {
+    Row other = rows.get(r.scenario() + "|" + rival + "|" + r.n() + "|" + r.metric());
+    List<Double> ratios = new ArrayList<>();
+    if (other == null || other.values().size() != r.values().size()) {
+      return ratios;
+    }
+    for (int i = 0; i < r.values().size(); i++) {
+      double mine = r.values().get(i);
+      double theirs = other.values().get(i);
+      ratios.add(higherIsBetter ? mine / theirs : theirs / mine);
+    }
+    return ratios;
   }
 
   /** The micro-benchmarks, through JMH with its GC profiler. */
   static void micro(boolean quick, Path agent) throws Exception {
     ChainedOptionsBuilder options = new OptionsBuilder()
-        .include("dev.tinyrt.bench.(ReadyAwait|SuspendResume|SpawnJoin)Benchmark")
+        .include("dev.tinyrt.bench.(ReadyAwait|SuspendResume|SpawnJoin|SpawnJoinPeers)Benchmark")
+        .param("runtime", Runtimes.kinds(true).toArray(new String[0]))
         .addProfiler(GCProfiler.class)
         .jvmArgsAppend("-javaagent:" + agent)
         .forks(1);
     if (quick) {
-      options.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-          .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+      options.warmupIterations(1).warmupTime(TimeValue.milliseconds(500))
+          .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
     } else {
       options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
           .measurementIterations(5).measurementTime(TimeValue.seconds(1));
@@ -284,7 +428,8 @@ public final class BenchMain {
     boolean hasN = !scenario.equals("micro");
     StringBuilder t = new StringBuilder("| contender" + (hasN ? " | n" : ""));
     for (String m : metrics) {
-      t.append(" | ").append(m.replace('_', ' '));
+      t.append(" | ").append(m.startsWith("x_vt_")
+          ? "× VT (" + m.substring(5).replace('_', ' ') + ")" : m.replace('_', ' '));
     }
     t.append(" |\n|---").append(hasN ? "|---:" : "");
     metrics.forEach(m -> t.append("|---:"));
@@ -301,7 +446,8 @@ public final class BenchMain {
   }
 
   static void printTables() {
-    for (String s : List.of("carts", "ping-pong", "micro")) {
+    for (String s : List.of("carts", "ping-pong", "outside-wake-random", "outside-wake-creation",
+        "yield-starvation", "micro")) {
       String t = table(s);
       if (!t.isEmpty()) {
         System.out.println("\n== " + s + " (median (min–max))\n" + t);
@@ -382,56 +528,175 @@ public final class BenchMain {
         .append(".\n\n");
     md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
         .append(memTotal()).append(", ").append(System.getProperty("os.name")).append(' ')
-        .append(System.getProperty("os.arch")).append('\n');
+        .append(System.getProperty("os.arch")).append("; load average when the run ended: ")
+        .append(loadAverage()).append('\n');
     md.append("- JVM: ").append(jvm).append("; each measurement in a fresh JVM with `")
-        .append(String.join(" ", CHILD_FLAGS)).append(" -javaagent:").append(agent).append("`, after ")
+        .append(String.join(" ", childFlags())).append(" -javaagent:").append(agent).append("`, after ")
         .append(warmups).append(" warm-up round(s) in that JVM; ").append(runs)
-        .append(" runs each; cells are median (min–max).\n");
+        .append(" rounds (").append(quick ? "1 for outside wakes" : "3 for outside wakes and yield starvation, 2 for 10M carts")
+        .append("), the contenders of a scenario ")
+        .append("interleaved round by round (A B C, A B C, ...); cells are median (min–max) over the rounds.\n");
+    md.append("- `× VT` columns: the contender's figure against virtual threads' figure of the same ")
+        .append("round, as a ratio oriented so that above 1 means ahead of virtual threads; median (min–max) ")
+        .append("of the per-round ratios.\n");
+    md.append("- tinyrt runtimes: `tinyrt-current-thread`, and one multi-threaded runtime per `WorkerPool` ")
+        .append("constant (`tinyrt-").append(String.join("`, `tinyrt-", Runtimes.kinds(false)))
+        .append("`); `--runtimes KIND,KIND` picks some.\n");
     md.append("- Benchmarks JVM flags: ")
         .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("\n\n");
-    md.append("Reproduce: `scripts/bench` (or `scripts/bench --quick`, under three minutes on two cores; ")
-        .append("`--json FILE` for the raw medians).\n\n");
+    md.append("Reproduce: `scripts/bench` (about 15 minutes on two cores; `scripts/bench --quick` under ")
+        .append("three; `--json FILE` for the raw medians; `--from-json FILE [--only GROUP]` re-renders ")
+        .append("an earlier run or re-measures one group: ").append(String.join(", ", GROUPS)).append(").\n\n");
     md.append("![heap per parked task and completion time against N](benchmarks.png)\n\n");
 
     md.append("## 1. Parked carts\n\nN tasks, each the chapter's `cartTotal` (await the socks price, await ")
         .append("the shoes price, add); one driver thread completes every first price, then every second. ")
         .append("tinyrt runs on its current-thread runtime, with the agent-rewritten async method or the ")
         .append("hand-written state machine, over `Oneshot` channels; threads block on and chains compose ")
-        .append("`CompletableFuture`s. Heap per task is measured after GC with every task parked, the price ")
-        .append("channels excluded (they exist before the baseline).\n\n");
+        .append("`CompletableFuture`s; Kotlin coroutines run on `runBlocking`'s event loop and await ")
+        .append("`CompletableDeferred`s. Heap per task is measured after GC with every task parked, the price ")
+        .append("channels excluded (they exist before the baseline). ")
+        .append(quick ? "" : "At 10M only tinyrt runs (2 rounds): the others need several GB. ")
+        .append("\n\n");
     md.append(table("carts")).append('\n');
     notes.forEach(n -> md.append(n).append("\n\n"));
-    md.append("## 2. Ping-pong\n\nTwo tasks pass a message back and forth, N messages in all: tinyrt over two ")
-        .append("bounded(1) mpsc channels, threads over two `SynchronousQueue`s.\n\n");
+    md.append("## 2. Ping-pong\n\nTwo tasks pass a message back and forth: tinyrt over two ")
+        .append("bounded(1) mpsc channels, threads over two `SynchronousQueue`s, Kotlin over two `Channel(1)`s ")
+        .append("(`kotlin-single-thread`: `runBlocking`; `kotlin-default`: `Dispatchers.Default`). A run ")
+        .append("repeats exchanges of n messages until it has lasted at least ")
+        .append(pingPongMinSeconds == 1 ? "a second" : pingPongMinSeconds + " s").append(".\n\n");
     md.append(table("ping-pong")).append('\n');
-    md.append("## 3. Micro (JMH, `-prof gc`)\n\nReadyAwait: one await of a ready future inside an async ")
-        .append("method (1,000 per invocation) against the same loop by hand. SuspendResume: a oneshot, a ")
-        .append("frame, a pending poll, a send, a ready poll. SpawnJoin: spawn an empty task and join it. ")
-        .append("Cells are score ± JMH's 99.9% error.\n\n");
+    md.append("## 3. Outside wakes\n\nN tasks each wait for one value; once all are parked, one ")
+        .append("thread that is not a worker sends the values one at a time (what I/O completions look ")
+        .append("like), in random order, then in creation order. Virtual threads block on a ")
+        .append("`CompletableFuture`; Kotlin awaits a `CompletableDeferred`.\n\n");
+    md.append("### Random order\n\n").append(table("outside-wake-random")).append('\n');
+    md.append("### Creation order\n\n").append(table("outside-wake-creation")).append('\n');
+    md.append("## 4. Yield starvation\n\nEvery worker (one per core) runs a task that loops on ")
+        .append("`yieldNow()` (`Thread.yield()`, Kotlin's `yield()`); a thread that is not a worker wakes a ")
+        .append("parked task n times, and each time measures how long that task took to run. A task that ")
+        .append("has not run after ").append(YieldStarvation.GIVE_UP_SECONDS)
+        .append(" s counts as that long (starved).\n\n");
+    md.append(table("yield-starvation")).append('\n');
+    md.append("## 5. Micro (JMH, `-prof gc`)\n\nReadyAwait: an await of a ready future inside an async ")
+        .append("method (1,000 distinct futures per invocation, each value consumed by a `Blackhole`) against ")
+        .append("the same loop by hand. SuspendResume: a oneshot, a frame, a pending poll, a send, a ready ")
+        .append("poll. SpawnJoin: spawn an empty task and join it, from outside (a thread blocking on the ")
+        .append("handle) and from inside a task (1,000 per invocation), per runtime kind; SpawnJoinPeers: a ")
+        .append("virtual thread started and joined, and Kotlin's `async { 1 }.await()` in `runBlocking`. ")
+        .append("JMH runs its benchmarks one after another (not interleaved). Cells are score ± JMH's 99.9% ")
+        .append("error.\n\n");
     md.append(table("micro")).append('\n');
+    md.append("### What each byte is\n\nBytes allocated by the measuring thread at each step, counted by ")
+        .append("the JVM (`ThreadMXBean.getCurrentThreadAllocatedBytes`, `AllocationBreakdown`, n = 200,000 ")
+        .append("after two warm-up rounds): exact, whatever the machine's load. Objects are kept between ")
+        .append("steps, so escape analysis removes less than in the JMH loop above.\n\n")
+        .append("| step | bytes per op |\n|---|---:|\n");
+    for (Row r : rows.values()) {
+      if (r.scenario().equals("bytes")) {
+        md.append("| ").append(r.metric().replace('_', ' ')).append(" | ").append(fmt(r.median()))
+            .append(" |\n");
+      }
+    }
+    md.append('\n');
 
     md.append("## Where we stand against our targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-    long big = quick ? 100_000 : 1_000_000;
-    double heap = median("carts|tinyrt-async|" + big + "|heap_bytes_per_task");
-    double done = median("carts|tinyrt-async|" + big + "|first_send_to_done_ms");
-    double pp = median("ping-pong|tinyrt-current-thread|" + (quick ? 200_000 : 1_000_000)
-        + "|messages_per_second");
-    double ready = median("micro|ReadyAwait.asyncMethod|ns_per_op");
-    double readyAlloc = median("micro|ReadyAwait.asyncMethod|bytes_per_op");
-    md.append(String.format(Locale.ROOT, "| at most 64 B per parked cart task | %.0f B at N=%,d | %s |%n",
-        heap, big, heap <= 64 ? "met" : "missed"));
-    md.append(String.format(Locale.ROOT, "| 1M carts, first send to done, under 150 ms | %.0f ms at N=%,d | %s |%n",
-        done, big, quick ? "not measured at 1M in --quick" : done < 150 ? "met" : "missed"));
-    md.append(String.format(Locale.ROOT, "| ping-pong above 10M msg/s (current-thread) | %s msg/s | %s |%n",
-        fmt(pp), pp > 10e6 ? "met" : "missed"));
-    md.append(String.format(Locale.ROOT, "| await of a ready future under 5 ns, 0 B/op | %.3f ns, %.3f B/op | %s |%n",
-        ready, readyAlloc, ready < 5 && readyAlloc < 0.5 ? "met" : "missed"));
-    md.append("\nWhat costs what, and what we left, is in the notes of the benchmark issue and below.\n");
-    Path notesFile = file.resolveSibling("benchmarks-notes.md");
+    targets(md, quick);
+    md.append("\nWhat costs what, and what we left, is below.\n");
+    Path notesFile = Path.of("bench/benchmarks-notes.md");
     if (Files.exists(notesFile)) {
       md.append('\n').append(Files.readString(notesFile));
     }
     Files.writeString(file, md);
+  }
+
+  /** Appends one row per target of the benchmark issue, each from this run's rows. */
+  static void targets(StringBuilder md, boolean quick) {
+    long pp = pingPongMessages;
+    String ct = Runtimes.PREFIX + Runtimes.CURRENT_THREAD;
+    double ctRate = median("ping-pong|" + ct + "|" + pp + "|messages_per_second");
+    double ctX = median("ping-pong|" + ct + "|" + pp + "|" + ratioMetric("messages_per_second"));
+    target(md, "ping-pong, current-thread runtime: ≥ 10M msg/s and ≥ 2.5× virtual threads",
+        String.format(Locale.ROOT, "%s msg/s, %.2f× VT", fmt(ctRate), ctX),
+        ctRate >= 10e6 && ctX >= 2.5, Double.isNaN(ctRate));
+    for (String kind : Runtimes.kinds(false)) {
+      double x = median("ping-pong|" + Runtimes.PREFIX + kind + "|" + pp + "|"
+          + ratioMetric("messages_per_second"));
+      target(md, "ping-pong, multi-threaded (" + kind + "): ≥ virtual threads",
+          String.format(Locale.ROOT, "%.2f× VT", x), x >= 1, Double.isNaN(x));
+    }
+    for (String kind : Runtimes.kinds(true)) {
+      double ns = median("micro|SpawnJoin.inside " + kind + "|ns_per_op");
+      target(md, "spawn+join inside a task (" + kind + "): < 300 ns",
+          String.format(Locale.ROOT, "%s ns", fmt(ns)), ns < 300, Double.isNaN(ns));
+    }
+    double sr = median("micro|SuspendResume.suspendAndResume|ns_per_op");
+    double srBytes = median("micro|SuspendResume.suspendAndResume|bytes_per_op");
+    target(md, "suspend+resume through a oneshot: < 100 ns and ≤ 48 B",
+        String.format(Locale.ROOT, "%s ns, %s B", fmt(sr), fmt(srBytes)), sr < 100 && srBytes <= 48,
+        Double.isNaN(sr));
+    long big = quick ? 100_000 : 1_000_000;
+    Row carts = rows.get("carts|tinyrt-async|" + big + "|first_send_to_done_ms");
+    if (carts != null) {
+      double cf = median(pairedRatios(carts, "completable-future", false));
+      double vt = median(pairedRatios(carts, "virtual-threads", false));
+      double kt = median(pairedRatios(carts, "kotlin-coroutines", false));
+      target(md, "1M carts, first send to done: < 150 ms, ≥ 5× CompletableFuture, ≥ 8× virtual "
+              + "threads, ahead of Kotlin",
+          String.format(Locale.ROOT, "%s ms at N=%,d; %.2f× CF, %.2f× VT, %.2f× Kotlin (per-round ratios)",
+              fmt(carts.median()), big, cf, vt, kt),
+          !quick && carts.median() < 150 && cf >= 5 && vt >= 8 && kt > 1, false);
+    }
+    for (String kind : Runtimes.kinds(false)) {
+      Row y = rows.get("yield-starvation|" + Runtimes.PREFIX + kind + "|" + (quick ? 50 : 200)
+          + "|p99_us");
+      if (y != null) {
+        target(md, "an outside-woken task runs within 1 ms while every worker yields (" + kind + ")",
+            String.format(Locale.ROOT, "p99 %s µs, worst %s µs", fmt(y.median()),
+                fmt(median("yield-starvation|" + Runtimes.PREFIX + kind + "|" + (quick ? 50 : 200)
+                    + "|max_us"))),
+            y.median() <= 1000, false);
+      }
+    }
+    StringBuilder flat = new StringBuilder();
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (Row r : rows.values()) {
+      if (r.scenario().equals("carts") && r.contender().equals("tinyrt-async")
+          && r.metric().equals("heap_bytes_per_task")) {
+        flat.append(flat.length() == 0 ? "" : ", ")
+            .append(String.format(Locale.ROOT, "%s B at %,d", fmt(r.median()), r.n()));
+        lo = Math.min(lo, r.median());
+        hi = Math.max(hi, r.median());
+      }
+    }
+    target(md, "heap per parked cart task flat from 10k to 10M (within 15%)", flat.toString(),
+        !quick && hi <= lo * 1.15, flat.length() == 0);
+    double ready = median("micro|ReadyAwait.asyncMethod|ns_per_op");
+    double byHand = median("micro|ReadyAwait.byHand|ns_per_op");
+    double readyBytes = median("micro|ReadyAwait.asyncMethod|bytes_per_op");
+    target(md, "await of a ready future: as cheap as the poll by hand (within 20%), 0 B/op",
+        String.format(Locale.ROOT, "%s ns against %s ns by hand, %s B/op", fmt(ready), fmt(byHand),
+            fmt(readyBytes)),
+        ready <= byHand * 1.2 && readyBytes < 0.5, Double.isNaN(ready));
+  }
+
+  private static void target(StringBuilder md, String target, String measured, boolean met,
+      boolean notMeasured) {
+    md.append("| ").append(target).append(" | ").append(notMeasured ? "not measured" : measured)
+        .append(" | ").append(notMeasured ? "–" : met ? "met" : "missed").append(" |\n");
+  }
+
+  static double median(List<Double> values) {
+    return values.isEmpty() ? Double.NaN : new Row("", "", 0, "", values).median();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static String memTotal() {

@@ -3,7 +3,6 @@ package dev.tinyrt.bench;
 
 import dev.tinyrt.Future;
 import dev.tinyrt.rt.AsyncRuntime;
-import dev.tinyrt.rt.Tasks;
 import dev.tinyrt.sync.Oneshot;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class CartScenario {
    * Runs one measured round after the warm-up rounds.
    *
    * @param args contender (tinyrt-async, tinyrt-hand, platform-threads, virtual-threads,
-   *     completable-future), N, warm-up rounds
+   *     completable-future, kotlin-coroutines), N, warm-up rounds
    */
   public static void main(String[] args) throws Exception {
     String contender = args[0];
@@ -41,6 +40,8 @@ public final class CartScenario {
     for (int i = 0; i < warmups; i++) {
       run(contender, Math.min(n, 50_000));
     }
+    // Lets the Cleaner retire the warm-up's senders before the measured round takes its baseline.
+    Measure.heapAfterGc();
     Measure.report(run(contender, n));
   }
 
@@ -51,6 +52,7 @@ public final class CartScenario {
       case "platform-threads" -> threads(n, false);
       case "virtual-threads" -> threads(n, true);
       case "completable-future" -> completable(n);
+      case "kotlin-coroutines" -> kotlin(n);
       default -> throw new IllegalArgumentException("unknown contender " + contender);
     };
   }
@@ -79,7 +81,10 @@ public final class CartScenario {
           : new HandCart(socksRx[i], shoesRx[i]);
       rt.spawn(cart);
     }
-    rt.blockOn(Tasks.yieldNow()); // each task polled once: all parked on their socks price
+    // A task spawned last runs after every cart queued before it: once it is done, every cart
+    // was polled once and is parked on its socks price. (blockOn(yieldNow()) would not do: the
+    // main future of a current-thread blockOn is polled again after a single task.)
+    rt.blockOn(rt.spawn(Future.ready(0)));
     long created = System.nanoTime() - t0;
     if (rt.liveTasks() != n) {
       throw new IllegalStateException("expected " + n + " parked carts, found " + rt.liveTasks());
@@ -164,6 +169,22 @@ public final class CartScenario {
     driver.start();
     done.await();
     return result(n, created, heap, rss, rss - rssBaseline, System.nanoTime() - firstSend);
+  }
+
+  /** Kotlin coroutines on {@code runBlocking}'s event loop over {@code CompletableDeferred}s. */
+  static Map<String, Double> kotlin(int n) {
+    long[] baseline = new long[2];
+    long[] parked = new long[2];
+    long[] nanos = KotlinContender.carts(n,
+        () -> {
+          baseline[0] = Measure.heapAfterGc();
+          baseline[1] = Measure.rss();
+        },
+        () -> {
+          parked[0] = Measure.heapAfterGc();
+          parked[1] = Measure.rss();
+        });
+    return result(n, nanos[0], parked[0] - baseline[0], parked[1], parked[1] - baseline[1], nanos[1]);
   }
 
   @SuppressWarnings("unchecked")

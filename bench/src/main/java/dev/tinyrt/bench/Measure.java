@@ -16,22 +16,30 @@ final class Measure {
 
   /**
    * Returns the heap in use after full collections, once it stopped moving: the Cleaner thread
-   * retires the registrations of senders collected earlier (48 bytes each) a little after each
-   * collection, so the reading waits for two equal readings in a row.
+   * retires the registrations of senders collected earlier (68 bytes each, a warm-up round leaves
+   * thousands) a little after each collection, and on a loaded machine it may not run for a while,
+   * so the reading waits for {@link #STABLE_READINGS} readings in a row within 4 KB (or a
+   * ten-thousandth of the heap) of each other,
+   * {@link #SETTLE_MILLIS} apart. (Two readings 20 ms apart were not enough under load: the
+   * backlog was still in the baseline and the per-task heap came out negative.)
    *
    * @return bytes in use
    */
   static long heapAfterGc() {
     long previous = -1;
+    int stable = 0;
     for (int i = 0; i < 40; i++) {
       System.gc();
       long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      if (Math.abs(used - previous) < 4096) {
+      // Within 4 KB, or a ten-thousandth of the heap in use (0.04 B a task at 10M tasks).
+      long tolerance = Math.max(4096, used / 10_000);
+      stable = Math.abs(used - previous) < tolerance ? stable + 1 : 0;
+      if (stable == STABLE_READINGS - 1) {
         return used;
       }
       previous = used;
       try {
-        Thread.sleep(20); // let the Cleaner thread run
+        Thread.sleep(SETTLE_MILLIS); // let the Cleaner thread run
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return used;
@@ -39,6 +47,12 @@ final class Measure {
     }
     return previous;
   }
+
+  /** How many readings in a row must agree before the heap counts as settled. */
+  static final int STABLE_READINGS = 4;
+
+  /** Milliseconds between readings, for the Cleaner thread to run. */
+  static final long SETTLE_MILLIS = 50;
 
   /** @return this process's resident set size in bytes (Linux), or -1 */
   static long rss() {

@@ -11,12 +11,16 @@ import java.util.Map;
 import java.util.concurrent.SynchronousQueue;
 
 /**
- * Scenario 2, ping-pong: two tasks pass a message back and forth through two channels, N messages
- * in all. Prints one JSON line with messages per second.
+ * Scenario 2, ping-pong: two tasks pass a message back and forth through two channels. A run
+ * repeats exchanges of N messages until it has lasted at least the minimum time (one second;
+ * {@code -Dbench.minSeconds}), so a run is long enough to average out a noisy machine; prints one
+ * JSON line with messages per second and the messages and seconds of the run.
  *
  * <p>{@code java -javaagent:tinyrt-agent.jar -cp tinyrt-benchmarks.jar dev.tinyrt.bench.PingPong
- * CONTENDER N [WARMUPS]}; contenders: tinyrt-current-thread, tinyrt-multi-thread,
- * platform-threads, virtual-threads (the last two over SynchronousQueues).
+ * CONTENDER N [WARMUPS]}; contenders: {@code tinyrt-KIND} (see {@link Runtimes}),
+ * platform-threads, virtual-threads (the last two over SynchronousQueues), kotlin-single-thread
+ * ({@code runBlocking}) and kotlin-default ({@code Dispatchers.Default}), over channels of
+ * capacity 1.
  */
 public final class PingPong {
 
@@ -39,32 +43,44 @@ public final class PingPong {
   }
 
   /**
-   * Runs one measured exchange after the warm-up exchanges.
+   * Runs one measured run after the warm-up exchanges.
    *
-   * @param args contender, N messages, warm-up rounds
+   * @param args contender, N messages per exchange, warm-up exchanges
    */
   public static void main(String[] args) throws Exception {
     String contender = args[0];
     int n = Integer.parseInt(args[1]);
     int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    double minSeconds = Double.parseDouble(System.getProperty("bench.minSeconds", "1"));
     for (int i = 0; i < warmups; i++) {
-      run(contender, Math.min(n, 200_000));
+      run(contender, Math.min(n, 500_000));
     }
-    double seconds = run(contender, n);
+    long messages = 0;
+    double seconds = 0;
+    while (seconds < minSeconds) {
+      seconds += run(contender, n);
+      messages += n;
+    }
     Map<String, Double> m = Measure.metrics();
-    m.put("messages_per_second", n / seconds);
+    m.put("messages_per_second", messages / seconds);
+    m.put("messages", (double) messages);
+    m.put("seconds", seconds);
     Measure.report(m);
   }
 
   static double run(String contender, int n) throws Exception {
     int rounds = n / 2;
     long t0 = System.nanoTime();
-    switch (contender) {
-      case "tinyrt-current-thread" -> tinyrt(AsyncRuntime.currentThread(), rounds);
-      case "tinyrt-multi-thread" -> tinyrt(AsyncRuntime.multiThread(), rounds);
-      case "platform-threads" -> threads(rounds, false);
-      case "virtual-threads" -> threads(rounds, true);
-      default -> throw new IllegalArgumentException("unknown contender " + contender);
+    if (Runtimes.isRuntime(contender)) {
+      tinyrt(Runtimes.create(Runtimes.kindOf(contender)), rounds);
+    } else {
+      switch (contender) {
+        case "platform-threads" -> threads(rounds, false);
+        case "virtual-threads" -> threads(rounds, true);
+        case "kotlin-single-thread" -> KotlinContender.pingPong(rounds, false);
+        case "kotlin-default" -> KotlinContender.pingPong(rounds, true);
+        default -> throw new IllegalArgumentException("unknown contender " + contender);
+      }
     }
     return (System.nanoTime() - t0) / 1e9;
   }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.bench;
 
+import static dev.tinyrt.Async.await;
+
 import dev.tinyrt.Future;
 import dev.tinyrt.rt.AsyncRuntime;
-import dev.tinyrt.rt.WorkerPool;
+import dev.tinyrt.rt.Tasks;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -11,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -20,9 +23,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Spawn an empty task and join it, on each kind of runtime: the current-thread one, and the
- * multi-threaded one over a ForkJoinPool or over a shared queue (the comparison that chose the
- * ForkJoinPool). On a multi-threaded runtime this is a round trip to a worker and back.
+ * Spawn an empty task and join it, on each kind of runtime ({@link Runtimes}: the current-thread
+ * one and a multi-threaded one per {@code WorkerPool}; {@code scripts/bench} passes every kind as
+ * the {@code runtime} parameter): from outside (a thread that blocks on the handle; on a
+ * multi-threaded runtime a round trip to a worker and back), and from inside a task (an async
+ * method spawning and awaiting {@value #INSIDE} tasks in a loop). Needs the agent for the inside
+ * case.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -32,8 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class SpawnJoinBenchmark {
 
-  /** Which runtime. */
-  @Param({"CURRENT_THREAD", "FORK_JOIN", "SHARED_QUEUE"})
+  /** Spawns per invocation of the inside case. */
+  static final int INSIDE = 1000;
+
+  /** Which runtime: {@code current-thread} or a {@code WorkerPool} constant. */
+  @Param({Runtimes.CURRENT_THREAD, "FORK_JOIN"})
   public String runtime;
 
   private AsyncRuntime rt;
@@ -42,11 +51,7 @@ public class SpawnJoinBenchmark {
 
   @Setup(Level.Trial)
   public void start() {
-    rt = switch (runtime) {
-      case "CURRENT_THREAD" -> AsyncRuntime.currentThread();
-      case "FORK_JOIN" -> AsyncRuntime.builder().workerPool(WorkerPool.FORK_JOIN).build();
-      default -> AsyncRuntime.builder().workerPool(WorkerPool.SHARED_QUEUE).build();
-    };
+    rt = Runtimes.create(runtime);
   }
 
   @TearDown(Level.Trial)
@@ -54,9 +59,25 @@ public class SpawnJoinBenchmark {
     rt.close();
   }
 
-  /** One spawn, one join. */
+  /** An async method: spawns {@code k} empty tasks one after another, awaiting each. */
+  static Future<Integer> spawnAndJoin(int k) {
+    int sum = 0;
+    for (int i = 0; i < k; i++) {
+      sum += await(Tasks.spawn(Future.ready(1)));
+    }
+    return Future.ready(sum);
+  }
+
+  /** One spawn, one join, from outside the runtime. */
   @Benchmark
-  public int spawnJoin() {
+  public int outside() {
     return rt.blockOn(rt.spawn(empty));
+  }
+
+  /** Spawn and join from inside a task. */
+  @Benchmark
+  @OperationsPerInvocation(INSIDE)
+  public int inside() {
+    return rt.blockOn(rt.spawn(spawnAndJoin(INSIDE)));
   }
 }
