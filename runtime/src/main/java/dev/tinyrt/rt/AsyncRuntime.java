@@ -206,13 +206,8 @@ public final class AsyncRuntime implements AutoCloseable {
       if (local == null) {
         return Async.blockOn(future);
       }
-      // This thread runs the tasks now: blocking inside them would stop them all.
-      String mark = RuntimeThreads.mark("runtime " + name);
-      try {
-        return new LocalBlockOn<>(future).run(local);
-      } finally {
-        RuntimeThreads.restore(mark);
-      }
+      // The scheduler's drive makes this runtime current and marks the thread as running tasks.
+      return new LocalBlockOn<>(future).run(local);
     } finally {
       leave(previous);
     }
@@ -311,6 +306,11 @@ public final class AsyncRuntime implements AutoCloseable {
     }
   }
 
+  /** @return the runtime's name, as in its threads' names and its messages */
+  public String name() {
+    return name;
+  }
+
   /** @return how many spawned tasks have not finished */
   public int liveTasks() {
     return live.size();
@@ -357,14 +357,7 @@ public final class AsyncRuntime implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     if (local != null) {
       // Nobody else runs a current-thread runtime's tasks: run them here until done or deadline.
-      AsyncRuntime previous = enter(this);
-      String mark = RuntimeThreads.mark("runtime " + name);
-      try {
-        return local.drive(() -> live.size() == 0, deadline);
-      } finally {
-        RuntimeThreads.restore(mark);
-        leave(previous);
-      }
+      return local.drive(() -> live.size() == 0, deadline);
     }
     lock.lock();
     try {

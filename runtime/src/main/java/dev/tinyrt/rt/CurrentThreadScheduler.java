@@ -101,7 +101,7 @@ final class CurrentThreadScheduler implements Scheduler {
     }
     driver = self;
     AsyncRuntime previousRuntime = AsyncRuntime.enter(runtime);
-    String previousMark = RuntimeThreads.mark("runtime " + runtime);
+    String previousMark = RuntimeThreads.mark("runtime " + runtime.name());
     boolean interrupted = false;
     try {
       while (true) {
@@ -159,6 +159,16 @@ final class CurrentThreadScheduler implements Scheduler {
     }
     task.run();
     return true;
+  }
+
+  /**
+   * Takes in the outside wakes and counts the tasks ready to run; driver only.
+   *
+   * @return how many tasks are queued now
+   */
+  int takeReady() {
+    takeIncoming();
+    return ready.size();
   }
 
   /** @return whether no task is queued (call it from the driving thread, or with no driver) */

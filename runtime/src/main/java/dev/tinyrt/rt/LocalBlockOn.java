@@ -17,6 +17,12 @@ final class LocalBlockOn<T> {
   /** The main future's outcome, once ready. */
   private Poll<T> result;
 
+  /**
+   * How many tasks run before the main future is polled again: those that were ready when it last
+   * returned pending, so a main future that yields goes behind them, as a task does.
+   */
+  private int behind;
+
   LocalBlockOn(Future<T> future) {
     this.future = future;
   }
@@ -29,12 +35,17 @@ final class LocalBlockOn<T> {
       if (result != null) {
         return true;
       }
+      if (behind > 0 && !scheduler.isEmpty()) {
+        behind--;
+        return false; // one more of the tasks that were ready before the main future runs
+      }
       if (mainWaker.takeNotification()) {
         Poll<T> poll = future.poll(cx);
         if (poll.isReady()) {
           result = poll;
           return true;
         }
+        behind = scheduler.takeReady();
       }
       return false;
     }, Long.MAX_VALUE);

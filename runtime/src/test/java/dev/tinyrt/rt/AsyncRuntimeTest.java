@@ -216,4 +216,23 @@ class AsyncRuntimeTest {
       assertSame(rt, rt.blockOn(cx -> Poll.ready(AsyncRuntime.current())));
     }
   }
+
+  @Test
+  void aYieldingMainFutureGoesBehindEveryReadyTask() {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    try {
+      java.util.concurrent.atomic.AtomicInteger polled =
+          new java.util.concurrent.atomic.AtomicInteger();
+      for (int i = 0; i < 3; i++) {
+        rt.spawn(cx -> {
+          polled.incrementAndGet();
+          return Poll.pending();
+        });
+      }
+      rt.blockOn(Tasks.yieldNow());
+      assertEquals(3, polled.get(), "the three tasks ready before the yield ran first");
+    } finally {
+      rt.shutdown(Duration.ZERO);
+    }
+  }
 }
