@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.fuzz.rt;
+
+import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.JoinHandle;
+import dev.tinyrt.time.ManualClock;
+import dev.tinyrt.time.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one program on one runtime and checks the invariants: spawns the program as a task on a
+ * runtime with a manual clock, then for a seeded number of steps advances the clock, aborts a random
+ * task and lets the runtime run, possibly shutting it down at a random step; then shuts it down
+ * and checks the {@link Env}'s ledger, the live tasks and the runtime's threads. A watchdog makes
+ * a hang a violation.
+ */
+final class Driver {
+
+  /** The two runtimes every program runs on. */
+  enum Kind {
+    /** {@code AsyncRuntime.builder().currentThread()}. */
+    CURRENT_THREAD,
+    /** {@code AsyncRuntime.builder().multiThread(2)}. */
+    MULTI_THREAD
+  }
+
+  /** How long a program may take, wall clock, before it counts as hung. */
+  static final Duration WATCHDOG = Duration.ofSeconds(10);
+
+  /** How long a runtime's threads get to end after its shutdown returned. */
+  private static final Duration THREAD_EXIT = Duration.ofSeconds(2);
+
+  /** Runs so far, for unique runtime names. */
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  private Driver() {}
+
+  /**
+   * Runs {@code program} on a runtime of {@code kind} under the watchdog.
+   *
+   * @param program the program
+   * @param seed the seed of the driver's choices (steps, aborts, shutdown)
+   * @param kind the runtime
+   * @param features what the driver may inject ({@link Feature#ABORT}, {@link Feature#SHUTDOWN})
+   * @return one line per violation, each starting with its kind and a colon
+   */
+  static List<String> run(Node program, long seed, Kind kind, Set<Feature> features) {
+    String name = "fuzzrt-" + RUNS.incrementAndGet();
+    List<String> found = new CopyOnWriteArrayList<>();
+    Thread driver = new Thread(() -> {
+      try {
+        found.addAll(runHere(program, seed, kind, features, name));
+      } catch (RuntimeException | Error e) {
+        found.add("driver: the runtime threw " + e + " at " + where(e.getStackTrace()));
+      }
+    }, name + "-driver");
+    driver.setDaemon(true);
+    driver.start();
+    try {
+      driver.join(WATCHDOG.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running a program", e);
+    }
+    if (driver.isAlive()) {
+      // Left behind, a daemon: nothing can stop a hung runtime from outside.
+      return List.of("hang: not done after " + WATCHDOG.toSeconds() + " s; the driver is at "
+          + where(driver.getStackTrace()));
+    }
+    return new ArrayList<>(found);
+  }
+
+  private static List<String> runHere(
+      Node program, long seed, Kind kind, Set<Feature> features, String name) {
+    Random random = new Random(seed * 31 + kind.ordinal());
+    ManualClock clock = new ManualClock();
+    Timer timer = Timer.manual(clock);
+    AsyncRuntime.Builder builder = AsyncRuntime.builder().name(name).timer(timer);
+    AsyncRuntime rt = kind == Kind.CURRENT_THREAD
+        ? builder.currentThread().build()
+        : builder.multiThread(2).build();
+    Env env = new Env();
+    Interpreter interpreter = RewritingLoader.interpreter();
+    int root = env.newTask(program);
+    env.spawned(root, rt.spawn(interpreter.task(program, env, root)));
+
+    // Random steps: move time, abort a task, let the runtime run; maybe shut down early.
+    int steps = 1 + random.nextInt(12);
+    boolean early = features.contains(Feature.SHUTDOWN) && random.nextInt(3) == 0;
+    int last = early ? random.nextInt(steps) : steps;
+    for (int step = 0; step < last; step++) {
+      int action = random.nextInt(10);
+      if (action < 4) {
+        clock.advance(Duration.ofMillis(1 + random.nextInt(30)));
+      } else if (action < 6 && features.contains(Feature.ABORT)) {
+        List<JoinHandle<Long>> handles = env.handles();
+        handles.get(random.nextInt(handles.size())).abort();
+      }
+      let(rt, kind, 1 + random.nextInt(20));
+    }
+    if (!early) {
+      // Let the program end on its own as far as it can: every sleep comes due.
+      for (int i = 0; i < 6; i++) {
+        clock.advance(Duration.ofMillis(60));
+        let(rt, kind, 100);
+      }
+    }
+    // Shut down: what is still waiting (a deadlock, a recv nobody sends to) is cancelled.
+    rt.shutdown(Duration.ZERO);
+
+    List<String> found = new ArrayList<>();
+    if (rt.liveTasks() != 0) {
+      found.add("live: " + rt.liveTasks() + " task(s) live after shutdown returned");
+    }
+    found.addAll(env.check(timer));
+    found.addAll(leakedThreads(name));
+    return found;
+  }
+
+  /** Lets the runtime run a little: a current-thread one runs about {@code count} tasks. */
+  private static void let(AsyncRuntime rt, Kind kind, int count) {
+    if (kind == Kind.CURRENT_THREAD) {
+      rt.blockOn(new Yields(count));
+    } else {
+      // The workers run on their own; the driver just steps aside for a seeded while.
+      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(5L * count));
+    }
+  }
+
+  /** The runtime's threads still alive a moment after its shutdown. */
+  private static List<String> leakedThreads(String name) {
+    long deadline = System.nanoTime() + THREAD_EXIT.toNanos();
+    List<String> found = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!t.getName().startsWith(name + "-") || t == Thread.currentThread()) {
+        continue;
+      }
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        found.add("thread: " + t.getName() + " is alive after shutdown, at "
+            + where(t.getStackTrace()));
+      }
+    }
+    return found;
+  }
+
+  /** The top frames of a stack, on one line. */
+  static String where(StackTraceElement[] stack) {
+    return Arrays.stream(stack).limit(6).map(String::valueOf).collect(Collectors.joining(" < "));
+  }
+}
