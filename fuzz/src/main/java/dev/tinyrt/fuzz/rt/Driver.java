@@ -55,11 +55,26 @@ final class Driver {
    * @return one line per violation, each starting with its kind and a colon
    */
   static List<String> run(Node program, long seed, Kind kind, Set<Feature> features) {
+    return run(program, seed, kind, features, new Tally());
+  }
+
+  /**
+   * Runs {@code program} on a runtime of {@code kind} under the watchdog.
+   *
+   * @param program the program
+   * @param seed the seed of the driver's choices (steps, aborts, shutdown)
+   * @param kind the runtime
+   * @param features what the driver may inject ({@link Feature#ABORT}, {@link Feature#SHUTDOWN})
+   * @param tally receives what the run exercised
+   * @return one line per violation, each starting with its kind and a colon
+   */
+  static List<String> run(
+      Node program, long seed, Kind kind, Set<Feature> features, Tally tally) {
     String name = "fuzzrt-" + RUNS.incrementAndGet();
     List<String> found = new CopyOnWriteArrayList<>();
     Thread driver = new Thread(() -> {
       try {
-        found.addAll(runHere(program, seed, kind, features, name));
+        found.addAll(runHere(program, seed, kind, features, name, tally));
       } catch (RuntimeException | Error e) {
         found.add("driver: the runtime threw " + e + " at " + where(e.getStackTrace()));
       }
@@ -81,7 +96,7 @@ final class Driver {
   }
 
   private static List<String> runHere(
-      Node program, long seed, Kind kind, Set<Feature> features, String name) {
+      Node program, long seed, Kind kind, Set<Feature> features, String name, Tally tally) {
     Random random = new Random(seed * 31 + kind.ordinal());
     ManualClock clock = new ManualClock();
     Timer timer = Timer.manual(clock);
@@ -96,15 +111,22 @@ final class Driver {
 
     // Random steps: move time, abort a task, let the runtime run; maybe shut down early.
     int steps = 1 + random.nextInt(12);
-    boolean early = features.contains(Feature.SHUTDOWN) && random.nextInt(3) == 0;
+    boolean early = features.contains(Feature.SHUTDOWN) && random.nextInt(4) == 0;
     int last = early ? random.nextInt(steps) : steps;
+    if (early) {
+      tally.earlyShutdowns.increment();
+    }
     for (int step = 0; step < last; step++) {
       int action = random.nextInt(10);
       if (action < 4) {
         clock.advance(Duration.ofMillis(1 + random.nextInt(30)));
-      } else if (action < 6 && features.contains(Feature.ABORT)) {
+      } else if (action == 4 && features.contains(Feature.ABORT)) {
+        // A spawned task mostly; the root (which ends the program) a quarter of the time.
         List<JoinHandle<Long>> handles = env.handles();
-        handles.get(random.nextInt(handles.size())).abort();
+        int victim = handles.size() > 1 && random.nextInt(4) != 0
+            ? 1 + random.nextInt(handles.size() - 1) : 0;
+        handles.get(victim).abort();
+        tally.aborts.increment();
       }
       let(rt, kind, 1 + random.nextInt(20));
     }
@@ -119,10 +141,18 @@ final class Driver {
     rt.shutdown(Duration.ZERO);
 
     List<String> found = new ArrayList<>();
+    // Wakes after the runtime closed (a due sleep, a notify, a freed permit) never throw.
+    try {
+      clock.advance(Duration.ofSeconds(1));
+      env.wakeEverything();
+    } catch (RuntimeException | Error e) {
+      found.add("wake: a wake after shutdown threw " + e + " at " + where(e.getStackTrace()));
+    }
     if (rt.liveTasks() != 0) {
       found.add("live: " + rt.liveTasks() + " task(s) live after shutdown returned");
     }
     found.addAll(env.check(timer));
+    env.tally(tally);
     found.addAll(leakedThreads(name));
     return found;
   }

@@ -155,6 +155,11 @@ public final class Env {
     finallies.get(id).incrementAndGet();
   }
 
+  /** @return how many node instances began */
+  int instances() {
+    return entered.size();
+  }
+
   // Tasks.
 
   /**
@@ -299,6 +304,20 @@ public final class Env {
     return notifies.get(i);
   }
 
+  /** Notifies every notify's waiters and sends on every channel with room: wakes whoever waits. */
+  void wakeEverything() {
+    for (Notify n : notifies) {
+      n.notifyWaiters();
+      n.notifyOne();
+    }
+    for (int i = 0; i < CHANNELS; i++) {
+      long value = newValue();
+      if (sender(i).trySend(value)) {
+        sent.add(value);
+      }
+    }
+  }
+
   // Invariants.
 
   /**
@@ -390,6 +409,30 @@ public final class Env {
       found.add("timer: the timer holds " + pending + " sleep(s) after every task ended");
     }
     return found;
+  }
+
+  /**
+   * Adds what this run exercised to {@code tally}.
+   *
+   * @param tally the batch's sums
+   */
+  void tally(Tally tally) {
+    tally.runs.increment();
+    tally.nodes.add(entered.size());
+    for (TaskEntry t : tasks) {
+      Throwable f = t.failure;
+      if (t.handle == null) {
+        continue;
+      } else if (t.starts.get() == 0) {
+        tally.neverRan.increment();
+      } else if (f == null) {
+        tally.returned.increment();
+      } else if (f instanceof CancelledException) {
+        tally.cancelled.increment();
+      } else {
+        tally.failed.increment();
+      }
+    }
   }
 
   private static String shorten(String text) {

@@ -26,8 +26,10 @@ enum Feature {
   CHANNEL,
   /** {@code Notify}. */
   NOTIFY,
-  /** Thrown and caught exceptions. */
+  /** Thrown and caught unchecked exceptions. */
   THROW,
+  /** Thrown and caught checked exceptions (an async method throws them unwrapped). */
+  CHECKED,
   /** Aborts injected by the driver at random steps. */
   ABORT,
   /** Runtime shutdowns injected by the driver at random steps. */

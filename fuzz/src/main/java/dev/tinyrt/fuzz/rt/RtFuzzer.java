@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -17,7 +19,7 @@ import java.util.stream.Collectors;
  * current-thread and the multi-threaded runtime with aborts and shutdowns injected, and for each
  * run that breaks an invariant, reduces the program, saves it and reports one line.
  */
-public final class RtFuzzer {
+final class RtFuzzer {
 
   /** Reduction runs per violation (each run takes milliseconds; a hang takes the watchdog). */
   private static final int REDUCTION_BUDGET = 150;
@@ -27,8 +29,15 @@ public final class RtFuzzer {
    *
    * @param programs programs run (each on every runtime kind)
    * @param violations one line per run that broke an invariant
+   * @param tally what the runs exercised
    */
-  public record Report(int programs, List<String> violations) {}
+  record Report(int programs, List<String> violations, Tally tally) {}
+
+  /**
+   * The runtime's logger, held so its level holds while a batch runs: an abandoned frame that
+   * throws while it unwinds is logged as a warning, and random programs do that on purpose.
+   */
+  private static final Logger RUNTIME_LOG = Logger.getLogger("dev.tinyrt");
 
   private RtFuzzer() {}
 
@@ -40,14 +49,26 @@ public final class RtFuzzer {
    * @param lines receives one line per violation
    * @return the report
    */
-  public static Report run(int programs, long seed, Set<Feature> features, Path out,
+  static Report run(int programs, long seed, Set<Feature> features, Path out,
+      Consumer<String> lines) throws IOException {
+    Level level = RUNTIME_LOG.getLevel();
+    RUNTIME_LOG.setLevel(Level.SEVERE);
+    try {
+      return runQuietly(programs, seed, features, out, lines);
+    } finally {
+      RUNTIME_LOG.setLevel(level);
+    }
+  }
+
+  private static Report runQuietly(int programs, long seed, Set<Feature> features, Path out,
       Consumer<String> lines) throws IOException {
     List<String> violations = new ArrayList<>();
+    Tally tally = new Tally();
     for (int i = 0; i < programs; i++) {
       long programSeed = seed * 1_000_003L + i;
       Node program = new RtGenerator(programSeed, features).generate();
       for (Driver.Kind kind : Driver.Kind.values()) {
-        List<String> found = Driver.run(program, programSeed, kind, features);
+        List<String> found = Driver.run(program, programSeed, kind, features, tally);
         if (!found.isEmpty()) {
           String line = report(i, programSeed, kind, features, program, found, out);
           violations.add(line);
@@ -55,7 +76,7 @@ public final class RtFuzzer {
         }
       }
     }
-    return new Report(programs, violations);
+    return new Report(programs, violations, tally);
   }
 
   /** The kinds of the violations, e.g. {@code [finally, timer]}. */

@@ -28,7 +28,7 @@ final class RtGenerator {
 
   /** @return a new program */
   Node generate() {
-    return new Node.Seq(children(0, 1 + random.nextInt(MAX_WIDTH + 1)));
+    return new Node.Seq(children(0, 2 + random.nextInt(MAX_WIDTH + 2)));
   }
 
   private List<Node> children(int depth, int count) {
@@ -46,6 +46,7 @@ final class RtGenerator {
     add(kinds, Feature.CHANNEL, Kind.SEND, Kind.RECV);
     add(kinds, Feature.NOTIFY, Kind.WAIT, Kind.SIGNAL);
     add(kinds, Feature.THROW, Kind.THROW);
+    add(kinds, Feature.CHECKED, Kind.THROW_CHECKED);
     if (depth < MAX_DEPTH) {
       kinds.add(Kind.SEQ);
       add(kinds, Feature.SPAWN, Kind.SPAWN, Kind.SPAWN);
@@ -53,7 +54,9 @@ final class RtGenerator {
       add(kinds, Feature.TIMEOUT, Kind.TIMEOUT);
       add(kinds, Feature.MUTEX, Kind.LOCK, Kind.LOCK);
       add(kinds, Feature.SEMAPHORE, Kind.ACQUIRE, Kind.ACQUIRE);
-      add(kinds, Feature.THROW, Kind.CATCH);
+      if (features.contains(Feature.THROW) || features.contains(Feature.CHECKED)) {
+        kinds.add(Kind.CATCH);
+      }
     }
     int d = depth + 1;
     return switch (kinds.get(random.nextInt(kinds.size()))) {
@@ -64,7 +67,8 @@ final class RtGenerator {
       case RECV -> new Node.Recv(random.nextInt(Env.CHANNELS));
       case WAIT -> new Node.Wait(random.nextInt(Env.NOTIFIES));
       case SIGNAL -> new Node.Signal(random.nextInt(Env.NOTIFIES), random.nextBoolean());
-      case THROW -> new Node.Throw(random.nextBoolean());
+      case THROW -> new Node.Throw(/* checked = */ false);
+      case THROW_CHECKED -> new Node.Throw(/* checked = */ true);
       case SEQ -> new Node.Seq(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case SPAWN -> new Node.Spawn(node(d),
           Node.Mode.values()[random.nextInt(Node.Mode.values().length)]);
@@ -87,7 +91,7 @@ final class RtGenerator {
 
   /** The kinds of node to draw from. */
   private enum Kind {
-    VALUE, YIELD, SLEEP, SEND, RECV, WAIT, SIGNAL, THROW,
+    VALUE, YIELD, SLEEP, SEND, RECV, WAIT, SIGNAL, THROW, THROW_CHECKED,
     SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH
   }
 }

@@ -46,6 +46,7 @@ public final class RtMain {
     }
     long start = System.nanoTime();
     RtFuzzer.Report report = RtFuzzer.run(programs, seed, features, out, System.out::println);
+    System.out.println("exercised: " + report.tally());
     System.out.printf("%d programs, %d violations (each program on the current-thread and the "
             + "multi-threaded runtime; features %s; %.0f s)%n", report.programs(),
         report.violations().size(), features.toString().toLowerCase(Locale.ROOT),

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.fuzz.rt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * CI's fixed-seed batch of the cancellation fuzzer: 300 random programs, each on the
+ * current-thread and the multi-threaded runtime with aborts and shutdowns injected, break no
+ * invariant.
+ *
+ * <p>The batch leaves out the features the runtime still fails, each with a reproducer
+ * ({@code scripts/fuzz --runtime --programs 1 --seed S --features all}): {@code sleep} and {@code
+ * timeout} (a dropped sleep stays in the timer's heap until its deadline, seed 1, program 8), and
+ * {@code checked} (a combinator whose child throws a checked exception abandons none of the others,
+ * so their {@code finally} blocks never run and their locks stay held: {@code (join-all (lock m1
+ * (yield)) (throw-checked))}). Add them back to {@link #FEATURES} once fixed.
+ */
+@Timeout(300)
+class RtFuzzBatchTest {
+
+  /** Everything the runtime passes today. */
+  static final Set<Feature> FEATURES =
+      Feature.parse("spawn,combinators,mutex,semaphore,channel,notify,throw,abort,shutdown");
+
+  @Test
+  void threeHundredProgramsBreakNoInvariantOnEitherRuntime() throws Exception {
+    List<String> lines = new ArrayList<>();
+    RtFuzzer.Report report =
+        RtFuzzer.run(300, /* seed = */ 20261130, FEATURES, /* out = */ null, lines::add);
+    assertEquals(List.of(), report.violations(), String.join("\n", lines));
+    // The batch must exercise cancellation, not only programs that return.
+    assertTrue(report.tally().cancelled.sum() > 50, report.tally().toString());
+    assertTrue(report.tally().aborts.sum() > 50, report.tally().toString());
+  }
+}
