@@ -55,26 +55,40 @@ final class Driver {
    * @return one line per violation, each starting with its kind and a colon
    */
   static List<String> run(Node program, long seed, Kind kind, Set<Feature> features) {
-    return run(program, seed, kind, features, new Tally());
+    return finish(start(program, seed, kind, features, new Tally()), /* collect = */ true);
   }
 
   /**
-   * Runs {@code program} on a runtime of {@code kind} under the watchdog.
+   * A run whose last checks wait: those that need the garbage collector, which a batch runs once
+   * for many runs (a collection per run would cost more than the run).
+   *
+   * @param found the violations seen so far
+   * @param env the run's ledger and primitives, held strongly until {@link #finish}; null after a
+   *     hang
+   * @param clock the run's clock, to fire what is left after the collection
+   * @param tasks the run's tasks, weakly held
+   */
+  record Run(List<String> found, Env env, ManualClock clock, List<Env.Held> tasks) {}
+
+  /**
+   * Runs {@code program} on a runtime of {@code kind} under the watchdog, up to the checks that
+   * need a garbage collection.
    *
    * @param program the program
    * @param seed the seed of the driver's choices (steps, aborts, shutdown)
    * @param kind the runtime
    * @param features what the driver may inject ({@link Feature#ABORT}, {@link Feature#SHUTDOWN})
    * @param tally receives what the run exercised
-   * @return one line per violation, each starting with its kind and a colon
+   * @return the run, for {@link #finish}
    */
-  static List<String> run(
-      Node program, long seed, Kind kind, Set<Feature> features, Tally tally) {
+  static Run start(Node program, long seed, Kind kind, Set<Feature> features, Tally tally) {
     String name = "fuzzrt-" + RUNS.incrementAndGet();
     List<String> found = new CopyOnWriteArrayList<>();
+    Env env = new Env();
+    ManualClock clock = new ManualClock();
     Thread driver = new Thread(() -> {
       try {
-        found.addAll(runHere(program, seed, kind, features, name, tally));
+        found.addAll(runHere(program, seed, kind, features, name, tally, env, clock));
       } catch (RuntimeException | Error e) {
         found.add("driver: the runtime threw " + e + " at " + where(e.getStackTrace()));
       }
@@ -89,22 +103,44 @@ final class Driver {
     }
     if (driver.isAlive()) {
       // Left behind, a daemon: nothing can stop a hung runtime from outside.
-      return List.of("hang: not done after " + WATCHDOG.toSeconds() + " s; the driver is at "
-          + where(driver.getStackTrace()));
+      return new Run(List.of("hang: not done after " + WATCHDOG.toSeconds() + " s; the driver "
+          + "is at " + where(driver.getStackTrace())), null, null, List.of());
     }
-    return new ArrayList<>(found);
+    // The runtime and its tasks are out of reach from here on; the program's primitives are not.
+    return new Run(new ArrayList<>(found), env, clock, env.forgetHandles());
+  }
+
+  /**
+   * Ends a run: checks that no ended task is reachable (after the collection), then wakes what is
+   * left, after shutdown.
+   *
+   * @param run from {@link #start}
+   * @param collect whether to collect garbage first (false: the caller just did, after this run's
+   *     start)
+   * @return every violation of the run
+   */
+  static List<String> finish(Run run, boolean collect) {
+    if (run.env() == null) {
+      return run.found();
+    }
+    if (collect) {
+      System.gc();
+    }
+    List<String> found = new ArrayList<>(run.found());
+    found.addAll(stillHeld(run.tasks()));
+    found.addAll(wakeAfterShutdown(run.env(), run.clock()));
+    return found;
   }
 
   private static List<String> runHere(
-      Node program, long seed, Kind kind, Set<Feature> features, String name, Tally tally) {
+      Node program, long seed, Kind kind, Set<Feature> features, String name, Tally tally,
+      Env env, ManualClock clock) {
     Random random = new Random(seed * 31 + kind.ordinal());
-    ManualClock clock = new ManualClock();
     Timer timer = Timer.manual(clock);
     AsyncRuntime.Builder builder = AsyncRuntime.builder().name(name).timer(timer);
     AsyncRuntime rt = kind == Kind.CURRENT_THREAD
         ? builder.currentThread().build()
         : builder.multiThread(2).build();
-    Env env = new Env();
     Interpreter interpreter = RewritingLoader.interpreter();
     int root = env.newTask(program);
     env.spawned(root, rt.spawn(interpreter.task(program, env, root)));
@@ -141,13 +177,6 @@ final class Driver {
     rt.shutdown(Duration.ZERO);
 
     List<String> found = new ArrayList<>();
-    // Wakes after the runtime closed (a due sleep, a notify, a freed permit) never throw.
-    try {
-      clock.advance(Duration.ofSeconds(1));
-      env.wakeEverything();
-    } catch (RuntimeException | Error e) {
-      found.add("wake: a wake after shutdown threw " + e + " at " + where(e.getStackTrace()));
-    }
     if (rt.liveTasks() != 0) {
       found.add("live: " + rt.liveTasks() + " task(s) live after shutdown returned");
     }
@@ -155,6 +184,36 @@ final class Driver {
     env.tally(tally);
     found.addAll(leakedThreads(name));
     return found;
+  }
+
+  /**
+   * Tasks still reachable once they ended, their runtime gone and the garbage collected: a task is
+   * its own waker, so one that the program's mutexes, semaphores, channels or notifies (or its
+   * timer) keep alive is a waker a dropped future left in their queues.
+   */
+  static List<String> stillHeld(List<Env.Held> tasks) {
+    List<String> found = new ArrayList<>();
+    for (Env.Held t : tasks) {
+      if (t.handle().get() != null) {
+        found.add("waker: task " + t.task() + " " + t.body()
+            + " is still reachable after it ended: a primitive kept its waker");
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Wakes whatever may still be registered once the runtime closed: fires every sleep, notifies
+   * every notify, sends on every channel. A wake never throws, whoever calls it and whenever.
+   */
+  private static List<String> wakeAfterShutdown(Env env, ManualClock clock) {
+    try {
+      clock.advance(Duration.ofSeconds(1));
+      env.wakeEverything();
+      return List.of();
+    } catch (RuntimeException | Error e) {
+      return List.of("wake: a wake after shutdown threw " + e + " at " + where(e.getStackTrace()));
+    }
   }
 
   /** Lets the runtime run a little: a current-thread one runs about {@code count} tasks. */

@@ -9,6 +9,7 @@ import dev.tinyrt.sync.Mutex;
 import dev.tinyrt.sync.Notify;
 import dev.tinyrt.sync.Semaphore;
 import dev.tinyrt.time.Timer;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -316,6 +317,32 @@ public final class Env {
         sent.add(value);
       }
     }
+  }
+
+  /**
+   * A task the program no longer holds.
+   *
+   * @param task its id
+   * @param body its program, rendered
+   * @param handle its handle, weakly
+   */
+  record Held(int task, String body, WeakReference<JoinHandle<Long>> handle) {}
+
+  /**
+   * Lets go of every task's handle, for the check that nothing else holds them.
+   *
+   * @return the tasks, weakly held
+   */
+  List<Held> forgetHandles() {
+    List<Held> held = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      TaskEntry t = tasks.get(i);
+      if (t.handle != null) {
+        held.add(new Held(i, shorten(t.body.render()), new WeakReference<>(t.handle)));
+        t.handle = null;
+      }
+    }
+    return held;
   }
 
   // Invariants.

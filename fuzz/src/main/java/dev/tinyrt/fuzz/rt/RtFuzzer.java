@@ -39,6 +39,9 @@ final class RtFuzzer {
    */
   private static final Logger RUNTIME_LOG = Logger.getLogger("dev.tinyrt");
 
+  /** Runs between two garbage collections (each run's waker check needs one). */
+  private static final int COLLECT_EVERY = 32;
+
   private RtFuzzer() {}
 
   /**
@@ -64,20 +67,33 @@ final class RtFuzzer {
       Consumer<String> lines) throws IOException {
     List<String> violations = new ArrayList<>();
     Tally tally = new Tally();
+    List<Started> batch = new ArrayList<>();
     for (int i = 0; i < programs; i++) {
       long programSeed = seed * 1_000_003L + i;
       Node program = new RtGenerator(programSeed, features).generate();
       for (Driver.Kind kind : Driver.Kind.values()) {
-        List<String> found = Driver.run(program, programSeed, kind, features, tally);
-        if (!found.isEmpty()) {
-          String line = report(i, programSeed, kind, features, program, found, out);
-          violations.add(line);
-          lines.accept(line);
+        batch.add(new Started(i, programSeed, kind, program,
+            Driver.start(program, programSeed, kind, features, tally)));
+      }
+      if (batch.size() >= COLLECT_EVERY || i == programs - 1) {
+        // One collection for the batch's runs, then their last checks.
+        System.gc();
+        for (Started s : batch) {
+          List<String> found = Driver.finish(s.run(), /* collect = */ false);
+          if (!found.isEmpty()) {
+            String line = report(s.index(), s.seed(), s.kind(), features, s.program(), found, out);
+            violations.add(line);
+            lines.accept(line);
+          }
         }
+        batch.clear();
       }
     }
     return new Report(programs, violations, tally);
   }
+
+  /** A run waiting for the batch's garbage collection. */
+  private record Started(int index, long seed, Driver.Kind kind, Node program, Driver.Run run) {}
 
   /** The kinds of the violations, e.g. {@code [finally, timer]}. */
   static Set<String> kinds(List<String> violations) {

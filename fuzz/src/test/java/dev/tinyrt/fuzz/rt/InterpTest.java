@@ -55,6 +55,25 @@ class InterpTest {
   }
 
   @Test
+  void aTaskWhoseWakerAPrimitiveKeepsIsReportedOnceItsRuntimeIsGone() {
+    JoinHandle<Long> leaky = spawn("(wait n0)");
+    JoinHandle<Long> clean = spawn("(wait n1)");
+    rt.blockOn(new Yields(10));
+    leaky.abort();
+    clean.abort();
+    rt.shutdown(Duration.ZERO);
+    // Plant the leak a dropped future must not leave: the task's waker (the task is its own
+    // context) in notify n0's queue, as a waiter that is never dropped.
+    env.notifier(0).notified().poll((dev.tinyrt.Context) leaky);
+    leaky = null;
+    clean = null;
+    List<Env.Held> tasks = env.forgetHandles();
+    System.gc();
+    assertEquals(List.of("waker: task 0 (wait n0) is still reachable after it ended: a primitive "
+        + "kept its waker"), Driver.stillHeld(tasks));
+  }
+
+  @Test
   void anAbortUnwindsTheTaskAndGivesTheLockBack() {
     JoinHandle<Long> handle = spawn("(lock m0 (acquire s1 1 (wait n0)))");
     rt.blockOn(new Yields(10));
