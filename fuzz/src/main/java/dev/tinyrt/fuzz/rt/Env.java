@@ -87,7 +87,7 @@ public final class Env {
   /** The notifies. */
   private final List<Notify> notifies = new ArrayList<>();
 
-  /** Node instances entered, by id: the node, and how many times its {@code finally} ran. */
+  /** Node instances that began, by id. */
   private final Map<Integer, Node> entered = new ConcurrentHashMap<>();
 
   /** Finally blocks run, by node instance id. */

@@ -37,7 +37,7 @@ final class RtFuzzer {
    * The runtime's logger, held so its level holds while a batch runs: an abandoned frame that
    * throws while it unwinds is logged as a warning, and random programs do that on purpose.
    */
-  private static final Logger RUNTIME_LOG = Logger.getLogger("dev.tinyrt");
+  static final Logger RUNTIME_LOG = Logger.getLogger("dev.tinyrt");
 
   /** Runs between two garbage collections (each run's waker check needs one). */
   private static final int COLLECT_EVERY = 32;

@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code scripts/fuzz --runtime [--programs N] [--seed S] [--features all|a,b,...] [--out DIR]}:
- * the cancellation fuzzer. Prints one line per violation (each reduced and saved as a reproducer)
- * and ends with {@code N programs, K violations}. {@code scripts/fuzz --runtime --replay FILE}
+ * {@code scripts/fuzz --runtime [--programs N] [--seed S] [--features all|a,b,...] [--out
+ * DIR|none]}: the cancellation fuzzer. Prints one line per violation (each reduced and saved as a
+ * reproducer under {@code DIR}, {@code fuzz-out} by default; {@code none} neither reduces nor
+ * saves) and ends with {@code N programs, K violations}. {@code scripts/fuzz --runtime --replay FILE}
  * runs a saved reproducer again.
  */
 public final class RtMain {
@@ -34,10 +35,13 @@ public final class RtMain {
         case "--programs" -> programs = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--features" -> features = Feature.parse(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
+        case "--out" -> {
+          String dir = args[++i];
+          out = dir.equals("none") ? null : Path.of(dir);
+        }
         case "--replay" -> replay = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("usage: scripts/fuzz --runtime [--programs N]"
-            + " [--seed S] [--features all|spawn,sleep,...] [--out DIR] | --replay FILE; unknown "
+            + " [--seed S] [--features all|spawn,sleep,...] [--out DIR|none] | --replay FILE; unknown "
             + args[i]);
       }
     }
@@ -77,6 +81,7 @@ public final class RtMain {
       throw new IllegalArgumentException(file + " is not a reproducer saved by scripts/fuzz "
           + "--runtime: it needs # seed, # runtime, # features lines and a program line");
     }
+    RtFuzzer.RUNTIME_LOG.setLevel(java.util.logging.Level.SEVERE);
     List<String> found = Driver.run(ProgramParser.parse(program), seed, kind, features);
     found.forEach(System.out::println);
     System.out.println("1 programs, " + (found.isEmpty() ? 0 : 1) + " violations");
