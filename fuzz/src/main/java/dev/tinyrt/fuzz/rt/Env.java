@@ -182,6 +182,14 @@ public final class Env {
     tasks.get(task).handle = handle;
   }
 
+  /**
+   * @param task a task's id
+   * @return its handle, or null until its spawner stored it (a task may start before that)
+   */
+  public JoinHandle<Long> handle(int task) {
+    return tasks.get(task).handle;
+  }
+
   /** @param task the id of the task whose body began */
   public void taskStarted(int task) {
     tasks.get(task).starts.incrementAndGet();

@@ -32,6 +32,8 @@ enum Feature {
   CHECKED,
   /** Aborts injected by the driver at random steps. */
   ABORT,
+  /** A task aborting itself while it runs, from inside the program. */
+  SELF_ABORT,
   /** Runtime shutdowns injected by the driver at random steps. */
   SHUTDOWN;
 

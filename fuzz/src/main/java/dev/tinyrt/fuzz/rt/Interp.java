@@ -40,7 +40,7 @@ public final class Interp implements Interpreter {
     env.taskStarted(task);
     Throwable failure = null;
     try {
-      long v = await(exec(body, env));
+      long v = await(exec(body, env, task));
       return Future.ready(v);
     } catch (Exception | Error e) {
       failure = e;
@@ -50,8 +50,8 @@ public final class Interp implements Interpreter {
     }
   }
 
-  /** Runs one node instance; its {@code finally} is counted. */
-  static Future<Long> exec(Node n, Env env) throws Exception {
+  /** Runs one node instance of task {@code task}; its {@code finally} is counted. */
+  static Future<Long> exec(Node n, Env env, int task) throws Exception {
     int id = env.enter(n);
     try {
       long v;
@@ -60,7 +60,7 @@ public final class Interp implements Interpreter {
       } else if (n instanceof Node.Seq s) {
         v = 0;
         for (Node child : s.body()) {
-          v += await(exec(child, env));
+          v += await(exec(child, env, task));
         }
       } else if (n instanceof Node.Yield) {
         await(Tasks.yieldNow());
@@ -69,26 +69,26 @@ public final class Interp implements Interpreter {
         await(Tasks.sleep(Duration.ofMillis(s.ms())));
         v = 2;
       } else if (n instanceof Node.Spawn s) {
-        v = await(spawn(s, env));
+        v = await(spawn(s, env, task));
       } else if (n instanceof Node.JoinAll j) {
         v = 0;
-        for (Long each : await(Futures.joinAll(frames(j.body(), env)))) {
+        for (Long each : await(Futures.joinAll(frames(j.body(), env, task)))) {
           v += each;
         }
       } else if (n instanceof Node.Select s) {
-        v = await(Futures.select(frames(s.body(), env))).value();
+        v = await(Futures.select(frames(s.body(), env, task))).value();
       } else if (n instanceof Node.Race r) {
-        v = await(race(frames(r.body(), env)));
+        v = await(race(frames(r.body(), env, task)));
       } else if (n instanceof Node.Timeout t) {
-        v = await(timeout(t, env));
+        v = await(timeout(t, env, task));
       } else if (n instanceof Node.Lock l) {
-        v = await(lock(l, env));
+        v = await(lock(l, env, task));
       } else if (n instanceof Node.Acquire a) {
-        v = await(acquire(a, env));
+        v = await(acquire(a, env, task));
       } else if (n instanceof Node.Send s) {
-        v = await(send(s, env));
+        v = await(send(s, env, task));
       } else if (n instanceof Node.Recv r) {
-        v = await(recv(r, env));
+        v = await(recv(r, env, task));
       } else if (n instanceof Node.Wait w) {
         await(env.notifier(w.index()).notified());
         v = 3;
@@ -99,13 +99,21 @@ public final class Interp implements Interpreter {
           env.notifier(s.index()).notifyOne();
         }
         v = 4;
+      } else if (n instanceof Node.AbortSelf) {
+        // The task cancels itself while it runs: the next await (or the end) sees it. On a
+        // multi-threaded runtime it may run before its spawner stored its handle: then it cannot.
+        JoinHandle<Long> self = env.handle(task);
+        if (self != null) {
+          self.abort();
+        }
+        v = 6;
       } else if (n instanceof Node.Throw t) {
         if (t.checked()) {
           throw new CheckedFuzzFailure();
         }
         throw new FuzzFailure();
       } else if (n instanceof Node.Catch c) {
-        v = await(catching(c, env));
+        v = await(catching(c, env, task));
       } else {
         throw new IllegalArgumentException("no interpretation for " + n.render());
       }
@@ -116,10 +124,11 @@ public final class Interp implements Interpreter {
   }
 
   /** The children as lazy frames, for a combinator. */
-  private static List<Future<Long>> frames(List<Node> nodes, Env env) throws Exception {
+  private static List<Future<Long>> frames(List<Node> nodes, Env env, int task)
+      throws Exception {
     List<Future<Long>> frames = new ArrayList<>();
     for (Node node : nodes) {
-      frames.add(exec(node, env));
+      frames.add(exec(node, env, task));
     }
     return frames;
   }
@@ -130,10 +139,11 @@ public final class Interp implements Interpreter {
     return Futures.race(frames.toArray(new Future[0]));
   }
 
-  static Future<Long> spawn(Node.Spawn s, Env env) throws Exception {
-    int task = env.newTask(s.body());
-    JoinHandle<Long> handle = Tasks.spawn(runTask(s.body(), env, task));
-    env.spawned(task, handle);
+  static Future<Long> spawn(Node.Spawn s, Env env, int task)
+      throws Exception {
+    int child = env.newTask(s.body());
+    JoinHandle<Long> handle = Tasks.spawn(runTask(s.body(), env, child));
+    env.spawned(child, handle);
     // No switch on the enum: javac would put its table in a class this loader does not define.
     long v;
     if (s.mode() == Node.Mode.JOIN) {
@@ -147,20 +157,22 @@ public final class Interp implements Interpreter {
     return Future.ready(v);
   }
 
-  static Future<Long> timeout(Node.Timeout t, Env env) throws Exception {
+  static Future<Long> timeout(Node.Timeout t, Env env, int task)
+      throws Exception {
     try {
-      long v = await(Tasks.timeout(exec(t.body(), env), Duration.ofMillis(t.ms())));
+      long v = await(Tasks.timeout(exec(t.body(), env, task), Duration.ofMillis(t.ms())));
       return Future.ready(v);
     } catch (Elapsed e) {
       return Future.ready(-2L);
     }
   }
 
-  static Future<Long> lock(Node.Lock l, Env env) throws Exception {
+  static Future<Long> lock(Node.Lock l, Env env, int task)
+      throws Exception {
     try (Mutex.Guard<Object> guard = await(env.mutex(l.mutex()).lock())) {
       env.locked(l.mutex());
       try {
-        long v = await(exec(l.body(), env));
+        long v = await(exec(l.body(), env, task));
         return Future.ready(v);
       } finally {
         env.unlocking(l.mutex());
@@ -168,11 +180,12 @@ public final class Interp implements Interpreter {
     }
   }
 
-  static Future<Long> acquire(Node.Acquire a, Env env) throws Exception {
+  static Future<Long> acquire(Node.Acquire a, Env env, int task)
+      throws Exception {
     try (Semaphore.Permit permit = await(env.semaphore(a.semaphore()).acquire(a.permits()))) {
       env.acquired(a.semaphore(), a.permits());
       try {
-        long v = await(exec(a.body(), env));
+        long v = await(exec(a.body(), env, task));
         return Future.ready(v);
       } finally {
         env.releasing(a.semaphore(), a.permits());
@@ -180,7 +193,8 @@ public final class Interp implements Interpreter {
     }
   }
 
-  static Future<Long> send(Node.Send s, Env env) throws Exception {
+  static Future<Long> send(Node.Send s, Env env, int task)
+      throws Exception {
     long value = env.newValue();
     boolean completed = false;
     try {
@@ -192,7 +206,8 @@ public final class Interp implements Interpreter {
     return Future.ready(value);
   }
 
-  static Future<Long> recv(Node.Recv r, Env env) throws Exception {
+  static Future<Long> recv(Node.Recv r, Env env, int task)
+      throws Exception {
     try (Mutex.Guard<Object> turn = await(env.receiveLock(r.channel()).lock())) {
       Long value = await(env.receiver(r.channel()).recv());
       env.received(value);
@@ -200,9 +215,10 @@ public final class Interp implements Interpreter {
     }
   }
 
-  static Future<Long> catching(Node.Catch c, Env env) throws Exception {
+  static Future<Long> catching(Node.Catch c, Env env, int task)
+      throws Exception {
     try {
-      long v = await(exec(c.body(), env));
+      long v = await(exec(c.body(), env, task));
       return Future.ready(v);
     } catch (FuzzFailure | CheckedFuzzFailure e) {
       return Future.ready(-3L);

@@ -237,6 +237,14 @@ public sealed interface Node {
     }
   }
 
+  /** Aborts the task running it, from inside, while it runs. */
+  record AbortSelf() implements Node {
+    @Override
+    public String render() {
+      return "(abort-self)";
+    }
+  }
+
   /** Throws a {@link FuzzFailure}, checked or not. */
   record Throw(boolean checked) implements Node {
     @Override

@@ -66,6 +66,7 @@ final class ProgramParser {
       case "wait" -> new Node.Wait(number("n"));
       case "notify-one" -> new Node.Signal(number("n"), false);
       case "notify-waiters" -> new Node.Signal(number("n"), true);
+      case "abort-self" -> new Node.AbortSelf();
       case "throw" -> new Node.Throw(false);
       case "throw-checked" -> new Node.Throw(true);
       case "catch" -> new Node.Catch(node());

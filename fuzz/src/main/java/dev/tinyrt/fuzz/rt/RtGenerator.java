@@ -47,6 +47,7 @@ final class RtGenerator {
     add(kinds, Feature.NOTIFY, Kind.WAIT, Kind.SIGNAL);
     add(kinds, Feature.THROW, Kind.THROW);
     add(kinds, Feature.CHECKED, Kind.THROW_CHECKED);
+    add(kinds, Feature.SELF_ABORT, Kind.ABORT_SELF);
     if (depth < MAX_DEPTH) {
       kinds.add(Kind.SEQ);
       add(kinds, Feature.SPAWN, Kind.SPAWN, Kind.SPAWN);
@@ -69,6 +70,7 @@ final class RtGenerator {
       case SIGNAL -> new Node.Signal(random.nextInt(Env.NOTIFIES), random.nextBoolean());
       case THROW -> new Node.Throw(/* checked = */ false);
       case THROW_CHECKED -> new Node.Throw(/* checked = */ true);
+      case ABORT_SELF -> new Node.AbortSelf();
       case SEQ -> new Node.Seq(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case SPAWN -> new Node.Spawn(node(d),
           Node.Mode.values()[random.nextInt(Node.Mode.values().length)]);
@@ -91,7 +93,7 @@ final class RtGenerator {
 
   /** The kinds of node to draw from. */
   private enum Kind {
-    VALUE, YIELD, SLEEP, SEND, RECV, WAIT, SIGNAL, THROW, THROW_CHECKED,
+    VALUE, YIELD, SLEEP, SEND, RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
     SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH
   }
 }

@@ -37,7 +37,7 @@ class RtFuzzBatchTest {
 
   /** Everything the runtime passes today. */
   static final Set<Feature> FEATURES =
-      Feature.parse("spawn,combinators,mutex,semaphore,notify,throw,abort,shutdown");
+      Feature.parse("spawn,combinators,mutex,semaphore,notify,throw,abort,self_abort,shutdown");
 
   @Test
   void threeHundredProgramsBreakNoInvariantOnEitherRuntime() throws Exception {
