@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt;
 
+import dev.tinyrt.internal.RuntimeThreads;
 import dev.tinyrt.internal.ThreadWaker;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,6 +11,7 @@ final class BlockOn {
   private BlockOn() {}
 
   static <T> T run(Future<T> future) {
+    RuntimeThreads.refuseBlocking("Async.blockOn");
     ThreadWaker waker = new ThreadWaker(Thread.currentThread(), false);
     Context cx = Context.from(waker);
     boolean interrupted = false;

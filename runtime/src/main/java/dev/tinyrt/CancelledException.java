@@ -18,4 +18,15 @@ public class CancelledException extends RuntimeException {
   public CancelledException(String message) {
     super(message);
   }
+
+  /**
+   * Creates the exception with the cancellation that caused it (the one that unwound the task,
+   * seen by whoever awaits the task's handle).
+   *
+   * @param message what was cancelled and why
+   * @param cause the cancellation inside the task
+   */
+  public CancelledException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

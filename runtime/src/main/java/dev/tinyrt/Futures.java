@@ -2,11 +2,13 @@
 package dev.tinyrt;
 
 import dev.tinyrt.internal.Cancellation;
+import dev.tinyrt.internal.ChildFutures;
 import dev.tinyrt.internal.ForwardsCancellation;
+import dev.tinyrt.internal.Sneaky;
 import dev.tinyrt.internal.StageFuture;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,9 +21,13 @@ import java.util.concurrent.CompletionStage;
  * }</pre>
  *
  * <p>A combinator polls its futures in order on every poll. When one fails, or when {@code
- * select} has its winner, the others are abandoned: an async method is unwound (its {@code
- * finally} blocks run), a {@link Droppable} is dropped. A combinator polled by a cancelled task
- * passes the cancellation on to the futures it waits for.
+ * select} has its winner, the others are cancelled, and the combinator reports its outcome once
+ * they have finished unwinding: an async method gets {@link CancelledException} at its await (its
+ * {@code finally} blocks run, clean-up awaits inside {@link #nonCancellable} included), a leaf
+ * gives back what it held (a place in a queue, a permit, a lock), and a future never polled is not
+ * started. A combinator polled by a cancelled task cancels all its futures the same way, then
+ * throws {@link CancelledException}. Values nobody will see (a failed {@code joinAll}'s) that hold
+ * a permit or a lock are given back.
  */
 public final class Futures {
 
@@ -49,7 +55,7 @@ public final class Futures {
    * @return a new future
    */
   public static <T> Future<List<T>> joinAll(List<? extends Future<? extends T>> futures) {
-    return new JoinAll<>(new ArrayList<>(futures));
+    return new JoinAll<>(futures);
   }
 
   /**
@@ -64,7 +70,7 @@ public final class Futures {
     if (futures.isEmpty()) {
       throw new IllegalArgumentException("select needs at least one future");
     }
-    return new Select<>(new ArrayList<>(futures));
+    return new Select<>(futures);
   }
 
   /**
@@ -93,6 +99,25 @@ public final class Futures {
   }
 
   /**
+   * Returns {@code future} as a non-cancellable section: its awaits complete even when the task
+   * awaiting it is cancelled. For clean-up that must finish in a {@code finally} of a task that may
+   * be cancelled (an await there would otherwise throw {@link CancelledException} at once):
+   *
+   * <pre>{@code
+   * try { ... } finally { await(Futures.nonCancellable(connection.closeGracefully())); }
+   * }</pre>
+   *
+   * A cancelled task, or a combinator cancelling its children, waits for the section to finish.
+   *
+   * @param future the section
+   * @param <T> its value type
+   * @return a new future
+   */
+  public static <T> Future<T> nonCancellable(Future<T> future) {
+    return Cancellation.nonCancellable(Objects.requireNonNull(future, "future"));
+  }
+
+  /**
    * The winner of a {@link #select}.
    *
    * @param index its position in the list
@@ -101,81 +126,136 @@ public final class Futures {
    */
   public record Selected<T>(int index, T value) {}
 
-  /** Abandons every future of {@code futures} not marked done, but {@code except}. */
-  private static void abandonOthers(List<? extends Future<?>> futures, boolean[] done, int except) {
-    for (int i = 0; i < futures.size(); i++) {
-      if (i != except && !done[i]) {
-        done[i] = true;
-        Cancellation.abandon(futures.get(i));
-      }
-    }
-  }
-
-  /** Polls future {@code i}; if it throws, abandons every other unfinished one, then rethrows. */
-  private static <T> Poll<? extends T> pollOrAbandonOthers(
-      List<Future<? extends T>> futures, boolean[] done, int i, Context cx) {
-    try {
-      return futures.get(i).poll(cx);
-    } catch (RuntimeException | Error e) {
-      done[i] = true;
-      abandonOthers(futures, done, i);
-      throw e;
-    }
-  }
-
   /** {@link #joinAll}. */
   private static final class JoinAll<T> implements Future<List<T>>, ForwardsCancellation {
-    private final List<Future<? extends T>> futures;
-    private final Object[] values;
-    private final boolean[] done;
-    private int remaining;
 
-    JoinAll(List<Future<? extends T>> futures) {
-      this.futures = futures;
+    /** The children. */
+    private final ChildFutures children;
+
+    /** The values of the children that are ready, by index. */
+    private final Object[] values;
+
+    /** The first failure, once a child failed: the others are being cancelled. */
+    private Throwable failure;
+
+    /** Set once the task polling this was cancelled: every child is being cancelled. */
+    private boolean cancelled;
+
+    /** Set once this returned or threw. */
+    private boolean finished;
+
+    JoinAll(List<? extends Future<? extends T>> futures) {
+      this.children = new ChildFutures(futures);
       this.values = new Object[futures.size()];
-      this.done = new boolean[futures.size()];
-      this.remaining = futures.size();
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Poll<List<T>> poll(Context cx) {
-      for (int i = 0; i < futures.size(); i++) {
-        if (done[i]) {
-          continue;
-        }
-        Poll<? extends T> p = pollOrAbandonOthers(futures, done, i, cx);
-        if (p.isReady()) {
-          values[i] = p.get();
-          done[i] = true;
-          remaining--;
+      checkNotFinished(finished, "joinAll");
+      if (failure == null && !cancelled) {
+        if (cx.isCancelled()) {
+          cancelled = true;
+        } else {
+          // Poll every unfinished child in order; the first failure cancels the others.
+          for (int i = 0; i < children.size() && failure == null; i++) {
+            if (children.isDone(i)) {
+              continue;
+            }
+            try {
+              Poll<T> p = children.poll(i, cx);
+              if (p.isReady()) {
+                values[i] = p.get();
+              }
+            } catch (Throwable t) {
+              failure = t;
+            }
+          }
+          if (failure == null) {
+            if (!children.allDone()) {
+              return Poll.pending();
+            }
+            finished = true;
+            return Poll.ready((List<T>) Arrays.asList(values));
+          }
         }
       }
-      return remaining == 0 ? Poll.ready((List<T>) Arrays.asList(values)) : Poll.pending();
+      // Failing or cancelled: unwind every unfinished child before reporting.
+      if (!children.cancelAllBut(-1, cx)) {
+        return Poll.pending();
+      }
+      finished = true;
+      for (Object v : values) {
+        Cancellation.discard(v);
+      }
+      throw failure != null ? Sneaky.rethrow(failure) : Cancellation.cancelled("in joinAll");
     }
   }
 
   /** {@link #select}. */
   private static final class Select<T> implements Future<Selected<T>>, ForwardsCancellation {
-    private final List<Future<? extends T>> futures;
-    private final boolean[] done;
 
-    Select(List<Future<? extends T>> futures) {
-      this.futures = futures;
-      this.done = new boolean[futures.size()];
+    /** The children. */
+    private final ChildFutures children;
+
+    /** The index of the first child to finish, or -1 while none did. */
+    private int winner = -1;
+
+    /** The winner's value. */
+    private T value;
+
+    /** The winner's failure, if it threw. */
+    private Throwable failure;
+
+    /** Set once the task polling this was cancelled before a winner: every child is cancelled. */
+    private boolean cancelled;
+
+    /** Set once this returned or threw. */
+    private boolean finished;
+
+    Select(List<? extends Future<? extends T>> futures) {
+      this.children = new ChildFutures(futures);
     }
 
     @Override
     public Poll<Selected<T>> poll(Context cx) {
-      for (int i = 0; i < futures.size(); i++) {
-        Poll<? extends T> p = pollOrAbandonOthers(futures, done, i, cx);
-        if (p.isReady()) {
-          done[i] = true;
-          abandonOthers(futures, done, i);
-          return Poll.ready(new Selected<>(i, p.get()));
+      checkNotFinished(finished, "select");
+      if (winner < 0 && !cancelled) {
+        if (cx.isCancelled()) {
+          cancelled = true;
+        } else {
+          // Poll in order: an earlier child wins a tie.
+          for (int i = 0; i < children.size() && winner < 0; i++) {
+            try {
+              Poll<T> p = children.poll(i, cx);
+              if (p.isReady()) {
+                winner = i;
+                value = p.get();
+              }
+            } catch (Throwable t) {
+              winner = i;
+              failure = t;
+            }
+          }
+          if (winner < 0) {
+            return Poll.pending();
+          }
         }
       }
-      return Poll.pending();
+      // The losers (or, cancelled, every child) unwind before the outcome is reported.
+      if (!children.cancelAllBut(winner, cx)) {
+        return Poll.pending();
+      }
+      finished = true;
+      if (cancelled) {
+        throw Cancellation.cancelled("in select");
+      }
+      if (failure != null) {
+        throw Sneaky.rethrow(failure);
+      }
+      T v = value;
+      value = null;
+      return Poll.ready(new Selected<>(winner, v));
     }
   }
 
@@ -185,6 +265,15 @@ public final class Futures {
     public Poll<T> poll(Context cx) {
       Poll<Selected<T>> p = select.poll(cx);
       return p.isPending() ? Poll.pending() : Poll.ready(p.get().value());
+    }
+  }
+
+  /** Refuses a poll of a combinator that already returned or threw. */
+  private static void checkNotFinished(boolean finished, String which) {
+    if (finished) {
+      throw new IllegalStateException(
+          "polled a Futures." + which + " future after it completed: await it once and keep its "
+              + "value");
     }
   }
 }

@@ -5,57 +5,210 @@ import dev.tinyrt.CancelledException;
 import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 
-/** How cancellation reaches an await. Called by rewritten frames when they resume. */
+/**
+ * How cancellation reaches an await, and how an abandoned future gives back what it holds.
+ *
+ * <p>The rules, in one place:
+ *
+ * <ul>
+ *   <li>A task is cancelled when its context says so ({@link Context#isCancelled()}). Every await
+ *       of a rewritten async method asks {@link #checkBeforePoll} first, on its first poll and on
+ *       every resume: a cancelled task throws {@link CancelledException} at each await it reaches,
+ *       so its {@code finally} blocks and try-with-resources run, innermost first.
+ *   <li>A frame or combinator ({@link ForwardsCancellation}) is not dropped: it is polled with the
+ *       cancelled context and unwinds itself, its own awaits throwing, its children cancelled.
+ *   <li>A leaf is abandoned ({@link #abandonLeaf}): a {@link Droppable} gives back what it was
+ *       granted and leaves every queue; a future shared by several awaiters ({@link
+ *       ForgetsWaker}, a {@code JoinHandle}) forgets the abandoner's waker.
+ *   <li>A future that was never polled is forgotten, never polled: no code of it ran, there is
+ *       nothing to unwind ({@link ChildFutures} keeps track).
+ *   <li>{@link #nonCancellable} runs a future with a context that is not cancelled, for clean-up
+ *       awaits that must complete (Kotlin's {@code NonCancellable}).
+ * </ul>
+ */
 public final class Cancellation {
 
-  /** The context a combinator polls an abandoned future with, once, to let it unwind. */
+  /** The context a lone abandoned frame is polled with when nobody can drive it further. */
   private static final Context CANCELLED = Context.from(Waker.noop(), () -> true);
 
   private Cancellation() {}
 
   /**
-   * Called when a frame resumes at an await whose future is {@code awaited}: if the task was
-   * cancelled and that future is a leaf, drops it and throws {@link CancelledException} at the
-   * await; a frame or combinator is returned to be polled, and cancels its own awaits.
+   * Called by a rewritten frame before each poll of the future {@code awaited}: if the task was
+   * cancelled and that future is a leaf, abandons it and throws {@link CancelledException} at the
+   * await; a frame or combinator is returned to be polled, and unwinds itself.
    *
-   * @param awaited the future the frame was parked on
+   * @param awaited the future about to be polled
    * @param cx the task's context
    * @return {@code awaited}, to poll
    */
   public static Future<?> checkBeforePoll(Future<?> awaited, Context cx) {
     if (cx.isCancelled() && !(awaited instanceof ForwardsCancellation)) {
-      if (awaited instanceof Droppable droppable) {
-        droppable.drop();
-      }
-      throw new CancelledException(
-          "the task was cancelled while it waited here (JoinHandle.abort(), a lost race, a "
-              + "timeout or the runtime's shutdown)");
+      abandonLeaf(awaited, cx);
+      throw cancelled("at this await");
     }
     return awaited;
   }
 
   /**
-   * Abandons {@code future}, which its awaiter no longer wants: a frame or combinator is polled
-   * once with a cancelled context so its {@code finally} blocks run; a {@link Droppable} is
-   * dropped.
+   * Returns the exception that a cancelled await or combinator throws.
    *
-   * @param future the abandoned future
+   * @param where where the cancellation was delivered, for the message
+   * @return a new exception
    */
-  public static void abandon(Future<?> future) {
-    if (future instanceof ForwardsCancellation) {
-      try {
-        future.poll(CANCELLED);
-      } catch (CancelledException expected) {
-        // It unwound to its top, as it should.
-      } catch (RuntimeException failure) {
-        // It failed while unwinding, and its awaiter is gone: nobody else can report it.
-        System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
-            "an abandoned future failed while it unwound after its cancellation", failure);
-      }
-    } else if (future instanceof Droppable droppable) {
+  public static CancelledException cancelled(String where) {
+    return new CancelledException("the task was cancelled while it waited " + where
+        + " (JoinHandle.abort(), a lost select or race, a timeout, or the runtime's shutdown)");
+  }
+
+  /**
+   * Abandons a leaf future that was polled at least once: a {@link Droppable} is dropped, a {@link
+   * ForgetsWaker} forgets {@code cx}'s waker, anything else holds nothing and is left alone.
+   *
+   * @param leaf the future, not a {@link ForwardsCancellation}
+   * @param cx the context it was polled with
+   */
+  public static void abandonLeaf(Future<?> leaf, Context cx) {
+    if (leaf instanceof Droppable droppable) {
       droppable.drop();
+    } else if (leaf instanceof ForgetsWaker shared) {
+      shared.forget(cx.waker());
+    }
+  }
+
+  /**
+   * Abandons {@code future} at once, when nobody can drive its unwinding further (a runtime giving
+   * up on a task at the end of its shutdown): a frame or combinator is polled once with a cancelled
+   * context and no waker, so the {@code finally} blocks that need no await run; a leaf is dropped.
+   *
+   * @param future the abandoned future, polled at least once
+   * @return whether it finished unwinding (false: it waits in a non-cancellable section)
+   */
+  public static boolean abandonNow(Future<?> future) {
+    if (!(future instanceof ForwardsCancellation)) {
+      abandonLeaf(future, CANCELLED);
+      return true;
+    }
+    try {
+      return future.poll(CANCELLED).isReady();
+    } catch (CancelledException expected) {
+      return true; // it unwound to its top, as it should
+    } catch (Throwable failure) {
+      failedWhileUnwinding(failure);
+      return true;
+    }
+  }
+
+  /**
+   * Reports a failure of an abandoned future while it unwound: its awaiter is gone, so nobody else
+   * can see it.
+   *
+   * @param failure what it threw
+   */
+  public static void failedWhileUnwinding(Throwable failure) {
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
+        "an abandoned future failed while it unwound after its cancellation", failure);
+  }
+
+  /**
+   * Gives back a value that a combinator received but nobody will ever see (a {@code joinAll}
+   * that failed, a select loser that finished while it unwound): a {@link Grant} is closed.
+   *
+   * @param value the value, may be null
+   */
+  public static void discard(Object value) {
+    if (value instanceof Grant grant) {
+      try {
+        grant.close();
+      } catch (Throwable failure) {
+        failedWhileUnwinding(failure);
+      }
+    }
+  }
+
+  /**
+   * Returns a context like {@code outer} whose task is seen as cancelled: what a combinator polls
+   * the children it cancels with. Its waker is always {@code outer}'s current one.
+   *
+   * @return a new context; {@link CancelledContext#of} sets its outer context before each use
+   */
+  public static CancelledContext cancelledContext() {
+    return new CancelledContext();
+  }
+
+  /**
+   * Returns {@code future} run as a non-cancellable section: polled with a context that is never
+   * cancelled, so its awaits complete even in a cancelled task. For clean-up that must finish.
+   *
+   * @param future the future
+   * @param <T> its value type
+   * @return a new future
+   */
+  public static <T> Future<T> nonCancellable(Future<T> future) {
+    return new NonCancellable<>(future);
+  }
+
+  /** A context whose task is cancelled, with the waker of the context it was made from. */
+  public static final class CancelledContext extends Context {
+
+    /** The context of the combinator's own poll, whose waker this one hands out. */
+    private Context outer;
+
+    CancelledContext() {}
+
+    /**
+     * Points this context at {@code outer}, the context of the current poll.
+     *
+     * @param outer the combinator's context
+     * @return this
+     */
+    public CancelledContext of(Context outer) {
+      this.outer = outer;
+      return this;
+    }
+
+    @Override
+    public Waker waker() {
+      return outer.waker();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return true;
+    }
+  }
+
+  /** {@link #nonCancellable}: a future that is its own, never cancelled, context. */
+  private static final class NonCancellable<T> extends Context
+      implements Future<T>, ForwardsCancellation {
+
+    /** The section's future. */
+    private final Future<T> future;
+
+    /** The context of the current poll, whose waker is handed out. */
+    private Context outer;
+
+    NonCancellable(Future<T> future) {
+      this.future = future;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) {
+      outer = cx;
+      return future.poll(this);
+    }
+
+    @Override
+    public Waker waker() {
+      return outer.waker();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.tinyrt.rt;
 
 import dev.tinyrt.Async;
 import dev.tinyrt.Future;
+import dev.tinyrt.internal.RuntimeThreads;
 import dev.tinyrt.internal.StageFuture;
 import dev.tinyrt.time.Timer;
 import java.time.Duration;
@@ -70,6 +71,12 @@ public final class AsyncRuntime implements AutoCloseable {
   /** Set once {@link #shutdown} began: spawn is refused. */
   private volatile boolean shuttingDown;
 
+  /**
+   * Set once {@link #shutdown} gave up on the tasks that did not finish unwinding in time: each
+   * is completed as cancelled, and wakes of it do nothing.
+   */
+  private volatile boolean gaveUp;
+
   /** For messages and thread names. */
   private final String name;
 
@@ -114,11 +121,23 @@ public final class AsyncRuntime implements AutoCloseable {
    * @throws IllegalStateException outside a task (and outside {@code blockOn})
    */
   public static AsyncRuntime current() {
+    return current("AsyncRuntime.current()", "call it from inside a task or a runtime's blockOn");
+  }
+
+  /**
+   * Returns the runtime of the task running on this thread, or throws a message that names the
+   * call and its fix.
+   *
+   * @param call what needed the runtime, e.g. {@code "Tasks.timeout"}
+   * @param fix what to do outside a task, e.g. {@code "use rt.timer().timeout(future, d)"}
+   */
+  static AsyncRuntime current(String call, String fix) {
     AsyncRuntime rt = CURRENT.get();
     if (rt == null) {
       throw new IllegalStateException(
-          "no tinyrt runtime on thread " + Thread.currentThread().getName() + ": spawn from "
-              + "inside a task or blockOn, or call spawn on an AsyncRuntime");
+          call + " was called on thread " + Thread.currentThread().getName() + ", outside any "
+              + "tinyrt task: it uses the runtime of the task that calls it. From outside a "
+              + "task, " + fix + ".");
     }
     return rt;
   }
@@ -138,7 +157,7 @@ public final class AsyncRuntime implements AutoCloseable {
    */
   static void enterWorker(AsyncRuntime rt) {
     CURRENT.set(rt);
-    dev.tinyrt.internal.RuntimeThreads.mark("runtime " + rt.name);
+    RuntimeThreads.mark("runtime " + rt.name);
   }
 
   static void leave(AsyncRuntime previous) {
@@ -179,12 +198,19 @@ public final class AsyncRuntime implements AutoCloseable {
    * @return its value; its exception is rethrown unchanged
    */
   public <T> T blockOn(Future<T> future) {
+    RuntimeThreads.refuseBlocking("AsyncRuntime.blockOn");
     AsyncRuntime previous = enter(this);
     try {
       if (local == null) {
         return Async.blockOn(future);
       }
-      return new LocalBlockOn<>(future).run(local);
+      // This thread runs the tasks now: blocking inside them would stop them all.
+      String mark = RuntimeThreads.mark("runtime " + name);
+      try {
+        return new LocalBlockOn<>(future).run(local);
+      } finally {
+        RuntimeThreads.restore(mark);
+      }
     } finally {
       leave(previous);
     }
@@ -239,12 +265,37 @@ public final class AsyncRuntime implements AutoCloseable {
     return timer != null ? timer : Timer.system();
   }
 
+  /** Queues a woken task. Never throws: a wake never throws, whoever calls it and whenever. */
   void schedule(Task<?> task) {
-    scheduler.schedule(task);
+    try {
+      scheduler.schedule(task);
+    } catch (RuntimeException | Error refused) {
+      lostWake(task, refused);
+    }
   }
 
+  /** Queues a task that woke itself while it ran, behind everything ready. Never throws. */
   void scheduleYielded(Task<?> task) {
-    scheduler.scheduleYielded(task);
+    try {
+      scheduler.scheduleYielded(task);
+    } catch (RuntimeException | Error refused) {
+      lostWake(task, refused);
+    }
+  }
+
+  /**
+   * A scheduler refused a task (its workers stopped): the task can never run again, so it is
+   * completed as cancelled rather than left live with its awaiters waiting forever.
+   */
+  private void lostWake(Task<?> task, Throwable refused) {
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,
+        "runtime " + name + " could not queue " + task + "; it is cancelled", refused);
+    task.giveUp();
+  }
+
+  /** @return whether the shutdown gave up on the tasks that did not finish unwinding */
+  boolean gaveUp() {
+    return gaveUp;
   }
 
   void finished(Task<?> task) {
@@ -283,7 +334,14 @@ public final class AsyncRuntime implements AutoCloseable {
       for (Task<?> task : live.snapshot()) {
         task.abort();
       }
-      awaitLive(UNWIND_GRACE);
+      if (!awaitLive(UNWIND_GRACE)) {
+        // Whatever still waits (in a non-cancellable section that never ends, say) is completed
+        // as cancelled, so its awaiters are told and no later wake finds a stopped runtime.
+        gaveUp = true;
+        for (Task<?> task : live.snapshot()) {
+          task.giveUp();
+        }
+      }
     }
     scheduler.stop();
     ExecutorService pool = blocking;
@@ -297,7 +355,14 @@ public final class AsyncRuntime implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     if (local != null) {
       // Nobody else runs a current-thread runtime's tasks: run them here until done or deadline.
-      return local.drive(() -> live.size() == 0, deadline);
+      AsyncRuntime previous = enter(this);
+      String mark = RuntimeThreads.mark("runtime " + name);
+      try {
+        return local.drive(() -> live.size() == 0, deadline);
+      } finally {
+        RuntimeThreads.restore(mark);
+        leave(previous);
+      }
     }
     lock.lock();
     try {

@@ -8,16 +8,22 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The handle of a spawned task, and a future of its outcome: awaiting it gives the task's value,
  * throws the task's own exception if it failed, or {@link CancelledException} if it was cancelled.
- * It may be awaited or polled any number of times. Losing the handle never cancels the task;
- * {@link #abort()} does.
+ * It may be awaited or polled any number of times, by any number of tasks and threads at once:
+ * each is woken when the task finishes. An await of it that is abandoned (a lost select, a
+ * timeout) forgets its waker and leaves the task alone: losing or abandoning the handle never
+ * cancels the task; {@link #abort()} does.
+ *
+ * <p>The handle is not a way to run the task: only its runtime polls it.
  *
  * @param <T> the task's value type
  */
 public interface JoinHandle<T> extends Future<T> {
 
   /**
-   * Cancels the task: it receives {@link CancelledException} at the await where it is parked, so
-   * its {@code finally} blocks run. Does nothing if the task already finished.
+   * Cancels the task: it receives {@link CancelledException} at the await where it is parked, and
+   * at every await it reaches after that, so its {@code finally} blocks run (clean-up that must
+   * await goes in {@code Futures.nonCancellable}). Returns at once; does nothing if the task
+   * already finished.
    */
   void abort();
 

@@ -3,14 +3,13 @@ package dev.tinyrt.rt;
 
 import dev.tinyrt.CancelledException;
 import dev.tinyrt.Context;
-import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.Cancellation;
+import dev.tinyrt.internal.ForgetsWaker;
 import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.Sneaky;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,43 +20,15 @@ import java.util.concurrent.CompletableFuture;
  * puts it in its runtime's run queue, unless it is already there or running (then it is polled
  * again once the current poll ends), or finished.
  *
+ * <p>What users hold is not what the scheduler runs: as a {@link JoinHandle} the task can be
+ * awaited by any number of tasks and threads at once (each waker is kept, once), and {@link #run()}
+ * refuses to poll unless the scheduler took the task from its queue, so a handle cast to {@code
+ * Runnable} can never poll the future, let alone twice at once.
+ *
  * @param <T> the future's value type
  */
-final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
-
-  /**
-   * Set while the task is in a run queue, or about to be. Set only by a wake that found the task
-   * idle; cleared by the worker that starts polling it.
-   */
-  static final int SCHEDULED = 1;
-
-  /** Set while a worker polls the task's future. Never set together with SCHEDULED. */
-  static final int RUNNING = 1 << 1;
-
-  /** Set by a wake that came while RUNNING: the worker polls again when the current poll ends. */
-  static final int NOTIFIED = 1 << 2;
-
-  /** Set once the outcome is stored. Final: a completed task is never scheduled again. */
-  static final int COMPLETE = 1 << 3;
-
-  /** Set by {@link #abort()}; the next poll delivers the cancellation. Never cleared. */
-  static final int CANCEL_REQUESTED = 1 << 4;
-
-  /** Set by the first poll. Only the polling worker sets it. */
-  static final int STARTED = 1 << 5;
-
-  private static final VarHandle STATE;
-
-  static {
-    try {
-      STATE = MethodHandles.lookup().findVarHandle(Task.class, "state", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** The state bits above. */
-  private volatile int state;
+final class Task<T> extends TaskState
+    implements JoinHandle<T>, Runnable, Waker, ForgetsWaker {
 
   /** The future this task drives; null once it completed, so it can be collected. */
   private Future<T> future;
@@ -68,7 +39,10 @@ final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
   /** The value, or a {@link Failure}. Published by the write of COMPLETE. */
   private Object outcome;
 
-  /** Who waits for the outcome: a Waker, a CompletableFuture, or a List of them. Guarded by this. */
+  /**
+   * Who waits for the outcome: a Waker, a CompletableFuture, or an ArrayList of them, each waker
+   * once (by identity). Guarded by this; null once the outcome is out.
+   */
   private Object waiters;
 
   /** Links of the runtime's live list. Guarded by the list's shard. */
@@ -93,7 +67,7 @@ final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
 
   @Override
   public boolean isCancelled() {
-    int s = state;
+    int s = state();
     // A finished task reports whether it ended cancelled; a running one, whether it was asked to.
     return (s & COMPLETE) != 0
         ? outcome instanceof Failure f && f.cancelled()
@@ -104,61 +78,44 @@ final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
 
   @Override
   public void wake() {
-    int s = state;
-    while (true) {
-      // If the task completed, or is already queued, there is nothing to do.
-      if ((s & (COMPLETE | SCHEDULED)) != 0) {
-        return;
-      }
-      // If it is running, ask for another poll after this one.
-      if ((s & RUNNING) != 0) {
-        if ((s & NOTIFIED) != 0) {
-          return;
-        }
-        int witness = (int) STATE.compareAndExchange(this, s, s | NOTIFIED);
-        if (witness == s) {
-          return;
-        }
-        s = witness;
-        continue;
-      }
-      // It is idle: queue it. Ordering: the CAS is a volatile write, so whatever the waking
-      // thread wrote before wake() is visible to the worker that reads the state to run it.
-      int witness = (int) STATE.compareAndExchange(this, s, s | SCHEDULED);
-      if (witness == s) {
-        runtime.schedule(this);
-        return;
-      }
-      s = witness;
+    if (transitionToNotified() == Wake.SCHEDULE) {
+      runtime.schedule(this);
     }
   }
 
   // Running.
 
+  /**
+   * Polls the task once. Only its scheduler calls it, for a task it took from its queue.
+   *
+   * @throws IllegalStateException if the task was not scheduled (a {@code JoinHandle} cast to
+   *     {@code Runnable}): the runtime runs its tasks; await the handle instead
+   */
   @Override
   public void run() {
-    int s = state;
-    while (true) {
-      if ((s & COMPLETE) != 0) {
+    Start start = transitionToRunning();
+    switch (start) {
+      case COMPLETED:
         return;
-      }
-      int witness =
-          (int) STATE.compareAndExchange(this, s, (s & ~SCHEDULED) | RUNNING | STARTED);
-      if (witness == s) {
+      case NOT_SCHEDULED:
+        throw new IllegalStateException("a tinyrt task runs only on its runtime: " + this
+            + " was not scheduled. A JoinHandle is not a Runnable; await it or call "
+            + "toCompletableFuture() instead");
+      case CANCELLED_BEFORE_START:
+        // No code of it ran: nothing to unwind, nothing to give back.
+        complete(null, new CancelledException("the task was cancelled before it started"));
+        return;
+      case CANCELLED:
+        // A leaf cannot unwind itself: it gives back what it holds. A frame or combinator is
+        // polled below with this cancelled context and unwinds itself.
+        if (!(future instanceof ForwardsCancellation)) {
+          Cancellation.abandonLeaf(future, this);
+          complete(null, Cancellation.cancelled("at its await"));
+          return;
+        }
         break;
-      }
-      s = witness;
-    }
-    boolean started = (s & STARTED) != 0;
-    // A task cancelled before its first poll never runs: no code of it started, none to unwind.
-    // A future that cannot unwind itself (not an async method or combinator) is dropped.
-    if ((s & CANCEL_REQUESTED) != 0 && (!started || !(future instanceof ForwardsCancellation))) {
-      if (future instanceof Droppable droppable) {
-        droppable.drop();
-      }
-      complete(null, new CancelledException(
-          "the task was cancelled" + (started ? "" : " before it started")));
-      return;
+      default:
+        break;
     }
     Poll<T> poll;
     AsyncRuntime previous = AsyncRuntime.enter(runtime);
@@ -174,28 +131,21 @@ final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
       complete(poll.get(), null);
       return;
     }
-    // Pending: leave RUNNING; if woken meanwhile, go back to the queue at once.
-    s = state;
-    while (true) {
-      int next = (s & NOTIFIED) != 0 ? (s & ~(RUNNING | NOTIFIED)) | SCHEDULED : s & ~RUNNING;
-      int witness = (int) STATE.compareAndExchange(this, s, next);
-      if (witness == s) {
-        if ((next & SCHEDULED) != 0) {
-          // Woken while it ran (a yield, a self-wake): behind everything ready now.
-          runtime.scheduleYielded(this);
-        }
-        return;
-      }
-      s = witness;
+    Idle idle = transitionToIdle();
+    if (runtime.gaveUp()) {
+      giveUp(); // the runtime's shutdown gave up on its live tasks while this one ran
+    } else if (idle == Idle.RESCHEDULE) {
+      runtime.scheduleYielded(this); // woken while it ran: behind everything ready now
     }
   }
 
+  /** Stores the outcome and tells every awaiter; the caller holds RUNNING. */
   private void complete(T v, Throwable t) {
-    boolean byCancellation = t instanceof CancelledException && (state & CANCEL_REQUESTED) != 0;
+    boolean byCancellation =
+        t instanceof CancelledException && (state() & CANCEL_REQUESTED) != 0;
     outcome = t == null ? v : new Failure(t, byCancellation);
     future = null;
-    // Ordering: the volatile read-modify-write publishes the outcome to readers of state.
-    STATE.getAndBitwiseOr(this, COMPLETE);
+    transitionToComplete();
     Object toNotify;
     synchronized (this) {
       toNotify = waiters;
@@ -235,19 +185,51 @@ final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
     return Poll.ready(outcome());
   }
 
-  /** Adds a waiter; a waker replaces an earlier waker (one task awaits a handle at a time). Lock held. */
+  @Override
+  public void forget(Waker waker) {
+    synchronized (this) {
+      if (waiters == waker) {
+        waiters = null;
+      } else if (waiters instanceof ArrayList<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          if (list.get(i) == waker) {
+            list.remove(i);
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  /** Adds a waiter, unless that same waker is already registered. Lock held. */
   @SuppressWarnings("unchecked")
   private void addWaiter(Object waiter) {
-    if (waiters == null || (waiter instanceof Waker && waiters instanceof Waker)) {
+    if (waiters == null) {
       waiters = waiter;
-    } else if (waiters instanceof List<?> list) {
-      ((List<Object>) list).add(waiter);
-    } else {
-      List<Object> list = new ArrayList<>(2);
+    } else if (waiters instanceof ArrayList<?> list) {
+      if (!(waiter instanceof Waker) || !containsIdentical(list, waiter)) {
+        ((ArrayList<Object>) list).add(waiter);
+      }
+    } else if (waiters != waiter) {
+      ArrayList<Object> list = new ArrayList<>(2);
       list.add(waiters);
       list.add(waiter);
       waiters = list;
     }
+  }
+
+  private static boolean containsIdentical(List<?> list, Object o) {
+    for (Object e : list) {
+      if (e == o) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @return how many wakers and stages wait for the outcome now (for leak tests) */
+  synchronized int waiterCount() {
+    return waiters == null ? 0 : waiters instanceof ArrayList<?> list ? list.size() : 1;
   }
 
   @SuppressWarnings("unchecked")
@@ -255,29 +237,42 @@ final class Task<T> extends Context implements JoinHandle<T>, Runnable, Waker {
     Object o = outcome;
     if (o instanceof Failure f) {
       if (f.cancelled()) {
-        throw new CancelledException("the task was cancelled: " + f.cause().getMessage());
+        throw new CancelledException(
+            "the task " + this + " was cancelled (JoinHandle.abort() or its runtime's shutdown)",
+            f.cause());
       }
       throw Sneaky.rethrow(f.cause());
     }
     return (T) o;
   }
 
+  /**
+   * Completes the task as cancelled without waiting for it any more: its runtime gave up on it at
+   * the end of its shutdown. Its future gets one last poll with a cancelled context (so finally
+   * blocks that need no await run), its awaiters are woken, and later wakes do nothing.
+   */
+  void giveUp() {
+    Take take = transitionToTaken();
+    if (take == Take.BUSY || take == Take.COMPLETED) {
+      return; // a runner gives up on it when its poll ends; or nothing is left to do
+    }
+    if (take == Take.TAKEN_STARTED) {
+      Cancellation.abandonNow(future);
+    }
+    complete(null, new CancelledException("the task was cancelled by its runtime's shutdown, "
+        + "which gave up waiting for it to unwind"));
+  }
+
   @Override
   public void abort() {
-    int s = state;
-    while ((s & (COMPLETE | CANCEL_REQUESTED)) == 0) {
-      int witness = (int) STATE.compareAndExchange(this, s, s | CANCEL_REQUESTED);
-      if (witness == s) {
-        wake();
-        return;
-      }
-      s = witness;
+    if (transitionToCancelRequested()) {
+      wake();
     }
   }
 
   @Override
   public boolean isFinished() {
-    return (state & COMPLETE) != 0;
+    return (state() & COMPLETE) != 0;
   }
 
   @Override

@@ -21,7 +21,8 @@ public final class Tasks {
    * @throws IllegalStateException outside a runtime
    */
   public static <T> JoinHandle<T> spawn(Future<T> future) {
-    return AsyncRuntime.current().spawn(future);
+    return AsyncRuntime.current("Tasks.spawn", "call spawn on the runtime: rt.spawn(future)")
+        .spawn(future);
   }
 
   /**
@@ -33,7 +34,9 @@ public final class Tasks {
    * @throws IllegalStateException outside a runtime
    */
   public static <T> Future<T> spawnBlocking(Callable<T> work) {
-    return AsyncRuntime.current().spawnBlocking(work);
+    return AsyncRuntime.current(
+            "Tasks.spawnBlocking", "call spawnBlocking on the runtime: rt.spawnBlocking(work)")
+        .spawnBlocking(work);
   }
 
   /**
@@ -44,7 +47,9 @@ public final class Tasks {
    * @throws IllegalStateException outside a runtime
    */
   public static Future<Void> sleep(Duration duration) {
-    return AsyncRuntime.current().timer().sleep(duration);
+    return AsyncRuntime.current(
+            "Tasks.sleep", "use the runtime's timer: rt.timer().sleep(duration)")
+        .timer().sleep(duration);
   }
 
   /**
@@ -58,7 +63,9 @@ public final class Tasks {
    * @throws IllegalStateException outside a runtime
    */
   public static <T> Future<T> timeout(Future<T> future, Duration duration) {
-    return AsyncRuntime.current().timer().timeout(future, duration);
+    return AsyncRuntime.current(
+            "Tasks.timeout", "use the runtime's timer: rt.timer().timeout(future, duration)")
+        .timer().timeout(future, duration);
   }
 
   /**

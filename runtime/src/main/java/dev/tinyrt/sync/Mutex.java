@@ -5,6 +5,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.Grant;
 
 /**
  * An async lock around a value, fair, whose guard may be held across awaits: the answer to the
@@ -71,7 +72,7 @@ public final class Mutex<T> {
    *
    * @param <T> the value's type
    */
-  public static final class Guard<T> implements AutoCloseable {
+  public static final class Guard<T> implements Grant {
     private final Mutex<T> mutex;
     private final Semaphore.Permit permit;
     private boolean closed;

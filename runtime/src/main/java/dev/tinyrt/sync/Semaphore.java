@@ -5,6 +5,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.Grant;
 import dev.tinyrt.Waker;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class Semaphore {
   }
 
   /** Permits held; {@link #close()} gives them back, once. */
-  public final class Permit implements AutoCloseable {
+  public final class Permit implements Grant {
     private final int count;
     private boolean released;
 

@@ -2,43 +2,84 @@
 package dev.tinyrt.time;
 
 import dev.tinyrt.Context;
-import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.internal.Cancellation;
+import dev.tinyrt.internal.ChildFutures;
 import dev.tinyrt.internal.ForwardsCancellation;
 import java.time.Duration;
+import java.util.List;
 
-/** {@link Timer#timeout}: the future races its deadline; losing, it is abandoned. */
+/**
+ * {@link Timer#timeout}: the future races its deadline. Losing, it is cancelled, and {@link
+ * Elapsed} is thrown once it finished unwinding; winning, the deadline's sleep leaves the timer.
+ */
 final class Timeout<T> implements Future<T>, ForwardsCancellation {
 
-  private final Future<T> future;
-  private final Future<Void> deadline;
+  /** Child 0: the future; child 1: the deadline's sleep. */
+  private static final int FUTURE = 0;
+
+  /** The index of the deadline's sleep among the children. */
+  private static final int DEADLINE = 1;
+
+  /** The future and the deadline. */
+  private final ChildFutures children;
+
+  /** The limit, for the message. */
   private final Duration after;
 
+  /** Set once the deadline passed first: the future is being cancelled. */
+  private boolean elapsed;
+
+  /** Set once the task polling this was cancelled: both children are being cancelled. */
+  private boolean cancelled;
+
+  /** Set once this returned or threw. */
+  private boolean finished;
+
   Timeout(Future<T> future, Future<Void> deadline, Duration after) {
-    this.future = future;
-    this.deadline = deadline;
+    this.children = new ChildFutures(List.of(future, deadline));
     this.after = after;
   }
 
   @Override
   public Poll<T> poll(Context cx) {
-    Poll<T> result;
-    try {
-      result = future.poll(cx);
-    } catch (RuntimeException | Error e) {
-      ((Droppable) deadline).drop();
-      throw e;
+    if (finished) {
+      throw new IllegalStateException(
+          "polled a timeout future after it completed: await it once and keep its value");
     }
-    if (result.isReady()) {
-      ((Droppable) deadline).drop();
-      return result;
+    if (!elapsed && !cancelled) {
+      if (cx.isCancelled()) {
+        cancelled = true;
+      } else {
+        Poll<T> result;
+        try {
+          result = children.poll(FUTURE, cx);
+        } catch (Throwable t) {
+          finish(cx);
+          throw t;
+        }
+        if (result.isReady()) {
+          finish(cx);
+          return result;
+        }
+        if (children.poll(DEADLINE, cx).isPending()) {
+          return Poll.pending();
+        }
+        elapsed = true;
+      }
     }
-    if (deadline.poll(cx).isReady()) {
-      Cancellation.abandon(future);
-      throw new Elapsed(after);
+    // The deadline passed, or the task was cancelled: the future unwinds before we report it.
+    if (!children.cancelAllBut(-1, cx)) {
+      return Poll.pending();
     }
-    return Poll.pending();
+    finished = true;
+    throw cancelled ? Cancellation.cancelled("in a timeout") : new Elapsed(after);
+  }
+
+  /** The future finished first: the deadline leaves the timer at once. */
+  private void finish(Context cx) {
+    finished = true;
+    children.cancelAllBut(FUTURE, cx);
   }
 }

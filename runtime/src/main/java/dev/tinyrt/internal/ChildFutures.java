@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.internal;
+
+import dev.tinyrt.CancelledException;
+import dev.tinyrt.Context;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+import java.util.List;
+
+/**
+ * The children of a combinator ({@code joinAll}, {@code select}, {@code race}, {@code timeout}),
+ * and the one way they are polled, cancelled and abandoned: a fix to abandonment lands here once.
+ *
+ * <p>Each child moves through three states:
+ *
+ * <pre>
+ *   NEW --poll--> POLLED --ready or threw--> DONE
+ *    |              |
+ *    |              +--cancel: a leaf is dropped at once; a frame or combinator is polled with a
+ *    |                 cancelled context until it finishes unwinding (its finally blocks run,
+ *    |                 clean-up awaits in a non-cancellable section included)--> DONE
+ *    +--cancel: never polled, no code of it ran: forgotten, never polled--> DONE
+ * </pre>
+ *
+ * <p>A DONE child's future is let go, so a finished child keeps nothing alive. Only the task that
+ * polls the combinator touches this object.
+ */
+public final class ChildFutures {
+
+  /** Not polled yet. */
+  private static final byte NEW = 0;
+
+  /** Polled at least once, not finished: it may hold something, or have entered a {@code try}. */
+  private static final byte POLLED = 1;
+
+  /** Finished (ready, failed, unwound) or forgotten; its future is let go. */
+  private static final byte DONE = 2;
+
+  /** The children, in order; null once DONE. */
+  private final Future<?>[] futures;
+
+  /** Each child's state: NEW, POLLED or DONE. */
+  private final byte[] states;
+
+  /** How many children are not DONE. */
+  private int unfinished;
+
+  /** The context cancelled children are polled with, made on first need. */
+  private Cancellation.CancelledContext cancelling;
+
+  /**
+   * Takes the children.
+   *
+   * @param futures the children, in order; none null
+   */
+  public ChildFutures(List<? extends Future<?>> futures) {
+    this.futures = futures.toArray(new Future<?>[0]);
+    for (Future<?> f : this.futures) {
+      if (f == null) {
+        throw new NullPointerException("a combinator was given a null future");
+      }
+    }
+    this.states = new byte[this.futures.length];
+    this.unfinished = this.futures.length;
+  }
+
+  /** @return how many children there are */
+  public int size() {
+    return futures.length;
+  }
+
+  /**
+   * @param i a child's index
+   * @return whether child {@code i} finished or was cancelled
+   */
+  public boolean isDone(int i) {
+    return states[i] == DONE;
+  }
+
+  /** @return whether every child finished or was cancelled */
+  public boolean allDone() {
+    return unfinished == 0;
+  }
+
+  /**
+   * Polls child {@code i}, which is not DONE. A ready child, or one that throws, is DONE
+   * afterwards; the exception goes to the caller unchanged.
+   *
+   * @param i the child's index
+   * @param cx the combinator's context
+   * @return the child's poll
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Poll<T> poll(int i, Context cx) {
+    Future<T> f = (Future<T>) futures[i];
+    states[i] = POLLED;
+    Poll<T> p;
+    try {
+      p = f.poll(cx);
+    } catch (Throwable t) {
+      finish(i);
+      throw t;
+    }
+    if (p.isReady()) {
+      finish(i);
+    }
+    return p;
+  }
+
+  /**
+   * Cancels every unfinished child but {@code keep}, and goes on unwinding those that did not
+   * finish yet; call it again on later polls until it returns true. Whatever a cancelled child
+   * still returns or throws is given back or reported, never lost silently.
+   *
+   * @param keep the index of a child to leave alone (a select's winner), or -1
+   * @param cx the combinator's context; its waker wakes the combinator while children unwind
+   * @return whether every child but {@code keep} is DONE
+   */
+  public boolean cancelAllBut(int keep, Context cx) {
+    boolean finished = true;
+    for (int i = 0; i < futures.length; i++) {
+      if (i == keep || states[i] == DONE) {
+        continue;
+      }
+      if (states[i] == NEW) {
+        finish(i); // never polled: nothing ran, nothing to give back
+        continue;
+      }
+      Future<?> f = futures[i];
+      if (!(f instanceof ForwardsCancellation)) {
+        finish(i);
+        try {
+          Cancellation.abandonLeaf(f, cx);
+        } catch (Throwable failure) {
+          Cancellation.failedWhileUnwinding(failure); // a drop must not throw; keep going
+        }
+        continue;
+      }
+      if (cancelling == null) {
+        cancelling = Cancellation.cancelledContext();
+      }
+      try {
+        Poll<?> p = f.poll(cancelling.of(cx));
+        if (p.isPending()) {
+          finished = false; // it waits in a non-cancellable section; our waker brings us back
+          continue;
+        }
+        finish(i);
+        Cancellation.discard(p.get());
+      } catch (CancelledException expected) {
+        finish(i); // it unwound to its top, as it should
+      } catch (Throwable failure) {
+        finish(i);
+        Cancellation.failedWhileUnwinding(failure);
+      }
+    }
+    return finished;
+  }
+
+  private void finish(int i) {
+    if (states[i] != DONE) {
+      states[i] = DONE;
+      futures[i] = null;
+      unfinished--;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.CountingWaker;
+import dev.tinyrt.internal.Cancellation;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@code JoinHandle} is awaited by any number of awaiters: each waker is kept once and woken at
+ * completion, and an abandoned await forgets its waker (nothing accumulates in a long-lived task).
+ */
+class JoinHandleWaitersTest {
+
+  @Test
+  void everyAwaiterIsWokenOnceAtCompletion() {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      JoinHandle<String> handle = rt.spawn(gate);
+      rt.localScheduler().runOne();
+      List<CountingWaker> wakers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        CountingWaker w = new CountingWaker();
+        wakers.add(w);
+        Context cx = w.context();
+        assertTrue(handle.poll(cx).isPending());
+        assertTrue(handle.poll(cx).isPending(), "the same waker polling twice is kept once");
+      }
+      assertEquals(3, ((Task<?>) handle).waiterCount());
+      gate.complete("done");
+      rt.localScheduler().runOne();
+      for (CountingWaker w : wakers) {
+        assertEquals(1, w.count());
+        assertEquals("done", handle.poll(w.context()).get());
+      }
+      assertEquals(0, ((Task<?>) handle).waiterCount());
+    }
+  }
+
+  @Test
+  void abandonedAwaitsForgetTheirWakers() {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      JoinHandle<String> handle = rt.spawn(gate);
+      rt.localScheduler().runOne();
+      CountingWaker stays = new CountingWaker();
+      assertTrue(handle.poll(stays.context()).isPending());
+      for (int i = 0; i < 100_000; i++) {
+        Context cx = new CountingWaker().context();
+        assertTrue(handle.poll(cx).isPending());
+        Cancellation.abandonLeaf(handle, cx);
+      }
+      assertEquals(1, ((Task<?>) handle).waiterCount(), "only the awaiter still waiting is kept");
+      gate.complete("done");
+      rt.localScheduler().runOne();
+      assertEquals(1, stays.count());
+    }
+  }
+}
