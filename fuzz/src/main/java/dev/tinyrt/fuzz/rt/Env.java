@@ -111,6 +111,15 @@ public final class Env {
   /** Values received, in order, duplicates kept. */
   private final List<Long> received = new CopyOnWriteArrayList<>();
 
+  /** Clean-ups that began, by id: the clean-up node. */
+  private final Map<Integer, Node> cleanups = new ConcurrentHashMap<>();
+
+  /** How each clean-up ended, by id: true if it completed. */
+  private final Map<Integer, Boolean> cleanupEnds = new ConcurrentHashMap<>();
+
+  /** Next clean-up id. */
+  private final AtomicInteger nextCleanup = new AtomicInteger();
+
   /** Violations seen while the program ran (a mutex held twice, a permit over-granted). */
   private final List<String> violations = new CopyOnWriteArrayList<>();
 
@@ -227,6 +236,29 @@ public final class Env {
   }
 
   // Resources.
+
+  /**
+   * Records that a non-cancellable clean-up began.
+   *
+   * @param cleanup the clean-up
+   * @return its id, for {@link #cleanupEnded}
+   */
+  public int cleanupBegan(Node cleanup) {
+    int id = nextCleanup.getAndIncrement();
+    cleanups.put(id, cleanup);
+    return id;
+  }
+
+  /**
+   * @param id from {@link #cleanupBegan}
+   * @param completed whether it ran to its end (or its own throw)
+   */
+  public void cleanupEnded(int id, boolean completed) {
+    if (cleanupEnds.putIfAbsent(id, completed) != null) {
+      violations.add("cleanup: the clean-up " + shorten(cleanups.get(id).render())
+          + " ended twice");
+    }
+  }
 
   /** @param i index @return mutex {@code i} */
   public Mutex<Object> mutex(int i) {
@@ -368,6 +400,16 @@ public final class Env {
       int n = finallies.get(id).get();
       if (n != 1) {
         found.add("finally: the finally of " + shorten(node.render()) + " ran " + n + " times");
+      }
+    });
+    // Every non-cancellable clean-up that began completed, cancelled or not.
+    cleanups.forEach((id, node) -> {
+      Boolean completed = cleanupEnds.get(id);
+      if (completed == null) {
+        found.add("cleanup: the clean-up " + shorten(node.render()) + " began but never ended");
+      } else if (!completed) {
+        found.add("cleanup: the non-cancellable clean-up " + shorten(node.render())
+            + " was cut short");
       }
     });
     // Every task ends exactly once, finished xor cancelled.

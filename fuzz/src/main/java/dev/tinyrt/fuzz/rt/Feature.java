@@ -30,6 +30,8 @@ enum Feature {
   THROW,
   /** Thrown and caught checked exceptions (an async method throws them unwrapped). */
   CHECKED,
+  /** Clean-up in a {@code finally}, inside {@code Futures.nonCancellable}. */
+  NON_CANCELLABLE,
   /** Aborts injected by the driver at random steps. */
   ABORT,
   /** A task aborting itself while it runs, from inside the program. */

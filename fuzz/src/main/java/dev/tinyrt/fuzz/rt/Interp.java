@@ -114,6 +114,8 @@ public final class Interp implements Interpreter {
         throw new FuzzFailure();
       } else if (n instanceof Node.Catch c) {
         v = await(catching(c, env, task));
+      } else if (n instanceof Node.Cleanup c) {
+        v = await(cleanup(c, env, task));
       } else {
         throw new IllegalArgumentException("no interpretation for " + n.render());
       }
@@ -212,6 +214,24 @@ public final class Interp implements Interpreter {
       Long value = await(env.receiver(r.channel()).recv());
       env.received(value);
       return Future.ready(value == null ? -4L : value);
+    }
+  }
+
+  static Future<Long> cleanup(Node.Cleanup c, Env env, int task) throws Exception {
+    try {
+      long v = await(exec(c.body(), env, task));
+      return Future.ready(v);
+    } finally {
+      int id = env.cleanupBegan(c.cleanup());
+      boolean completed = false;
+      try {
+        await(Futures.nonCancellable(exec(c.cleanup(), env, task)));
+        completed = true;
+      } catch (FuzzFailure e) {
+        completed = true; // it ran to its throw: complete, and the body's outcome stands
+      } finally {
+        env.cleanupEnded(id, completed);
+      }
     }
   }
 

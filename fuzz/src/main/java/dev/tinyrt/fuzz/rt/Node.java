@@ -253,6 +253,27 @@ public sealed interface Node {
     }
   }
 
+  /**
+   * Runs {@code body}, then, in a {@code finally}, awaits {@code cleanup} inside {@code
+   * Futures.nonCancellable}: the clean-up completes even in a cancelled task.
+   */
+  record Cleanup(Node body, Node cleanup) implements Node {
+    @Override
+    public List<Node> kids() {
+      return List.of(body, cleanup);
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Cleanup(kids.get(0), kids.get(1));
+    }
+
+    @Override
+    public String render() {
+      return "(cleanup " + body.render() + " " + cleanup.render() + ")";
+    }
+  }
+
   /** Runs {@code body}; a {@link FuzzFailure} it throws gives -3 instead. */
   record Catch(Node body) implements Node {
     @Override

@@ -70,6 +70,10 @@ final class ProgramParser {
       case "throw" -> new Node.Throw(false);
       case "throw-checked" -> new Node.Throw(true);
       case "catch" -> new Node.Catch(node());
+      case "cleanup" -> {
+        Node body = node();
+        yield new Node.Cleanup(body, node());
+      }
       default -> throw new IllegalArgumentException("unknown operation " + head);
     };
     if (!(n instanceof Node.Seq || n instanceof Node.JoinAll || n instanceof Node.Select

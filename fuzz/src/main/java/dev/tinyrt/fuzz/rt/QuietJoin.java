@@ -5,6 +5,8 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.Waker;
+import dev.tinyrt.internal.ForgetsWaker;
 import dev.tinyrt.rt.JoinHandle;
 
 /**
@@ -18,6 +20,9 @@ final class QuietJoin implements Future<Long>, Droppable {
   /** The task waited for. */
   private final JoinHandle<Long> handle;
 
+  /** The waker of the last pending poll, registered with the handle. */
+  private Waker waker;
+
   QuietJoin(JoinHandle<Long> handle) {
     this.handle = handle;
   }
@@ -25,7 +30,11 @@ final class QuietJoin implements Future<Long>, Droppable {
   @Override
   public Poll<Long> poll(Context cx) {
     try {
-      return handle.poll(cx).isReady() ? Poll.ready(0L) : Poll.pending();
+      if (handle.poll(cx).isReady()) {
+        return Poll.ready(0L);
+      }
+      waker = cx.waker();
+      return Poll.pending();
     } catch (RuntimeException ended) {
       return Poll.ready(-1L);
     }
@@ -33,9 +42,9 @@ final class QuietJoin implements Future<Long>, Droppable {
 
   @Override
   public void drop() {
-    // The handle keeps our waker until the task ends, unless it can be dropped too.
-    if (handle instanceof Droppable droppable) {
-      droppable.drop();
+    // The handle is shared with other awaiters: take back only our waker.
+    if (waker != null && handle instanceof ForgetsWaker shared) {
+      shared.forget(waker);
     }
   }
 }

@@ -55,6 +55,7 @@ final class RtGenerator {
       add(kinds, Feature.TIMEOUT, Kind.TIMEOUT);
       add(kinds, Feature.MUTEX, Kind.LOCK, Kind.LOCK);
       add(kinds, Feature.SEMAPHORE, Kind.ACQUIRE, Kind.ACQUIRE);
+      add(kinds, Feature.NON_CANCELLABLE, Kind.CLEANUP);
       if (features.contains(Feature.THROW) || features.contains(Feature.CHECKED)) {
         kinds.add(Kind.CATCH);
       }
@@ -82,6 +83,26 @@ final class RtGenerator {
       case ACQUIRE -> new Node.Acquire(random.nextInt(Env.SEMAPHORES),
           1 + random.nextInt(Env.SEMAPHORE_PERMITS), node(d));
       case CATCH -> new Node.Catch(node(d));
+      case CLEANUP -> new Node.Cleanup(node(d), finite(d));
+    };
+  }
+
+  /**
+   * A clean-up: it must end without help from other tasks or the clock (a non-cancellable wait
+   * for something nobody will do would rightly hang the shutdown), so only values, yields,
+   * notifications and throws, in sequences and combinators.
+   */
+  private Node finite(int depth) {
+    int choice = random.nextInt(depth < MAX_DEPTH ? 6 : 3);
+    return switch (choice) {
+      case 0 -> new Node.Value(random.nextInt(100));
+      case 1 -> new Node.Yield();
+      case 2 -> features.contains(Feature.THROW) && random.nextInt(3) == 0
+          ? new Node.Throw(/* checked = */ false)
+          : new Node.Signal(random.nextInt(Env.NOTIFIES), random.nextBoolean());
+      case 3 -> new Node.Seq(List.of(finite(depth + 1), finite(depth + 1)));
+      case 4 -> new Node.JoinAll(List.of(finite(depth + 1), finite(depth + 1)));
+      default -> new Node.Race(List.of(finite(depth + 1), finite(depth + 1)));
     };
   }
 
@@ -94,6 +115,6 @@ final class RtGenerator {
   /** The kinds of node to draw from. */
   private enum Kind {
     VALUE, YIELD, SLEEP, SEND, RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
-    SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH
+    SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH, CLEANUP
   }
 }

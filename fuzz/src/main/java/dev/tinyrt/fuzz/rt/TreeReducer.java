@@ -56,7 +56,7 @@ final class TreeReducer {
     out.addAll(n.kids());
     List<Node> kids = n.kids();
     // Drop one child of a list (a list keeps at least one).
-    if (kids.size() > 1 && !(n instanceof Node.Spawn)) {
+    if (kids.size() > 1 && !(n instanceof Node.Spawn) && !(n instanceof Node.Cleanup)) {
       for (int i = 0; i < kids.size(); i++) {
         List<Node> fewer = new ArrayList<>(kids);
         fewer.remove(i);

@@ -55,6 +55,20 @@ class InterpTest {
   }
 
   @Test
+  void aCancelledTaskStillAwaitsItsNonCancellableCleanUpToTheEnd() {
+    JoinHandle<Long> handle = spawn("(cleanup (wait n0) (seq (yield) (notify-one n1)))");
+    rt.blockOn(new Yields(10));
+    handle.abort();
+    assertEquals(-1L, rt.blockOn(env.joinQuietly(handle)));
+    rt.shutdown(Duration.ZERO);
+    assertTrue(handle.isCancelled());
+    assertEquals(5, env.instances(), "the clean-up's yield and notify ran after the abort");
+    assertEquals(List.of(), env.check(timer));
+    assertTrue(env.notifier(1).notified().poll(dev.tinyrt.Context.from(dev.tinyrt.Waker.noop()))
+        .isReady(), "the clean-up's notify-one left its permit");
+  }
+
+  @Test
   void aTaskWhoseWakerAPrimitiveKeepsIsReportedOnceItsRuntimeIsGone() {
     JoinHandle<Long> leaky = spawn("(wait n0)");
     JoinHandle<Long> clean = spawn("(wait n1)");

@@ -25,9 +25,6 @@ import org.junit.jupiter.api.Timeout;
  *   <li>{@code channel}: {@code Mpsc.Receiver.recv()} is a lambda, not {@code Droppable}, so a
  *       cancelled receive leaves its task's waker in the channel ({@code (recv c0)}, cancelled at
  *       shutdown).
- *   <li>{@code checked}: a combinator whose child throws a checked exception abandons none of the
- *       others, so their {@code finally} blocks never run and their locks stay held ({@code
- *       (join-all (lock m1 (yield)) (throw-checked))}).
  * </ul>
  *
  * Add each back to {@link #FEATURES} once fixed.
@@ -37,7 +34,8 @@ class RtFuzzBatchTest {
 
   /** Everything the runtime passes today. */
   static final Set<Feature> FEATURES =
-      Feature.parse("spawn,combinators,mutex,semaphore,notify,throw,abort,self_abort,shutdown");
+      Feature.parse("spawn,combinators,mutex,semaphore,notify,throw,checked,non_cancellable,abort,"
+          + "self_abort,shutdown");
 
   @Test
   void threeHundredProgramsBreakNoInvariantOnEitherRuntime() throws Exception {
