@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * Runs one program on one runtime and checks the invariants: spawns the program as a task on a
  * runtime with a manual clock, then for a seeded number of steps advances the clock, aborts a random
  * task and lets the runtime run, possibly shutting it down at a random step; then shuts it down
- * and checks the {@link Env}'s ledger, the live tasks and the runtime's threads. A watchdog makes
+ * and checks the {@link Env}'s ledger, the live tasks and the runtime's threads; once the runtime
+ * is out of reach, that no ended task is still reachable from the program's primitives (a waker
+ * left behind); last, that waking whatever is left after shutdown throws nothing. A watchdog makes
  * a hang a violation.
  */
 final class Driver {
