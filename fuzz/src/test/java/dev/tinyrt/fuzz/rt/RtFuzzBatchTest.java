@@ -15,27 +15,14 @@ import org.junit.jupiter.api.Timeout;
  * current-thread and the multi-threaded runtime with aborts and shutdowns injected, break no
  * invariant.
  *
- * <p>The batch leaves out the features the runtime still fails, each with the program the fuzzer
- * reduced it to ({@code scripts/fuzz --runtime --features all} finds them in its first few hundred
- * programs and saves each under {@code fuzz-out/}; {@code --replay FILE} runs one again):
- *
- * <ul>
- *   <li>{@code sleep} and {@code timeout}: a dropped sleep stays in the timer's heap, with its
- *       task's waker, until its deadline ({@code (sleep 50)}, cancelled).
- *   <li>{@code channel}: {@code Mpsc.Receiver.recv()} is a lambda, not {@code Droppable}, so a
- *       cancelled receive leaves its task's waker in the channel ({@code (recv c0)}, cancelled at
- *       shutdown).
- * </ul>
- *
- * Add each back to {@link #FEATURES} once fixed.
+ * <p>Every feature is in: the generator flag {@code --features} (and {@link #FEATURES}) can leave
+ * out one the runtime breaks, with its reduced reproducer in the commit that does so, until fixed.
  */
 @Timeout(300)
 class RtFuzzBatchTest {
 
-  /** Everything the runtime passes today. */
-  static final Set<Feature> FEATURES =
-      Feature.parse("spawn,combinators,mutex,semaphore,notify,throw,checked,non_cancellable,abort,"
-          + "self_abort,shutdown");
+  /** What the batch's programs and driver use: everything. */
+  static final Set<Feature> FEATURES = Feature.parse("all");
 
   @Test
   void threeHundredProgramsBreakNoInvariantOnEitherRuntime() throws Exception {
