@@ -42,8 +42,11 @@ final class Driver {
   /** How long a runtime's threads get to end after its shutdown returned. */
   private static final Duration THREAD_EXIT = Duration.ofSeconds(2);
 
-  /** How long an ended task may stay reachable before it counts as held by a primitive. */
+  /** How long to wait before looking again at an ended task that is still reachable. */
   private static final Duration HOLD_GRACE = Duration.ofMillis(200);
+
+  /** How many more times to look before an ended task counts as held by a primitive. */
+  private static final int HOLD_LOOKS = 4;
 
   /** Runs so far, for unique runtime names. */
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -133,8 +136,9 @@ final class Driver {
     }
     List<String> found = new ArrayList<>(run.found());
     List<String> held = stillHeld(run.tasks());
-    if (!held.isEmpty()) {
-      // A leak holds on; a worker just ending may hold its last task a moment: look again.
+    // A leak holds on; a worker just ending may hold its last task a moment (longer on a loaded
+    // machine): look again a few times.
+    for (int look = 0; look < HOLD_LOOKS && !held.isEmpty(); look++) {
       LockSupport.parkNanos(HOLD_GRACE.toNanos());
       System.gc();
       held = stillHeld(run.tasks());
