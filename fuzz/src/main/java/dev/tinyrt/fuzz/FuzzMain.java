@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.fuzz;
 
+import dev.tinyrt.fuzz.rt.RtMain;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code scripts/fuzz --programs N --seed S [--out DIR]}: differential testing of the rewrite.
  * Prints one line per divergence (each reduced and saved as a reproducer) and ends with {@code N
- * programs, K divergences}.
+ * programs, K divergences}. With {@code --runtime}, the cancellation fuzzer of the runtime instead
+ * ({@link RtMain}).
  */
 public final class FuzzMain {
 
@@ -15,9 +19,14 @@ public final class FuzzMain {
   /**
    * Runs the fuzzer.
    *
-   * @param args {@code --programs N --seed S [--out DIR]}
+   * @param args {@code --programs N --seed S [--out DIR]}, or {@code --runtime} and its options
    */
   public static void main(String[] args) throws Exception {
+    List<String> all = Arrays.asList(args);
+    if (all.contains("--runtime")) {
+      String[] rest = all.stream().filter(a -> !a.equals("--runtime")).toArray(String[]::new);
+      System.exit(RtMain.main(rest));
+    }
     int programs = 200;
     long seed = 1;
     Path out = Path.of("fuzz-out");

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.fuzz.rt;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * One operation of a random runtime program: a small tree that {@link Interp} runs with real
+ * awaits. Every node evaluates to a {@code long}. Public because the interpreter is defined by
+ * another class loader (the rewriting one) and reaches it from there.
+ */
+public sealed interface Node {
+
+  /** @return the child operations, in order */
+  default List<Node> kids() {
+    return List.of();
+  }
+
+  /**
+   * @param kids replacements for {@link #kids()}, same count
+   * @return this node with those children
+   */
+  default Node with(List<Node> kids) {
+    return this;
+  }
+
+  /** @return the program as text, one S-expression */
+  String render();
+
+  /** How a {@link Spawn} treats the task it spawned. */
+  enum Mode {
+    /** Awaits its handle: the child's value, or its exception. */
+    JOIN,
+    /** Aborts it at once, then waits for it to end without taking its outcome. */
+    ABORT,
+    /** Leaves it running on its own. */
+    DETACH
+  }
+
+  /** Runs the children in order; the sum of their values. */
+  record Seq(List<Node> body) implements Node {
+    @Override
+    public List<Node> kids() {
+      return body;
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Seq(kids);
+    }
+
+    @Override
+    public String render() {
+      return list("seq", body);
+    }
+  }
+
+  /** A constant. */
+  record Value(long value) implements Node {
+    @Override
+    public String render() {
+      return String.valueOf(value);
+    }
+  }
+
+  /** {@code Tasks.yieldNow()}. */
+  record Yield() implements Node {
+    @Override
+    public String render() {
+      return "(yield)";
+    }
+  }
+
+  /** {@code Tasks.sleep(ms)} on the manual clock. */
+  record Sleep(int ms) implements Node {
+    @Override
+    public String render() {
+      return "(sleep " + ms + ")";
+    }
+  }
+
+  /** Spawns {@code body} as a task of its own. */
+  record Spawn(Node body, Mode mode) implements Node {
+    @Override
+    public List<Node> kids() {
+      return List.of(body);
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Spawn(kids.get(0), mode);
+    }
+
+    @Override
+    public String render() {
+      return "(spawn-" + mode.name().toLowerCase() + " " + body.render() + ")";
+    }
+  }
+
+  /** {@code Futures.joinAll} of the children: the sum of their values. */
+  record JoinAll(List<Node> body) implements Node {
+    @Override
+    public List<Node> kids() {
+      return body;
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new JoinAll(kids);
+    }
+
+    @Override
+    public String render() {
+      return list("join-all", body);
+    }
+  }
+
+  /** {@code Futures.select} of the children: the winner's value. */
+  record Select(List<Node> body) implements Node {
+    @Override
+    public List<Node> kids() {
+      return body;
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Select(kids);
+    }
+
+    @Override
+    public String render() {
+      return list("select", body);
+    }
+  }
+
+  /** {@code Futures.race} of the children: the winner's value. */
+  record Race(List<Node> body) implements Node {
+    @Override
+    public List<Node> kids() {
+      return body;
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Race(kids);
+    }
+
+    @Override
+    public String render() {
+      return list("race", body);
+    }
+  }
+
+  /** {@code Tasks.timeout(body, ms)}: the body's value, or -2 once it elapsed. */
+  record Timeout(Node body, int ms) implements Node {
+    @Override
+    public List<Node> kids() {
+      return List.of(body);
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Timeout(kids.get(0), ms);
+    }
+
+    @Override
+    public String render() {
+      return "(timeout " + ms + " " + body.render() + ")";
+    }
+  }
+
+  /** Runs {@code body} holding mutex {@code mutex}. */
+  record Lock(int mutex, Node body) implements Node {
+    @Override
+    public List<Node> kids() {
+      return List.of(body);
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Lock(mutex, kids.get(0));
+    }
+
+    @Override
+    public String render() {
+      return "(lock m" + mutex + " " + body.render() + ")";
+    }
+  }
+
+  /** Runs {@code body} holding {@code permits} permits of semaphore {@code semaphore}. */
+  record Acquire(int semaphore, int permits, Node body) implements Node {
+    @Override
+    public List<Node> kids() {
+      return List.of(body);
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Acquire(semaphore, permits, kids.get(0));
+    }
+
+    @Override
+    public String render() {
+      return "(acquire s" + semaphore + " " + permits + " " + body.render() + ")";
+    }
+  }
+
+  /** Sends a fresh value on bounded channel {@code channel}. */
+  record Send(int channel) implements Node {
+    @Override
+    public String render() {
+      return "(send c" + channel + ")";
+    }
+  }
+
+  /** Receives one value from channel {@code channel} (one receiver at a time, by its lock). */
+  record Recv(int channel) implements Node {
+    @Override
+    public String render() {
+      return "(recv c" + channel + ")";
+    }
+  }
+
+  /** Awaits {@code Notify.notified()} of notify {@code index}. */
+  record Wait(int index) implements Node {
+    @Override
+    public String render() {
+      return "(wait n" + index + ")";
+    }
+  }
+
+  /** {@code notifyOne()} of notify {@code index}, or {@code notifyWaiters()} if {@code all}. */
+  record Signal(int index, boolean all) implements Node {
+    @Override
+    public String render() {
+      return "(" + (all ? "notify-waiters" : "notify-one") + " n" + index + ")";
+    }
+  }
+
+  /** Aborts the task running it, from inside, while it runs. */
+  record AbortSelf() implements Node {
+    @Override
+    public String render() {
+      return "(abort-self)";
+    }
+  }
+
+  /** Throws a {@link FuzzFailure}, checked or not. */
+  record Throw(boolean checked) implements Node {
+    @Override
+    public String render() {
+      return checked ? "(throw-checked)" : "(throw)";
+    }
+  }
+
+  /**
+   * Runs {@code body}, then, in a {@code finally}, awaits {@code cleanup} inside {@code
+   * Futures.nonCancellable}: the clean-up completes even in a cancelled task.
+   */
+  record Cleanup(Node body, Node cleanup) implements Node {
+    @Override
+    public List<Node> kids() {
+      return List.of(body, cleanup);
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Cleanup(kids.get(0), kids.get(1));
+    }
+
+    @Override
+    public String render() {
+      return "(cleanup " + body.render() + " " + cleanup.render() + ")";
+    }
+  }
+
+  /** Runs {@code body}; a {@link FuzzFailure} it throws gives -3 instead. */
+  record Catch(Node body) implements Node {
+    @Override
+    public List<Node> kids() {
+      return List.of(body);
+    }
+
+    @Override
+    public Node with(List<Node> kids) {
+      return new Catch(kids.get(0));
+    }
+
+    @Override
+    public String render() {
+      return "(catch " + body.render() + ")";
+    }
+  }
+
+  private static String list(String head, List<Node> body) {
+    return body.stream().map(Node::render).collect(Collectors.joining(" ", "(" + head + " ", ")"))
+        .replace(head + " )", head + ")");
+  }
+}

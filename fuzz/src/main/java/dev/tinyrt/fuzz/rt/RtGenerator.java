@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.fuzz.rt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/** Makes a random program tree from a seed, over the enabled {@link Feature}s. */
+final class RtGenerator {
+
+  /** Nesting limit: deeper nodes are leaves. */
+  private static final int MAX_DEPTH = 4;
+
+  /** Most children of a sequence or combinator. */
+  private static final int MAX_WIDTH = 3;
+
+  /** The seeded choices. */
+  private final Random random;
+
+  /** What programs may use. */
+  private final Set<Feature> features;
+
+  RtGenerator(long seed, Set<Feature> features) {
+    this.random = new Random(seed);
+    this.features = features;
+  }
+
+  /** @return a new program */
+  Node generate() {
+    return new Node.Seq(children(0, 2 + random.nextInt(MAX_WIDTH + 2)));
+  }
+
+  private List<Node> children(int depth, int count) {
+    List<Node> kids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      kids.add(node(depth));
+    }
+    return kids;
+  }
+
+  private Node node(int depth) {
+    // Leaves: always possible; composites only above the depth limit.
+    List<Kind> kinds = new ArrayList<>(List.of(Kind.VALUE, Kind.YIELD));
+    add(kinds, Feature.SLEEP, Kind.SLEEP, Kind.SLEEP);
+    add(kinds, Feature.CHANNEL, Kind.SEND, Kind.RECV);
+    add(kinds, Feature.NOTIFY, Kind.WAIT, Kind.SIGNAL);
+    add(kinds, Feature.THROW, Kind.THROW);
+    add(kinds, Feature.CHECKED, Kind.THROW_CHECKED);
+    add(kinds, Feature.SELF_ABORT, Kind.ABORT_SELF);
+    if (depth < MAX_DEPTH) {
+      kinds.add(Kind.SEQ);
+      add(kinds, Feature.SPAWN, Kind.SPAWN, Kind.SPAWN);
+      add(kinds, Feature.COMBINATORS, Kind.JOIN_ALL, Kind.SELECT, Kind.RACE);
+      add(kinds, Feature.TIMEOUT, Kind.TIMEOUT);
+      add(kinds, Feature.MUTEX, Kind.LOCK, Kind.LOCK);
+      add(kinds, Feature.SEMAPHORE, Kind.ACQUIRE, Kind.ACQUIRE);
+      add(kinds, Feature.NON_CANCELLABLE, Kind.CLEANUP);
+      if (features.contains(Feature.THROW) || features.contains(Feature.CHECKED)) {
+        kinds.add(Kind.CATCH);
+      }
+    }
+    int d = depth + 1;
+    return switch (kinds.get(random.nextInt(kinds.size()))) {
+      case VALUE -> new Node.Value(random.nextInt(100));
+      case YIELD -> new Node.Yield();
+      case SLEEP -> new Node.Sleep(1 + random.nextInt(50));
+      case SEND -> new Node.Send(random.nextInt(Env.CHANNELS));
+      case RECV -> new Node.Recv(random.nextInt(Env.CHANNELS));
+      case WAIT -> new Node.Wait(random.nextInt(Env.NOTIFIES));
+      case SIGNAL -> new Node.Signal(random.nextInt(Env.NOTIFIES), random.nextBoolean());
+      case THROW -> new Node.Throw(/* checked = */ false);
+      case THROW_CHECKED -> new Node.Throw(/* checked = */ true);
+      case ABORT_SELF -> new Node.AbortSelf();
+      case SEQ -> new Node.Seq(children(d, 1 + random.nextInt(MAX_WIDTH)));
+      case SPAWN -> new Node.Spawn(node(d),
+          Node.Mode.values()[random.nextInt(Node.Mode.values().length)]);
+      case JOIN_ALL -> new Node.JoinAll(children(d, 1 + random.nextInt(MAX_WIDTH)));
+      case SELECT -> new Node.Select(children(d, 1 + random.nextInt(MAX_WIDTH)));
+      case RACE -> new Node.Race(children(d, 1 + random.nextInt(MAX_WIDTH)));
+      case TIMEOUT -> new Node.Timeout(node(d), 1 + random.nextInt(50));
+      case LOCK -> new Node.Lock(random.nextInt(Env.MUTEXES), node(d));
+      case ACQUIRE -> new Node.Acquire(random.nextInt(Env.SEMAPHORES),
+          1 + random.nextInt(Env.SEMAPHORE_PERMITS), node(d));
+      case CATCH -> new Node.Catch(node(d));
+      case CLEANUP -> new Node.Cleanup(node(d), finite(d));
+    };
+  }
+
+  /**
+   * A clean-up: it must end without help from other tasks or the clock (a non-cancellable wait
+   * for something nobody will do would rightly hang the shutdown), so only values, yields,
+   * notifications and throws, in sequences and combinators.
+   */
+  private Node finite(int depth) {
+    int choice = random.nextInt(depth < MAX_DEPTH ? 6 : 3);
+    return switch (choice) {
+      case 0 -> new Node.Value(random.nextInt(100));
+      case 1 -> new Node.Yield();
+      case 2 -> features.contains(Feature.THROW) && random.nextInt(3) == 0
+          ? new Node.Throw(/* checked = */ false)
+          : new Node.Signal(random.nextInt(Env.NOTIFIES), random.nextBoolean());
+      case 3 -> new Node.Seq(List.of(finite(depth + 1), finite(depth + 1)));
+      case 4 -> new Node.JoinAll(List.of(finite(depth + 1), finite(depth + 1)));
+      default -> new Node.Race(List.of(finite(depth + 1), finite(depth + 1)));
+    };
+  }
+
+  private void add(List<Kind> kinds, Feature feature, Kind... added) {
+    if (features.contains(feature)) {
+      kinds.addAll(List.of(added));
+    }
+  }
+
+  /** The kinds of node to draw from. */
+  private enum Kind {
+    VALUE, YIELD, SLEEP, SEND, RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
+    SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH, CLEANUP
+  }
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.fuzz.rt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Waker;
+import dev.tinyrt.time.ManualClock;
+import dev.tinyrt.time.Timer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The invariant checks report what a buggy runtime would leave behind, each by its kind. */
+class EnvTest {
+
+  private final ManualClock clock = new ManualClock();
+  private final Timer timer = Timer.manual(clock);
+  private final Env env = new Env();
+
+  @Test
+  void aCleanRunHasNoViolation() {
+    assertEquals(List.of(), env.check(timer));
+  }
+
+  @Test
+  void aLockNeverGivenBackIsReported() {
+    env.mutex(1).tryLock();
+    assertEquals(List.of("lock: mutex m1 is still locked after every task ended"),
+        env.check(timer));
+  }
+
+  @Test
+  void aMutexGrantedTwiceIsReported() {
+    env.locked(0);
+    env.locked(0);
+    assertTrue(env.check(timer).get(0).startsWith("lock: mutex m0 granted while 1 holder"));
+  }
+
+  @Test
+  void aPermitNeverGivenBackIsReported() {
+    env.semaphore(0).tryAcquire(1);
+    assertEquals(List.of("permits: semaphore s0 has 1 of its 2 permits after every task ended"),
+        env.check(timer));
+  }
+
+  @Test
+  void aFinallyThatNeverRanIsReported() {
+    env.enter(new Node.Sleep(3));
+    assertEquals(List.of("finally: the finally of (sleep 3) ran 0 times"), env.check(timer));
+  }
+
+  @Test
+  void lostDuplicatedAndCancelledValuesAreReported() {
+    env.sendEnded(7, /* completed = */ true);
+    assertEquals(List.of("channel: value 7 was sent but never delivered nor left in the queue"),
+        env.check(timer));
+
+    Env twice = new Env();
+    twice.sendEnded(8, true);
+    twice.received(8L);
+    twice.received(8L);
+    assertEquals(List.of("channel: value 8 was delivered twice"), twice.check(timer));
+
+    Env cancelled = new Env();
+    cancelled.sendEnded(9, false);
+    cancelled.sender(0).trySend(9L);
+    assertEquals(List.of("channel: value 9 was delivered though its send was cancelled"),
+        cancelled.check(timer));
+  }
+
+  @Test
+  void aSleepLeftInTheTimerIsReported() {
+    timer.sleep(Duration.ofMillis(10)).poll(Context.from(Waker.noop()));
+    assertEquals(List.of("timer: the timer holds 1 sleep(s) after every task ended"),
+        env.check(timer));
+  }
+}
