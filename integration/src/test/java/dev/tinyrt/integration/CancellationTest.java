@@ -406,6 +406,26 @@ class CancellationTest {
     }
   }
 
+  static Future<Long> returnsInsideTryFinally(List<String> log) {
+    try {
+      long v = await(Future.ready(42L));
+      return Future.ready(v);
+    } finally {
+      log.add("finally");
+    }
+  }
+
+  @Test
+  void aCancellationThatLandsAfterTheBodyReturnedKeepsTheValue() {
+    // Cancelled from the second question on: after the await, before the method's tail. The body
+    // returned and ran its finally as for a normal return, so the value must not be lost.
+    java.util.concurrent.atomic.AtomicInteger asks = new java.util.concurrent.atomic.AtomicInteger();
+    dev.tinyrt.Context cx =
+        dev.tinyrt.Context.from(dev.tinyrt.Waker.noop(), () -> asks.incrementAndGet() > 1);
+    assertEquals(42L, returnsInsideTryFinally(log).poll(cx).get());
+    assertEquals(List.of("finally"), log);
+  }
+
   // 6. A JoinHandle awaited by several tasks wakes every one.
 
   static Future<String> awaitsHandle(JoinHandle<String> handle, String who) {

@@ -16,8 +16,9 @@ import dev.tinyrt.Waker;
  * <ul>
  *   <li>A task is cancelled when its context says so ({@link Context#isCancelled()}). Every await
  *       of a rewritten async method asks {@link #checkBeforePoll} first, on its first poll and on
- *       every resume: a cancelled task throws {@link CancelledException} at each await it reaches,
- *       so its {@code finally} blocks and try-with-resources run, innermost first.
+ *       every resume: a cancelled task throws {@link CancelledException} at each await it reaches
+ *       (but an await of {@code Future.ready(v)}, which waits for nothing), so its {@code finally}
+ *       blocks and try-with-resources run, innermost first.
  *   <li>A frame or combinator ({@link ForwardsCancellation}) is not dropped: it is polled with the
  *       cancelled context and unwinds itself, its own awaits throwing, its children cancelled.
  *   <li>A leaf is abandoned ({@link #abandonLeaf}): a {@link Droppable} gives back what it was
@@ -30,6 +31,9 @@ import dev.tinyrt.Waker;
  * </ul>
  */
 public final class Cancellation {
+
+  /** The class of {@link Future#ready}'s futures. */
+  private static final Class<?> READY = Future.ready(null).getClass();
 
   /** The context a lone abandoned frame is polled with when nobody can drive it further. */
   private static final Context CANCELLED = Context.from(Waker.noop(), () -> true);
@@ -46,7 +50,11 @@ public final class Cancellation {
    * @return {@code awaited}, to poll
    */
   public static Future<?> checkBeforePoll(Future<?> awaited, Context cx) {
-    if (cx.isCancelled() && !(awaited instanceof ForwardsCancellation)) {
+    // A future made by Future.ready waits for nothing: nothing parks, nothing to cancel. So a
+    // method's own 'return Future.ready(v)' (awaited by its tail, after its finally blocks ran
+    // as for a normal return) still returns its value.
+    if (cx.isCancelled() && !(awaited instanceof ForwardsCancellation)
+        && awaited.getClass() != READY) {
       abandonLeaf(awaited, cx);
       throw cancelled("at this await");
     }

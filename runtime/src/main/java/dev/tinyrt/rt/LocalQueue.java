@@ -91,6 +91,9 @@ final class LocalQueue<T> {
       Object value = SLOT.getOpaque(slots, (int) (h & mask));
       // If a stealer moved the head first, the read may be stale: retry from the new head.
       if (HEAD.compareAndSet(this, h, h + 1)) {
+        // Let go of the task, so a finished one is not kept alive by a stale slot. Safe: only
+        // this thread writes slots, and a stealer that read this one before the CAS fails its own.
+        SLOT.setOpaque(slots, (int) (h & mask), null);
         return (T) value;
       }
     }

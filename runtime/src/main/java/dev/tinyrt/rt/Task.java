@@ -144,6 +144,8 @@ final class Task<T> extends TaskState
         t instanceof CancelledException && (state() & CANCEL_REQUESTED) != 0;
     outcome = t == null ? v : new Failure(t, byCancellation);
     future = null;
+    // Out of the live list first: whoever sees the task finished sees it no longer live.
+    runtime.finished(this);
     transitionToComplete();
     Object toNotify;
     synchronized (this) {
@@ -157,7 +159,6 @@ final class Task<T> extends TaskState
     } else if (toNotify != null) {
       notifyOne(toNotify);
     }
-    runtime.finished(this);
   }
 
   @SuppressWarnings("unchecked")
