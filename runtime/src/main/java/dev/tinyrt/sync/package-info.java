@@ -17,7 +17,8 @@
  *
  * <p>Every waiting future is {@link dev.tinyrt.Droppable}. The runtime drops one that a cancelled
  * task or a combinator abandons; {@code drop()} is called at most once, never concurrently with
- * {@code poll}, and only after a first poll. Dropped, a future leaves the queue, holds no waker,
+ * {@code poll}, possibly before any poll (a cancelled task abandons a leaf at its first await: then
+ * there is nothing to give back). Dropped, a future leaves the queue, holds no waker,
  * and passes on what it was granted and did not take: permits and the lock go to the next
  * waiters, a slot kept for a bounded send goes to the next send, a value handed to an mpsc
  * receive goes to the next receive (or back to the front of the queue), a {@code notifyOne}
