@@ -217,14 +217,24 @@ public final class IoDriver implements AutoCloseable {
   }
 
   /**
-   * Counts, on the driver thread and after flushing cancelled keys, the keys still registered and
-   * those with a non-empty interest set: what a dropped operation or a closed socket must have
-   * brought back to zero. For tests.
+   * What a driver holds: the keys registered on its selector, and those with a non-empty interest
+   * set (an operation waits on them). A dropped operation brings {@code interested} back down; a
+   * closed socket brings {@code registered} back down.
    *
-   * @return a stage of {@code {registered keys, keys with interest}}
+   * @param registered the keys on the selector (one per socket that ever waited and is open)
+   * @param interested the keys an operation waits on
    */
-  CompletableFuture<int[]> counts() {
-    CompletableFuture<int[]> result = new CompletableFuture<>();
+  public record KeyCount(int registered, int interested) {}
+
+  /**
+   * Counts the keys on the driver thread, after the changes queued before this call and after a
+   * select that flushes cancelled keys (which also releases their sockets' descriptors): for
+   * diagnostics and tests that check that nothing was left behind.
+   *
+   * @return a stage completed by the driver thread
+   */
+  public CompletableFuture<KeyCount> keyCount() {
+    CompletableFuture<KeyCount> result = new CompletableFuture<>();
     submit(() -> {
       try {
         selector.selectNow(); // flushes cancelled keys (and so closes their sockets' descriptors)
@@ -239,12 +249,17 @@ public final class IoDriver implements AutoCloseable {
             }
           }
         }
-        result.complete(new int[] {registered, interested});
+        result.complete(new KeyCount(registered, interested));
       } catch (IOException | RuntimeException e) {
         result.completeExceptionally(e);
       }
     });
     return result;
+  }
+
+  /** @return {@code {registered, interested}} of {@link #keyCount()} (for this package's tests) */
+  CompletableFuture<int[]> counts() {
+    return keyCount().thenApply(c -> new int[] {c.registered(), c.interested()});
   }
 
   /** @return how many times the selector was woken by another thread (for tests) */
