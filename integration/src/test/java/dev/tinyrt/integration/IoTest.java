@@ -153,6 +153,49 @@ class IoTest {
     }
   }
 
+  /** Sends one byte and waits for it back, {@code rounds} times: each round waits on a read. */
+  static Future<Integer> pingPong(TcpStream stream, int rounds) throws IOException {
+    ByteBuffer one = ByteBuffer.allocate(1);
+    for (int i = 0; i < rounds; i++) {
+      await(stream.writeAll(one.clear().put((byte) i).flip()));
+      await(stream.readExact(one.clear()));
+      if (one.get(0) != (byte) i) {
+        throw new AssertionError("round " + i + " got " + one.get(0));
+      }
+    }
+    stream.shutdownOutput();
+    return Future.ready(rounds);
+  }
+
+  /** Echoes raw bytes until the end of the stream. */
+  static Future<Long> rawEcho(TcpStream stream) throws IOException {
+    long total = 0;
+    try (stream) {
+      ByteBuffer buffer = ByteBuffer.allocate(64);
+      int n;
+      while ((n = await(stream.read(buffer.clear()))) >= 0) {
+        total += n;
+        await(stream.writeAll(buffer.flip()));
+      }
+    }
+    return Future.ready(total);
+  }
+
+  @Test
+  void thousandsOfRoundTripsNeverLoseAWakeOnEitherRuntime() throws Exception {
+    // Every round parks both ends on a read that the other thread's write must wake: a lost wake
+    // between "would block" and the key's new interest hangs here (and fails by the timeout).
+    for (Supplier<AsyncRuntime> runtime : RUNTIMES) {
+      try (AsyncRuntime rt = runtime.get(); TcpListener listener = TcpListener.bind(ANY, driver);
+          TcpStream client = rt.blockOn(TcpStream.connect(listener.localAddress(), driver))) {
+        JoinHandle<Long> echo = rt.spawn(rawEcho(rt.blockOn(listener.accept())));
+        assertEquals(3000, rt.blockOn(pingPong(client, 3000)));
+        assertEquals(3000L, rt.blockOn(echo));
+      }
+    }
+    assertEquals(new IoDriver.KeyCount(0, 0), keys());
+  }
+
   /** Awaits {@code future} in a try whose finally is logged. */
   static <T> Future<T> logged(Future<T> future, List<String> log) {
     try {

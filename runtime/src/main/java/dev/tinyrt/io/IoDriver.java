@@ -151,6 +151,11 @@ public final class IoDriver implements AutoCloseable {
       wakeups.incrementAndGet();
       selector.wakeup();
     }
+    // If the driver thread is gone, nobody else will run it: run it here (it sees the driver
+    // closed, cancels what it holds, or fails its stage).
+    if (closed && !thread.isAlive()) {
+      runChanges();
+    }
   }
 
   /**
@@ -187,7 +192,11 @@ public final class IoDriver implements AutoCloseable {
   private void runChanges() {
     Runnable change;
     while ((change = changes.poll()) != null) {
-      change.run();
+      try {
+        change.run();
+      } catch (RuntimeException e) {
+        lost(e);
+      }
     }
   }
 
@@ -197,8 +206,18 @@ public final class IoDriver implements AutoCloseable {
     while (it.hasNext()) {
       SelectionKey key = it.next();
       it.remove();
-      ((Registration) key.attachment()).ready(key);
+      try {
+        ((Registration) key.attachment()).ready(key);
+      } catch (RuntimeException e) {
+        lost(e);
+      }
     }
+  }
+
+  /** A waker broke its contract and threw: report it, and keep serving every other socket. */
+  private static void lost(RuntimeException e) {
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR,
+        "a waker threw on the I/O driver's thread (a wake must never throw); the driver goes on", e);
   }
 
   /** Closes the selector and fails every waiting operation. */

@@ -179,6 +179,31 @@ class TcpTest {
   }
 
   @Test
+  void aSecondConcurrentReadAndAPollAfterCompletionAreNamedMisuses() throws Exception {
+    try (TcpListener listener = TcpListener.bind(ANY, driver);
+        TcpStream client = Async.blockOn(TcpStream.connect(listener.localAddress(), driver));
+        TcpStream server = Async.blockOn(listener.accept())) {
+      LatchWaker waker = new LatchWaker();
+      Future<Integer> first = server.read(ByteBuffer.allocate(8));
+      assertTrue(first.poll(waker.context()).isPending());
+      Future<Integer> second = server.read(ByteBuffer.allocate(8));
+      IllegalStateException twice =
+          assertThrows(IllegalStateException.class, () -> second.poll(waker.context()));
+      assertTrue(twice.getMessage().contains("two reads"), twice.getMessage());
+      // The first read still works, and a write may wait beside it.
+      Async.blockOn(client.writeAll(bytes("x")));
+      Poll<Integer> p;
+      while ((p = first.poll(waker.context())).isPending()) {
+        waker.awaitWake();
+      }
+      assertEquals(1, p.get());
+      IllegalStateException again =
+          assertThrows(IllegalStateException.class, () -> first.poll(waker.context()));
+      assertTrue(again.getMessage().contains("after it completed"), again.getMessage());
+    }
+  }
+
+  @Test
   void aRefusedConnectionNamesTheAddress() throws Exception {
     InetSocketAddress nobody;
     try (TcpListener listener = TcpListener.bind(ANY, driver)) {
