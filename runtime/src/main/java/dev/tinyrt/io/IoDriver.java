@@ -48,7 +48,7 @@ public final class IoDriver implements AutoCloseable {
   /** The JVM-wide driver, made on first use. */
   private static volatile IoDriver system;
 
-  /** Set while the driver thread is in (or about to enter) a blocking select; see the protocol. */
+  /** The access to {@link #selecting}, for its CAS. */
   private static final VarHandle SELECTING;
 
   static {
@@ -284,11 +284,6 @@ public final class IoDriver implements AutoCloseable {
   /** @return how many times the selector was woken by another thread (for tests) */
   int wakeups() {
     return wakeups.get();
-  }
-
-  /** @return the driver thread (for tests) */
-  Thread thread() {
-    return thread;
   }
 
   @Override
