@@ -204,6 +204,23 @@ class TcpTest {
   }
 
   @Test
+  void closingTheDriverFailsTheWaitingAcceptWithAClearMessage() throws Exception {
+    IoDriver own = IoDriver.open();
+    try (TcpListener listener = TcpListener.bind(ANY, own)) {
+      LatchWaker waker = new LatchWaker();
+      Future<TcpStream> accept = listener.accept();
+      assertTrue(accept.poll(waker.context()).isPending());
+      assertArrayEquals(new int[] {1, 1}, own.counts().get());
+      own.close();
+      waker.awaitWake();
+      IOException e = assertThrows(IOException.class, () -> accept.poll(waker.context()));
+      assertTrue(e.getMessage().contains("IoDriver serving this socket was closed"),
+          e.getMessage());
+    }
+    assertThrows(IllegalStateException.class, () -> IoDriver.system().close());
+  }
+
+  @Test
   void aRefusedConnectionNamesTheAddress() throws Exception {
     InetSocketAddress nobody;
     try (TcpListener listener = TcpListener.bind(ANY, driver)) {
