@@ -503,8 +503,9 @@ class CancellationTest {
   }
 
   @Test
-  void blockOnInsideATaskIsRefused() {
-    for (AsyncRuntime rt : List.of(AsyncRuntime.currentThread())) {
+  void blockOnInsideATaskIsRefusedOnBothRuntimes() {
+    for (AsyncRuntime rt :
+        List.of(AsyncRuntime.currentThread(), AsyncRuntime.builder().multiThread(1).build())) {
       try (rt) {
         JoinHandle<String> task = rt.spawn(blocksInside(Future.ready("x")));
         IllegalStateException e =

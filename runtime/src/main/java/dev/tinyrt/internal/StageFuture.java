@@ -2,47 +2,57 @@
 package dev.tinyrt.internal;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
  * A JDK {@link CompletionStage} seen as a tinyrt {@link Future}: what {@code await(stage)} awaits.
- * Waiting blocks no thread: on the first pending poll a completion callback is registered that
- * wakes the latest waker. A failed stage throws its original exception, unwrapped.
+ * Waiting blocks no thread. A {@link CompletableFuture} already done is read at once, with no
+ * callback; otherwise the first pending poll joins the stage's {@link StageHub}, which registers
+ * one completion callback per stage however many StageFutures await it. A failed stage throws its
+ * original exception, unwrapped. Dropped (its await abandoned), it leaves the hub at once and holds
+ * no waker.
  *
  * @param <T> the stage's value type
  */
-public final class StageFuture<T> implements Future<T> {
+public final class StageFuture<T> implements Future<T>, Droppable {
+
+  /**
+   * The class of {@link CompletableFuture#minimalCompletionStage()}'s stages: a CompletableFuture
+   * whose {@code isDone} and {@code get} throw, so it takes the hub's way.
+   */
+  private static final Class<?> MINIMAL_STAGE =
+      new CompletableFuture<Void>().minimalCompletionStage().getClass();
 
   /** The stage awaited. */
   private final CompletionStage<T> stage;
 
-  /** The waker of the last pending poll; the completion callback wakes it. */
-  private volatile Waker waker;
+  /** The stage's hub, once a poll found it not done (only the polling task writes it). */
+  private StageHub hub;
 
-  /** Whether the completion callback was registered (only the polling task writes it). */
-  private boolean callbackRegistered;
+  /** The previous waiter of the hub's list. Guarded by the hub. */
+  StageFuture<?> prev;
 
-  /** Set by the completion callback: the outcome, published by the write of {@link #done}. */
-  private T value;
+  /** The next waiter of the hub's list. Guarded by the hub. */
+  StageFuture<?> next;
 
-  /** The failure, if the stage failed. */
-  private Throwable failure;
+  /** Whether it is in the hub's list of waiters. Guarded by the hub. */
+  boolean linked;
 
-  /** Written last by the completion callback. */
-  private volatile boolean done;
+  /** The waker of the last pending poll; null once woken or dropped. Guarded by the hub. */
+  Waker waker;
 
   private StageFuture(CompletionStage<T> stage) {
     this.stage = stage;
   }
 
   /**
-   * Returns a future of {@code stage}'s outcome.
+   * Returns a future of {@code stage}'s outcome. Nothing is registered until it is polled.
    *
    * @param stage the stage, not {@code null}
    * @param <T> its value type
@@ -57,52 +67,30 @@ public final class StageFuture<T> implements Future<T> {
 
   @Override
   public Poll<T> poll(Context cx) {
-    // A CompletableFuture that is already done needs no callback.
-    if (!callbackRegistered && stage instanceof CompletableFuture<T> cf && cf.isDone()) {
-      try {
-        return Poll.ready(cf.get());
-      } catch (ExecutionException e) {
-        throw Sneaky.rethrow(unwrap(e.getCause()));
-      } catch (InterruptedException e) {
-        // Not reachable for a done future; keep the interrupt and fall through to the callback.
-        Thread.currentThread().interrupt();
+    StageHub h = hub;
+    if (h == null) {
+      // A CompletableFuture that is already done needs no callback and no hub.
+      if (stage instanceof CompletableFuture<T> cf && cf.getClass() != MINIMAL_STAGE
+          && cf.isDone()) {
+        try {
+          return Poll.ready(cf.get());
+        } catch (ExecutionException e) {
+          throw Sneaky.rethrow(StageHub.unwrap(e.getCause()));
+        } catch (InterruptedException e) {
+          // Not reachable for a done future; keep the interrupt and take the hub's way.
+          Thread.currentThread().interrupt();
+        }
       }
+      hub = h = StageHub.of(stage);
     }
-    if (done) {
-      return outcome();
-    }
-    waker = cx.waker();
-    if (!callbackRegistered) {
-      callbackRegistered = true;
-      stage.whenComplete(this::complete);
-    }
-    // Ordering: the callback writes done after reading waker; if it ran before our write of waker
-    // it set done first, which this second read sees.
-    return done ? outcome() : Poll.pending();
+    return h.poll(this, cx.waker());
   }
 
-  private void complete(T v, Throwable e) {
-    value = v;
-    failure = e == null ? null : unwrap(e);
-    done = true;
-    Waker w = waker;
-    if (w != null) {
-      w.wake();
+  @Override
+  public void drop() {
+    StageHub h = hub;
+    if (h != null) {
+      h.leave(this);
     }
-  }
-
-  private Poll<T> outcome() {
-    if (failure != null) {
-      throw Sneaky.rethrow(failure);
-    }
-    return Poll.ready(value);
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

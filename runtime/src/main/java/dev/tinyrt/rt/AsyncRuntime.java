@@ -90,9 +90,11 @@ public final class AsyncRuntime implements AutoCloseable {
       this.scheduler = local;
     } else {
       this.local = null;
-      this.scheduler = b.pool == WorkerPool.SHARED_QUEUE
-          ? new SharedQueueScheduler(b.workers, name)
-          : new ForkJoinScheduler(b.workers, name);
+      this.scheduler = switch (b.pool) {
+        case WORK_STEALING -> new WorkStealingScheduler(this, b.workers, name, b.workerStackSize);
+        case FORK_JOIN -> new ForkJoinScheduler(this, b.workers, name, b.workerStackSize);
+        case SHARED_QUEUE -> new SharedQueueScheduler(this, b.workers, name, b.workerStackSize);
+      };
     }
     this.timer = b.timer;
     this.ownsBlocking = b.blocking == null;
@@ -397,7 +399,8 @@ public final class AsyncRuntime implements AutoCloseable {
   /** Builds a runtime. */
   public static final class Builder {
     private int workers = Runtime.getRuntime().availableProcessors();
-    private WorkerPool pool = WorkerPool.FORK_JOIN;
+    private WorkerPool pool = WorkerPool.byDefault();
+    private long workerStackSize = Workers.DEFAULT_STACK_SIZE;
     private ExecutorService blocking;
     private String name;
     private Timer timer;
@@ -428,6 +431,23 @@ public final class AsyncRuntime implements AutoCloseable {
      */
     public Builder workerPool(WorkerPool pool) {
       this.pool = Objects.requireNonNull(pool);
+      return this;
+    }
+
+    /**
+     * Sets the stack size of each worker thread. Resuming a chain of N nested async calls polls N
+     * frames nested in each other, so the stack bounds how deep a chain can be; see {@link
+     * Workers#DEFAULT_STACK_SIZE} for the depth the default allows.
+     *
+     * @param bytes the stack size in bytes, at least 64 KiB (the JVM may round it)
+     * @return this builder
+     */
+    public Builder workerStackSize(long bytes) {
+      if (bytes < 64 * 1024) {
+        throw new IllegalArgumentException(
+            "a worker stack of " + bytes + " bytes is too small: give at least 64 KiB");
+      }
+      this.workerStackSize = bytes;
       return this;
     }
 

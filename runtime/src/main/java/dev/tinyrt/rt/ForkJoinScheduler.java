@@ -6,20 +6,23 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The multi-threaded scheduler: a {@link ForkJoinPool} in async (FIFO) mode. Work stealing comes
+ * A multi-threaded scheduler on a {@link ForkJoinPool} in async (FIFO) mode, kept to compare with
+ * {@link WorkStealingScheduler} ({@code workerPool(WorkerPool.FORK_JOIN)}). Work stealing comes
  * from the pool: a task woken on a worker goes to that worker's own queue, and idle workers steal.
+ * A yielded task goes there too: this pool has no fairness rule for outside submissions.
  */
 final class ForkJoinScheduler implements Scheduler {
 
   /** The worker pool. */
   private final ForkJoinPool pool;
 
-  ForkJoinScheduler(int workers, String name) {
+  ForkJoinScheduler(AsyncRuntime runtime, int workers, String name, long stackSize) {
     AtomicInteger count = new AtomicInteger();
     this.pool = new ForkJoinPool(
         workers,
         p -> {
-          ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+          // Java 17's pool threads take no stack size: this pool ignores workerStackSize.
+          ForkJoinWorkerThread t = new Worker(p, runtime);
           Workers.name(t, name, count.incrementAndGet());
           return t;
         },
@@ -29,11 +32,33 @@ final class ForkJoinScheduler implements Scheduler {
 
   @Override
   public void schedule(Task<?> task) {
-    pool.execute(task);
+    try {
+      pool.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // Stopped: the runtime gave up on the task.
+    }
   }
 
   @Override
   public void stop() {
     Workers.stop(pool);
+  }
+
+  /** A pool thread that makes the runtime current before its first task. */
+  private static final class Worker extends ForkJoinWorkerThread {
+
+    /** The runtime whose tasks this thread runs. */
+    private final AsyncRuntime runtime;
+
+    Worker(ForkJoinPool pool, AsyncRuntime runtime) {
+      super(pool);
+      this.runtime = runtime;
+    }
+
+    @Override
+    protected void onStart() {
+      super.onStart();
+      AsyncRuntime.enterWorker(runtime);
+    }
   }
 }

@@ -2,12 +2,13 @@
 package dev.tinyrt.rt;
 
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The alternative measured against {@link ForkJoinScheduler}: fixed workers sharing one blocking
+ * A baseline measured against {@link WorkStealingScheduler}: fixed workers sharing one blocking
  * queue, no stealing. Kept selectable so the comparison can be repeated ({@code
  * AsyncRuntime.builder().workerPool(WorkerPool.SHARED_QUEUE)}).
  */
@@ -16,11 +17,14 @@ final class SharedQueueScheduler implements Scheduler {
   /** The worker pool. */
   private final ThreadPoolExecutor pool;
 
-  SharedQueueScheduler(int workers, String name) {
+  SharedQueueScheduler(AsyncRuntime runtime, int workers, String name, long stackSize) {
     AtomicInteger count = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(
         workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r);
+          Thread t = new Thread(/* group = */ null, () -> {
+            AsyncRuntime.enterWorker(runtime);
+            r.run();
+          }, "", stackSize);
           Workers.name(t, name, count.incrementAndGet());
           return t;
         });
@@ -28,7 +32,11 @@ final class SharedQueueScheduler implements Scheduler {
 
   @Override
   public void schedule(Task<?> task) {
-    pool.execute(task);
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException stopped) {
+      // Stopped: the runtime gave up on the task.
+    }
   }
 
   @Override

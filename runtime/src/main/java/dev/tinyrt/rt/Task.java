@@ -117,15 +117,14 @@ final class Task<T> extends TaskState
       default:
         break;
     }
+    // The runtime is current on this thread already: each worker (and a current-thread runtime's
+    // driver) made it so once, not once per poll.
     Poll<T> poll;
-    AsyncRuntime previous = AsyncRuntime.enter(runtime);
     try {
       poll = future.poll(this);
     } catch (Throwable t) {
       complete(null, t);
       return;
-    } finally {
-      AsyncRuntime.leave(previous);
     }
     if (poll.isReady()) {
       complete(poll.get(), null);

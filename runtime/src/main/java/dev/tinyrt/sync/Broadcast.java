@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
-import dev.tinyrt.Waker;
-import java.util.ArrayList;
-import java.util.List;
+import java.lang.ref.Cleaner;
 import java.util.Objects;
 
 /**
@@ -17,12 +17,20 @@ import java.util.Objects;
  * Broadcast.Sender<String> news = Broadcast.channel(64);
  * Broadcast.Receiver<String> mine = news.subscribe();
  * news.send("hello");
- * String first = await(mine.recv());      // null once the sender is closed and all is received
+ * String first = await(mine.recv());      // null once the sender is gone and all is received
  * }</pre>
  *
- * <p>Cancel safety: an abandoned {@code recv} loses nothing.
+ * <p>Closing follows the package rule: once the sender is gone ({@link Sender#close()}, or garbage
+ * collected) the channel is closed; each receiver gets what is still kept for it, then {@code
+ * recv} gives {@code null} (values cannot be null).
+ *
+ * <p>Cancel safety: an abandoned ({@link Droppable#drop()}) {@code recv} loses nothing and leaves
+ * the package's one {@code WaitQueue} in O(1), holding no waker.
  */
 public final class Broadcast {
+
+  /** Grant to a waiting receive: something changed (a value or the close), look again. */
+  private static final int WOKEN = 1;
 
   private Broadcast() {}
 
@@ -42,20 +50,39 @@ public final class Broadcast {
 
   /** Shared state; guarded by {@code this}. */
   private static final class State<T> {
+
+    /** The last values sent, value number {@code n} at {@code n % ring.length}. */
     final Object[] ring;
+
     /** Sequence number of the next value sent. */
     long tail;
+
+    /** Set once the sender closed or was garbage-collected. */
     boolean closed;
-    final List<Waker> waiting = new ArrayList<>();
+
+    /** Receives waiting for the next value. */
+    final WaitQueue waiting = new WaitQueue();
 
     State(int capacity) {
       this.ring = new Object[capacity];
     }
 
-    List<Waker> takeWaiting() {
-      List<Waker> w = new ArrayList<>(waiting);
-      waiting.clear();
-      return w;
+    /** Closes the channel and wakes every waiting receive; does nothing if closed. */
+    void close() {
+      WakeList wake = new WakeList();
+      synchronized (this) {
+        closed = true;
+        waiting.grantAll(WOKEN, wake);
+      }
+      wake.wakeAll();
+    }
+  }
+
+  /** Closes the channel when its sender is garbage-collected without being closed. */
+  private record Abandon(State<?> state) implements Runnable {
+    @Override
+    public void run() {
+      state.close();
     }
   }
 
@@ -65,10 +92,16 @@ public final class Broadcast {
    * @param <T> the value type
    */
   public static final class Sender<T> {
+
+    /** The channel. */
     private final State<T> state;
+
+    /** Closes the channel once this sender is unreachable; {@link #close()} runs it early. */
+    private final Cleaner.Cleanable abandonment;
 
     Sender(State<T> state) {
       this.state = state;
+      this.abandonment = Abandonment.CLEANER.register(this, new Abandon(state));
     }
 
     /**
@@ -79,16 +112,16 @@ public final class Broadcast {
      */
     public void send(T value) {
       Objects.requireNonNull(value, "a broadcast value cannot be null");
-      List<Waker> wake;
+      WakeList wake = new WakeList();
       synchronized (state) {
         if (state.closed) {
           throw new IllegalStateException("send after the broadcast Sender was closed");
         }
         state.ring[(int) (state.tail % state.ring.length)] = value;
         state.tail++;
-        wake = state.takeWaiting();
+        state.waiting.grantAll(WOKEN, wake);
       }
-      Waiter.wakeAll(wake);
+      wake.wakeAll();
     }
 
     /** @return a receiver that gets every value sent from now on */
@@ -98,14 +131,16 @@ public final class Broadcast {
       }
     }
 
-    /** Closes the channel: receivers get what is left, then null. */
+    /** Closes the channel: receivers get what is left, then null. A second call does nothing. */
     public void close() {
-      List<Waker> wake;
+      abandonment.clean();
+    }
+
+    /** @return how many receives wait (for leak tests) */
+    int waitingReceives() {
       synchronized (state) {
-        state.closed = true;
-        wake = state.takeWaiting();
+        return state.waiting.size();
       }
-      Waiter.wakeAll(wake);
     }
   }
 
@@ -115,6 +150,8 @@ public final class Broadcast {
    * @param <T> the value type
    */
   public static final class Receiver<T> {
+
+    /** The channel. */
     private final State<T> state;
 
     /** Sequence number of the next value this receiver gets. Guarded by state. */
@@ -127,34 +164,65 @@ public final class Broadcast {
 
     /**
      * Returns a future of the next value; it throws {@link LaggedException} if values were lost,
-     * and gives {@code null} once the sender is closed and everything was received.
+     * and gives {@code null} once the sender is gone and everything was received. Cancel safe.
      *
      * @return a new future
      */
-    @SuppressWarnings("unchecked")
     public Future<T> recv() {
-      return cx -> {
-        synchronized (state) {
-          long oldest = state.tail - state.ring.length;
-          if (next < oldest) {
-            long skipped = oldest - next;
-            next = oldest;
-            throw new LaggedException(skipped);
-          }
-          if (next < state.tail) {
-            T value = (T) state.ring[(int) (next % state.ring.length)];
-            next++;
-            return Poll.ready(value);
-          }
-          if (state.closed) {
-            return Poll.ready(null);
-          }
-          if (!state.waiting.contains(cx.waker())) {
-            state.waiting.add(cx.waker());
-          }
-          return Poll.pending();
+      return new Recv<>(this);
+    }
+  }
+
+  /** A receive, its own node in the channel's wait queue. */
+  private static final class Recv<T> extends WaitNode implements Future<T>, Droppable {
+
+    /** The receiver it reads for. */
+    private final Receiver<T> receiver;
+
+    Recv(Receiver<T> receiver) {
+      this.receiver = receiver;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Poll<T> poll(Context cx) {
+      State<T> state = receiver.state;
+      synchronized (state) {
+        if (isDone()) {
+          throw new IllegalStateException(
+              "polled a broadcast recv after it completed: call recv() again for the next value");
         }
-      };
+        if (isGranted()) {
+          rearm();
+        }
+        long oldest = state.tail - state.ring.length;
+        if (receiver.next < oldest) {
+          long skipped = oldest - receiver.next;
+          receiver.next = oldest;
+          finish();
+          throw new LaggedException(skipped);
+        }
+        if (receiver.next < state.tail) {
+          T value = (T) state.ring[(int) (receiver.next % state.ring.length)];
+          receiver.next++;
+          finish();
+          return Poll.ready(value);
+        }
+        if (state.closed) {
+          finish();
+          return Poll.ready(null);
+        }
+        state.waiting.park(this, cx.waker());
+        return Poll.pending();
+      }
+    }
+
+    @Override
+    public void drop() {
+      synchronized (receiver.state) {
+        // A wake is all it was granted: nothing to pass on.
+        receiver.state.waiting.abandon(this);
+      }
     }
   }
 }

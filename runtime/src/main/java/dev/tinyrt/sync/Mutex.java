@@ -19,7 +19,9 @@ import dev.tinyrt.internal.Grant;
  * }
  * }</pre>
  *
- * <p>Cancel safety: a {@code lock} abandoned while waiting gives up its place.
+ * <p>Cancel safety: a {@code lock} abandoned ({@code Droppable.drop()}) while waiting gives up its
+ * place; abandoned after the lock was handed to it, it unlocks for the next waiter. It is a
+ * {@link Semaphore} of one permit, so it waits on the same queue.
  *
  * @param <T> the guarded value's type
  */
@@ -44,6 +46,16 @@ public final class Mutex<T> {
   public Future<Guard<T>> lock() {
     Future<Semaphore.Permit> acquire = semaphore.acquire();
     return new Lock<>(this, acquire);
+  }
+
+  /** @return how many lock futures wait in the queue (for leak tests) */
+  int waiterCount() {
+    return semaphore.waiterCount();
+  }
+
+  /** @return whether the lock is free now (for leak tests) */
+  boolean isFree() {
+    return semaphore.available() == 1;
   }
 
   /** @return the guard if the lock is free now, else null */

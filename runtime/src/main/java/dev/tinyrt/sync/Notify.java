@@ -6,106 +6,107 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
-import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * Wakes waiting tasks without passing a value: tokio's {@code Notify}. {@link #notifyOne()} wakes
  * the first waiter, or, if none waits, leaves a permit the next {@link #notified()} takes at once;
  * {@link #notifyWaiters()} wakes every current waiter and leaves no permit.
  *
- * <p>Cancel safety: a {@code notified} abandoned after it was chosen by {@code notifyOne} passes
- * the notification on to the next waiter.
+ * <p>Cancel safety: a {@code notified} abandoned ({@link Droppable#drop()}) while waiting leaves
+ * the queue; abandoned after {@code notifyOne} chose it, it passes that notification on (to the
+ * next waiter, or as the stored permit); abandoned after {@code notifyWaiters} woke it, it passes
+ * nothing on, since that call promised nothing to later waiters.
  */
 public final class Notify {
 
+  /** The grant of {@link #notifyOne()}: passed on if abandoned. */
+  private static final int ONE = 1;
+
+  /** The grant of {@link #notifyWaiters()}: not passed on. */
+  private static final int ALL = 2;
+
   /** Waiting futures, first come first served. Guarded by this. */
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final WaitQueue waiters = new WaitQueue();
 
   /** A notifyOne that found nobody waiting. Guarded by this. */
   private boolean permit;
 
   /** Wakes the first waiter, or stores one permit if none waits. */
   public void notifyOne() {
-    Waker w = null;
+    Waker w;
     synchronized (this) {
-      Waiter first = waiters.pollFirst();
-      if (first == null) {
-        permit = true;
-      } else {
-        first.queued = false;
-        first.granted = true;
-        w = first.waker;
-      }
+      w = notifyOneLocked();
     }
-    if (w != null) {
-      w.wake();
+    WakeList.wake(w);
+  }
+
+  /** Grants the first waiter a notify-one, or stores the permit. Lock held. */
+  private Waker notifyOneLocked() {
+    if (waiters.isEmpty()) {
+      permit = true;
+      return null;
     }
+    return waiters.grantFirst(ONE);
   }
 
   /** Wakes every waiter now waiting; stores nothing for later ones. */
   public void notifyWaiters() {
-    List<Waker> wake = Waiter.collector();
+    WakeList wake = new WakeList();
     synchronized (this) {
-      for (Waiter w : waiters) {
-        w.queued = false;
-        w.granted = true;
-        wake.add(w.waker);
-      }
-      waiters.clear();
+      waiters.grantAll(ALL, wake);
     }
-    Waiter.wakeAll(wake);
+    wake.wakeAll();
   }
 
-  /** @return a future ready once this is notified */
+  /** @return a future ready once this is notified; it takes nothing before its first poll */
   public Future<Void> notified() {
     return new Notified();
   }
 
-  /** A wait for a notification. */
-  private final class Notified implements Future<Void>, Droppable {
-    private final Waiter waiter = new Waiter(1);
-    private boolean done;
+  /** @return how many futures wait in the queue (for leak tests) */
+  synchronized int waiterCount() {
+    return waiters.size();
+  }
+
+  /** @return whether a notifyOne permit is stored (for tests) */
+  synchronized boolean hasPermit() {
+    return permit;
+  }
+
+  /** A wait for a notification, its own node in the wait queue. */
+  private final class Notified extends WaitNode implements Future<Void>, Droppable {
 
     @Override
     public Poll<Void> poll(Context cx) {
       synchronized (Notify.this) {
-        if (waiter.granted) {
-          done = true;
+        if (isDone()) {
+          throw new IllegalStateException(
+              "polled a Notify.notified() after it completed: call notified() again to wait again");
+        }
+        if (isGranted()) {
+          consumeGrant();
           return Poll.ready(null);
         }
-        if (!waiter.queued && permit) {
+        if (!isQueued() && permit) {
           permit = false;
-          done = true;
+          finish();
           return Poll.ready(null);
         }
-        waiter.waker = cx.waker();
-        if (!waiter.queued) {
-          waiter.queued = true;
-          waiters.addLast(waiter);
-        }
+        waiters.park(this, cx.waker());
         return Poll.pending();
       }
     }
 
     @Override
     public void drop() {
-      boolean passOn;
+      Waker w = null;
       synchronized (Notify.this) {
-        if (done) {
-          return;
+        if (waiters.abandon(this) == ONE) {
+          // A notifyOne chose this waiter: the notification is not lost, it moves on.
+          w = notifyOneLocked();
         }
-        done = true;
-        if (waiter.queued) {
-          waiters.remove(waiter);
-          waiter.queued = false;
-        }
-        passOn = waiter.granted;
-        waiter.granted = false;
       }
-      if (passOn) {
-        notifyOne();
-      }
+      WakeList.wake(w);
     }
   }
 }

@@ -8,6 +8,7 @@ import static dev.tinyrt.sync.OneshotCell.RX_WAITING;
 import static dev.tinyrt.sync.OneshotCell.VALUE_SENT;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
@@ -26,7 +27,11 @@ import java.util.Objects;
  * <p>Misuse fails loudly instead of hanging: a second {@code send} or a {@code send} after {@code
  * close} throws {@link IllegalStateException}; polling the receiver after it returned its value
  * throws {@link IllegalStateException}; a sender closed, or garbage-collected, without sending
- * makes the receiver throw {@link ChannelClosedException}.
+ * makes the receiver throw {@link ChannelClosedException} (the package rule for every channel: a
+ * gone sender closes it).
+ *
+ * <p>Cancel safety: a receiver abandoned ({@link Droppable#drop()}) while waiting takes its waker
+ * back, so the channel holds no waker for it, and lets go of a value sent to it.
  */
 public final class Oneshot {
 
@@ -87,6 +92,11 @@ public final class Oneshot {
       // Ordering: the volatile read-modify-write publishes the value to the receiver, which reads
       // the state before the slot.
       int before = cell.getAndSet(VALUE_SENT);
+      if ((before & RX_DONE) != 0) {
+        // The receiver was abandoned before the value came and will never read the slot: do not
+        // keep the value alive for nobody.
+        cell.value = null;
+      }
       cell.wakeReceiverIfWaiting(before);
       // The abandonment registration is left to the garbage collector: removing it here costs a
       // lock and three cache misses per send (it halved the carts benchmark's send rate), and its
@@ -116,7 +126,7 @@ public final class Oneshot {
    *
    * @param <T> the type of the value
    */
-  public static final class Receiver<T> implements Future<T> {
+  public static final class Receiver<T> implements Future<T>, Droppable {
 
     /** The state shared with the sender. */
     private final OneshotCell<T> cell;
@@ -179,6 +189,52 @@ public final class Oneshot {
         cell.waker = null;
         s = witness;
       }
+    }
+
+    /**
+     * Abandons the receive: takes back a registered waker and lets go of a value already sent.
+     * Any later send keeps nothing for it.
+     */
+    @Override
+    public void drop() {
+      int s = cell.state;
+      while (true) {
+        // If it already finished, it holds nothing.
+        if ((s & RX_DONE) != 0) {
+          return;
+        }
+        // If a waker is registered and the sender has not finished, take it back and finish in
+        // one step; fails if the sender finished meanwhile, and then the loop sees its outcome.
+        if ((s & RX_WAITING) != 0 && (s & (VALUE_SENT | CLOSED)) == 0) {
+          int witness = cell.compareAndExchange(s, (s & ~RX_WAITING) | RX_DONE);
+          if (witness != s) {
+            s = witness;
+            continue;
+          }
+          // The sender never saw RX_WAITING with its outcome: the waker slot is ours to clear.
+          cell.waker = null;
+          return;
+        }
+        // Not waiting, or the sender finished (and, if RX_WAITING is set, owns the waker slot,
+        // which it clears once it woke it). Ordering: the read-modify-write orders this against
+        // the sender's; whichever comes second sees the other's bit.
+        int before = cell.getAndSet(RX_DONE);
+        if ((before & VALUE_SENT) != 0) {
+          // The value is the receiver's now; nobody will take it.
+          cell.value = null;
+        }
+        return;
+      }
+    }
+
+    /** @return whether the channel still holds a waker registered by this receiver (tests) */
+    boolean holdsWaker() {
+      return cell.waker != null;
+    }
+
+    /** @return whether the channel still holds a value for this receiver (tests) */
+    boolean holdsValue() {
+      return cell.value != null;
     }
 
     @Override

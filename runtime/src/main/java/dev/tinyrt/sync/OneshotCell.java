@@ -12,6 +12,9 @@ import java.lang.invoke.VarHandle;
  * <p>Who may touch what: the value slot belongs to the sender until {@link #VALUE_SENT} is set,
  * then to the receiver. The waker slot belongs to the receiver while {@link #RX_WAITING} is clear,
  * to the sender once it has set {@link #VALUE_SENT} or {@link #CLOSED} and seen {@link #RX_WAITING}.
+ * An abandoned receiver clears the value slot if it saw {@link #VALUE_SENT} when it set {@link
+ * #RX_DONE}; otherwise the sender clears it if it saw {@link #RX_DONE} when it set {@link
+ * #VALUE_SENT}.
  */
 final class OneshotCell<T> {
 
@@ -36,7 +39,10 @@ final class OneshotCell<T> {
   /** Set with {@link #CLOSED} when the sender was garbage-collected rather than closed. */
   static final int ABANDONED = 1 << 4;
 
-  /** Set once the receiver returned ready or threw: polling it again is a misuse. */
+  /**
+   * Set once the receiver returned ready, threw, or was abandoned ({@code drop}): polling it again
+   * is a misuse. Never cleared.
+   */
   static final int RX_DONE = 1 << 5;
 
   private static final VarHandle STATE;

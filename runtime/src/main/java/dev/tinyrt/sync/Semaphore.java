@@ -6,9 +6,6 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.internal.Grant;
-import dev.tinyrt.Waker;
-import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * An async counting semaphore, fair: waiters get permits in the order they asked, and a waiter
@@ -21,16 +18,20 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p>Cancel safety: an {@code acquire} abandoned while waiting gives up its place, and gives back
- * permits it was granted but never returned.
+ * <p>Cancel safety: an {@code acquire} abandoned ({@link Droppable#drop()}) while waiting gives up
+ * its place in O(1), and gives back permits it was granted but never took, which go to the next
+ * waiters. Waiters queue on the package's one {@code WaitQueue}.
  */
 public final class Semaphore {
+
+  /** The grant code of an acquire given its permits. */
+  private static final int PERMITS = 1;
 
   /** Permits free now. Guarded by this. */
   private long available;
 
   /** Waiting acquires, first come first served. Guarded by this. */
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final WaitQueue waiters = new WaitQueue();
 
   /**
    * Creates a semaphore.
@@ -50,7 +51,8 @@ public final class Semaphore {
   }
 
   /**
-   * Returns a future of {@code n} permits, granted together.
+   * Returns a future of {@code n} permits, granted together. It takes nothing before its first
+   * poll.
    *
    * @param n at least 1
    * @return a new future
@@ -82,12 +84,15 @@ public final class Semaphore {
    * @param n not negative
    */
   public void release(long n) {
-    List<Waker> wake = Waiter.collector();
+    if (n < 0) {
+      throw new IllegalArgumentException("release a negative number of permits: " + n);
+    }
+    WakeList wake = new WakeList();
     synchronized (this) {
       available += n;
       grant(wake);
     }
-    Waiter.wakeAll(wake);
+    wake.wakeAll();
   }
 
   /** @return how many permits are free now */
@@ -95,20 +100,27 @@ public final class Semaphore {
     return available;
   }
 
+  /** @return how many acquires wait in the queue (for leak tests) */
+  synchronized int waiterCount() {
+    return waiters.size();
+  }
+
   /** Grants permits to the waiters at the head of the queue, in order. Lock held. */
-  private void grant(List<Waker> wake) {
-    while (!waiters.isEmpty() && available >= waiters.peekFirst().amount) {
-      Waiter w = waiters.pollFirst();
-      available -= w.amount;
-      w.queued = false;
-      w.granted = true;
-      wake.add(w.waker);
+  private void grant(WakeList wake) {
+    for (Acquire first; (first = (Acquire) waiters.peekFirst()) != null
+        && available >= first.amount; ) {
+      available -= first.amount;
+      wake.add(waiters.grant(first, PERMITS));
     }
   }
 
   /** Permits held; {@link #close()} gives them back, once. */
   public final class Permit implements Grant {
+
+    /** How many permits this holds. */
     private final int count;
+
+    /** Set once the permits went back. Guarded by the semaphore. */
     private boolean released;
 
     Permit(int count) {
@@ -133,55 +145,55 @@ public final class Semaphore {
     }
   }
 
-  /** A pending acquire. */
-  private final class Acquire implements Future<Permit>, Droppable {
-    private final Waiter waiter;
-    private boolean done;
+  /**
+   * A pending acquire, its own node in the wait queue. Ready with a permit once granted; a
+   * newcomer takes free permits directly only if nobody waits before it.
+   */
+  private final class Acquire extends WaitNode implements Future<Permit>, Droppable {
 
-    Acquire(int n) {
-      this.waiter = new Waiter(n);
+    /** How many permits it waits for. */
+    final int amount;
+
+    Acquire(int amount) {
+      this.amount = amount;
     }
 
     @Override
     public Poll<Permit> poll(Context cx) {
       synchronized (Semaphore.this) {
-        if (done) {
-          throw new IllegalStateException("polled a semaphore acquire after it completed");
+        if (isDone()) {
+          throw new IllegalStateException(
+              "polled a semaphore acquire after it completed: acquire again for more permits");
         }
-        if (waiter.granted || (!waiter.queued && waiters.isEmpty() && available >= waiter.amount)) {
-          if (!waiter.granted) {
-            available -= waiter.amount;
-          }
-          done = true;
-          return Poll.ready(new Permit(waiter.amount));
+        if (isGranted()) {
+          consumeGrant();
+          return Poll.ready(new Permit(amount));
         }
-        waiter.waker = cx.waker();
-        if (!waiter.queued) {
-          waiter.queued = true;
-          waiters.addLast(waiter);
+        if (!isQueued() && waiters.isEmpty() && available >= amount) {
+          available -= amount;
+          finish();
+          return Poll.ready(new Permit(amount));
         }
+        waiters.park(this, cx.waker());
         return Poll.pending();
       }
     }
 
     @Override
     public void drop() {
-      List<Waker> wake = Waiter.collector();
+      WakeList wake = new WakeList();
       synchronized (Semaphore.this) {
-        if (done) {
-          return;
-        }
-        done = true;
-        if (waiter.queued) {
+        boolean wasQueued = isQueued();
+        if (waiters.abandon(this) == PERMITS) {
+          // Granted but never taken: give the permits back.
+          available += amount;
+          grant(wake);
+        } else if (wasQueued) {
           // Leaving may unblock those behind a large request.
-          waiters.remove(waiter);
-          waiter.queued = false;
-        } else if (waiter.granted) {
-          available += waiter.amount;
+          grant(wake);
         }
-        grant(wake);
       }
-      Waiter.wakeAll(wake);
+      wake.wakeAll();
     }
   }
 }

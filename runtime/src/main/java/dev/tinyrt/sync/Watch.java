@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
-import dev.tinyrt.Waker;
-import java.util.ArrayList;
-import java.util.List;
+import java.lang.ref.Cleaner;
 
 /**
  * A channel that holds only the latest value: tokio's {@code watch}. Receivers read it at any time
@@ -17,8 +17,19 @@ import java.util.List;
  * Config now = config.receiver().borrow();
  * Config next = await(config.receiver().changed());   // throws ChannelClosedException once closed
  * }</pre>
+ *
+ * <p>Closing follows the package rule: once the sender is gone ({@link Sender#close()}, or garbage
+ * collected) the channel is closed; a receiver that has not seen the latest value still gets it
+ * from {@code changed()}, then {@code changed()} throws {@link ChannelClosedException} (values may
+ * be null, so null cannot mean closed). {@code borrow()} keeps working.
+ *
+ * <p>Cancel safety: an abandoned ({@link Droppable#drop()}) {@code changed} loses nothing and
+ * leaves the package's one {@code WaitQueue} in O(1), holding no waker.
  */
 public final class Watch {
+
+  /** Grant to a waiting {@code changed}: a new value or the close, look again. */
+  private static final int WOKEN = 1;
 
   private Watch() {}
 
@@ -45,13 +56,46 @@ public final class Watch {
 
   /** Shared state; guarded by {@code this}. */
   private static final class State<T> {
+
+    /** The latest value. */
     T value;
+
+    /** How many values were sent after the first. */
     long version;
+
+    /** Set once the sender closed or was garbage-collected. */
     boolean closed;
-    final List<Waker> waiting = new ArrayList<>();
+
+    /** Set with {@link #closed} when the sender was garbage-collected rather than closed. */
+    boolean abandoned;
+
+    /** {@code changed} futures waiting for a new version. */
+    final WaitQueue waiting = new WaitQueue();
 
     State(T value) {
       this.value = value;
+    }
+
+    /** Closes the channel and wakes every waiting receive; does nothing if closed. */
+    void close(boolean byGc) {
+      WakeList wake = new WakeList();
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        abandoned = byGc;
+        waiting.grantAll(WOKEN, wake);
+      }
+      wake.wakeAll();
+    }
+  }
+
+  /** Closes the channel when its sender is garbage-collected without being closed. */
+  private record Abandon(State<?> state) implements Runnable {
+    @Override
+    public void run() {
+      state.close(/* byGc = */ true);
     }
   }
 
@@ -61,10 +105,16 @@ public final class Watch {
    * @param <T> the value type
    */
   public static final class Sender<T> {
+
+    /** The channel. */
     private final State<T> state;
+
+    /** Closes the channel once this sender is unreachable; cleaned by {@link #close()}. */
+    private final Cleaner.Cleanable abandonment;
 
     Sender(State<T> state) {
       this.state = state;
+      this.abandonment = Abandonment.CLEANER.register(this, new Abandon(state));
     }
 
     /**
@@ -74,17 +124,16 @@ public final class Watch {
      * @throws IllegalStateException after {@link #close()}
      */
     public void send(T value) {
-      List<Waker> wake;
+      WakeList wake = new WakeList();
       synchronized (state) {
         if (state.closed) {
           throw new IllegalStateException("send after the watch Sender was closed");
         }
         state.value = value;
         state.version++;
-        wake = new ArrayList<>(state.waiting);
-        state.waiting.clear();
+        state.waiting.grantAll(WOKEN, wake);
       }
-      Waiter.wakeAll(wake);
+      wake.wakeAll();
     }
 
     /** @return a new receiver, which has seen the current value */
@@ -94,15 +143,20 @@ public final class Watch {
       }
     }
 
-    /** Closes the channel: waiting receivers fail with {@link ChannelClosedException}. */
+    /**
+     * Closes the channel: receivers get a value they have not seen, then {@code changed()} fails
+     * with {@link ChannelClosedException}. A second call does nothing.
+     */
     public void close() {
-      List<Waker> wake;
+      state.close(/* byGc = */ false);
+      abandonment.clean();
+    }
+
+    /** @return how many {@code changed} futures wait (for leak tests) */
+    int waitingReceives() {
       synchronized (state) {
-        state.closed = true;
-        wake = new ArrayList<>(state.waiting);
-        state.waiting.clear();
+        return state.waiting.size();
       }
-      Waiter.wakeAll(wake);
     }
   }
 
@@ -112,6 +166,8 @@ public final class Watch {
    * @param <T> the value type
    */
   public static final class Receiver<T> {
+
+    /** The channel. */
     private final State<T> state;
 
     /** The version this receiver has seen. Guarded by state. */
@@ -132,26 +188,59 @@ public final class Watch {
 
     /**
      * Returns a future of the next value this receiver has not seen. It throws {@link
-     * ChannelClosedException} once the sender is closed and nothing new is left.
+     * ChannelClosedException} once the sender is gone and nothing new is left. Cancel safe.
      *
      * @return a new future
      */
     public Future<T> changed() {
-      return cx -> {
-        synchronized (state) {
-          if (state.version != seen) {
-            seen = state.version;
-            return Poll.ready(state.value);
-          }
-          if (state.closed) {
-            throw new ChannelClosedException("the watch Sender was closed: no value will change");
-          }
-          if (!state.waiting.contains(cx.waker())) {
-            state.waiting.add(cx.waker());
-          }
-          return Poll.pending();
+      return new Changed<>(this);
+    }
+  }
+
+  /** A wait for a new value, its own node in the channel's wait queue. */
+  private static final class Changed<T> extends WaitNode implements Future<T>, Droppable {
+
+    /** The receiver it waits for. */
+    private final Receiver<T> receiver;
+
+    Changed(Receiver<T> receiver) {
+      this.receiver = receiver;
+    }
+
+    @Override
+    public Poll<T> poll(Context cx) {
+      State<T> state = receiver.state;
+      synchronized (state) {
+        if (isDone()) {
+          throw new IllegalStateException(
+              "polled a watch changed() after it completed: call changed() again to wait again");
         }
-      };
+        if (isGranted()) {
+          rearm();
+        }
+        if (state.version != receiver.seen) {
+          receiver.seen = state.version;
+          finish();
+          return Poll.ready(state.value);
+        }
+        if (state.closed) {
+          finish();
+          throw new ChannelClosedException(state.abandoned
+              ? "the watch Sender was garbage-collected without close(): no value will change; "
+                  + "keep the Sender reachable while it sends, and close() it when done"
+              : "the watch Sender was closed: no value will change");
+        }
+        state.waiting.park(this, cx.waker());
+        return Poll.pending();
+      }
+    }
+
+    @Override
+    public void drop() {
+      synchronized (receiver.state) {
+        // A wake is all it was granted: nothing to pass on.
+        receiver.state.waiting.abandon(this);
+      }
     }
   }
 }

@@ -2,6 +2,7 @@
 package dev.tinyrt.time;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 
@@ -12,8 +13,13 @@ import dev.tinyrt.Poll;
  */
 public final class Interval {
 
+  /** The timer whose sleeps wait for the ticks. */
   private final Timer timer;
+
+  /** The period between scheduled ticks, in nanoseconds. */
   private final long period;
+
+  /** What to do with the ticks a late task missed. */
   private final MissedTicks missed;
 
   /** When the next tick is scheduled, in the timer clock's nanoseconds. */
@@ -51,9 +57,14 @@ public final class Interval {
     }
   }
 
-  /** One tick: ready when the clock reaches the scheduled time. */
-  private final class Tick implements Future<Long> {
-    private Future<Void> sleep;
+  /**
+   * One tick: ready when the clock reaches the scheduled time. Abandoned, it drops its sleep, which
+   * leaves the timer at once; the schedule does not move, so the next tick is the same one.
+   */
+  private final class Tick implements Future<Long>, Droppable {
+
+    /** The sleep until the scheduled time, made on the first poll that finds the tick early. */
+    private Sleep sleep;
 
     @Override
     public Poll<Long> poll(Context cx) {
@@ -61,7 +72,7 @@ public final class Interval {
       long now = timer.clock().nanoTime();
       if (now - scheduled < 0) {
         if (sleep == null) {
-          sleep = timer.sleepUntil(scheduled);
+          sleep = (Sleep) timer.sleepUntil(scheduled);
         }
         if (sleep.poll(cx).isPending()) {
           return Poll.pending();
@@ -70,6 +81,13 @@ public final class Interval {
       }
       advance(scheduled, now);
       return Poll.ready(scheduled);
+    }
+
+    @Override
+    public void drop() {
+      if (sleep != null) {
+        sleep.drop();
+      }
     }
   }
 }

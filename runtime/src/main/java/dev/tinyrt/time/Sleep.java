@@ -8,8 +8,12 @@ import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 
 /**
- * A future ready at a deadline of its timer's clock. It enters the timer's heap on its first
- * pending poll; the timer wakes it when due. Dropped before then, it is skipped by the timer.
+ * A future ready at a deadline of its timer's clock.
+ *
+ * <p>Its life in the timer: it enters the timer's heap on its first pending poll (never before, so
+ * an unpolled sleep holds nothing); it leaves the heap when the timer fires it, when a poll finds
+ * it due, or when it is dropped, whichever comes first, and then the timer holds nothing of it.
+ * {@link #heapIndex} says where it is, under the timer's lock.
  */
 final class Sleep implements Future<Void>, Droppable {
 
@@ -19,20 +23,23 @@ final class Sleep implements Future<Void>, Droppable {
   /** When it is due, in the timer clock's nanoseconds. */
   final long deadline;
 
-  /** Insertion order, to keep equal deadlines first in, first out. */
+  /** Insertion order, to keep equal deadlines first in, first out. Guarded by the timer's lock. */
   long sequence;
 
-  /** The waker of the last pending poll. */
+  /** Its slot in the timer's heap, -1 when it is not in it. Guarded by the timer's lock. */
+  int heapIndex = -1;
+
+  /** The waker of the last pending poll; null before it and once ready or dropped. */
   private volatile Waker waker;
 
-  /** Set by the timer when due. */
+  /** Set by the timer when due, before it reads {@link #waker}. */
   private volatile boolean fired;
 
-  /** Whether it was put in the timer's heap (only the polling task reads or writes it). */
+  /** Whether it was ever put in the timer's heap (only the polling task reads or writes it). */
   private boolean registered;
 
-  /** Set by {@link #drop()}: the timer discards it. */
-  volatile boolean dropped;
+  /** Set by {@link #drop()}: a timer that already took it from the heap wakes nobody. */
+  private volatile boolean dropped;
 
   Sleep(Timer timer, long deadline) {
     this.timer = timer;
@@ -41,8 +48,16 @@ final class Sleep implements Future<Void>, Droppable {
 
   @Override
   public Poll<Void> poll(Context cx) {
-    if (fired || timer.clock().nanoTime() - deadline >= 0) {
-      dropped = true; // if it is in the heap, the timer need not wake anyone for it
+    if (fired) {
+      waker = null;
+      return Poll.ready(null);
+    }
+    if (timer.clock().nanoTime() - deadline >= 0) {
+      // Due but not fired yet (the driver is late, or never ran): leave the heap now.
+      if (registered) {
+        timer.remove(this);
+      }
+      waker = null;
       return Poll.ready(null);
     }
     waker = cx.waker();
@@ -50,15 +65,18 @@ final class Sleep implements Future<Void>, Droppable {
       registered = true;
       timer.add(this);
     }
-    // Ordering: fire() sets fired before reading waker; if it ran between our checks, we see it.
+    // Ordering: fire() writes fired before it reads waker, and we wrote waker before this read
+    // (both volatile): either fire() sees our waker and wakes it, or we see fired here.
     return fired ? Poll.ready(null) : Poll.pending();
   }
 
-  /** Called by the timer when the deadline passed. */
+  /** Called by the timer, outside its lock, once it took this sleep from the heap as due. */
   void fire() {
     fired = true;
     Waker w = waker;
-    if (w != null) {
+    // A drop that raced with the firing may still see its old waker woken once: a spurious wake,
+    // which wakers allow.
+    if (w != null && !dropped) {
       w.wake();
     }
   }
@@ -66,5 +84,9 @@ final class Sleep implements Future<Void>, Droppable {
   @Override
   public void drop() {
     dropped = true;
+    if (registered) {
+      timer.remove(this);
+    }
+    waker = null;
   }
 }

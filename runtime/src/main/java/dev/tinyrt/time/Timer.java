@@ -3,11 +3,11 @@ package dev.tinyrt.time;
 
 import dev.tinyrt.Future;
 import java.time.Duration;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,6 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * #system()} has one daemon thread that parks until the next deadline, for the whole JVM; {@link
  * #manual(ManualClock)} has none, its sleeps fire when the test advances the clock. No thread per
  * timer, ever.
+ *
+ * <p>A sleep is in the heap only while someone waits for it: dropping it, or finding it due, takes
+ * it out at once, so {@link #pending()} is exact and an abandoned sleep keeps nothing (its waker,
+ * hence its task) alive until its deadline. The timer survives its wakers: a wake that throws,
+ * which breaks the waker's contract, is logged and the timer goes on firing.
  *
  * <pre>{@code
  * Timer timer = Timer.system();
@@ -31,13 +36,13 @@ public final class Timer {
   /** The clock deadlines are read on. */
   private final Clock clock;
 
+  /** The logger a throwing waker is reported to. */
+  private static final System.Logger LOG = System.getLogger("dev.tinyrt");
+
   /** Pending sleeps, earliest first. Guarded by {@link #lock}. */
-  private final PriorityQueue<Sleep> heap = new PriorityQueue<>(
-      Comparator.comparingLong((Sleep s) -> s.deadline).thenComparingLong(s -> s.sequence));
+  private final SleepHeap heap = new SleepHeap();
 
-  /** Insertion counter for equal deadlines. Guarded by {@link #lock}. */
-  private long sequence;
-
+  /** Guards {@link #heap}; never held while a waker is woken. */
   private final ReentrantLock lock = new ReentrantLock();
 
   /** Signals the driver thread that an earlier deadline arrived. */
@@ -45,6 +50,9 @@ public final class Timer {
 
   /** Whether a driver thread serves this timer (the system timer). */
   private final boolean driven;
+
+  /** Set once a waker threw: the first is logged as a warning, the next ones at debug level. */
+  private final AtomicBoolean reportedThrowingWaker = new AtomicBoolean();
 
   private Timer(Clock clock, boolean driven) {
     this.clock = clock;
@@ -133,10 +141,10 @@ public final class Timer {
     return new Interval(this, clock.nanoTime(), period.toNanos(), missed);
   }
 
+  /** Puts a sleep that was polled pending for the first time in the heap. */
   void add(Sleep sleep) {
     lock.lock();
     try {
-      sleep.sequence = sequence++;
       heap.add(sleep);
       // Wake the driver only if this deadline is the new earliest.
       if (driven && heap.peek() == sleep) {
@@ -145,54 +153,109 @@ public final class Timer {
     } finally {
       lock.unlock();
     }
+    // A manual clock may have moved past the deadline since the sleep read it, and its fireDue
+    // may have run before the add: fire it here, or its wake-up is lost.
     if (!driven && clock.nanoTime() - sleep.deadline >= 0) {
-      fireDue(); // a manual clock already past the deadline
+      fireDue();
+    }
+  }
+
+  /**
+   * Takes a sleep out of the heap, if it is there: it was dropped, or found due by its poll. The
+   * driver is not signalled: if this was the earliest, it wakes at that deadline, finds nothing
+   * due and parks again.
+   */
+  void remove(Sleep sleep) {
+    lock.lock();
+    try {
+      heap.remove(sleep);
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Fires every sleep that is due, on this thread; the wakes happen outside the lock. */
   void fireDue() {
-    List<Sleep> due = new ArrayList<>();
+    List<Sleep> due = null;
     lock.lock();
     try {
       long now = clock.nanoTime();
-      while (!heap.isEmpty() && now - heap.peek().deadline >= 0) {
+      for (Sleep first = heap.peek(); first != null && now - first.deadline >= 0;
+          first = heap.peek()) {
+        if (due == null) {
+          due = new ArrayList<>();
+        }
         due.add(heap.poll());
       }
     } finally {
       lock.unlock();
     }
-    for (Sleep s : due) {
-      if (!s.dropped) {
-        s.fire();
+    if (due != null) {
+      for (Sleep s : due) {
+        try {
+          s.fire();
+        } catch (Throwable t) {
+          reportThrowingWaker(t); // and go on: the other sleeps' tasks still wait for their wakes
+        }
       }
     }
   }
 
-  /** The system timer's thread: fire what is due, park until the next deadline. */
+  /** The system timer's thread: fire what is due, park until the next deadline; forever. */
   private void drive() {
     while (true) {
-      fireDue();
-      lock.lock();
       try {
-        Sleep next = heap.peek();
-        if (next == null) {
-          changed.await();
-        } else {
-          long wait = next.deadline - clock.nanoTime();
-          if (wait > 0) {
-            changed.awaitNanos(wait);
+        fireDue();
+        lock.lock();
+        try {
+          Sleep next = heap.peek();
+          if (next == null) {
+            changed.await();
+          } else {
+            long wait = next.deadline - clock.nanoTime();
+            if (wait > 0) {
+              changed.awaitNanos(wait);
+            }
           }
+        } finally {
+          lock.unlock();
         }
       } catch (InterruptedException e) {
-        return; // nobody interrupts this daemon thread but to stop it
-      } finally {
-        lock.unlock();
+        // Every sleep of the JVM depends on this thread: an interrupt does not stop it.
+      } catch (Throwable t) {
+        reportDriverFailure(t);
       }
     }
   }
 
-  /** @return how many sleeps wait in the heap (dropped ones included until due) */
+  /** Logs a waker that threw: the first one as a warning, with what to fix; later ones at debug. */
+  private void reportThrowingWaker(Throwable t) {
+    boolean first = reportedThrowingWaker.compareAndSet(false, true);
+    try {
+      LOG.log(first ? Level.WARNING : Level.DEBUG,
+          "a waker threw when the timer woke a sleep; the timer goes on. Wakes must never throw "
+              + "(not after the task finished, nor after its runtime closed): fix the Waker "
+              + "implementation"
+              + (first ? " (later throwing wakes of this timer are logged at DEBUG level)" : ""),
+          t);
+    } catch (Throwable ignored) {
+      // A failing logger must not stop the timer either.
+    }
+  }
+
+  /** Logs an unexpected failure of the driver loop, which then goes on. */
+  private static void reportDriverFailure(Throwable t) {
+    try {
+      LOG.log(Level.ERROR, "the tinyrt-timer thread failed and goes on; please report this", t);
+    } catch (Throwable ignored) {
+      // A failing logger must not stop the timer either.
+    }
+  }
+
+  /**
+   * @return how many sleeps wait in the heap: exactly those polled pending and not yet fired,
+   *     dropped or found due by a poll
+   */
   public int pending() {
     lock.lock();
     try {

@@ -84,8 +84,8 @@ public class JoinHandleModelCheckTest {
   @Test
   public void modelCheck() {
     LinChecker.check(JoinHandleModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(300)
+        .iterations(10)
+        .invocationsPerIteration(200)
         .threads(3)
         .actorsPerThread(2));
   }

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tinyrt.Async;
 import dev.tinyrt.CountingWaker;
+import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class BroadcastWatchTest {
 
   final CountingWaker a = new CountingWaker();
@@ -78,5 +82,76 @@ class BroadcastWatchTest {
     ch.sender().close();
     assertEquals(1, a.count());
     assertThrows(ChannelClosedException.class, () -> changed.poll(a.context()));
+  }
+
+  @Test
+  void aGarbageCollectedBroadcastSenderClosesTheChannel() {
+    Broadcast.Receiver<Integer> receiver = Broadcast.<Integer>channel(4).subscribe();
+    try (Collector collector = new Collector()) {
+      assertNull(Async.blockOn(receiver.recv()));
+    }
+  }
+
+  @Test
+  void aGarbageCollectedWatchSenderFailsChanged() {
+    Watch.Receiver<Integer> receiver = Watch.channel(0).receiver();
+    try (Collector collector = new Collector()) {
+      ChannelClosedException e =
+          assertThrows(ChannelClosedException.class, () -> Async.blockOn(receiver.changed()));
+      assertTrue(e.getMessage().contains("garbage-collected"), e.getMessage());
+    }
+    assertEquals(0, receiver.borrow(), "the last value stays readable");
+  }
+
+  @Test
+  void aClosedWatchStillGivesTheValueNotSeenThenFails() {
+    Watch.Channel<Integer> ch = Watch.channel(0);
+    ch.sender().send(1);
+    ch.sender().close();
+    ch.sender().close(); // idempotent
+    assertEquals(1, ch.receiver().changed().poll(a.context()).get());
+    assertThrows(ChannelClosedException.class, () -> ch.receiver().changed().poll(a.context()));
+    assertThrows(IllegalStateException.class, () -> ch.sender().send(2));
+  }
+
+  @Test
+  void anAbandonedRecvOrChangedLeavesTheQueueAndIsNotWoken() {
+    Broadcast.Sender<Integer> tx = Broadcast.channel(2);
+    Broadcast.Receiver<Integer> rx = tx.subscribe();
+    Future<Integer> dropped = rx.recv();
+    Future<Integer> kept = rx.recv();
+    assertTrue(dropped.poll(a.context()).isPending());
+    assertTrue(kept.poll(b.context()).isPending());
+    ((Droppable) dropped).drop();
+    assertEquals(1, tx.waitingReceives());
+    tx.send(5);
+    assertEquals(0, a.count());
+    assertEquals(1, b.count());
+    assertEquals(5, kept.poll(b.context()).get(), "the abandoned recv lost nothing");
+
+    Watch.Channel<Integer> ch = Watch.channel(0);
+    Future<Integer> gone = ch.receiver().changed();
+    assertTrue(gone.poll(a.context()).isPending());
+    ((Droppable) gone).drop();
+    assertEquals(0, ch.sender().waitingReceives());
+    ch.sender().send(1);
+    assertEquals(0, a.count());
+    assertEquals(1, ch.receiver().changed().poll(a.context()).get());
+  }
+
+  @Test
+  void aRecvWokenByALaterValueThatWasAlreadyTakenWaitsAgain() {
+    Broadcast.Sender<Integer> tx = Broadcast.channel(4);
+    Broadcast.Receiver<Integer> rx = tx.subscribe();
+    Future<Integer> first = rx.recv();
+    Future<Integer> second = rx.recv();
+    assertTrue(first.poll(a.context()).isPending());
+    assertTrue(second.poll(b.context()).isPending());
+    tx.send(1);
+    assertEquals(1, first.poll(a.context()).get());
+    assertTrue(second.poll(b.context()).isPending(), "the one value went to the first recv");
+    tx.send(2);
+    assertEquals(2, b.count());
+    assertEquals(2, second.poll(b.context()).get());
   }
 }

@@ -150,4 +150,133 @@ class MpscTest {
     assertEquals(producers * each, seen.cardinality());
     assertNull(ch.receiver().tryRecv());
   }
+
+  @Test
+  void closeWakesEveryReceiveWaitingOnASharedReceiver() {
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(4);
+    List<Future<Integer>> receives = new ArrayList<>();
+    List<CountingWaker> wakers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Future<Integer> r = ch.receiver().recv();
+      CountingWaker w = new CountingWaker();
+      assertTrue(r.poll(w.context()).isPending());
+      receives.add(r);
+      wakers.add(w);
+    }
+    ch.sender().close();
+    for (int i = 0; i < 4; i++) {
+      assertEquals(1, wakers.get(i).count(), "worker " + i + " is woken by the close");
+      assertNull(receives.get(i).poll(wakers.get(i).context()).get());
+    }
+  }
+
+  @Test
+  void eachValueWakesOneWaitingReceiveFirstComeFirstServed() {
+    Mpsc.Channel<String> ch = Mpsc.bounded(1);
+    CountingWaker w1 = new CountingWaker();
+    CountingWaker w2 = new CountingWaker();
+    Future<String> r1 = ch.receiver().recv();
+    Future<String> r2 = ch.receiver().recv();
+    assertTrue(r1.poll(w1.context()).isPending());
+    assertTrue(r2.poll(w2.context()).isPending());
+    assertTrue(ch.sender().trySend("a"));
+    assertEquals(1, w1.count());
+    assertEquals(0, w2.count(), "one value wakes one receive");
+    assertTrue(ch.sender().trySend("b"), "a handed value takes no room");
+    assertEquals(1, w2.count());
+    assertEquals("b", r2.poll(w2.context()).get());
+    assertEquals("a", r1.poll(w1.context()).get());
+  }
+
+  @Test
+  void aWokenReceiveAbandonedBeforeTakingItsValuePassesItOn() {
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    CountingWaker w1 = new CountingWaker();
+    CountingWaker w2 = new CountingWaker();
+    Future<String> r1 = ch.receiver().recv();
+    Future<String> r2 = ch.receiver().recv();
+    assertTrue(r1 instanceof Droppable);
+    r1.poll(w1.context());
+    r2.poll(w2.context());
+    ch.sender().trySend("job");
+    assertEquals(1, w1.count());
+    ((Droppable) r1).drop();
+    assertEquals(1, w2.count(), "the value is not stranded while a receive waits");
+    assertEquals("job", r2.poll(w2.context()).get());
+    assertNull(ch.receiver().tryRecv());
+  }
+
+  @Test
+  void aReceiveAbandonedWithAValueAndNobodyWaitingPutsItBackFirst() {
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    Future<String> r = ch.receiver().recv();
+    r.poll(rx.context());
+    ch.sender().trySend("first");
+    ch.sender().trySend("second");
+    ((Droppable) r).drop();
+    assertEquals("first", ch.receiver().tryRecv(), "order is kept");
+    assertEquals("second", ch.receiver().tryRecv());
+  }
+
+  @Test
+  void closingTheReceiverEndsWaitingReceivesToo() {
+    Mpsc.Channel<Integer> ch = Mpsc.unbounded();
+    Future<Integer> r = ch.receiver().recv();
+    assertTrue(r.poll(rx.context()).isPending());
+    ch.receiver().close();
+    assertEquals(1, rx.count());
+    assertNull(r.poll(rx.context()).get());
+  }
+
+  @Test
+  void aSendWhoseSlotWasKeptAndThatHandsItsValueOverFreesTheSlotForTheNext() {
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(1);
+    ch.sender().trySend(1);
+    CountingWaker second = new CountingWaker();
+    CountingWaker third = new CountingWaker();
+    Future<Void> s2 = ch.sender().send(2);
+    Future<Void> s3 = ch.sender().send(3);
+    s2.poll(second.context());
+    s3.poll(third.context());
+    assertEquals(1, ch.receiver().tryRecv()); // s2 is given the slot
+    Future<Integer> r = ch.receiver().recv();
+    assertTrue(r.poll(rx.context()).isPending());
+    assertTrue(s2.poll(second.context()).isReady()); // hands 2 straight to r
+    assertEquals(1, third.count(), "the slot kept for s2 was not used: s3 gets it");
+    assertEquals(2, r.poll(rx.context()).get());
+    assertTrue(s3.poll(third.context()).isReady());
+    assertEquals(3, ch.receiver().tryRecv());
+  }
+
+  @Test
+  void fourWorkerThreadsShareOneReceiverAndAllStopAtClose() throws Exception {
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(4);
+    int values = 20_000;
+    int workers = 4;
+    java.util.concurrent.ConcurrentLinkedQueue<Integer> got =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      Thread t = new Thread(() -> {
+        for (Integer v; (v = Async.blockOn(ch.receiver().recv())) != null; ) {
+          got.add(v);
+        }
+      }, "worker-" + i);
+      threads.add(t);
+      t.start();
+    }
+    for (int i = 0; i < values; i++) {
+      Async.blockOn(ch.sender().send(i));
+    }
+    ch.sender().close();
+    for (Thread t : threads) {
+      t.join(); // a worker left waiting after the close hangs here (the class has a timeout)
+    }
+    BitSet seen = new BitSet();
+    for (int v : got) {
+      assertFalse(seen.get(v), "received twice: " + v);
+      seen.set(v);
+    }
+    assertEquals(values, seen.cardinality());
+  }
 }

@@ -2,6 +2,7 @@
 package dev.tinyrt.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,5 +114,83 @@ class SemaphoreMutexNotifyTest {
     ((Droppable) w1).drop();
     assertEquals(1, b.count());
     assertTrue(w2.poll(b.context()).isReady());
+  }
+
+  @Test
+  void anAbandonedWaiterWokenByNotifyWaitersLeavesNoPermit() {
+    Notify n = new Notify();
+    Future<Void> w1 = n.notified();
+    Future<Void> w2 = n.notified();
+    w1.poll(a.context());
+    w2.poll(b.context());
+    n.notifyWaiters();
+    ((Droppable) w1).drop();
+    assertFalse(n.hasPermit(), "notifyWaiters promised nothing to later waiters");
+    assertTrue(n.notified().poll(c.context()).isPending());
+    assertTrue(w2.poll(b.context()).isReady());
+  }
+
+  @Test
+  void aNotifyOneGrantAbandonedWithNobodyBehindBecomesThePermit() {
+    Notify n = new Notify();
+    Future<Void> w = n.notified();
+    w.poll(a.context());
+    n.notifyOne();
+    ((Droppable) w).drop();
+    assertTrue(n.hasPermit(), "the notification is not lost");
+    assertTrue(n.notified().poll(b.context()).isReady());
+  }
+
+  @Test
+  void aMutexLockAbandonedAfterItWasHandedTheLockUnlocksForTheNext() {
+    Mutex<Integer> m = new Mutex<>(0);
+    Mutex.Guard<Integer> held = m.tryLock();
+    Future<Mutex.Guard<Integer>> first = m.lock();
+    Future<Mutex.Guard<Integer>> second = m.lock();
+    assertTrue(first.poll(a.context()).isPending());
+    assertTrue(second.poll(b.context()).isPending());
+    held.close();
+    assertEquals(1, a.count());
+    ((Droppable) first).drop();
+    assertEquals(1, b.count(), "the lock moved on");
+    second.poll(b.context()).get().close();
+    assertTrue(m.isFree());
+  }
+
+  @Test
+  void anAbandonedLargeAcquireInTheMiddleUnblocksThoseBehindIt() {
+    Semaphore s = new Semaphore(1);
+    Semaphore.Permit held = s.tryAcquire(1);
+    Future<Semaphore.Permit> small1 = s.acquire(1);
+    Future<Semaphore.Permit> big = s.acquire(5);
+    Future<Semaphore.Permit> small2 = s.acquire(1);
+    small1.poll(a.context());
+    big.poll(b.context());
+    small2.poll(c.context());
+    held.close();
+    assertEquals(1, a.count());
+    small1.poll(a.context()).get().close(); // the big one is first now, and cannot be served
+    assertEquals(0, c.count());
+    ((Droppable) big).drop();
+    assertEquals(1, c.count(), "leaving lets the one behind through");
+    assertTrue(small2.poll(c.context()).isReady());
+    assertEquals(0, s.waiterCount());
+  }
+
+  @Test
+  void waitingFuturesAreDroppableAndFailLoudlyWhenPolledAfterCompletion() {
+    Semaphore s = new Semaphore(1);
+    Future<Semaphore.Permit> acquire = s.acquire();
+    assertTrue(acquire instanceof Droppable);
+    assertTrue(acquire.poll(a.context()).isReady());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> acquire.poll(a.context()));
+    assertTrue(e.getMessage().contains("acquire again"), e.getMessage());
+    Notify n = new Notify();
+    Future<Void> notified = n.notified();
+    assertTrue(notified instanceof Droppable);
+    n.notifyOne();
+    assertTrue(notified.poll(a.context()).isReady());
+    assertThrows(IllegalStateException.class, () -> notified.poll(a.context()));
   }
 }

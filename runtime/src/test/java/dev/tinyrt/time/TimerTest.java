@@ -132,6 +132,21 @@ class TimerTest {
   }
 
   @Test
+  void anAbandonedTickLeavesTheTimerAndTheScheduleStays() {
+    long start = clock.nanoTime();
+    Interval interval = timer.interval(ms(10), MissedTicks.BURST);
+    assertEquals(start, tick(interval));
+    Future<Long> abandoned = interval.tick();
+    assertTrue(abandoned.poll(cx).isPending());
+    assertEquals(1, timer.pending());
+    ((Droppable) abandoned).drop();
+    assertEquals(0, timer.pending(), "the abandoned tick's sleep left the heap");
+    clock.advance(ms(10));
+    assertEquals(0, wakes.get(), "nobody is woken for an abandoned tick");
+    assertEquals(start + ms(10).toNanos(), tick(interval), "the next tick is the same one");
+  }
+
+  @Test
   void missedTicksBurstDelayOrSkip() {
     long t0 = clock.nanoTime();
     long p = ms(10).toNanos();

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The multi-threaded scheduler, on tokio's design: one {@link Worker} thread per core, each with a
+ * bounded {@link LocalQueue} that the others steal half of when they run dry, a LIFO slot for the
+ * task just woken by the task it runs, and one injection queue for everything that comes from
+ * outside (wakes from other threads, timers, spawns from outside). Idle workers sleep; {@link Idle}
+ * wakes at most one of them per piece of new work, and only when no awake worker would find it.
+ *
+ * <p>Where a scheduled task goes:
+ *
+ * <ul>
+ *   <li>woken on one of this scheduler's workers (by the task running there, or spawned by it):
+ *       that worker's LIFO slot, so a reply to a message runs next, on the same core, its data
+ *       still in cache; the task that was in the slot moves to the back of the local queue;
+ *   <li>woken while it ran ({@link #scheduleYielded}): the worker first moves a batch of the
+ *       injection queue into its local queue, then queues the task behind them, so a task that
+ *       yields in a loop lets every task ready on this worker, and the outside ones, run first;
+ *   <li>woken from any other thread: the back of the injection queue.
+ * </ul>
+ *
+ * <p>Fairness: the LIFO slot serves at most {@link Worker#MAX_LIFO_POLLS} tasks in a row, and every
+ * {@link Worker#GLOBAL_QUEUE_INTERVAL}th task comes from the injection queue, so neither a
+ * ping-pong pair nor a full local queue keeps outside work waiting.
+ */
+final class WorkStealingScheduler implements Scheduler {
+
+  /** Slots of each worker's local queue (tokio's value). */
+  static final int LOCAL_QUEUE_CAPACITY = 256;
+
+  /** At most this many tasks move from the injection queue to a local queue at once. */
+  static final int INJECTION_BATCH = 32;
+
+  /** The runtime whose tasks the workers run (made current on each worker). */
+  final AsyncRuntime runtime;
+
+  /** The workers; a worker's index is its place here. */
+  final Worker[] workers;
+
+  /** Who is awake, searching, asleep. */
+  final Idle idle;
+
+  /** Tasks from outside the workers, in arrival order. Lock-free: a wake never blocks here. */
+  final ConcurrentLinkedQueue<Task<?>> injection = new ConcurrentLinkedQueue<>();
+
+  /** Set by {@link #stop()}: workers exit, schedules drop their task. */
+  private volatile boolean stopped;
+
+  /**
+   * @param runtime the runtime whose tasks run here
+   * @param workers how many worker threads
+   * @param name the runtime's name, for the threads' names
+   * @param stackSize each worker's stack, in bytes (see {@code AsyncRuntime.Builder.workerStackSize})
+   */
+  WorkStealingScheduler(AsyncRuntime runtime, int workers, String name, long stackSize) {
+    this(runtime, workers, name, stackSize, /* start = */ true);
+  }
+
+  /** As above; tests pass {@code start = false} to drive the workers' steps by hand. */
+  WorkStealingScheduler(
+      AsyncRuntime runtime, int workers, String name, long stackSize, boolean start) {
+    this.runtime = runtime;
+    this.idle = new Idle(workers);
+    this.workers = new Worker[workers];
+    for (int i = 0; i < workers; i++) {
+      this.workers[i] = new Worker(this, i, null, name + "-worker-" + (i + 1), stackSize);
+    }
+    if (start) {
+      for (Worker w : this.workers) {
+        w.start();
+      }
+    }
+  }
+
+  @Override
+  public void schedule(Task<?> task) {
+    if (stopped) {
+      return;
+    }
+    if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
+      Task<?> previous = w.lifo;
+      w.lifo = task;
+      if (previous != null) {
+        w.pushLocal(previous);
+        notifyOne();
+      }
+      return;
+    }
+    injection.add(task);
+    notifyOne();
+  }
+
+  @Override
+  public void scheduleYielded(Task<?> task) {
+    if (stopped) {
+      return;
+    }
+    if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
+      // Behind what waits outside, not only behind this worker's queue: take a batch first.
+      int outside = w.pullInjection();
+      w.pushLocal(task);
+      if (outside > 0) {
+        notifyOne();
+      }
+      return;
+    }
+    injection.add(task);
+    notifyOne();
+  }
+
+  /** Wakes a sleeping worker for work just queued, if no awake worker would find it. */
+  void notifyOne() {
+    // Ordering: the work was queued before this fence and the read of the idle word after it; a
+    // worker falling asleep writes the word (a volatile RMW), then looks at the queues. Either we
+    // see it asleep, or it sees the work.
+    VarHandle.fullFence();
+    int worker = idle.workerToNotify();
+    if (worker >= 0) {
+      LockSupport.unpark(workers[worker]);
+    }
+  }
+
+  /** @return whether some queue other than {@code self}'s LIFO slot holds a task */
+  boolean hasWorkFor(Worker self) {
+    if (!injection.isEmpty()) {
+      return true;
+    }
+    for (Worker w : workers) {
+      if (!w.queue.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @return whether {@link #stop()} was called */
+  boolean isStopped() {
+    return stopped;
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+    for (Worker w : workers) {
+      LockSupport.unpark(w);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    for (Worker w : workers) {
+      long left = deadline - System.nanoTime();
+      if (w == Thread.currentThread() || left <= 0) {
+        continue;
+      }
+      try {
+        w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    // What is left was given up on by the runtime: let it be collected.
+    injection.clear();
+  }
+}

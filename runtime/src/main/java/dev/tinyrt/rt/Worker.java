@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A worker thread of a {@link WorkStealingScheduler}: runs its LIFO slot, its local queue and, now
+ * and then, the injection queue; steals from the others when it has nothing; sleeps when nobody
+ * has anything. Everything here but the queue's head is touched by this thread only.
+ */
+final class Worker extends Thread {
+
+  /** Every this many tasks, the injection queue is looked at first (tokio's value). */
+  static final int GLOBAL_QUEUE_INTERVAL = 61;
+
+  /** At most this many tasks in a row run from the LIFO slot, then it goes to the queue's back. */
+  static final int MAX_LIFO_POLLS = 3;
+
+  /** The scheduler this worker belongs to. */
+  final WorkStealingScheduler scheduler;
+
+  /** This worker's index in the scheduler's workers. */
+  final int index;
+
+  /** The tasks this worker runs next; others steal from its head. */
+  final LocalQueue<Task<?>> queue;
+
+  /** The task woken last by the task running here, run before the queue (messages stay here). */
+  Task<?> lifo;
+
+  /** How many tasks in a row came from the LIFO slot. */
+  private int lifoPolls;
+
+  /** Counts the tasks run, for {@link #GLOBAL_QUEUE_INTERVAL}. */
+  private int tick;
+
+  /** Whether this worker is counted as searching in the scheduler's {@link Idle}. */
+  boolean searching;
+
+  /** Where a steal starts, so that workers do not all rob the same one first. */
+  private int stealSeed;
+
+  Worker(WorkStealingScheduler scheduler, int index, ThreadGroup group, String name, long stack) {
+    super(group, null, name, stack);
+    this.scheduler = scheduler;
+    this.index = index;
+    this.queue = new LocalQueue<>(WorkStealingScheduler.LOCAL_QUEUE_CAPACITY);
+    this.stealSeed = index * 0x9E3779B9 + 1;
+    setDaemon(true);
+  }
+
+  @Override
+  public void run() {
+    AsyncRuntime.enterWorker(scheduler.runtime);
+    while (!scheduler.isStopped()) {
+      Task<?> task = findTask();
+      if (task != null) {
+        task.run();
+        continue;
+      }
+      while (scheduler.idle.isAsleep(index) && !scheduler.isStopped()) {
+        LockSupport.park(this);
+      }
+      wokenUp();
+    }
+  }
+
+  /**
+   * One look for work: this worker's own, else elsewhere as a searcher, else it falls asleep (and
+   * must park until {@link Idle#isAsleep} says otherwise, then call {@link #wokenUp}).
+   *
+   * @return a task to run, or null if this worker fell asleep (or took its sleep back)
+   */
+  Task<?> findTask() {
+    Task<?> task = next();
+    if (task == null) {
+      task = search();
+    }
+    if (task == null) {
+      prepareToSleep();
+    }
+    return task;
+  }
+
+  /** After a sleep: whoever ended it (a queuer, or this worker's last look) counted it searching. */
+  void wokenUp() {
+    searching = true;
+  }
+
+  /**
+   * The next task of this worker's own: the injection queue's every {@link
+   * #GLOBAL_QUEUE_INTERVAL} tasks, else the LIFO slot, the local queue, a batch of the injection
+   * queue.
+   *
+   * @return a task, or null if this worker has none and the injection queue is empty
+   */
+  Task<?> next() {
+    if (++tick % GLOBAL_QUEUE_INTERVAL == 0) {
+      Task<?> task = scheduler.injection.poll();
+      if (task != null) {
+        return task;
+      }
+    }
+    Task<?> task = lifo;
+    if (task != null) {
+      lifo = null;
+      if (lifoPolls < MAX_LIFO_POLLS) {
+        lifoPolls++;
+        return task;
+      }
+      // Two tasks passing messages back and forth would keep the queue waiting: queue it.
+      pushLocal(task);
+    }
+    lifoPolls = 0;
+    task = queue.pop();
+    if (task != null || pullInjection() == 0) {
+      return task;
+    }
+    return queue.pop();
+  }
+
+  /**
+   * Moves a batch of the injection queue, in order, to the back of the local queue (where others
+   * may steal it), so that the injection queue's head is not hit once per task.
+   *
+   * @return how many tasks moved
+   */
+  int pullInjection() {
+    int room = Math.min(WorkStealingScheduler.INJECTION_BATCH, queue.capacity() - queue.size());
+    int moved = 0;
+    while (moved < room) {
+      Task<?> task = scheduler.injection.poll();
+      if (task == null) {
+        break;
+      }
+      // Only this thread pushes, and stealers only shrink the queue: there is room.
+      pushLocal(task);
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
+   * Looks for work elsewhere, as a searching worker: steals half of another worker's queue, or
+   * takes from the injection queue.
+   *
+   * @return a task to run, or null
+   */
+  Task<?> search() {
+    if (!searching && !(searching = scheduler.idle.startSearching())) {
+      return null;
+    }
+    Task<?> task = stealOrPull();
+    if (task != null) {
+      searching = false;
+      // The last searcher to leave wakes another if work is left, so it keeps spreading.
+      if (scheduler.idle.stopSearching() && scheduler.hasWorkFor(this)) {
+        scheduler.notifyOne();
+      }
+    }
+    return task;
+  }
+
+  /** @return a task stolen from another worker or pulled from the injection queue, or null */
+  private Task<?> stealOrPull() {
+    Worker[] workers = scheduler.workers;
+    int n = workers.length;
+    stealSeed ^= stealSeed << 13;
+    stealSeed ^= stealSeed >>> 17;
+    stealSeed ^= stealSeed << 5;
+    int start = Math.floorMod(stealSeed, n);
+    for (int i = 0; i < n; i++) {
+      Worker victim = workers[(start + i) % n];
+      if (victim != this) {
+        Task<?> task = victim.queue.stealInto(queue);
+        if (task != null) {
+          return task;
+        }
+      }
+    }
+    return pullInjection() > 0 ? queue.pop() : null;
+  }
+
+  /**
+   * Puts this worker to sleep in {@link Idle}; if it was the last searcher, looks everywhere once
+   * more and takes the sleep back if there is work (see {@link Idle}).
+   *
+   * @return whether it must park (false: it is awake again, counted as searching; see {@link
+   *     #wokenUp})
+   */
+  boolean prepareToSleep() {
+    boolean wasSearching = searching;
+    searching = false;
+    if (scheduler.idle.sleep(index, wasSearching) && scheduler.hasWorkFor(this)) {
+      scheduler.idle.cancelSleep(index);
+      return false;
+    }
+    return true;
+  }
+
+  /** Pushes on the local queue, or the injection queue if it is full. */
+  void pushLocal(Task<?> task) {
+    if (!queue.push(task)) {
+      scheduler.injection.add(task);
+    }
+  }
+}

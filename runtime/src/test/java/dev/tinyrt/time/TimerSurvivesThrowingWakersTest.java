@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.time;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.CountingWaker;
+import dev.tinyrt.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Regression: a wake that threw (a closed runtime's {@link RejectedExecutionException}) killed the
+ * JVM's one {@code tinyrt-timer} thread, and every later sleep in the JVM hung. Wakes must not
+ * throw, but the timer survives one that does: it logs it and goes on.
+ */
+@Timeout(30)
+class TimerSurvivesThrowingWakersTest {
+
+  /** What {@code System.getLogger("dev.tinyrt")} published (it goes to java.util.logging). */
+  final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+
+  /** The java.util.logging logger behind {@code System.getLogger("dev.tinyrt")}. */
+  final Logger log = Logger.getLogger("dev.tinyrt");
+
+  /** Collects the records into {@link #logged}. */
+  final Handler collect = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      logged.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  /** The logger's level before the test. */
+  Level previousLevel;
+
+  @BeforeEach
+  void listen() {
+    previousLevel = log.getLevel();
+    log.setLevel(Level.ALL);
+    collect.setLevel(Level.ALL);
+    log.addHandler(collect);
+  }
+
+  @AfterEach
+  void stopListening() {
+    log.removeHandler(collect);
+    log.setLevel(previousLevel);
+  }
+
+  static RuntimeException closedRuntime() {
+    return new RejectedExecutionException("the task's runtime is closed");
+  }
+
+  @Test
+  void aThrowingWakerIsLoggedOnceAndTheOtherSleepsStillFire() {
+    ManualClock clock = new ManualClock();
+    Timer timer = Timer.manual(clock);
+    RuntimeException first = closedRuntime();
+    CountingWaker before = new CountingWaker();
+    CountingWaker after = new CountingWaker();
+    Future<Void> a = timer.sleep(Duration.ofMillis(10));
+    Future<Void> bad = timer.sleep(Duration.ofMillis(10));
+    Future<Void> bad2 = timer.sleep(Duration.ofMillis(10));
+    Future<Void> b = timer.sleep(Duration.ofMillis(10));
+    assertTrue(a.poll(before.context()).isPending());
+    assertTrue(bad.poll(Context.from(() -> {
+      throw first;
+    })).isPending());
+    assertTrue(bad2.poll(Context.from(() -> {
+      throw closedRuntime();
+    })).isPending());
+    assertTrue(b.poll(after.context()).isPending());
+
+    clock.advance(Duration.ofMillis(10)); // does not throw
+
+    assertEquals(1, before.count());
+    assertEquals(1, after.count(), "a sleep fired after the throwing one was woken");
+    assertEquals(0, timer.pending());
+    List<LogRecord> warnings = logged.stream()
+        .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+    assertEquals(1, warnings.size(), "the first throwing waker is a warning, once");
+    assertSame(first, warnings.get(0).getThrown());
+    assertTrue(warnings.get(0).getMessage().contains("fix the Waker"),
+        warnings.get(0).getMessage());
+    assertEquals(2, logged.size(), "the second one is logged at debug level");
+
+    // And the timer goes on.
+    CountingWaker later = new CountingWaker();
+    Future<Void> c = timer.sleep(Duration.ofMillis(5));
+    assertTrue(c.poll(later.context()).isPending());
+    clock.advance(Duration.ofMillis(5));
+    assertEquals(1, later.count());
+  }
+
+  /**
+   * The system timer, with real (short) sleeps: its driver thread must outlive a throwing waker.
+   * Nothing sleeps to wait: the test waits on latches that the wakes count down.
+   */
+  @Test
+  void theSystemTimersThreadOutlivesAThrowingWaker() throws InterruptedException {
+    Timer system = Timer.system();
+    CountDownLatch threw = new CountDownLatch(1);
+    RuntimeException failure = closedRuntime();
+    Context throwing = Context.from(() -> {
+      threw.countDown();
+      throw failure;
+    });
+    // Poll until a sleep is pending (a very slow machine could find 20 ms gone already).
+    while (system.sleep(Duration.ofMillis(20)).poll(throwing).isReady()) {
+      continue;
+    }
+    assertTrue(threw.await(20, TimeUnit.SECONDS), "the throwing waker was never woken");
+
+    CountDownLatch fired = new CountDownLatch(1);
+    Future<Void> next = system.sleep(Duration.ofMillis(1));
+    if (next.poll(Context.from(fired::countDown)).isReady()) {
+      fired.countDown();
+    }
+    assertTrue(fired.await(20, TimeUnit.SECONDS),
+        "a sleep after the throwing waker never fired: the timer thread died");
+    assertTrue(logged.stream().anyMatch(r -> r.getThrown() == failure),
+        "the throwing waker was not logged");
+  }
+}
