@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.io;
+
+import dev.tinyrt.Waker;
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One channel's place in an {@link IoDriver}: its selection key, the operations someone waits for
+ * (the interest set), and one waiter per direction, the reading side ({@code OP_READ}, {@code
+ * OP_ACCEPT}) and the writing side ({@code OP_WRITE}, {@code OP_CONNECT}), as in tokio's {@code
+ * ScheduledIo}. One read and one write may wait at a time; a second one is a misuse and is named.
+ *
+ * <p>The interest set is the truth; the key's interest ops follow it, set by the driver thread
+ * only. Its bits change so:
+ *
+ * <ul>
+ *   <li>set by a waiting operation after it stored its waker ({@link #await});
+ *   <li>cleared by the driver thread when the operation is ready (then it wakes the waker), and by
+ *       an operation that finished or was dropped while its bit was still set.
+ * </ul>
+ *
+ * <p>Each change that may differ from the key queues this registration once ({@link #queued}) for
+ * the driver, which copies the set to the key. The key is made lazily on the first wait (a socket
+ * that never blocks never touches the selector) and cancelled when the channel closes.
+ */
+final class Registration implements Runnable {
+
+  /** The operations of the reading side. */
+  static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+
+  /** The driver whose selector this channel is registered with. */
+  private final IoDriver driver;
+
+  /** The channel, non-blocking. */
+  private final SelectableChannel channel;
+
+  /** The operations a waiter waits for; the key's interest ops follow it. */
+  private final AtomicInteger interest = new AtomicInteger();
+
+  /** Set while this registration sits in the driver's queue, so it is queued once. */
+  private final AtomicBoolean queued = new AtomicBoolean();
+
+  /** The key, made and changed by the driver thread only; null until the first wait. */
+  private SelectionKey key;
+
+  /** The waker of the waiting read (or accept), or null. */
+  private volatile Waker readWaker;
+
+  /** The waker of the waiting write (or connect), or null. */
+  private volatile Waker writeWaker;
+
+  /** The operation waiting on the reading side, to name a second concurrent one; or null. */
+  private volatile Object reader;
+
+  /** The operation waiting on the writing side, to name a second concurrent one; or null. */
+  private volatile Object writer;
+
+  /** What this socket is, for messages ({@code "TcpStream 127.0.0.1:5000 -> 127.0.0.1:6000"}). */
+  volatile String description;
+
+  /** Set by {@link #close()}: operations fail, the key is cancelled. */
+  private volatile boolean closed;
+
+  Registration(IoDriver driver, SelectableChannel channel, String description)
+      throws IOException {
+    this.driver = driver;
+    this.channel = channel;
+    this.description = description;
+    channel.configureBlocking(false);
+  }
+
+  /** @return the channel */
+  SelectableChannel channel() {
+    return channel;
+  }
+
+  /** @return whether {@link #close()} was called */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Makes {@code op} the waiter for {@code ops} (one side), with {@code waker}, and adds {@code
+   * ops} to the interest set. Called by an operation whose attempt would block.
+   *
+   * @param ops the operations waited for, all on one side
+   * @param waker the task's waker
+   * @param op the waiting operation, to tell a concurrent second one
+   * @throws IOException if the channel or the driver was closed
+   */
+  void await(int ops, Waker waker, Object op) throws IOException {
+    boolean read = (ops & READ_SIDE) != 0;
+    Object owner = read ? reader : writer;
+    if (owner != null && owner != op) {
+      throw new IllegalStateException("two " + (read ? "reads (or accepts)" : "writes")
+          + " wait at once on one socket: await one before starting the next, or give each task "
+          + "its own socket");
+    }
+    // Store the waker before the interest bit: the driver reads the waker after clearing the bit.
+    if (read) {
+      reader = op;
+      readWaker = waker;
+    } else {
+      writer = op;
+      writeWaker = waker;
+    }
+    int before = interest.getAndUpdate(i -> i | ops);
+    // Checked after the store: close() sets closed before it reads the wakers.
+    if (closed) {
+      release(ops, op);
+      throw IoErrors.closed(this);
+    }
+    if (driver.isClosed()) {
+      release(ops, op);
+      throw new IOException("the IoDriver serving this socket was closed (" + driver + "): "
+          + "open the socket on a running driver");
+    }
+    if ((before & ops) != ops) {
+      enqueue(); // the key must learn the new interest
+    }
+  }
+
+  /**
+   * Stops {@code op}'s wait: its waker is let go and its interest bit cleared (the key follows).
+   * Called when the operation finished, failed or was dropped; does nothing if it did not wait.
+   *
+   * @param ops the operations it waited for
+   * @param op the operation
+   */
+  void release(int ops, Object op) {
+    if ((ops & READ_SIDE) != 0) {
+      if (reader != op) {
+        return;
+      }
+      readWaker = null;
+      reader = null;
+    } else {
+      if (writer != op) {
+        return;
+      }
+      writeWaker = null;
+      writer = null;
+    }
+    int before = interest.getAndUpdate(i -> i & ~ops);
+    if ((before & ops) != 0) {
+      enqueue(); // the key still has the interest: clear it
+    }
+  }
+
+  /**
+   * Closes the channel (its key is cancelled with it) and wakes the waiting operations, which fail
+   * with a clear exception. The driver is asked to select once more, which deregisters the key and
+   * so releases the socket's descriptor. Idempotent.
+   *
+   * @throws IOException if closing the channel failed
+   */
+  void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      channel.close();
+    } finally {
+      wakeBoth();
+      enqueue();
+    }
+  }
+
+  /** Called on the driver thread when its selector closes: the waiters fail on their next poll. */
+  void driverClosed() {
+    wakeBoth();
+  }
+
+  private void wakeBoth() {
+    Waker r = readWaker;
+    if (r != null) {
+      r.wake();
+    }
+    Waker w = writeWaker;
+    if (w != null) {
+      w.wake();
+    }
+  }
+
+  private void enqueue() {
+    if (queued.compareAndSet(false, true)) {
+      driver.submit(this);
+    }
+  }
+
+  /** On the driver thread: makes the key follow the interest set. */
+  @Override
+  public void run() {
+    // Ordering: clear the flag before reading the set, so a change after our read queues us again.
+    queued.set(false);
+    if (closed || driver.isClosed()) {
+      if (key != null) {
+        key.cancel(); // the channel's close did it already; flushed by the next select
+      }
+      return;
+    }
+    int ops = interest.get();
+    try {
+      if (key == null) {
+        if (ops != 0) {
+          key = driver.register(channel, ops, this);
+        }
+      } else {
+        key.interestOps(ops);
+      }
+    } catch (CancelledKeyException | IOException e) {
+      // The channel was closed under us: wake the waiters, whose next attempt reports it.
+      wakeBoth();
+    }
+  }
+
+  /**
+   * On the driver thread: the key is ready for {@code key.readyOps()}; those operations leave the
+   * interest set and their waiters are woken.
+   *
+   * @param selected the selected key, this registration's
+   */
+  void ready(SelectionKey selected) {
+    int readyOps;
+    try {
+      readyOps = selected.readyOps();
+    } catch (CancelledKeyException e) {
+      wakeBoth();
+      return;
+    }
+    interest.getAndUpdate(i -> i & ~readyOps);
+    try {
+      selected.interestOps(interest.get());
+    } catch (CancelledKeyException e) {
+      // closed meanwhile: the wakes below report it
+    }
+    // Ordering: the waiter stored its waker before setting the bit we just cleared; a waiter that
+    // sets the bit again after our clear stores its waker first, and re-queues us.
+    if ((readyOps & READ_SIDE) != 0) {
+      Waker r = readWaker;
+      if (r != null) {
+        r.wake();
+      }
+    }
+    if ((readyOps & ~READ_SIDE) != 0) {
+      Waker w = writeWaker;
+      if (w != null) {
+        w.wake();
+      }
+    }
+  }
+}
