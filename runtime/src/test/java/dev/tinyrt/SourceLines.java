@@ -16,8 +16,8 @@ public final class SourceLines {
    * marker}. Sources are read from {@code src/test/java} of the module being tested.
    */
   public static int lineOf(Class<?> type, String marker) throws IOException {
-    Path source =
-        Path.of("src/test/java", type.getName().replace('.', '/') + ".java");
+    Path source = moduleDir(type)
+        .resolve("src/test/java").resolve(type.getName().replace('.', '/') + ".java");
     List<String> lines = Files.readAllLines(source);
     int found = -1;
     for (int i = 0; i < lines.size(); i++) {
@@ -32,5 +32,15 @@ public final class SourceLines {
       throw new IllegalStateException(marker + " not found in " + source);
     }
     return found;
+  }
+
+  /** The module's folder, found from where the test classes were loaded (target/test-classes). */
+  private static Path moduleDir(Class<?> type) throws IOException {
+    try {
+      Path classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return classes.getParent().getParent();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
   }
 }

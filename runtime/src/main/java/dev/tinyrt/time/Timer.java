@@ -30,14 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Timer {
 
-  /** The JVM's system timer, made on first use. */
-  private static volatile Timer system;
 
   /** The clock deadlines are read on. */
   private final Clock clock;
-
-  /** The logger a throwing waker is reported to. */
-  private static final System.Logger LOG = System.getLogger("dev.tinyrt");
 
   /** Pending sleeps, earliest first. Guarded by {@link #lock}. */
   private final SleepHeap heap = new SleepHeap();
@@ -61,20 +56,26 @@ public final class Timer {
 
   /** @return the JVM-wide timer on the system clock, with its one driver thread */
   public static Timer system() {
-    Timer t = system;
-    if (t == null) {
-      synchronized (Timer.class) {
-        t = system;
-        if (t == null) {
-          t = new Timer(Clock.system(), true);
-          Thread driver = new Thread(t::drive, "tinyrt-timer");
-          driver.setDaemon(true);
-          driver.start();
-          system = t;
-        }
-      }
+    return SystemTimer.INSTANCE;
+  }
+
+  /**
+   * Holds the system timer, made when first asked for (the JVM initialises this class then, once,
+   * thread-safely). A class of its own, so that no static field of {@code Timer} leads from every
+   * timer to the system timer's parked thread.
+   */
+  private static final class SystemTimer {
+
+    /** The JVM's system timer. */
+    static final Timer INSTANCE = start();
+
+    private static Timer start() {
+      Timer t = new Timer(Clock.system(), true);
+      Thread driver = new Thread(t::drive, "tinyrt-timer");
+      driver.setDaemon(true);
+      driver.start();
+      return t;
     }
-    return t;
   }
 
   /**
@@ -232,7 +233,7 @@ public final class Timer {
   private void reportThrowingWaker(Throwable t) {
     boolean first = reportedThrowingWaker.compareAndSet(false, true);
     try {
-      LOG.log(first ? Level.WARNING : Level.DEBUG,
+      log().log(first ? Level.WARNING : Level.DEBUG,
           "a waker threw when the timer woke a sleep; the timer goes on. Wakes must never throw "
               + "(not after the task finished, nor after its runtime closed): fix the Waker "
               + "implementation"
@@ -246,7 +247,7 @@ public final class Timer {
   /** Logs an unexpected failure of the driver loop, which then goes on. */
   private static void reportDriverFailure(Throwable t) {
     try {
-      LOG.log(Level.ERROR, "the tinyrt-timer thread failed and goes on; please report this", t);
+      log().log(Level.ERROR, "the tinyrt-timer thread failed and goes on; please report this", t);
     } catch (Throwable ignored) {
       // A failing logger must not stop the timer either.
     }
@@ -263,5 +264,13 @@ public final class Timer {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The one error sink, looked up when something goes wrong rather than kept in a field: nothing
+   * on the timer's hot path, and no logger (and its class loader) reachable from a timer.
+   */
+  private static System.Logger log() {
+    return System.getLogger("dev.tinyrt");
   }
 }
