@@ -11,7 +11,8 @@ final class BlockOn {
   private BlockOn() {}
 
   static <T> T run(Future<T> future) {
-    RuntimeThreads.refuseBlocking("Async.blockOn");
+    RuntimeThreads.refuseBlocking(
+        "Async.blockOn", Async.class, BlockOn.class, dev.tinyrt.rt.AsyncRuntime.class);
     ThreadWaker waker = new ThreadWaker(Thread.currentThread(), false);
     Context cx = Context.from(waker);
     boolean interrupted = false;

@@ -152,7 +152,7 @@ public final class Futures {
     @Override
     @SuppressWarnings("unchecked")
     public Poll<List<T>> poll(Context cx) {
-      checkNotFinished(finished, "joinAll");
+      ChildFutures.refusePollAfterCompletion(finished, "Futures.joinAll");
       if (failure == null && !cancelled) {
         if (cx.isCancelled()) {
           cancelled = true;
@@ -219,7 +219,7 @@ public final class Futures {
 
     @Override
     public Poll<Selected<T>> poll(Context cx) {
-      checkNotFinished(finished, "select");
+      ChildFutures.refusePollAfterCompletion(finished, "Futures.select");
       if (winner < 0 && !cancelled) {
         if (cx.isCancelled()) {
           cancelled = true;
@@ -265,15 +265,6 @@ public final class Futures {
     public Poll<T> poll(Context cx) {
       Poll<Selected<T>> p = select.poll(cx);
       return p.isPending() ? Poll.pending() : Poll.ready(p.get().value());
-    }
-  }
-
-  /** Refuses a poll of a combinator that already returned or threw. */
-  private static void checkNotFinished(boolean finished, String which) {
-    if (finished) {
-      throw new IllegalStateException(
-          "polled a Futures." + which + " future after it completed: await it once and keep its "
-              + "value");
     }
   }
 }

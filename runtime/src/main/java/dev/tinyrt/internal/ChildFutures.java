@@ -157,6 +157,21 @@ public final class ChildFutures {
     return finished;
   }
 
+  /**
+   * Refuses a poll of a combinator that already returned or threw.
+   *
+   * @param finished whether it did
+   * @param which its name, e.g. {@code "Futures.joinAll"}
+   * @throws IllegalStateException if {@code finished}
+   */
+  public static void refusePollAfterCompletion(boolean finished, String which) {
+    if (finished) {
+      throw new IllegalStateException("polled a " + which + " future after it completed, in "
+          + CallSite.callerOutside(ChildFutures.class)
+          + ": await it once and keep its value");
+    }
+  }
+
   private void finish(int i) {
     if (states[i] != DONE) {
       states[i] = DONE;

@@ -43,13 +43,16 @@ public final class RuntimeThreads {
    * Throws if the current thread polls a runtime's tasks.
    *
    * @param call what the caller was about to do, for the message ({@code "Async.blockOn"})
+   * @param entryPoints the API classes between the user's code and this check, skipped when
+   *     naming the caller
    * @throws IllegalStateException on a runtime's thread
    */
-  public static void refuseBlocking(String call) {
+  public static void refuseBlocking(String call, Class<?>... entryPoints) {
     String runtime = RUNS_TASKS_OF.get();
     if (runtime != null) {
       throw new IllegalStateException(
-          call + " called on " + Thread.currentThread().getName() + ", a thread that runs the "
+          call + " called in " + CallSite.callerOutside(entryPoints) + " on "
+              + Thread.currentThread().getName() + ", a thread that runs the "
               + "tasks of " + runtime + ": blocking here would stop them (and deadlock if the "
               + "future needs one of them). Inside a task, await the future instead "
               + "(Async.await(future)); from other code, call blockOn on a thread of your own.");

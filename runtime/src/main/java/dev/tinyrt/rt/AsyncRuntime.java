@@ -3,6 +3,7 @@ package dev.tinyrt.rt;
 
 import dev.tinyrt.Async;
 import dev.tinyrt.Future;
+import dev.tinyrt.internal.CallSite;
 import dev.tinyrt.internal.RuntimeThreads;
 import dev.tinyrt.internal.StageFuture;
 import dev.tinyrt.time.Timer;
@@ -137,7 +138,8 @@ public final class AsyncRuntime implements AutoCloseable {
     AsyncRuntime rt = CURRENT.get();
     if (rt == null) {
       throw new IllegalStateException(
-          call + " was called on thread " + Thread.currentThread().getName() + ", outside any "
+          call + " was called in " + CallSite.callerOutside(AsyncRuntime.class, Tasks.class)
+              + " on thread " + Thread.currentThread().getName() + ", outside any "
               + "tinyrt task: it uses the runtime of the task that calls it. From outside a "
               + "task, " + fix + ".");
     }
@@ -200,14 +202,14 @@ public final class AsyncRuntime implements AutoCloseable {
    * @return its value; its exception is rethrown unchanged
    */
   public <T> T blockOn(Future<T> future) {
-    RuntimeThreads.refuseBlocking("AsyncRuntime.blockOn");
-    AsyncRuntime previous = enter(this);
-    try {
-      if (local == null) {
-        return Async.blockOn(future);
-      }
+    RuntimeThreads.refuseBlocking("AsyncRuntime.blockOn", AsyncRuntime.class);
+    if (local != null) {
       // The scheduler's drive makes this runtime current and marks the thread as running tasks.
       return new LocalBlockOn<>(future).run(local);
+    }
+    AsyncRuntime previous = enter(this);
+    try {
+      return Async.blockOn(future);
     } finally {
       leave(previous);
     }

@@ -6,6 +6,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.CallSite;
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ForgetsWaker;
 import dev.tinyrt.internal.ForwardsCancellation;
@@ -98,9 +99,9 @@ final class Task<T> extends TaskState
       case COMPLETED:
         return;
       case NOT_SCHEDULED:
-        throw new IllegalStateException("a tinyrt task runs only on its runtime: " + this
-            + " was not scheduled. A JoinHandle is not a Runnable; await it or call "
-            + "toCompletableFuture() instead");
+        throw new IllegalStateException(CallSite.callerOutside(Task.class) + " called run() on "
+            + this + ", which was not scheduled: a tinyrt task runs only on its runtime. A "
+            + "JoinHandle is not a Runnable; await it or call toCompletableFuture() instead");
       case CANCELLED_BEFORE_START:
         // No code of it ran: nothing to unwind, nothing to give back.
         complete(null, new CancelledException("the task was cancelled before it started"));

@@ -44,10 +44,7 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation {
 
   @Override
   public Poll<T> poll(Context cx) {
-    if (finished) {
-      throw new IllegalStateException(
-          "polled a timeout future after it completed: await it once and keep its value");
-    }
+    ChildFutures.refusePollAfterCompletion(finished, "Timer.timeout");
     if (!elapsed && !cancelled) {
       if (cx.isCancelled()) {
         cancelled = true;
