@@ -30,7 +30,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -194,6 +196,43 @@ class IoTest {
       }
     }
     assertEquals(new IoDriver.KeyCount(0, 0), keys());
+  }
+
+  @Test
+  void aCurrentThreadRuntimeServesEchoOnItsOwnThreadWithNoIoThread() throws Exception {
+    Set<String> before = ioThreads();
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      IoDriver own = IoDriver.of(rt); // selected by the thread that drives rt, when it is idle
+      try (TcpListener listener = TcpListener.bind(ANY, own)) {
+        JoinHandle<Void> server = rt.spawn(echoServer(listener, 100));
+        List<String> replies = rt.blockOn(clients(listener.localAddress(), own, 100));
+        rt.blockOn(server);
+        for (int i = 0; i < 100; i++) {
+          assertEquals("echo c" + i + " 2", replies.get(i));
+        }
+      }
+      try (TcpListener listener = TcpListener.bind(ANY, own);
+          TcpStream client = rt.blockOn(TcpStream.connect(listener.localAddress(), own))) {
+        JoinHandle<Long> echo = rt.spawn(rawEcho(rt.blockOn(listener.accept())));
+        assertEquals(3000, rt.blockOn(pingPong(client, 3000)));
+        assertEquals(3000L, rt.blockOn(echo));
+      }
+      assertEquals(new IoDriver.KeyCount(0, 0), rt.blockOn(countKeys(own)));
+    }
+    assertEquals(before, ioThreads(), "no I/O driver thread was started");
+  }
+
+  /** Awaits the driver's key count: on a runtime's own driver, its thread counts them. */
+  static Future<IoDriver.KeyCount> countKeys(IoDriver driver) {
+    return Future.ready(Async.await(driver.keyCount()));
+  }
+
+  /** @return the names of the live threads that look like an I/O driver's */
+  static Set<String> ioThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("tinyrt-io"))
+        .collect(Collectors.toSet());
   }
 
   /** Awaits {@code future} in a try whose finally is logged. */

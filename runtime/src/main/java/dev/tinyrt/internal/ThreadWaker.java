@@ -29,6 +29,9 @@ public final class ThreadWaker implements Waker {
   @SuppressWarnings("unused") // accessed through NOTIFIED
   private volatile boolean notified;
 
+  /** How to wake the thread if not with {@code LockSupport.unpark} (a selecting thread), or null. */
+  private final Runnable unpark;
+
   /**
    * Creates a waker for {@code thread}.
    *
@@ -36,7 +39,19 @@ public final class ThreadWaker implements Waker {
    * @param notified whether it starts woken (so the first check polls at once)
    */
   public ThreadWaker(Thread thread, boolean notified) {
+    this(thread, null, notified);
+  }
+
+  /**
+   * Creates a waker for {@code thread}, which waits by other means than {@code LockSupport.park}.
+   *
+   * @param thread the thread that polls and waits
+   * @param unpark wakes the thread, or makes its next wait return at once; or null to unpark it
+   * @param notified whether it starts woken (so the first check polls at once)
+   */
+  public ThreadWaker(Thread thread, Runnable unpark, boolean notified) {
     this.thread = thread;
+    this.unpark = unpark;
     this.notified = notified;
   }
 
@@ -46,7 +61,11 @@ public final class ThreadWaker implements Waker {
     // takeNotification, so whatever the waker's caller wrote before wake() is visible to the poll.
     // If the flag was already set, the thread has a wake pending and unparking again is useless.
     if (!(boolean) NOTIFIED.getAndSet(this, true)) {
-      LockSupport.unpark(thread);
+      if (unpark == null) {
+        LockSupport.unpark(thread);
+      } else {
+        unpark.run();
+      }
     }
   }
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.io;
 
+import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.Parker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -12,6 +15,7 @@ import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The I/O driver: one {@link Selector} and one daemon thread ({@code tinyrt-io-N}) that selects
@@ -36,9 +40,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       readable socket nobody reads) and wakes the waker stored for each of them.
  * </ol>
  *
- * <p>The multi-threaded runtime uses this driver thread, as the issue allows. A current-thread
- * runtime that selects on its own thread when it has nothing to run needs a hook in its scheduler
- * and is not built yet; it uses this driver thread too.
+ * <p>Two ways to run it. {@link #open()} and {@link #system()} have their own thread, which the
+ * multi-threaded runtime's tasks use (measured against per-worker selectors in {@code
+ * docs/benchmarks.md}). {@link #of(AsyncRuntime)} of a current-thread runtime has no thread: it is
+ * the runtime's {@link Parker}, so the runtime's driving thread selects when it has no task to run
+ * (and looks without blocking every few dozen tasks when it always has one). Its sockets are then
+ * served only while that runtime is driven: use them from its tasks.
+ *
+ * <p>Who may block in {@code select}, and who must wake it, is one state word ({@link #state}):
+ *
+ * <ul>
+ *   <li>{@link #IDLE}: the selecting thread is not blocked (it runs tasks, or applies changes).
+ *   <li>{@link #SELECTING}: it is in, or about to enter, a blocking {@code select}; the first
+ *       thread that must get it out moves the word to {@link #NOTIFIED} and calls {@code
+ *       Selector.wakeup()}: a burst of changes or wakes costs one {@code wakeup()}.
+ *   <li>{@link #NOTIFIED}: a wake came (a task queued from another thread); the next park, or the
+ *       one in progress, returns without blocking. Only {@link #unpark()} leaves this permit while
+ *       the thread is {@code IDLE}; a change needs none, the thread looks at its queue after it
+ *       announced {@code SELECTING}.
+ * </ul>
  */
 public final class IoDriver implements AutoCloseable {
 
@@ -48,12 +68,21 @@ public final class IoDriver implements AutoCloseable {
   /** The JVM-wide driver, made on first use. */
   private static volatile IoDriver system;
 
-  /** The access to {@link #selecting}, for its CAS. */
-  private static final VarHandle SELECTING;
+  /** {@link #state}: the selecting thread is not blocked in {@code select}. */
+  static final int IDLE = 0;
+
+  /** {@link #state}: the selecting thread is in, or about to enter, a blocking {@code select}. */
+  static final int SELECTING = 1;
+
+  /** {@link #state}: a wake is pending; the park in progress, or the next, does not block. */
+  static final int NOTIFIED = 2;
+
+  /** The access to {@link #state}, for its CAS. */
+  private static final VarHandle STATE;
 
   static {
     try {
-      SELECTING = MethodHandles.lookup().findVarHandle(IoDriver.class, "selecting", boolean.class);
+      STATE = MethodHandles.lookup().findVarHandle(IoDriver.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -65,27 +94,43 @@ public final class IoDriver implements AutoCloseable {
   /** Work for the driver thread: registrations whose interest changed, and checks from tests. */
   private final ConcurrentLinkedQueue<Runnable> changes = new ConcurrentLinkedQueue<>();
 
-  /** The driver thread. */
+  /** The driver thread; null for a runtime's driver, selected by the runtime's driving thread. */
   private final Thread thread;
 
-  /** Whether the driver thread is in, or about to enter, a blocking select. Accessed by CAS. */
-  @SuppressWarnings("unused") // through SELECTING
-  private volatile boolean selecting;
+  /** For messages: the thread's name, or the runtime's. */
+  private final String name;
+
+  /** {@link #IDLE}, {@link #SELECTING} or {@link #NOTIFIED}. Accessed through {@link #STATE}. */
+  @SuppressWarnings("unused") // through STATE
+  private volatile int state;
 
   /** Set by {@link #close()}: the thread ends, and operations that would wait fail. */
   private volatile boolean closed;
 
+  /** Set once the selector is closed: a change submitted later is run by its submitter. */
+  private volatile boolean stopped;
+
+  /** A runtime's driver, closed with it: the thread that parked last, to unpark it once closed. */
+  private volatile Thread parkedThread;
+
   /** How many {@code Selector.wakeup()} calls were made, for tests that check we make few. */
   private final AtomicInteger wakeups = new AtomicInteger();
 
-  private IoDriver() {
+  /** @param runtime the current-thread runtime whose thread selects; null for a thread of its own */
+  private IoDriver(AsyncRuntime runtime) {
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
       throw new UncheckedIOException("could not open a java.nio Selector for the I/O driver", e);
     }
-    this.thread = new Thread(this::drive, "tinyrt-io-" + THREADS.incrementAndGet());
-    this.thread.setDaemon(true);
+    if (runtime == null) {
+      this.thread = new Thread(this::drive, "tinyrt-io-" + THREADS.incrementAndGet());
+      this.thread.setDaemon(true);
+      this.name = thread.getName();
+    } else {
+      this.thread = null;
+      this.name = "runtime " + runtime.name() + "'s thread";
+    }
   }
 
   /** @return the JVM-wide driver, with its one thread, started on first use */
@@ -110,9 +155,36 @@ public final class IoDriver implements AutoCloseable {
    * @return a started driver
    */
   public static IoDriver open() {
-    IoDriver d = new IoDriver();
+    IoDriver d = new IoDriver(null);
     d.thread.start();
     return d;
+  }
+
+  /**
+   * Returns the driver of {@code runtime}'s sockets. On a current-thread runtime, its own driver,
+   * made on the first call, with no thread: the runtime's driving thread selects on it when it has
+   * no task to run, and it closes with the runtime. On a multi-threaded runtime, {@link #system()}.
+   *
+   * <pre>{@code
+   * try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+   *   TcpListener listener = TcpListener.bind(address, IoDriver.of(rt)); // no I/O thread
+   *   rt.blockOn(serve(listener));
+   * }
+   * }</pre>
+   *
+   * @param runtime the runtime whose tasks use the sockets
+   * @return its driver
+   */
+  public static IoDriver of(AsyncRuntime runtime) {
+    Parker p = runtime.parker(() -> new IoDriver(runtime).new RuntimeParker());
+    if (p == null) {
+      return system();
+    }
+    if (!(p instanceof RuntimeParker io)) {
+      throw new IllegalStateException("runtime " + runtime.name() + " already parks with " + p
+          + ": give its sockets a driver with a thread, IoDriver.open()");
+    }
+    return io.driver();
   }
 
   /** @return whether {@link #close()} was called */
@@ -132,6 +204,11 @@ public final class IoDriver implements AutoCloseable {
           "IoDriver.system() is shared by the whole JVM and cannot be closed: open a private one "
               + "with IoDriver.open() if you need to stop it");
     }
+    if (thread == null) {
+      throw new IllegalStateException(
+          "this I/O driver belongs to " + name + " and closes with that runtime: close the "
+              + "runtime, or open a driver of your own with IoDriver.open()");
+    }
     closed = true;
     selector.wakeup();
   }
@@ -144,18 +221,82 @@ public final class IoDriver implements AutoCloseable {
    */
   void submit(Runnable change) {
     changes.add(change);
-    // Ordering: the queue's volatile add comes before this volatile read; the driver writes
-    // SELECTING before it reads the queue. One of us sees the other: either it finds the change
-    // before it blocks, or we see it selecting and wake it.
-    if ((boolean) SELECTING.getVolatile(this) && SELECTING.compareAndSet(this, true, false)) {
+    // Ordering: the queue's volatile add comes before this volatile read; the selecting thread
+    // CASes SELECTING in before it reads the queue. One of us sees the other: either it finds the
+    // change before it blocks, or we see it selecting and wake it. If it is IDLE it will look.
+    // If it is SELECTING, the first of us to move it to NOTIFIED pays for the one wakeup().
+    if ((int) STATE.getVolatile(this) == SELECTING
+        && STATE.compareAndSet(this, SELECTING, NOTIFIED)) {
       wakeups.incrementAndGet();
       selector.wakeup();
     }
-    // If the driver thread is gone, nobody else will run it: run it here (it sees the driver
+    // If the selector is closed, nobody else will run it: run it here (it sees the driver
     // closed, cancels what it holds, or fails its stage).
-    if (closed && !thread.isAlive()) {
+    if (stopped) {
       runChanges();
     }
+  }
+
+  /**
+   * Gets the selecting thread out of its park (a task was queued for it), or makes its next park
+   * return at once. Never throws, never blocks; one {@code wakeup()} per park at most.
+   */
+  void unpark() {
+    int s = (int) STATE.getVolatile(this);
+    while (true) {
+      switch (s) {
+        case NOTIFIED -> {
+          // A wake is already pending: the thread will look at its queues before it blocks.
+          return;
+        }
+        case IDLE -> {
+          // Ordering: the CAS is volatile; the selecting thread's CAS from IDLE to SELECTING
+          // fails on our NOTIFIED, and it returns instead of blocking (the permit).
+          int witness = (int) STATE.compareAndExchange(this, IDLE, NOTIFIED);
+          if (witness == IDLE) {
+            return;
+          }
+          s = witness;
+        }
+        default -> {
+          // SELECTING: blocked, or about to block, in select; whoever moves it on wakes it.
+          int witness = (int) STATE.compareAndExchange(this, SELECTING, NOTIFIED);
+          if (witness == SELECTING) {
+            wakeups.incrementAndGet();
+            selector.wakeup(); // kept by the selector if select is not entered yet
+            return;
+          }
+          s = witness;
+        }
+      }
+    }
+  }
+
+  /**
+   * One turn of the selecting thread: applies the changes, selects (blocking at most {@code
+   * timeoutNanos}, unless a wake or a change is pending) and wakes the ready operations' wakers.
+   *
+   * @param timeoutNanos 0 to look without blocking; {@code Long.MAX_VALUE} for no limit
+   */
+  private void turn(long timeoutNanos) throws IOException {
+    // Apply what other threads asked for.
+    runChanges();
+    // Announce the select, unless a wake is pending (then take it and only look).
+    if (timeoutNanos > 0 && STATE.compareAndSet(this, IDLE, SELECTING)) {
+      if (!changes.isEmpty() || closed) {
+        selector.selectNow(); // a change came after the drain: apply it first
+      } else if (timeoutNanos == Long.MAX_VALUE) {
+        selector.select();
+      } else {
+        // select(0) would mean forever: wait at least a millisecond, rounded up.
+        selector.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+      }
+    } else {
+      selector.selectNow();
+    }
+    // Ordering: a volatile write; a waker that reads IDLE sets the permit for the next turn.
+    STATE.setVolatile(this, IDLE);
+    dispatchReady();
   }
 
   /**
@@ -171,15 +312,7 @@ public final class IoDriver implements AutoCloseable {
   private void drive() {
     try {
       while (!closed) {
-        // Apply what other threads asked for.
-        runChanges();
-        // Block in select unless a change arrived after the drain.
-        SELECTING.setVolatile(this, true);
-        if (changes.isEmpty() && !closed) {
-          selector.select();
-        }
-        SELECTING.setVolatile(this, false);
-        dispatchReady();
+        turn(Long.MAX_VALUE);
       }
     } catch (IOException e) {
       System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR,
@@ -232,7 +365,67 @@ public final class IoDriver implements AutoCloseable {
       System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
           "closing the I/O driver's selector failed", e);
     }
+    // Ordering: set before the last drain; a submit after it sees the flag and drains itself.
+    stopped = true;
     runChanges(); // registrations queued meanwhile see the driver closed
+  }
+
+  /**
+   * A current-thread runtime's parker: its driving thread turns the driver instead of parking.
+   * Once the runtime stopped (and the selector with it), it parks with {@code LockSupport}.
+   */
+  private final class RuntimeParker implements Parker {
+
+    /** Set once the selector failed or closed. */
+    private volatile boolean broken;
+
+    IoDriver driver() {
+      return IoDriver.this;
+    }
+
+    @Override
+    public void park(long timeoutNanos) {
+      if (!broken) {
+        try {
+          turn(timeoutNanos);
+          return;
+        } catch (IOException | ClosedSelectorException e) {
+          broken = true;
+          System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR, "the selector of "
+              + name + " failed; its sockets' waiting operations are woken to fail", e);
+          shutDown();
+        }
+      }
+      // Only once the selector is gone: a plain park, which unpark() ends through parkedThread.
+      parkedThread = Thread.currentThread();
+      // Ordering: parkedThread is written before the permit is taken; an unpark that set the
+      // permit after this read unparks the thread it then reads, whose permit LockSupport keeps.
+      if (timeoutNanos > 0 && (int) STATE.getAndSet(IoDriver.this, IDLE) != NOTIFIED) {
+        LockSupport.parkNanos(this, timeoutNanos);
+      }
+    }
+
+    @Override
+    public void unpark() {
+      IoDriver.this.unpark();
+      Thread t = parkedThread;
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+    }
+
+    @Override
+    public void stop() {
+      if (!broken) {
+        broken = true;
+        shutDown();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return IoDriver.this.toString();
+    }
   }
 
   /**
@@ -286,8 +479,13 @@ public final class IoDriver implements AutoCloseable {
     return wakeups.get();
   }
 
+  /** @return whether the selecting thread announced a blocking select (for tests) */
+  boolean selecting() {
+    return (int) STATE.getVolatile(this) == SELECTING;
+  }
+
   @Override
   public String toString() {
-    return "IoDriver[" + thread.getName() + (closed ? ", closed]" : "]");
+    return "IoDriver[" + name + (closed ? ", closed]" : "]");
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * An executor of tasks, tokio's {@code Runtime}: {@link #blockOn} a future on this thread, {@link
@@ -252,6 +253,20 @@ public final class AsyncRuntime implements AutoCloseable {
       }
     }
     return pool;
+  }
+
+  /**
+   * Returns what this current-thread runtime's driving thread does when it has no task to run,
+   * installing the parker {@code make} returns on the first call: {@code IoDriver.of(runtime)}
+   * installs an I/O driver that selects there, so its sockets need no thread of their own.
+   *
+   * @param make makes the parker, called at most once per runtime
+   * @return the installed parker; null on a multi-threaded runtime, whose workers park on their
+   *     own (its sockets use a driver with a thread)
+   */
+  public Parker parker(Supplier<? extends Parker> make) {
+    Objects.requireNonNull(make, "make");
+    return local == null ? null : local.parker(make);
   }
 
   /** @return the scheduler of a current-thread runtime (for tests), or null */

@@ -5,6 +5,7 @@ import dev.tinyrt.internal.RuntimeThreads;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A current-thread runtime's scheduler: drained by whichever thread drives the runtime ({@code
@@ -13,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * <p>Two queues. A wake from the driving thread itself (a task waking another, a spawn from a
  * task) goes to {@link #ready}, which only the driver touches: no lock, no allocation. A wake from
  * any other thread goes to {@link #incoming} under a lock and unparks the driver; an unpark that
- * comes before the park is kept by the thread's permit. The driver moves {@code incoming} behind
+ * comes before the park is kept by the thread's permit. With a {@link Parker} installed (an I/O
+ * driver), the driver selects instead of parking, and an unpark goes through the parker. The driver moves {@code incoming} behind
  * {@code ready} when {@code ready} runs dry, every {@link #INCOMING_INTERVAL} tasks, and before a
  * yielded task is queued, so that outside wakes are never starved and a task that yields goes
  * behind everything ready. Array deques, swapped when one is empty, so queueing allocates nothing
@@ -45,6 +47,12 @@ final class CurrentThreadScheduler implements Scheduler {
   /** Counts the tasks run, for {@link #INCOMING_INTERVAL}. Driver only. */
   private int tick;
 
+  /** What the driver does when idle instead of {@code LockSupport.park} (an I/O driver), or null. */
+  private volatile Parker parker;
+
+  /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
+  private int sinceParkerPolled;
+
   /** @param runtime the runtime whose tasks run here */
   CurrentThreadScheduler(AsyncRuntime runtime) {
     this.runtime = runtime;
@@ -64,11 +72,43 @@ final class CurrentThreadScheduler implements Scheduler {
     // Ordering: the driver sets parked, then reads hasIncoming; we wrote hasIncoming, then read
     // parked (all volatile). Either it sees our task, or we see it parked and unpark it.
     if (parked) {
+      unparkDriver(driver);
+    }
+  }
+
+  /**
+   * Wakes the driving thread from its park, or makes its next park return: through the installed
+   * {@link Parker} (a selecting thread is woken by its selector), else {@code LockSupport}.
+   *
+   * @param thread the driving thread, or null if none
+   */
+  void unparkDriver(Thread thread) {
+    Parker p = parker;
+    if (p != null) {
+      p.unpark();
+    } else if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /**
+   * Returns the parker of the driving thread, installing the one {@code make} returns on the first
+   * call. A driver parked meanwhile is unparked, so that it parks again with the new parker.
+   *
+   * @param make makes the parker
+   * @return the installed parker
+   */
+  synchronized Parker parker(Supplier<? extends Parker> make) {
+    Parker p = parker;
+    if (p == null) {
+      p = make.get();
+      parker = p;
       Thread d = driver;
       if (d != null) {
         LockSupport.unpark(d);
       }
     }
+    return p;
   }
 
   @Override
@@ -111,6 +151,7 @@ final class CurrentThreadScheduler implements Scheduler {
         Task<?> task = next();
         if (task != null) {
           task.run();
+          pollParkerNowAndThen();
           continue;
         }
         long left = deadlineNanos - System.nanoTime();
@@ -119,13 +160,17 @@ final class CurrentThreadScheduler implements Scheduler {
         }
         parked = true;
         // A task queued before this re-check is seen here; one queued after sees parked set and
-        // unparks us. Whatever done() waits for unparks this thread itself, which a park after
-        // the unpark also notices (the thread's permit).
+        // unparks us. Whatever done() waits for wakes this thread through unparkDriver, which a
+        // park after the unpark also notices (the thread's permit, or the parker's).
         if (hasIncoming) {
           parked = false;
           continue;
         }
-        if (deadlineNanos == Long.MAX_VALUE) {
+        Parker p = parker;
+        if (p != null) {
+          sinceParkerPolled = 0;
+          p.park(deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : left);
+        } else if (deadlineNanos == Long.MAX_VALUE) {
           LockSupport.park(this);
         } else {
           LockSupport.parkNanos(this, left);
@@ -143,6 +188,18 @@ final class CurrentThreadScheduler implements Scheduler {
       if (interrupted) {
         self.interrupt();
       }
+    }
+  }
+
+  /**
+   * Lets the parker look for readiness without blocking every {@link #INCOMING_INTERVAL} tasks, so
+   * that a runtime that always has a task to run still serves its sockets.
+   */
+  private void pollParkerNowAndThen() {
+    Parker p = parker;
+    if (p != null && ++sinceParkerPolled >= INCOMING_INTERVAL) {
+      sinceParkerPolled = 0;
+      p.park(0);
     }
   }
 
@@ -203,5 +260,10 @@ final class CurrentThreadScheduler implements Scheduler {
   }
 
   @Override
-  public void stop() {}
+  public void stop() {
+    Parker p = parker;
+    if (p != null) {
+      p.stop();
+    }
+  }
 }

@@ -28,8 +28,10 @@ final class LocalBlockOn<T> {
   }
 
   T run(CurrentThreadScheduler scheduler) {
-    // Notified from the start: the main future is polled first. Its waker unparks this thread.
-    ThreadWaker mainWaker = new ThreadWaker(Thread.currentThread(), true);
+    // Notified from the start: the main future is polled first. Its waker unparks this thread
+    // (through the scheduler's parker, if one is installed: the thread may be selecting).
+    Thread self = Thread.currentThread();
+    ThreadWaker mainWaker = new ThreadWaker(self, () -> scheduler.unparkDriver(self), true);
     Context cx = Context.from(mainWaker);
     scheduler.drive(() -> {
       if (result != null) {

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.io;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.JoinHandle;
+import dev.tinyrt.sync.Oneshot;
+import dev.tinyrt.time.ManualClock;
+import dev.tinyrt.time.Timer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A current-thread runtime whose own driving thread selects when it has no task to run ({@link
+ * IoDriver#of}): sockets served with no I/O thread, a wake from another thread and a timer firing
+ * while that thread is blocked in {@code select}, each costing one {@code Selector.wakeup()}.
+ */
+@Timeout(60)
+class RuntimeSelectTest {
+
+  /** Any free port on loopback. */
+  static final InetSocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+  /** @return the names of the live threads that look like an I/O driver's */
+  static Set<String> ioThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("tinyrt-io"))
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Starts a thread that waits until {@code io}'s selecting thread announced a blocking select,
+   * then runs {@code action}: what the test does from outside while the runtime selects.
+   */
+  static Thread whenSelecting(IoDriver io, Runnable action) {
+    Thread t = new Thread(() -> {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!io.selecting()) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new AssertionError("the runtime's thread never selected");
+        }
+        Thread.onSpinWait();
+      }
+      action.run();
+    }, "outside");
+    t.start();
+    return t;
+  }
+
+  @Test
+  void echoRunsOnTheRuntimeThreadWithNoIoThread() throws Exception {
+    Set<String> before = ioThreads();
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      IoDriver io = IoDriver.of(rt);
+      assertSame(io, IoDriver.of(rt), "one driver per runtime");
+      try (TcpListener listener = TcpListener.bind(ANY, io)) {
+        // The accept waits in a task while the main future connects: both through one select.
+        JoinHandle<TcpStream> accepted = rt.spawn(listener.accept());
+        try (TcpStream client = rt.blockOn(TcpStream.connect(listener.localAddress(), io));
+            TcpStream server = rt.blockOn(accepted)) {
+          for (String word : new String[] {"hello", "again"}) {
+            ByteBuffer in = ByteBuffer.allocate(word.length());
+            JoinHandle<Void> read = rt.spawn(server.readExact(in)); // waits: nothing sent yet
+            rt.blockOn(client.writeAll(ByteBuffer.wrap(word.getBytes(UTF_8))));
+            rt.blockOn(read);
+            ByteBuffer back = ByteBuffer.allocate(word.length());
+            JoinHandle<Void> reply = rt.spawn(client.readExact(back));
+            rt.blockOn(server.writeAll(in.flip()));
+            rt.blockOn(reply);
+            assertEquals(word, new String(back.array(), UTF_8));
+          }
+        }
+      }
+      assertEquals(new IoDriver.KeyCount(0, 0), rt.blockOn(dev.tinyrt.internal.StageFuture.of(
+          io.keyCount())), "closed sockets leave no key");
+      assertEquals(0, io.wakeups(), "nothing outside the runtime's thread woke its selector");
+    }
+    assertEquals(before, ioThreads(), "no I/O driver thread was started");
+  }
+
+  @Test
+  void aWakeFromAnotherThreadGetsTheSelectingThreadOutOnce() throws Exception {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread();
+        TcpListener listener = TcpListener.bind(ANY, IoDriver.of(rt))) {
+      IoDriver io = IoDriver.of(rt);
+      // A registration is pending (an accept nobody answers), and the main future waits for a
+      // value only another thread sends.
+      JoinHandle<TcpStream> accept = rt.spawn(listener.accept());
+      Oneshot.Channel<String> ch = Oneshot.channel();
+      Thread outside = whenSelecting(io, () -> ch.sender().send("from outside"));
+      assertEquals("from outside", rt.blockOn(ch.receiver()));
+      outside.join();
+      assertEquals(1, io.wakeups(), "one wakeup for one wake while selecting");
+      accept.abort();
+    }
+  }
+
+  @Test
+  void aTimerFiringWhileSelectingWakesTheSleeper() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().timer(Timer.manual(clock))
+        .build()) {
+      IoDriver io = IoDriver.of(rt);
+      Thread outside = whenSelecting(io, () -> clock.advance(Duration.ofSeconds(5)));
+      rt.blockOn(rt.timer().sleep(Duration.ofSeconds(5)));
+      outside.join();
+      assertEquals(1, io.wakeups(), "the timer's wake got the thread out of select once");
+    }
+  }
+
+  @Test
+  void aShutdownDeadlineBoundsTheSelect() throws Exception {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    IoDriver io = IoDriver.of(rt);
+    try (TcpListener listener = TcpListener.bind(ANY, io)) {
+      rt.spawn(listener.accept()); // never answered: the runtime selects until the deadline
+      long start = System.nanoTime();
+      assertFalse(rt.shutdown(Duration.ofMillis(50)), "the accept was still waiting");
+      long took = System.nanoTime() - start;
+      assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(50), "returned before the deadline");
+      assertTrue(io.isClosed(), "the runtime's driver closes with it");
+    }
+  }
+
+  @Test
+  void aRuntimeDriverClosesOnlyWithItsRuntime() {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, IoDriver.of(rt)::close);
+      assertTrue(e.getMessage().contains("close the runtime"), e.getMessage());
+    }
+    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
+      assertSame(IoDriver.system(), IoDriver.of(rt), "a multi-threaded runtime uses a driver thread");
+    }
+  }
+}
