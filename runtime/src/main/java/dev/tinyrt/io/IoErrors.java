@@ -24,7 +24,7 @@ final class IoErrors {
    * @return the exception of an operation on a socket that was closed
    */
   static SocketException closed(Registration registration) {
-    return new SocketException(registration.description + " was closed (close() was called): an "
+    return new SocketException(registration.description() + " was closed (close() was called): an "
         + "operation on it after, or while, it closes fails; open a new socket");
   }
 
@@ -66,20 +66,20 @@ final class IoErrors {
         closed.initCause(e);
         return closed;
       }
-      SocketException half = new SocketException(registration.description + ": this direction was "
+      SocketException half = new SocketException(registration.description() + ": this direction was "
           + "shut down (shutdownOutput() was called, so writing is over; reading still works)");
       half.initCause(e);
       return half;
     }
     String message = e.getMessage() == null ? "" : e.getMessage();
     if (e instanceof IOException && message.contains("reset")) {
-      SocketException reset = new SocketException(registration.description
+      SocketException reset = new SocketException(registration.description()
           + ": connection reset by peer (the other side closed abruptly, or with unread data)");
       reset.initCause(e);
       return reset;
     }
     if (e instanceof IOException && message.contains("Broken pipe")) {
-      SocketException broken = new SocketException(registration.description
+      SocketException broken = new SocketException(registration.description()
           + ": broken pipe (the peer closed the connection; nothing more can be written)");
       broken.initCause(e);
       return broken;

@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Supplier;
 
 /**
  * One channel's place in an {@link IoDriver}: its selection key, the operations someone waits for
@@ -33,17 +34,38 @@ final class Registration implements Runnable {
   /** The operations of the reading side. */
   static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
 
+  /** The access to {@link #interest}, for its atomic updates. */
+  private static final VarHandle INTEREST;
+
+  /** The access to {@link #queued}, for its CAS. */
+  private static final VarHandle QUEUED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      INTEREST = lookup.findVarHandle(Registration.class, "interest", int.class);
+      QUEUED = lookup.findVarHandle(Registration.class, "queued", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** The driver whose selector this channel is registered with. */
   private final IoDriver driver;
 
   /** The channel, non-blocking. */
   private final SelectableChannel channel;
 
-  /** The operations a waiter waits for; the key's interest ops follow it. */
-  private final AtomicInteger interest = new AtomicInteger();
+  /**
+   * The operations a waiter waits for; the key's interest ops follow it. Updated through {@link
+   * #INTEREST} (plain int fields, not atomics: an idle connection pays for every object it holds).
+   */
+  @SuppressWarnings("unused") // through INTEREST
+  private volatile int interest;
 
   /** Set while this registration sits in the driver's queue, so it is queued once. */
-  private final AtomicBoolean queued = new AtomicBoolean();
+  @SuppressWarnings("unused") // through QUEUED
+  private volatile boolean queued;
 
   /** The key, made and changed by the driver thread only; null until the first wait. */
   private SelectionKey key;
@@ -60,18 +82,26 @@ final class Registration implements Runnable {
   /** The operation waiting on the writing side, to name a second concurrent one; or null. */
   private volatile Object writer;
 
-  /** What this socket is, for messages ({@code "TcpStream 127.0.0.1:5000 -> 127.0.0.1:6000"}). */
-  volatile String description;
+  /**
+   * Says what this socket is, for messages ({@code "TcpStream 127.0.0.1:5000 -> 127.0.0.1:6000"}):
+   * built when a message needs it, not kept as a string per connection.
+   */
+  volatile Supplier<String> description;
 
   /** Set by {@link #close()}: operations fail, the key is cancelled. */
   private volatile boolean closed;
 
-  Registration(IoDriver driver, SelectableChannel channel, String description)
+  Registration(IoDriver driver, SelectableChannel channel, Supplier<String> description)
       throws IOException {
     this.driver = driver;
     this.channel = channel;
     this.description = description;
     channel.configureBlocking(false);
+  }
+
+  /** @return what this socket is, for messages */
+  String description() {
+    return description.get();
   }
 
   /** @return the channel */
@@ -109,7 +139,7 @@ final class Registration implements Runnable {
       writer = op;
       writeWaker = waker;
     }
-    int before = interest.getAndUpdate(i -> i | ops);
+    int before = (int) INTEREST.getAndBitwiseOr(this, ops);
     // Checked after the store: close() sets closed before it reads the wakers.
     if (closed) {
       release(ops, op);
@@ -146,7 +176,7 @@ final class Registration implements Runnable {
       writeWaker = null;
       writer = null;
     }
-    int before = interest.getAndUpdate(i -> i & ~ops);
+    int before = (int) INTEREST.getAndBitwiseAnd(this, ~ops);
     if ((before & ops) != 0) {
       enqueue(); // the key still has the interest: clear it
     }
@@ -189,7 +219,7 @@ final class Registration implements Runnable {
   }
 
   private void enqueue() {
-    if (queued.compareAndSet(false, true)) {
+    if (QUEUED.compareAndSet(this, false, true)) {
       driver.submit(this);
     }
   }
@@ -198,14 +228,14 @@ final class Registration implements Runnable {
   @Override
   public void run() {
     // Ordering: clear the flag before reading the set, so a change after our read queues us again.
-    queued.set(false);
+    QUEUED.setVolatile(this, false);
     if (closed || driver.isClosed()) {
       if (key != null) {
         key.cancel(); // the channel's close did it already; flushed by the next select
       }
       return;
     }
-    int ops = interest.get();
+    int ops = (int) INTEREST.getVolatile(this);
     try {
       if (key == null) {
         if (ops != 0) {
@@ -234,9 +264,9 @@ final class Registration implements Runnable {
       wakeBoth();
       return;
     }
-    interest.getAndUpdate(i -> i & ~readyOps);
+    int left = (int) INTEREST.getAndBitwiseAnd(this, ~readyOps) & ~readyOps;
     try {
-      selected.interestOps(interest.get());
+      selected.interestOps(left);
     } catch (CancelledKeyException e) {
       // closed meanwhile: the wakes below report it
     }

@@ -45,7 +45,7 @@ public final class TcpListener implements AutoCloseable {
     this.channel = channel;
     this.driver = driver;
     this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-    this.registration = new Registration(driver, channel, "TcpListener " + localAddress);
+    this.registration = new Registration(driver, channel, () -> "TcpListener " + localAddress);
   }
 
   /**
@@ -113,7 +113,7 @@ public final class TcpListener implements AutoCloseable {
 
   @Override
   public String toString() {
-    return registration.description;
+    return registration.description();
   }
 
   /** {@link #accept()}. */
@@ -131,7 +131,7 @@ public final class TcpListener implements AutoCloseable {
 
     @Override
     String what() {
-      return "the accept of " + registration.description;
+      return "the accept of " + registration.description();
     }
   }
 }

@@ -49,14 +49,14 @@ public final class TcpStream implements AutoCloseable {
     this.registration = registration;
     this.localAddress = (InetSocketAddress) channel.getLocalAddress();
     this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
-    registration.description = "TcpStream " + localAddress + " -> " + remoteAddress;
+    registration.description = this::describe; // built when a message needs it
   }
 
   /** Wraps an accepted channel; closes it if that fails. */
   static TcpStream of(SocketChannel accepted, IoDriver driver) throws IOException {
     try {
       accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      return new TcpStream(accepted, new Registration(driver, accepted, "TcpStream (accepted)"));
+      return new TcpStream(accepted, new Registration(driver, accepted, () -> "TcpStream (accepted)"));
     } catch (IOException | RuntimeException e) {
       accepted.close();
       throw e;
@@ -107,7 +107,7 @@ public final class TcpStream implements AutoCloseable {
 
       @Override
       String what() {
-        return "a read of " + registration.description;
+        return "a read of " + registration.description();
       }
     };
   }
@@ -127,7 +127,7 @@ public final class TcpStream implements AutoCloseable {
         while (buffer.hasRemaining()) {
           int n = channel.read(buffer);
           if (n < 0) {
-            throw new EOFException(registration.description + " ended after "
+            throw new EOFException(registration.description() + " ended after "
                 + (wanted - buffer.remaining()) + " of the " + wanted + " bytes readExact wanted");
           }
           if (n == 0) {
@@ -139,7 +139,7 @@ public final class TcpStream implements AutoCloseable {
 
       @Override
       String what() {
-        return "a readExact of " + registration.description;
+        return "a readExact of " + registration.description();
       }
     };
   }
@@ -165,7 +165,7 @@ public final class TcpStream implements AutoCloseable {
 
       @Override
       String what() {
-        return "a write to " + registration.description;
+        return "a write to " + registration.description();
       }
     };
   }
@@ -191,7 +191,7 @@ public final class TcpStream implements AutoCloseable {
 
       @Override
       String what() {
-        return "a writeAll to " + registration.description;
+        return "a writeAll to " + registration.description();
       }
     };
   }
@@ -241,9 +241,14 @@ public final class TcpStream implements AutoCloseable {
     return channel;
   }
 
+  /** @return what this stream is: its two ends */
+  private String describe() {
+    return "TcpStream " + localAddress + " -> " + remoteAddress;
+  }
+
   @Override
   public String toString() {
-    return registration.description + (registration.isClosed() ? " (closed)" : "");
+    return registration.description() + (registration.isClosed() ? " (closed)" : "");
   }
 
   /** {@link #connect}: opens the socket on its first poll, closes it if dropped or refused. */
@@ -268,7 +273,7 @@ public final class TcpStream implements AutoCloseable {
     Object attempt() throws IOException {
       if (channel == null) {
         channel = SocketChannel.open();
-        registration = new Registration(driver, channel, "TcpStream connecting to " + address);
+        registration = new Registration(driver, channel, () -> "TcpStream connecting to " + address);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         if (!channel.connect(address)) {
           return WOULD_BLOCK;

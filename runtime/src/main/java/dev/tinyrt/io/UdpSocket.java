@@ -29,7 +29,7 @@ public final class UdpSocket implements AutoCloseable {
   private UdpSocket(DatagramChannel channel, IoDriver driver) throws IOException {
     this.channel = channel;
     this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-    this.registration = new Registration(driver, channel, "UdpSocket " + localAddress);
+    this.registration = new Registration(driver, channel, () -> "UdpSocket " + localAddress);
   }
 
   /**
@@ -93,7 +93,7 @@ public final class UdpSocket implements AutoCloseable {
 
       @Override
       String what() {
-        return "a send from " + registration.description;
+        return "a send from " + registration.description();
       }
     };
   }
@@ -116,7 +116,7 @@ public final class UdpSocket implements AutoCloseable {
 
       @Override
       String what() {
-        return "a receive of " + registration.description;
+        return "a receive of " + registration.description();
       }
     };
   }
@@ -133,6 +133,6 @@ public final class UdpSocket implements AutoCloseable {
 
   @Override
   public String toString() {
-    return registration.description;
+    return registration.description();
   }
 }
