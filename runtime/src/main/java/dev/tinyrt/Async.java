@@ -60,7 +60,16 @@ public final class Async {
   /**
    * Enables the tinyrt agent in a program started without {@code -javaagent}, by attaching it to
    * this JVM (byte-buddy-agent). Classes loaded afterwards are rewritten; classes with async methods
-   * that were already loaded cannot be, and are reported. Calling it again does nothing.
+   * that were already loaded cannot be, and are reported. Calling it again does nothing, and so does
+   * a call in a JVM started with {@code -javaagent:/path/to/tinyrt-agent.jar}.
+   *
+   * <p>On JDK 21 and newer the JVM prints a warning when an agent is loaded into a running JVM
+   * ("A Java agent has been loaded dynamically ... dynamic loading of agents will be disallowed by
+   * default in a future release", JEP 451). It is the JVM's, not an error, and the agent works. To
+   * avoid it, start the JVM with {@code -javaagent:/path/to/tinyrt-agent.jar} (this call then does
+   * nothing), allow the attachment with {@code -XX:+EnableDynamicAgentLoading}, or rewrite the
+   * classes at build time ({@code java -jar tinyrt-agent.jar instrument DIR}) and run without an
+   * agent at all.
    *
    * @throws IllegalStateException if {@code tinyrt-agent.jar} is not on the class path or the JVM
    *     refuses the attachment

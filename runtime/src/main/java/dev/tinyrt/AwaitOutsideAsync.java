@@ -15,8 +15,9 @@ final class AwaitOutsideAsync {
         "Async.await was called in "
             + where
             + ", which was not rewritten into a state machine, so it cannot suspend. "
-            + "Run the JVM with -javaagent:agent/target/tinyrt-agent.jar (or call "
-            + "dev.tinyrt.Async.init() before this class loads), and make sure the method returns "
-            + "dev.tinyrt.Future.");
+            + "Run the JVM with -javaagent:"
+            + AgentLocator.agentJar()
+            + " (or call dev.tinyrt.Async.init() before this class loads, with that jar on the "
+            + "class path), and make sure the method returns dev.tinyrt.Future.");
   }
 }

@@ -51,9 +51,11 @@ public final class SelfAttach {
     }
     if (file == null || !file.isFile() || !file.getName().endsWith(".jar")) {
       throw new IllegalStateException(
-          "Async.init() needs the packaged agent, agent/target/tinyrt-agent.jar, on the class "
-              + "path (the agent classes were found at " + (file == null ? "an unknown place" : file)
-              + "); or start the JVM with -javaagent:agent/target/tinyrt-agent.jar");
+          "Async.init() needs the packaged agent jar (dev.tinyrt:tinyrt-agent, which carries ASM "
+              + "and byte-buddy-agent inside) on the class path, but the agent classes were found "
+              + "at " + (file == null ? "an unknown place" : file) + ", which is not a jar. Put "
+              + "tinyrt-agent.jar on the class path instead, or start the JVM with "
+              + "-javaagent:/path/to/tinyrt-agent.jar and drop the call.");
     }
     return file;
   }
