@@ -12,11 +12,12 @@ import dev.tinyrt.agent.filter.AsyncFilter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -220,19 +221,24 @@ public final class Explainer {
    */
   private static Set<Integer> reachedNext(
       MethodNode method, ControlFlow flow, int from, boolean skipFrom) {
-    Set<Integer> reached = new LinkedHashSet<>();
+    // In code order, the end last.
+    Set<Integer> reached =
+        new TreeSet<>(Comparator.comparingInt(k -> k < 0 ? Integer.MAX_VALUE : k));
     BitSet seen = new BitSet();
     Deque<Integer> work = new ArrayDeque<>();
     work.add(from);
-    seen.set(from);
+    // An await left is not marked seen, so a loop that comes back to it reaches it.
+    seen.set(from, !skipFrom);
+    boolean leaving = skipFrom;
     List<MethodInsnNode> awaits = AsyncMethods.awaitsOf(method);
     while (!work.isEmpty()) {
       int i = work.poll();
       AbstractInsnNode insn = method.instructions.get(i);
-      if (AsyncMethods.isAwait(insn) && !(skipFrom && i == from)) {
+      if (AsyncMethods.isAwait(insn) && !leaving) {
         reached.add(awaits.indexOf(insn) + 1);
         continue;
       }
+      leaving = false;
       if (insn.getOpcode() == Opcodes.ARETURN
           || (insn.getOpcode() == Opcodes.ATHROW && flow.handlers(i).length == 0)) {
         reached.add(-1);
