@@ -179,7 +179,9 @@ public final class Explainer {
             isFuture(descriptor),
             v.slot()));
       } else if (v.type() != Opcodes.NULL
-          && (awaited == null || !local.equals(awaited.identifier()))) {
+          && (awaited == null || !local.equals(awaited.identifier()))
+          && (names.method().localVariables == null || names.variable(v.slot(), at) != null)) {
+        // With debug information, a local out of its source scope is no variable the user sees.
         dropped.add(local);
       }
     }
