@@ -4,16 +4,32 @@ package dev.tinyrt.agent;
 import java.nio.file.Path;
 
 /**
- * The agent's options, from {@code -javaagent:tinyrt-agent.jar=trace,verbose,dump=DIR}.
+ * The agent's options, from {@code -javaagent:tinyrt-agent.jar=trace,verbose,dump=DIR,explain,
+ * allowBlocking=FILE}.
  *
  * @param trace print each state transition of rewritten frames
  * @param verbose log each method rewritten
  * @param dump write each rewritten class and frame class under this folder, or null
+ * @param explain print each async method's states as its class loads (what {@code explain}
+ *     prints)
+ * @param allowBlocking a file of blocking calls, or callers, not to warn about; or null
  */
-public record AgentOptions(boolean trace, boolean verbose, Path dump) {
+public record AgentOptions(
+    boolean trace, boolean verbose, Path dump, boolean explain, Path allowBlocking) {
 
   /** No option set. */
-  public static final AgentOptions NONE = new AgentOptions(false, false, null);
+  public static final AgentOptions NONE = new AgentOptions(false, false, null, false, null);
+
+  /**
+   * Options without the diagnostics ones.
+   *
+   * @param trace print each state transition of rewritten frames
+   * @param verbose log each method rewritten
+   * @param dump write each rewritten class and frame class under this folder, or null
+   */
+  public AgentOptions(boolean trace, boolean verbose, Path dump) {
+    this(trace, verbose, dump, false, null);
+  }
 
   /**
    * Parses the agent's argument string.
@@ -26,6 +42,8 @@ public record AgentOptions(boolean trace, boolean verbose, Path dump) {
     boolean trace = false;
     boolean verbose = false;
     Path dump = null;
+    boolean explain = false;
+    Path allowBlocking = null;
     if (text != null && !text.isBlank()) {
       for (String option : text.split(",")) {
         String o = option.trim();
@@ -35,13 +53,18 @@ public record AgentOptions(boolean trace, boolean verbose, Path dump) {
           verbose = true;
         } else if (o.startsWith("dump=") && o.length() > "dump=".length()) {
           dump = Path.of(o.substring("dump=".length()));
+        } else if (o.equals("explain")) {
+          explain = true;
+        } else if (o.startsWith("allowBlocking=") && o.length() > "allowBlocking=".length()) {
+          allowBlocking = Path.of(o.substring("allowBlocking=".length()));
         } else if (!o.isEmpty()) {
           throw new IllegalArgumentException(
-              "unknown tinyrt agent option '" + o + "'; the options are trace, verbose and "
-                  + "dump=DIR, separated by commas, as in -javaagent:tinyrt-agent.jar=trace");
+              "unknown tinyrt agent option '" + o + "'; the options are trace, verbose, "
+                  + "dump=DIR, explain and allowBlocking=FILE, separated by commas, as in "
+                  + "-javaagent:tinyrt-agent.jar=trace");
         }
       }
     }
-    return new AgentOptions(trace, verbose, dump);
+    return new AgentOptions(trace, verbose, dump, explain, allowBlocking);
   }
 }

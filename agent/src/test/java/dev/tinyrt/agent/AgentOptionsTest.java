@@ -24,10 +24,17 @@ class AgentOptionsTest {
   }
 
   @Test
+  void diagnosticsOptions() {
+    assertEquals(
+        new AgentOptions(false, false, null, true, Path.of("allowed.txt")),
+        AgentOptions.parse("explain,allowBlocking=allowed.txt"));
+  }
+
+  @Test
   void anUnknownOptionNamesTheKnownOnes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("trace,fast"));
     assertTrue(e.getMessage().contains("'fast'"), e.getMessage());
-    assertTrue(e.getMessage().contains("trace, verbose and dump=DIR"), e.getMessage());
+    assertTrue(e.getMessage().contains("trace, verbose, dump=DIR, explain and allowBlocking=FILE"), e.getMessage());
   }
 }

@@ -21,8 +21,9 @@ public final class AsyncMethodCompiler {
    *
    * @param frameClass the frame's class file
    * @param bodyDesc the descriptor of the body method added to the host
+   * @param stored what each state stores, as planned (for {@code explain})
    */
-  public record Compiled(byte[] frameClass, String bodyDesc) {}
+  public record Compiled(byte[] frameClass, String bodyDesc, StoredStates stored) {}
 
   /**
    * Rewrites {@code method} of {@code host} in place and returns its frame class.
@@ -63,7 +64,7 @@ public final class AsyncMethodCompiler {
         extraInts,
         result.layout(),
         where.simpleClassName() + "." + where.method() + " frame");
-    return new Compiled(frameClass, bodyDesc);
+    return new Compiled(frameClass, bodyDesc, result.stored());
   }
 
   private static boolean declares(ClassNode host, String name, String desc) {

@@ -101,8 +101,8 @@ final class StateMachineRewriter {
    */
   private record StatePlan(List<Saved> locals, List<Saved> stack) {}
 
-  /** The result: the frame's field layout. */
-  record Result(FrameLayout layout) {}
+  /** The result: the frame's field layout, and what each state stores (for {@code explain}). */
+  record Result(FrameLayout layout, StoredStates stored) {}
 
   private final ClassNode host;
   private final MethodNode method;
@@ -273,7 +273,7 @@ final class StateMachineRewriter {
 
     host.methods.add(body);
     makeStub(entry);
-    return new Result(layout);
+    return new Result(layout, storedStates());
   }
 
   // The steps.
@@ -558,6 +558,25 @@ final class StateMachineRewriter {
 
   private static String typeText(Saved s) {
     return s.kind() == ValueKind.REFERENCE ? "{" + s.field() + "}" : s.kind().javaName;
+  }
+
+  /** The plans as {@link StoredStates}: state 0, then each await's. */
+  private StoredStates storedStates() {
+    List<StatePlan> all = new ArrayList<>();
+    all.add(entry);
+    all.addAll(plans);
+    List<List<StoredStates.Value>> states = new ArrayList<>();
+    for (StatePlan plan : all) {
+      List<StoredStates.Value> values = new ArrayList<>();
+      for (Saved s : plan.locals()) {
+        values.add(new StoredStates.Value(s.slot(), s.type(), s.field()));
+      }
+      for (Saved s : plan.stack()) {
+        values.add(new StoredStates.Value(s.slot(), s.type(), s.field()));
+      }
+      states.add(List.copyOf(values));
+    }
+    return new StoredStates(List.copyOf(states), hoisted != null);
   }
 
   // Saving and restoring.

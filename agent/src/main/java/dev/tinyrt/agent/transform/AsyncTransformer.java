@@ -4,6 +4,10 @@ package dev.tinyrt.agent.transform;
 import dev.tinyrt.agent.AgentLog;
 import dev.tinyrt.agent.AgentOptions;
 import dev.tinyrt.agent.RuntimeNames;
+import dev.tinyrt.agent.diagnostics.AllowList;
+import dev.tinyrt.agent.diagnostics.ExplainText;
+import dev.tinyrt.agent.diagnostics.Explainer;
+import dev.tinyrt.agent.diagnostics.LoadTimeWarnings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.instrument.ClassFileTransformer;
@@ -35,6 +39,9 @@ public final class AsyncTransformer implements ClassFileTransformer {
   /** The rewrite options derived from them. */
   private final ClassRewriter.Options rewriteOptions;
 
+  /** The blocking calls the user accepts, from {@code allowBlocking=FILE} and the property. */
+  private final AllowList allowBlocking;
+
   /**
    * Creates the transformer.
    *
@@ -43,6 +50,24 @@ public final class AsyncTransformer implements ClassFileTransformer {
   public AsyncTransformer(AgentOptions options) {
     this.options = options;
     this.rewriteOptions = new ClassRewriter.Options(options.trace());
+    this.allowBlocking = allowList(options);
+  }
+
+  private static AllowList allowList(AgentOptions options) {
+    try {
+      return AllowList.load(options.allowBlocking());
+    } catch (IOException | RuntimeException e) {
+      AgentLog.once(
+          Level.ERROR,
+          "tinyrt could not read the allow-list " + options.allowBlocking() + " (" + e + "); "
+              + "give allowBlocking=FILE a readable file of lines 'owner.method' or "
+              + "'Class.method'. Until then only -D" + AllowList.PROPERTY + " is used.");
+      try {
+        return AllowList.load(null);
+      } catch (IOException never) {
+        return AllowList.NONE;
+      }
+    }
   }
 
   @Override
@@ -68,6 +93,7 @@ public final class AsyncTransformer implements ClassFileTransformer {
       for (String refusal : outcome.refusals()) {
         AgentLog.once(Level.WARNING, refusal);
       }
+      diagnose(className, classfileBuffer);
       if (options.verbose()) {
         for (String method : outcome.rewritten()) {
           AgentLog.once(Level.INFO, "tinyrt rewrote " + method + " into a state machine");
@@ -84,6 +110,27 @@ public final class AsyncTransformer implements ClassFileTransformer {
               + "analysed (" + t + "). Its awaits, if any, throw when they run; if this class "
               + "file is valid, please report it.");
       return null;
+    }
+  }
+
+  /**
+   * The load-time diagnostics of a class with async methods: blocking calls and locks held across
+   * awaits (logged once each), and its states when the {@code explain} option is on.
+   */
+  private void diagnose(String className, byte[] classFile) {
+    try {
+      for (String warning : LoadTimeWarnings.of(classFile, allowBlocking)) {
+        AgentLog.once(Level.WARNING, warning);
+      }
+      if (options.explain()) {
+        System.out.print(ExplainText.render(Explainer.explain(classFile, /* methodName = */ null)));
+      }
+    } catch (RuntimeException e) {
+      // A diagnostic must never cost the rewrite: the class is rewritten all the same.
+      AgentLog.once(
+          Level.WARNING,
+          "tinyrt's load-time diagnostics failed on " + className.replace('/', '.') + " (" + e
+              + "); its async methods are rewritten as usual. Please report it with the class file.");
     }
   }
 

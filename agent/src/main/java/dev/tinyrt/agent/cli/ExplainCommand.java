@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.agent.cli;
+
+import dev.tinyrt.agent.diagnostics.ExplainMermaid;
+import dev.tinyrt.agent.diagnostics.ExplainText;
+import dev.tinyrt.agent.diagnostics.Explainer;
+import dev.tinyrt.agent.diagnostics.MethodExplanation;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * {@code explain PATH [--method NAME] [--format text|mermaid]}: prints each async method of the
+ * classes under PATH (a class folder, a jar, or one class file) as the states its frame goes
+ * through, what each stores and the frame's size. Loads no class: it reads class files.
+ */
+final class ExplainCommand {
+
+  /** How to call it. */
+  static final String USAGE =
+      "usage: java -jar tinyrt-agent.jar explain PATH [--method NAME] [--format text|mermaid]\n"
+          + "  PATH: a folder of class files (target/classes), a jar, or a .class file";
+
+  private ExplainCommand() {}
+
+  /**
+   * Runs the command.
+   *
+   * @param args PATH and the options
+   * @return 0, or 1 when PATH cannot be read, 2 for a usage error
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Path path = null;
+    String method = null;
+    boolean mermaid = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--method") && i + 1 < args.length) {
+        method = args[++i];
+      } else if (a.equals("--format") && i + 1 < args.length) {
+        String format = args[++i];
+        if (!format.equals("text") && !format.equals("mermaid")) {
+          err.println("explain: unknown format '" + format + "'; use text or mermaid\n" + USAGE);
+          return 2;
+        }
+        mermaid = format.equals("mermaid");
+      } else if (!a.startsWith("--") && path == null) {
+        path = Path.of(a);
+      } else {
+        err.println("explain: unexpected argument '" + a + "'\n" + USAGE);
+        return 2;
+      }
+    }
+    if (path == null) {
+      err.println("explain: PATH is missing\n" + USAGE);
+      return 2;
+    }
+    Map<String, byte[]> classes;
+    try {
+      classes = classFiles(path);
+    } catch (IOException e) {
+      err.println("explain: cannot read " + path + " (" + e + "); give a folder of class files, "
+          + "a jar or a .class file");
+      return 1;
+    }
+    List<MethodExplanation> explained = new ArrayList<>();
+    for (byte[] classFile : classes.values()) {
+      explained.addAll(Explainer.explain(classFile, method));
+    }
+    if (explained.isEmpty()) {
+      err.println("explain: no async method" + (method == null ? "" : " named " + method)
+          + " in the " + classes.size() + " classes under " + path + " (an async method returns "
+          + "dev.tinyrt.Future and calls Async.await)");
+      return 1;
+    }
+    out.print(mermaid ? ExplainMermaid.render(explained) : ExplainText.render(explained));
+    return 0;
+  }
+
+  /** The class files under {@code path}, by entry name, sorted. */
+  private static Map<String, byte[]> classFiles(Path path) throws IOException {
+    Map<String, byte[]> classes = new TreeMap<>();
+    if (Files.isDirectory(path)) {
+      try (Stream<Path> files = Files.walk(path)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          if (file.toString().endsWith(".class")) {
+            classes.put(path.relativize(file).toString(), Files.readAllBytes(file));
+          }
+        }
+      }
+    } else if (path.toString().endsWith(".class")) {
+      classes.put(path.getFileName().toString(), Files.readAllBytes(path));
+    } else {
+      try (ZipFile jar = new ZipFile(path.toFile())) {
+        for (ZipEntry entry : Collections.list(jar.entries())) {
+          if (entry.getName().endsWith(".class")) {
+            classes.put(entry.getName(), jar.getInputStream(entry).readAllBytes());
+          }
+        }
+      }
+    }
+    return classes;
+  }
+}
