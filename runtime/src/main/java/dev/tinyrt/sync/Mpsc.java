@@ -6,6 +6,8 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -35,6 +37,14 @@ import java.util.Objects;
  * queue. A {@code send} abandoned while waiting sends nothing and gives up its place, and a slot
  * kept for it goes to the next waiting send. Both sides wait on the package's one {@code
  * WaitQueue}.
+ *
+ * <p>The hot path takes no lock and allocates nothing per message: while the channel holds at most
+ * one value or one waiting receive and nothing else, both live in one atomically swapped slot (see
+ * {@link State#slot}), so a send that finds a receive waiting hands the value over with two
+ * compare-and-sets and a wake, a receive that finds a value takes it with one, and a receive that
+ * finds nothing registers with one. Anything more (a second value, a waiting send, a second waiting
+ * receive, a close) moves the channel onto its lock, where the queues above do the rest; it comes
+ * back to the slot once they are empty again.
  */
 public final class Mpsc {
 
@@ -49,6 +59,34 @@ public final class Mpsc {
 
   /** Grant to a waiting receive: the channel closed, it gives null. */
   private static final int CLOSED = 2;
+
+  /** The ready poll of a send, shared: a send's value is {@code null}. */
+  private static final Poll<Void> SENT = Poll.ready(null);
+
+  /**
+   * The slot's mark for "the lock is in charge": the queues under the lock hold the channel's
+   * values and waiters, and every operation takes the lock. Never a value (it is private).
+   */
+  private static final Object LOCKED = new Object();
+
+  private static final VarHandle FAST_SLOT;
+
+  private static final VarHandle FAST;
+
+  private static final VarHandle WAKER;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      FAST_SLOT = lookup.findVarHandle(State.class, "slot", Object.class);
+      FAST = lookup.findVarHandle(Recv.class, "fast", byte.class);
+      // The receive's waker slot is WaitNode's own: read and written with volatile semantics while
+      // the receive waits in the slot, plainly under the lock once it waits in the queue.
+      WAKER = lookup.findVarHandle(WaitNode.class, "waker", Waker.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private Mpsc() {}
 
@@ -89,8 +127,26 @@ public final class Mpsc {
    */
   public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {}
 
-  /** The state both ends share; every field is guarded by {@code this}. */
+  /**
+   * The state both ends share. {@link #slot} is changed by compare-and-set only; every other field
+   * is guarded by {@code this}, and used only while the slot holds {@link #LOCKED}.
+   */
   private static final class State<T> {
+
+    /**
+     * The lock-free fast path, one of:
+     *
+     * <ul>
+     *   <li>{@code null}: open, nothing queued, nobody waiting (the queues below are empty);
+     *   <li>a {@link Recv} in state {@link Recv#PARKED}: the one waiting receive, which nothing but
+     *       a compare-and-set of this slot may take out (a send handing it a value, the lock
+     *       taking it into {@link #receivers}, the receive itself changing its waker or dropped);
+     *   <li>{@link #LOCKED}: the queues below are in charge; every operation takes the lock, and
+     *       only a holder of the lock writes the slot (see {@link #leaveLocked});
+     *   <li>any other object: the one value sent and not yet received (the queues are empty).
+     * </ul>
+     */
+    volatile Object slot;
 
     /** How many values may be queued or promised to senders. */
     final int capacity;
@@ -117,14 +173,139 @@ public final class Mpsc {
       this.capacity = capacity;
     }
 
+    /**
+     * Puts the lock in charge: moves what the slot holds (a value, a waiting receive) into the
+     * queues and marks the slot {@link #LOCKED}. Lock held; call {@link #leaveLocked} before
+     * releasing it.
+     */
+    @SuppressWarnings("unchecked")
+    void enterLocked() {
+      Object s = slot;
+      while (s != LOCKED) {
+        // Ordering: the CAS takes what the slot held away from the fast paths, and acquires what
+        // its writer published with it (a value, or a receive's fields).
+        Object witness = FAST_SLOT.compareAndExchange(this, s, LOCKED);
+        if (witness != s) {
+          s = witness;
+          continue;
+        }
+        if (s instanceof Recv<?> r) {
+          // A waiting receive: queue it, unless it was dropped in the meantime (it holds nothing
+          // then). The CAS decides against the receive's own drop.
+          if (FAST.compareAndSet(r, Recv.PARKED, Recv.QUEUED)) {
+            // Ordering: read after our CAS of its state; a receive that changes its waker writes
+            // it, then reads its state: either it sees QUEUED and re-parks under the lock, or we
+            // read its new waker here.
+            receivers.park(r, (Waker) WAKER.getVolatile(r));
+          }
+        } else if (s != null) {
+          queue.addLast((T) s);
+        }
+        return;
+      }
+    }
+
+    /**
+     * Gives the channel back to the fast path if the queues hold nothing but, at most, one value.
+     * Lock held, after {@link #enterLocked}.
+     */
+    void leaveLocked() {
+      if (senderClosed || receiverClosed || reserved != 0 || !senders.isEmpty()
+          || !receivers.isEmpty() || queue.size() > 1) {
+        return; // a waiter, a kept slot, a second value or a close: the lock stays in charge
+      }
+      T only = queue.peekFirst();
+      if (only != null && only instanceof Recv<?>) {
+        return; // a value that is itself a receive cannot sit in the slot
+      }
+      queue.clear();
+      // Ordering: a volatile write; while the slot holds LOCKED no fast path writes it, and the
+      // write publishes the value to the receive that takes it.
+      FAST_SLOT.setVolatile(this, only);
+    }
+
     /** Closes the sending side; returns the receives to wake. */
     synchronized WakeList closeSending() {
       WakeList wake = new WakeList();
+      enterLocked();
       if (!senderClosed) {
         senderClosed = true;
         receivers.grantAll(CLOSED, wake);
       }
       return wake;
+    }
+
+    /**
+     * Tries to deliver {@code value} without the lock: into the empty slot, or straight to the
+     * receive waiting there.
+     *
+     * @return whether it was delivered (false: the lock is in charge, or the slot holds a value)
+     */
+    boolean trySendFast(T value) {
+      Object s = slot;
+      while (true) {
+        if (s == null) {
+          // If nothing is queued and nobody waits, the value takes the slot: a capacity of at
+          // least one has room for it. A value that is a receive cannot be told from one there.
+          if (value instanceof Recv<?>) {
+            return false;
+          }
+          // Ordering: the CAS publishes the value to the receive that takes it.
+          Object witness = FAST_SLOT.compareAndExchange(this, null, value);
+          if (witness == null) {
+            return true;
+          }
+          s = witness;
+        } else if (s instanceof Recv<?> r) {
+          // If a receive waits, take it out of the slot and hand it the value.
+          Object witness = FAST_SLOT.compareAndExchange(this, s, null);
+          if (witness == s) {
+            handOver(r, value);
+            return true;
+          }
+          s = witness;
+        } else {
+          return false; // the lock is in charge, or a value is queued already
+        }
+      }
+    }
+
+    /**
+     * Hands {@code value} to {@code r}, which this thread took out of the slot, and wakes it; if
+     * it was dropped meanwhile, delivers the value to the next receive or first in the queue.
+     */
+    @SuppressWarnings("unchecked")
+    void handOver(Recv<?> r, T value) {
+      Recv<T> recv = (Recv<T>) r;
+      recv.value = value;
+      // Ordering: the CAS publishes the value to the receive, which reads its state first; it
+      // decides against the receive's drop, which also needs PARKED.
+      if (FAST.compareAndSet(recv, Recv.PARKED, Recv.HANDED)) {
+        // Ordering: read after the CAS; a receive that changes its waker writes it, then reads
+        // its state: either it sees HANDED, or we wake its new waker.
+        Waker w = (Waker) WAKER.getVolatile(recv);
+        WakeList.wake(w);
+        return;
+      }
+      // Dropped after it left the slot: the value is nobody's yet.
+      recv.value = null;
+      redeliver(value);
+    }
+
+    /** Delivers a value whose receive was abandoned: to the next receive, or first in the queue. */
+    void redeliver(T value) {
+      Waker w;
+      synchronized (this) {
+        enterLocked();
+        w = deliver(value, /* atFront = */ true);
+        leaveLocked();
+      }
+      WakeList.wake(w);
+    }
+
+    /** Counts the receives waiting, in the slot or the queue (for leak tests). */
+    synchronized int waitingReceives() {
+      return receivers.size() + (slot instanceof Recv<?> ? 1 : 0);
     }
 
     /**
@@ -225,13 +406,21 @@ public final class Mpsc {
      */
     public boolean trySend(T value) {
       Objects.requireNonNull(value, "an mpsc value cannot be null");
+      if (state.trySendFast(value)) {
+        return true;
+      }
       Waker w;
       synchronized (state) {
-        state.checkOpen();
-        if (!state.hasRoomForNewcomer()) {
-          return false;
+        state.enterLocked();
+        try {
+          state.checkOpen();
+          if (!state.hasRoomForNewcomer()) {
+            return false;
+          }
+          w = state.deliver(value, /* atFront = */ false);
+        } finally {
+          state.leaveLocked();
         }
-        w = state.deliver(value, /* atFront = */ false);
       }
       WakeList.wake(w);
       return true;
@@ -267,8 +456,17 @@ public final class Mpsc {
     }
   }
 
-  /** A send, its own node in the senders' wait queue. */
+  /** A send, its own node in the senders' wait queue once it waits. */
   private static final class Send<T> extends WaitNode implements Future<Void>, Droppable {
+
+    /** Never polled yet, or polled and finished on the fast path. */
+    private static final byte FRESH = 0;
+
+    /** Polled on the locked path: its node state says the rest, under the lock. */
+    private static final byte LOCKED_PATH = 1;
+
+    /** Finished on the fast path. */
+    private static final byte SENT_FAST = 2;
 
     /** Keeps the sender reachable while the send is in flight, so it is not seen as abandoned. */
     private final Sender<T> sender;
@@ -279,6 +477,9 @@ public final class Mpsc {
     /** The value to deliver. */
     private final T value;
 
+    /** {@link #FRESH}, {@link #LOCKED_PATH} or {@link #SENT_FAST}; only this send's poller writes it. */
+    private byte path;
+
     Send(Sender<T> sender, T value) {
       this.sender = sender;
       this.state = sender.state;
@@ -287,48 +488,69 @@ public final class Mpsc {
 
     @Override
     public Poll<Void> poll(Context cx) {
+      if (path == SENT_FAST) {
+        throw new IllegalStateException("polled an mpsc send after it completed");
+      }
+      if (path == FRESH) {
+        // Never waited: nobody else knows this send, so it may deliver without the lock.
+        if (state.trySendFast(value)) {
+          path = SENT_FAST;
+          return SENT;
+        }
+        path = LOCKED_PATH;
+      }
       Waker receiver;
       Waker nextSender = null;
       synchronized (state) {
-        if (isDone()) {
-          throw new IllegalStateException("polled an mpsc send after it completed");
-        }
-        if (state.receiverClosed || state.senderClosed) {
-          if (state.senders.abandon(this) == SLOT) {
-            state.reserved--;
+        state.enterLocked();
+        try {
+          if (isDone()) {
+            throw new IllegalStateException("polled an mpsc send after it completed");
           }
-          state.checkOpen();
-        }
-        if (isGranted()) {
-          // A slot was kept for this send when it was told there is room.
-          consumeGrant();
-          state.reserved--;
-          receiver = state.deliver(value, /* atFront = */ false);
-          // Handed straight to a receive, the kept slot is free again.
-          nextSender = state.wakeNextSender();
-        } else if (isQueued() || !state.hasRoomForNewcomer()) {
-          // Wait, behind the senders already waiting.
-          state.senders.park(this, cx.waker());
-          return Poll.pending();
-        } else {
-          finish();
-          receiver = state.deliver(value, /* atFront = */ false);
+          if (state.receiverClosed || state.senderClosed) {
+            if (state.senders.abandon(this) == SLOT) {
+              state.reserved--;
+            }
+            state.checkOpen();
+          }
+          if (isGranted()) {
+            // A slot was kept for this send when it was told there is room.
+            consumeGrant();
+            state.reserved--;
+            receiver = state.deliver(value, /* atFront = */ false);
+            // Handed straight to a receive, the kept slot is free again.
+            nextSender = state.wakeNextSender();
+          } else if (isQueued() || !state.hasRoomForNewcomer()) {
+            // Wait, behind the senders already waiting.
+            state.senders.park(this, cx.waker());
+            return Poll.pending();
+          } else {
+            finish();
+            receiver = state.deliver(value, /* atFront = */ false);
+          }
+        } finally {
+          state.leaveLocked();
         }
       }
       WakeList.wake(receiver);
       WakeList.wake(nextSender);
-      return Poll.ready(null);
+      return SENT;
     }
 
     @Override
     public void drop() {
+      if (path != LOCKED_PATH) {
+        return; // never waited: it is in no queue and was granted nothing
+      }
       Waker w = null;
       synchronized (state) {
+        state.enterLocked();
         if (state.senders.abandon(this) == SLOT) {
           // A slot was kept for it: pass it on.
           state.reserved--;
           w = state.wakeNextSender();
         }
+        state.leaveLocked();
       }
       WakeList.wake(w);
     }
@@ -359,14 +581,30 @@ public final class Mpsc {
     }
 
     /** @return the next value if one is queued, else null */
+    @SuppressWarnings("unchecked")
     public T tryRecv() {
+      Object s = state.slot;
+      while (s != LOCKED) {
+        // If nothing is queued (the slot is empty, or a receive waits there), there is nothing.
+        if (s == null || s instanceof Recv<?>) {
+          return null;
+        }
+        // The one queued value: take it. Ordering: the CAS acquires what its sender published.
+        Object witness = FAST_SLOT.compareAndExchange(state, s, null);
+        if (witness == s) {
+          return (T) s;
+        }
+        s = witness;
+      }
       Waker w = null;
       T value;
       synchronized (state) {
+        state.enterLocked();
         value = state.queue.poll();
         if (value != null) {
           w = state.wakeNextSender();
         }
+        state.leaveLocked();
       }
       WakeList.wake(w);
       return value;
@@ -379,6 +617,7 @@ public final class Mpsc {
     public void close() {
       WakeList wake = new WakeList();
       synchronized (state) {
+        state.enterLocked();
         state.receiverClosed = true;
         state.queue.clear();
         state.senders.grantAll(RECEIVER_CLOSED, wake);
@@ -396,52 +635,163 @@ public final class Mpsc {
 
     /** @return how many receives wait for a value (for leak tests) */
     int waitingReceives() {
-      synchronized (state) {
-        return state.receivers.size();
-      }
+      return state.waitingReceives();
     }
   }
 
-  /** A receive, its own node in the receivers' wait queue. */
+  /**
+   * A receive: it waits in the channel's slot while it is the only one waiting and nothing else is
+   * queued, else as its own node in the receivers' wait queue.
+   *
+   * <pre>
+   *            park in the empty slot            a send takes it out of the slot
+   *   FRESH ─────────────────────────▶ PARKED ───────────────────────────────▶ HANDED ──poll──▶ DONE
+   *     │ the lock is in charge           │ the lock takes it into the queue                      ▲
+   *     ▼                                 ▼                                                       │
+   *   QUEUED (a wait queue node, under the lock) ───────────── granted, or ready ───────────────┘
+   *
+   *   PARKED: a new waker is swapped in place. Dropped, it takes itself back out of the slot
+   *   (DONE); out of the slot already (a send or the lock took it), drop marks it DROPPED and
+   *   whoever took it keeps nothing for it. Any state: a ready poll or a drop ends in DONE.
+   * </pre>
+   */
   private static final class Recv<T> extends WaitNode implements Future<T>, Droppable {
+
+    /** Never polled, or polled only on the lock-free path without waiting. Only its poller sees it. */
+    static final byte FRESH = 0;
+
+    /**
+     * Waiting in the channel's slot (or just taken out of it by a send or by the lock, which then
+     * move it on with a CAS from this state). Its waker is read and written with volatile access.
+     */
+    static final byte PARKED = 1;
+
+    /** A send took it out of the slot and gave it its value, in {@link #value}. */
+    static final byte HANDED = 2;
+
+    /** On the locked path: its wait queue node state says the rest, under the lock. */
+    static final byte QUEUED = 3;
+
+    /** Dropped after it left the slot and before whoever took it moved it on: it gets nothing. */
+    static final byte DROPPED = 4;
+
+    /** Returned its value or null, or was dropped. */
+    static final byte DONE = 5;
 
     /** The channel. */
     private final State<T> state;
 
-    /** The value a send handed to this receive; guarded by the state. */
+    /** The value a send handed to this receive; guarded by the fast-path state or the lock. */
     T value;
+
+    /** One of the states above; changed by CAS while {@link #PARKED}. */
+    volatile byte fast;
 
     Recv(State<T> state) {
       this.state = state;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Poll<T> poll(Context cx) {
+      Waker waker = cx.waker();
+      while (true) {
+        byte f = fast;
+        switch (f) {
+          case HANDED -> {
+            // A send handed its value over; it never took a slot: nobody to tell there is room.
+            T v = value;
+            value = null;
+            WAKER.setOpaque(this, (Waker) null);
+            // Ordering: nobody else reads the state once it is HANDED; no fence needed.
+            FAST.setOpaque(this, DONE);
+            return Poll.ready(v);
+          }
+          case PARKED -> {
+            // Waiting in the slot, or just taken out of it by a send handing a value over (then
+            // HANDED) or by the lock queueing it (then QUEUED). A new waker is swapped in place:
+            // stepping out of the slot to change it would let a send pass a waiting receive.
+            // Ordering: write the waker, then read the slot and the state; whoever takes the
+            // receive out CASes the slot and the state, then reads the waker: one of us sees the
+            // other's write.
+            if (WAKER.getOpaque(this) != waker) {
+              WAKER.setVolatile(this, waker);
+            }
+            if (state.slot == this || fast == PARKED) {
+              return Poll.pending();
+            }
+          }
+          case FRESH -> {
+            Object s = state.slot;
+            if (s == null) {
+              // Nothing queued, nobody waiting: wait in the slot. Ordering: the CAS publishes the
+              // waker and the state to whoever takes the receive out of the slot.
+              WAKER.set(this, waker);
+              FAST.set(this, PARKED);
+              if (FAST_SLOT.compareAndSet(state, null, this)) {
+                return Poll.pending();
+              }
+              WAKER.set(this, (Waker) null);
+              FAST.set(this, FRESH);
+              continue;
+            }
+            if (s != LOCKED && !(s instanceof Recv<?>)) {
+              // The one queued value: take it. Ordering: the CAS acquires what its sender
+              // published with it.
+              if (FAST_SLOT.compareAndSet(state, s, null)) {
+                FAST.setOpaque(this, DONE); // never seen by anyone else
+                return Poll.ready((T) s);
+              }
+              continue;
+            }
+            // The lock is in charge, or another receive waits in the slot: queue behind it.
+            return pollLocked(waker);
+          }
+          case QUEUED -> {
+            return pollLocked(waker);
+          }
+          default -> throw new IllegalStateException(
+              "polled an mpsc recv after it completed: call recv() again for the next value");
+        }
+      }
+    }
+
+    /** The poll under the lock, for a receive that is fresh or queued. */
+    private Poll<T> pollLocked(Waker waker) {
       T v;
       Waker w;
       synchronized (state) {
-        if (isDone()) {
-          throw new IllegalStateException(
-              "polled an mpsc recv after it completed: call recv() again for the next value");
-        }
-        if (isGranted() && consumeGrant() == VALUE) {
-          // A handed value never took a slot: nobody to tell there is room.
-          v = value;
-          value = null;
-          return Poll.ready(v);
-        }
-        // Woken by a close, or not woken: take what is queued, if anything.
-        v = state.queue.poll();
-        if (v == null) {
-          if (state.senderClosed || state.receiverClosed) {
-            finish();
-            return Poll.ready(null);
+        state.enterLocked();
+        try {
+          if (isDone()) {
+            throw new IllegalStateException(
+                "polled an mpsc recv after it completed: call recv() again for the next value");
           }
-          state.receivers.park(this, cx.waker());
-          return Poll.pending();
+          if (isGranted() && consumeGrant() == VALUE) {
+            // A handed value never took a slot: nobody to tell there is room.
+            v = value;
+            value = null;
+            fast = DONE;
+            return Poll.ready(v);
+          }
+          // Woken by a close, or not woken: take what is queued, if anything.
+          v = state.queue.poll();
+          if (v == null) {
+            if (state.senderClosed || state.receiverClosed) {
+              finish();
+              fast = DONE;
+              return Poll.ready(null);
+            }
+            fast = QUEUED;
+            state.receivers.park(this, waker);
+            return Poll.pending();
+          }
+          finish();
+          fast = DONE;
+          w = state.wakeNextSender();
+        } finally {
+          state.leaveLocked();
         }
-        finish();
-        w = state.wakeNextSender();
       }
       WakeList.wake(w);
       return Poll.ready(v);
@@ -449,14 +799,63 @@ public final class Mpsc {
 
     @Override
     public void drop() {
+      while (true) {
+        byte f = fast;
+        switch (f) {
+          case FRESH -> {
+            fast = DONE; // never waited: in no queue, granted nothing
+            return;
+          }
+          case HANDED -> {
+            // A value was handed to it: it goes to the next receive, or first in the queue.
+            T v = value;
+            value = null;
+            WAKER.setOpaque(this, (Waker) null);
+            fast = DONE;
+            state.redeliver(v);
+            return;
+          }
+          case PARKED -> {
+            if (state.slot == this) {
+              // Waiting in the slot: leave it, holding nothing.
+              if (FAST_SLOT.compareAndSet(state, this, null)) {
+                WAKER.setOpaque(this, (Waker) null);
+                fast = DONE;
+                return;
+              }
+              continue;
+            }
+            // A send or the lock took it out of the slot and has not moved it on yet: the CAS
+            // decides; whoever loses it keeps nothing for this receive.
+            if (FAST.compareAndSet(this, PARKED, DROPPED)) {
+              WAKER.setOpaque(this, (Waker) null);
+              return;
+            }
+          }
+          case QUEUED -> {
+            dropLocked();
+            return;
+          }
+          default -> {
+            return; // finished already
+          }
+        }
+      }
+    }
+
+    /** The drop of a receive that waits in the queue (or was granted from it). */
+    private void dropLocked() {
       Waker w = null;
       synchronized (state) {
+        state.enterLocked();
         if (state.receivers.abandon(this) == VALUE) {
           // A value was handed to it: it goes to the next receive, or first in the queue.
           T v = value;
           value = null;
           w = state.deliver(v, /* atFront = */ true);
         }
+        fast = DONE;
+        state.leaveLocked();
       }
       WakeList.wake(w);
     }

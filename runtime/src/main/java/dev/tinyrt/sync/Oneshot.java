@@ -12,6 +12,7 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import java.lang.ref.Reference;
 import java.util.Objects;
 
 /**
@@ -44,8 +45,8 @@ public final class Oneshot {
    * @return the sender and receiver of a new channel
    */
   public static <T> Channel<T> channel() {
-    OneshotCell<T> cell = new OneshotCell<>();
-    return new Channel<>(new Sender<>(cell), new Receiver<>(cell));
+    Receiver<T> receiver = new Receiver<>();
+    return new Channel<>(new Sender<>(receiver), receiver);
   }
 
   /**
@@ -71,7 +72,7 @@ public final class Oneshot {
     Sender(OneshotCell<T> cell) {
       this.cell = cell;
       // Closes the channel if this sender becomes unreachable before it sends or closes.
-      Abandonment.CLEANER.register(this, new OneshotCell.AbandonAction(cell));
+      cell.watch(this);
     }
 
     /**
@@ -97,10 +98,12 @@ public final class Oneshot {
         // keep the value alive for nobody.
         cell.value = null;
       }
+      // Sent: nothing to watch for any more (a store and a clear, no lock).
+      cell.unwatch();
       cell.wakeReceiverIfWaiting(before);
-      // The abandonment registration is left to the garbage collector: removing it here costs a
-      // lock and three cache misses per send (it halved the carts benchmark's send rate), and its
-      // action does nothing once the sender side is claimed.
+      // This sender must count as reachable until its claim is done, or the collector could
+      // report it abandoned in the middle of its own send.
+      Reference.reachabilityFence(this);
     }
 
     /**
@@ -110,8 +113,10 @@ public final class Oneshot {
     public void close() {
       int before = cell.claim(CLOSED);
       if (before != -1) {
+        cell.unwatch();
         cell.wakeReceiverIfWaiting(before);
       }
+      Reference.reachabilityFence(this);
     }
 
     @Override
@@ -126,19 +131,14 @@ public final class Oneshot {
    *
    * @param <T> the type of the value
    */
-  public static final class Receiver<T> implements Future<T>, Droppable {
+  public static final class Receiver<T> extends OneshotCell<T> implements Future<T>, Droppable {
 
-    /** The state shared with the sender. */
-    private final OneshotCell<T> cell;
-
-    Receiver(OneshotCell<T> cell) {
-      this.cell = cell;
-    }
+    Receiver() {}
 
     @Override
     public Poll<T> poll(Context cx) {
       Objects.requireNonNull(cx, "cx");
-      int s = cell.state;
+      int s = state;
       while (true) {
         // If this receiver already finished, the value is gone: a misuse.
         if ((s & RX_DONE) != 0) {
@@ -148,29 +148,29 @@ public final class Oneshot {
         }
         // If the value is there, take it.
         if ((s & VALUE_SENT) != 0) {
-          T value = cell.value;
-          cell.value = null;
-          cell.getAndSet(RX_DONE);
-          return Poll.ready(value);
+          T v = value;
+          value = null;
+          getAndSet(RX_DONE);
+          return Poll.ready(v);
         }
         // If the sender finished without a value, fail.
         if ((s & CLOSED) != 0) {
-          cell.getAndSet(RX_DONE);
+          getAndSet(RX_DONE);
           throw new ChannelClosedException(
               (s & ABANDONED) != 0
                   ? "the oneshot Sender was garbage-collected without sending a value: every "
                       + "Sender must send(value) or close()"
                   : "the oneshot Sender was closed without sending a value");
         }
-        Waker waker = cx.waker();
+        Waker w = cx.waker();
         if ((s & RX_WAITING) != 0) {
           // If the same waker is registered, there is nothing to do.
-          if (cell.waker == waker) {
+          if (waker == w) {
             return Poll.pending();
           }
           // Take the registration back to change the waker; fails if the sender finished
           // meanwhile, and then the loop sees its outcome.
-          int witness = cell.compareAndExchange(s, s & ~RX_WAITING);
+          int witness = compareAndExchange(s, s & ~RX_WAITING);
           if (witness != s) {
             s = witness;
             continue;
@@ -179,14 +179,14 @@ public final class Oneshot {
         }
         // Register. Ordering: the plain write of the waker is published by the CAS that sets
         // RX_WAITING; the sender reads the slot only after seeing that bit.
-        cell.waker = waker;
-        int witness = cell.compareAndExchange(s, s | RX_WAITING);
+        waker = w;
+        int witness = compareAndExchange(s, s | RX_WAITING);
         if (witness == s) {
           return Poll.pending();
         }
         // The state changed before we registered (the sender finished or claimed): the sender did
         // not see RX_WAITING, so the slot is still ours to clear. Look again.
-        cell.waker = null;
+        waker = null;
         s = witness;
       }
     }
@@ -197,7 +197,7 @@ public final class Oneshot {
      */
     @Override
     public void drop() {
-      int s = cell.state;
+      int s = state;
       while (true) {
         // If it already finished, it holds nothing.
         if ((s & RX_DONE) != 0) {
@@ -206,22 +206,22 @@ public final class Oneshot {
         // If a waker is registered and the sender has not finished, take it back and finish in
         // one step; fails if the sender finished meanwhile, and then the loop sees its outcome.
         if ((s & RX_WAITING) != 0 && (s & (VALUE_SENT | CLOSED)) == 0) {
-          int witness = cell.compareAndExchange(s, (s & ~RX_WAITING) | RX_DONE);
+          int witness = compareAndExchange(s, (s & ~RX_WAITING) | RX_DONE);
           if (witness != s) {
             s = witness;
             continue;
           }
           // The sender never saw RX_WAITING with its outcome: the waker slot is ours to clear.
-          cell.waker = null;
+          waker = null;
           return;
         }
         // Not waiting, or the sender finished (and, if RX_WAITING is set, owns the waker slot,
         // which it clears once it woke it). Ordering: the read-modify-write orders this against
         // the sender's; whichever comes second sees the other's bit.
-        int before = cell.getAndSet(RX_DONE);
+        int before = getAndSet(RX_DONE);
         if ((before & VALUE_SENT) != 0) {
           // The value is the receiver's now; nobody will take it.
-          cell.value = null;
+          value = null;
         }
         return;
       }
@@ -229,17 +229,17 @@ public final class Oneshot {
 
     /** @return whether the channel still holds a waker registered by this receiver (tests) */
     boolean holdsWaker() {
-      return cell.waker != null;
+      return waker != null;
     }
 
     /** @return whether the channel still holds a value for this receiver (tests) */
     boolean holdsValue() {
-      return cell.value != null;
+      return value != null;
     }
 
     @Override
     public String toString() {
-      return "Oneshot.Receiver[" + describe(cell.state) + "]";
+      return "Oneshot.Receiver[" + describe(state) + "]";
     }
   }
 

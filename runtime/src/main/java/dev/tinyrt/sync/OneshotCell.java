@@ -4,10 +4,15 @@ package dev.tinyrt.sync;
 import dev.tinyrt.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.ReferenceQueue;
 
 /**
  * The state a oneshot {@link Oneshot.Sender} and {@link Oneshot.Receiver} share: one value slot,
- * one waker slot and a word of state bits, changed only by compare-and-set.
+ * one waker slot (the waker itself, no node: a oneshot has one receiver) and a word of state bits,
+ * changed only by compare-and-set. It is the receiver's superclass, so a channel is three small
+ * objects: the receiver with this state, the sender (a pointer to it) and the reference that
+ * notices a sender garbage-collected without sending ({@link SenderGone}).
  *
  * <p>Who may touch what: the value slot belongs to the sender until {@link #VALUE_SENT} is set,
  * then to the receiver. The waker slot belongs to the receiver while {@link #RX_WAITING} is clear,
@@ -16,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * #RX_DONE}; otherwise the sender clears it if it saw {@link #RX_DONE} when it set {@link
  * #VALUE_SENT}.
  */
-final class OneshotCell<T> {
+abstract class OneshotCell<T> {
 
   /**
    * Set while the receiver has a waker in {@link #waker} and wants to be woken. Only the receiver
@@ -64,6 +69,30 @@ final class OneshotCell<T> {
   /** The receiver's waker, written by the receiver before it sets {@link #RX_WAITING}. */
   Waker waker;
 
+  /**
+   * Notices the sender becoming unreachable before it sent or closed; null once it did either.
+   * Held here, not by the sender, so it lives as long as someone may wait for the value.
+   */
+  SenderGone senderGone;
+
+  /** Makes the sender half of this channel watched for abandonment; called once, by the sender. */
+  void watch(Object sender) {
+    senderGone = new SenderGone(sender, this);
+  }
+
+  /**
+   * Stops watching the sender, which sent or closed: its reference is cleared, so the garbage
+   * collector neither queues it nor makes the abandonment thread look at it. Sender side only,
+   * after its claim.
+   */
+  void unwatch() {
+    SenderGone gone = senderGone;
+    if (gone != null) {
+      senderGone = null;
+      gone.clear();
+    }
+  }
+
   /** Atomically replaces {@code expected} by {@code next}; returns the witness value. */
   int compareAndExchange(int expected, int next) {
     return (int) STATE.compareAndExchange(this, expected, next);
@@ -110,21 +139,52 @@ final class OneshotCell<T> {
     }
   }
 
-  /** The action run when the sender became unreachable; does nothing if it sent or closed. */
-  static final class AbandonAction implements Runnable {
+  /**
+   * A phantom reference to a sender that closes its channel, as abandoned, once the sender is
+   * unreachable without having sent or closed. 32 bytes and no lock per channel (a {@code Cleaner}
+   * registration is 64 bytes and takes the cleaner's list lock). Reachable from its channel's
+   * state only: if the receiver is gone too, nobody waits, and the reference goes with it.
+   */
+  static final class SenderGone extends PhantomReference<Object> {
 
-    /** The channel's cell; never the sender itself, or it could not become unreachable. */
+    /** The queue the garbage collector puts unreachable senders' references on. */
+    private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
+
+    static {
+      Thread thread = new Thread(SenderGone::closeAbandoned, "tinyrt-abandoned-oneshot-senders");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** The channel's state; never the sender itself, or it could not become unreachable. */
     private final OneshotCell<?> cell;
 
-    AbandonAction(OneshotCell<?> cell) {
+    SenderGone(Object sender, OneshotCell<?> cell) {
+      super(sender, QUEUE);
       this.cell = cell;
     }
 
-    @Override
-    public void run() {
+    /** Closes the channel as abandoned; does nothing if the sender sent or closed. */
+    void run() {
       int before = cell.claim(CLOSED | ABANDONED);
       if (before != -1) {
+        cell.senderGone = null;
         cell.wakeReceiverIfWaiting(before);
+      }
+    }
+
+    /** The abandonment thread's loop: closes each channel whose sender the collector found gone. */
+    private static void closeAbandoned() {
+      while (true) {
+        try {
+          ((SenderGone) QUEUE.remove()).run();
+        } catch (InterruptedException e) {
+          // A daemon thread nobody interrupts on purpose: keep serving.
+        } catch (RuntimeException | Error e) {
+          // A waker threw (wakes must not): the next channel must still be closed.
+          System.getLogger(SenderGone.class.getName())
+              .log(System.Logger.Level.ERROR, "closing an abandoned oneshot channel failed", e);
+        }
       }
     }
   }
