@@ -13,7 +13,7 @@ import org.objectweb.asm.Opcodes;
  *
  * <pre>{@code
  * final class Shop$cartTotal-Frame implements Future, ForwardsCancellation {
- *   int state; Future awaited; long J0; Object L0; ...
+ *   int state; long J0; Object L0; ...   // L0, L1...: kept references and the awaited future
  *   public Poll poll(Context cx) { return Shop.cartTotal(this, cx); }  // body(Future, Context)
  * }
  * }</pre>
@@ -62,9 +62,8 @@ final class FrameClassGenerator {
       cw.visitSource(sourceFile, /* debug = */ null);
     }
 
-    // Fields: the state, the awaited future, then the typed slots.
+    // Fields: the state, then the typed slots (the awaited future is in a reference slot).
     cw.visitField(0, FrameLayout.STATE, "I", null, null).visitEnd();
-    cw.visitField(0, FrameLayout.AWAITED, "L" + RuntimeNames.FUTURE + ";", null, null).visitEnd();
     for (ValueKind kind : ValueKind.values()) {
       for (int i = 0; i < layout.count(kind); i++) {
         cw.visitField(0, kind.prefix + i, kind.descriptor, null, null).visitEnd();

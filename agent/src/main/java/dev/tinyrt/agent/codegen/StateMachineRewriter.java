@@ -85,6 +85,9 @@ final class StateMachineRewriter {
   /** How far the original locals move up in the body method. */
   private static final int SHIFT = 2;
 
+  /** The frame's first reference field: where a state that keeps no other reference parks its future. */
+  private static final String FIRST_REFERENCE = ValueKind.REFERENCE.prefix + 0;
+
   /**
    * One value a state keeps or re-creates on resume.
    *
@@ -96,10 +99,12 @@ final class StateMachineRewriter {
   private record Saved(Object type, ValueKind kind, String field, int slot) {}
 
   /**
-   * What one state stores: the locals in its stack map frame, in slot order, and the operand stack
-   * under the awaited future, bottom first.
+   * What one state stores: the locals in its stack map frame, in slot order, the operand stack
+   * under the awaited future, bottom first, and the reference field that holds the awaited future
+   * while parked: the first one the state's own values leave free (null for state 0, which awaits
+   * nothing).
    */
-  private record StatePlan(List<Saved> locals, List<Saved> stack) {}
+  private record StatePlan(List<Saved> locals, List<Saved> stack, String awaited) {}
 
   /** The result: the frame's field layout. */
   record Result(FrameLayout layout) {}
@@ -133,6 +138,9 @@ final class StateMachineRewriter {
 
   /** The state of a frame awaiting the future its method returned. */
   private final int tailState;
+
+  /** The field holding that future: it is all the tail state keeps, so the first reference field. */
+  private String tailAwaited;
 
   /** What state 0 stores: the parameters the body reads. */
   private StatePlan entry;
@@ -292,6 +300,8 @@ final class StateMachineRewriter {
       List<Object> under = site.stack().subList(0, site.stack().size() - 1);
       plans.add(plan(site.locals(), site.live(), under, false));
     }
+    layout.beginState();
+    tailAwaited = layout.allocate(ValueKind.REFERENCE);
   }
 
   /** Makes the trace lines; they need the original code (local variable names), so first. */
@@ -378,9 +388,9 @@ final class StateMachineRewriter {
     InsnList out = new InsnList();
     out.add(tailLabel);
     out.add(emptyStackMap());
-    // code: Poll p = Cancellation.checkBeforePoll(frame.awaited, cx).poll(cx); if (p.isPending()) return p;
+    // code: Poll p = Cancellation.checkBeforePoll(frame.L0, cx).poll(cx); if (p.isPending()) return p;
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(getReference(tailAwaited)); // stack: future (an Object to the verifier: see getReference)
     out.add(checkCancellation()); // stack: future
     out.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
     out.add(pollCall()); // stack: poll
@@ -391,11 +401,9 @@ final class StateMachineRewriter {
     out.add(new InsnNode(ARETURN));
     out.add(tailReady);
     out.add(stackMap(prefix(), List.of(RuntimeNames.POLL)));
-    // code: frame.state = DONE; frame.awaited = null; return p;
+    // code: frame.state = DONE; frame.L0 = null; return p;
     out.add(setState(FrameLayout.DONE));
-    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(new InsnNode(ACONST_NULL));
-    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(clearReference(tailAwaited));
     if (trace) {
       out.add(traceEvent(messages.done()));
     }
@@ -409,14 +417,11 @@ final class StateMachineRewriter {
     out.add(resumeLabels[k]);
     out.add(emptyStackMap());
     restore(out, plans.get(k));
-    // code: push frame.awaited; frame.awaited = null;   (hoisted: left until the next park)
+    // code: push frame.Ln; frame.Ln = null;   (Ln: the awaited future's field in state k)
+    String awaited = plans.get(k).awaited();
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-    if (hoisted == null) {
-      out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-      out.add(new InsnNode(ACONST_NULL));
-      out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-    }
+    out.add(getReference(awaited)); // stack: ... future
+    out.add(clearReference(awaited));
     if (trace) {
       out.add(traceEvent(resumedMessages.get(k)));
     }
@@ -434,7 +439,9 @@ final class StateMachineRewriter {
     out.add(stackMap(awaitLocals(site), stack));
     out.add(new InsnNode(POP)); // stack: ... future
     if (hoisted != null && plans.get(k).stack().isEmpty()) {
-      // Nothing to save: share the parking code.   stack: future -> future state
+      // Nothing to save (a hoisted state keeps no local), so the future goes in the first
+      // reference field, as in every state that shares the parking code.
+      // stack: future -> future state
       out.add(pushInt(k + 1));
       if (trace) {
         out.add(traceEvent(parkedMessages.get(k)));
@@ -443,10 +450,10 @@ final class StateMachineRewriter {
       parkUsed = true;
       return out;
     }
-    // code: frame.awaited = future;
+    // code: frame.Ln = future;   (Ln: the first reference field the state's values leave free)
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(new InsnNode(SWAP));
-    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(putReference(plans.get(k).awaited()));
     save(out, plans.get(k));
     out.add(setState(k + 1));
     if (trace) {
@@ -463,13 +470,13 @@ final class StateMachineRewriter {
     InsnList out = new InsnList();
     out.add(parkLabel);
     out.add(stackMap(prefix(), List.of(RuntimeNames.FUTURE, Opcodes.INTEGER)));
-    // code: frame.state = state; frame.awaited = future; return Poll.pending();
+    // code: frame.state = state; frame.L0 = future; return Poll.pending();
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(new InsnNode(SWAP));
     out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.STATE, "I")); // stack: future
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(new InsnNode(SWAP));
-    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(putReference(FIRST_REFERENCE));
     out.add(new MethodInsnNode(
         INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
     out.add(new InsnNode(ARETURN));
@@ -537,7 +544,8 @@ final class StateMachineRewriter {
       String field = type == Opcodes.NULL ? null : layout.allocate(kind);
       savedStack.add(new Saved(type, kind, field, -1));
     }
-    return new StatePlan(savedLocals, savedStack);
+    String awaited = entry ? null : layout.allocate(ValueKind.REFERENCE);
+    return new StatePlan(savedLocals, savedStack, awaited);
   }
 
   private List<String> storedNames(TraceMessages messages, AwaitSite site, StatePlan plan) {
@@ -552,7 +560,7 @@ final class StateMachineRewriter {
         names.add("(operand): " + typeText(s));
       }
     }
-    names.add(messages.awaitedExpression(site.insn()) + ": {" + FrameLayout.AWAITED + "}");
+    names.add(messages.awaitedExpression(site.insn()) + ": {" + plan.awaited() + "}");
     return names;
   }
 
@@ -705,23 +713,17 @@ final class StateMachineRewriter {
           INVOKESTATIC, RuntimeNames.POLL, "ready", RuntimeNames.POLL_READY_DESC, false));
       InsnList finish = new InsnList();
       finish.add(setState(FrameLayout.DONE));
-      if (hoisted != null) {
-        // code: frame.awaited = null;   (a hoisted resume leaves it set)
-        finish.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-        finish.add(new InsnNode(ACONST_NULL));
-        finish.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-      }
       if (trace) {
         finish.add(traceEvent(messages.done()));
       }
       code.insertBefore(areturn, finish);
       return;
     }
-    // code: frame.awaited = future; (drop anything under it) frame.state = TAIL; goto tail;
+    // code: frame.L0 = future; (drop anything under it) frame.state = TAIL; goto tail;
     InsnList await = new InsnList();
     await.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     await.add(new InsnNode(SWAP));
-    await.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    await.add(putReference(tailAwaited));
     List<Object> under = ret.stack().subList(0, ret.stack().size() - 1);
     for (int i = under.size() - 1; i >= 0; i--) {
       Object type = under.get(i);
@@ -878,7 +880,26 @@ final class StateMachineRewriter {
     return new MethodInsnNode(INVOKEVIRTUAL, RuntimeNames.POLL, "isPending", "()Z", false);
   }
 
-  private static String futureDesc() {
-    return "L" + RuntimeNames.FUTURE + ";";
+  /**
+   * code: frame.F   (stack: frame -> value). No cast back to {@code Future} for an awaited future:
+   * the verifier lets any reference flow where an interface type is expected (JVMS 4.10.1.2), so
+   * the field's {@code Object} meets the stack map's {@code Future} at the poll as it is.
+   */
+  private FieldInsnNode getReference(String field) {
+    return new FieldInsnNode(GETFIELD, frame, field, ValueKind.REFERENCE.descriptor);
+  }
+
+  /** code: frame.F = value   (stack: frame value -> empty). */
+  private FieldInsnNode putReference(String field) {
+    return new FieldInsnNode(PUTFIELD, frame, field, ValueKind.REFERENCE.descriptor);
+  }
+
+  /** code: frame.F = null;   so a parked or finished frame keeps nothing it no longer needs. */
+  private InsnList clearReference(String field) {
+    InsnList out = new InsnList();
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new InsnNode(ACONST_NULL));
+    out.add(putReference(field));
+    return out;
   }
 }
