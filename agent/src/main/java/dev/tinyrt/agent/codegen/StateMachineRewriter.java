@@ -14,10 +14,8 @@ import static org.objectweb.asm.Opcodes.GOTO;
 import static org.objectweb.asm.Opcodes.IFEQ;
 import static org.objectweb.asm.Opcodes.IFNE;
 import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
-import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
-import static org.objectweb.asm.Opcodes.NEW;
 import static org.objectweb.asm.Opcodes.NOP;
 import static org.objectweb.asm.Opcodes.POP;
 import static org.objectweb.asm.Opcodes.POP2;
@@ -33,6 +31,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.Method;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
@@ -40,7 +40,6 @@ import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
-import org.objectweb.asm.tree.IntInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
@@ -81,6 +80,9 @@ final class StateMachineRewriter {
 
   /** Local slot of the context in the body method. */
   private static final int CONTEXT_SLOT = 1;
+
+  /** {@code <init>()}: the frame's constructor. */
+  private static final Method NO_ARGUMENT_CONSTRUCTOR = new Method("<init>", "()V");
 
   /** How far the original locals move up in the body method. */
   private static final int SHIFT = 2;
@@ -442,7 +444,7 @@ final class StateMachineRewriter {
       // Nothing to save (a hoisted state keeps no local), so the future goes in the first
       // reference field, as in every state that shares the parking code.
       // stack: future -> future state
-      out.add(pushInt(k + 1));
+      out.add(Emitter.push(k + 1));
       if (trace) {
         out.add(traceEvent(parkedMessages.get(k)));
       }
@@ -488,8 +490,7 @@ final class StateMachineRewriter {
     InsnList out = new InsnList();
     out.add(invalid);
     out.add(emptyStackMap());
-    out.add(RefusalWriter.throwNew(
-        "java/lang/IllegalStateException",
+    out.add(Emitter.throwIllegalState(
         "polled " + where + " after it already completed: an async method's frame returns its "
             + "result once; keep the result instead of polling again"));
     return out;
@@ -762,9 +763,12 @@ final class StateMachineRewriter {
       stub.add(new LineNumberNode(where.line(), line));
     }
     // code: Frame f = new Frame(); f.L0 = this; f.J0 = arg1; ...; return f;
-    stub.add(new TypeInsnNode(NEW, frame));
-    stub.add(new InsnNode(DUP));
-    stub.add(new MethodInsnNode(INVOKESPECIAL, frame, "<init>", "()V", false));
+    Type frameType = Type.getObjectType(frame);
+    stub.add(Emitter.emit(g -> {
+      g.newInstance(frameType);
+      g.dup();
+      g.invokeConstructor(frameType, NO_ARGUMENT_CONSTRUCTOR);
+    })); // stack: frame
     for (Saved s : entry.locals()) {
       if (s.field() != null) {
         stub.add(new InsnNode(DUP)); // stack: frame frame
@@ -834,23 +838,9 @@ final class StateMachineRewriter {
   private InsnList setState(int state) {
     InsnList out = new InsnList();
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(pushInt(state));
+    out.add(Emitter.push(state));
     out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.STATE, "I"));
     return out;
-  }
-
-  /** @return the shortest instruction pushing {@code value} */
-  static AbstractInsnNode pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      return new InsnNode(Opcodes.ICONST_0 + value);
-    }
-    if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      return new IntInsnNode(Opcodes.BIPUSH, value);
-    }
-    if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      return new IntInsnNode(Opcodes.SIPUSH, value);
-    }
-    return new LdcInsnNode(value);
   }
 
   private InsnList traceEvent(String message) {
