@@ -32,6 +32,13 @@ import org.openjdk.jol.info.ClassLayout;
  */
 class CartFrameLayoutTest {
 
+  static {
+    // JOL reads layouts with Unsafe; its attempts to attach an agent to this JVM take seconds
+    // and add nothing to a class layout.
+    System.setProperty("jol.skipDynamicAttach", "true");
+    System.setProperty("jol.skipHotspotSAAttach", "true");
+  }
+
   /** The fields of the hand-written frame ({@code bench/.../HandCart}): state, two futures, a long. */
   @SuppressWarnings("unused")
   static final class HandCartShape {
