@@ -3,9 +3,10 @@ package dev.tinyrt.agent.codegen;
 
 import dev.tinyrt.agent.RuntimeNames;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Label;
-import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.GeneratorAdapter;
+import org.objectweb.asm.commons.Method;
 
 /**
  * Writes the class file of a frame: a {@code Future} whose fields hold what an async method keeps
@@ -13,12 +14,21 @@ import org.objectweb.asm.Opcodes;
  *
  * <pre>{@code
  * final class Shop$cartTotal-Frame implements Future, ForwardsCancellation {
- *   int state; Future awaited; long J0; Object L0; ...
+ *   int state; long J0; Object L0; ...   // L0, L1...: kept references and the awaited future
  *   public Poll poll(Context cx) { return Shop.cartTotal(this, cx); }  // body(Future, Context)
  * }
  * }</pre>
  */
 final class FrameClassGenerator {
+
+  /** {@code <init>()}. */
+  private static final Method CONSTRUCTOR = new Method("<init>", "()V");
+
+  /** {@code java.lang.Object}. */
+  private static final Type OBJECT = Type.getObjectType("java/lang/Object");
+
+  /** {@code java.lang.String}. */
+  private static final Type STRING = Type.getObjectType("java/lang/String");
 
   private FrameClassGenerator() {}
 
@@ -62,9 +72,8 @@ final class FrameClassGenerator {
       cw.visitSource(sourceFile, /* debug = */ null);
     }
 
-    // Fields: the state, the awaited future, then the typed slots.
+    // Fields: the state, then the typed slots (the awaited future is in a reference slot).
     cw.visitField(0, FrameLayout.STATE, "I", null, null).visitEnd();
-    cw.visitField(0, FrameLayout.AWAITED, "L" + RuntimeNames.FUTURE + ";", null, null).visitEnd();
     for (ValueKind kind : ValueKind.values()) {
       for (int i = 0; i < layout.count(kind); i++) {
         cw.visitField(0, kind.prefix + i, kind.descriptor, null, null).visitEnd();
@@ -73,51 +82,40 @@ final class FrameClassGenerator {
     layout.hoisted().forEach((name, kind) -> cw.visitField(0, name, kind.descriptor, null, null).visitEnd());
 
     // code: Frame() { super(); }
-    MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
+    GeneratorAdapter init = new GeneratorAdapter(0, CONSTRUCTOR, null, null, cw);
     init.visitCode();
-    init.visitVarInsn(Opcodes.ALOAD, 0);
-    init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-    init.visitInsn(Opcodes.RETURN);
-    init.visitMaxs(0, 0);
-    init.visitEnd();
+    init.loadThis();
+    init.invokeConstructor(OBJECT, CONSTRUCTOR);
+    init.returnValue();
+    init.endMethod();
 
     // code: public Poll poll(Context cx) { return Host.body(this, cx); }
-    MethodVisitor poll =
-        cw.visitMethod(Opcodes.ACC_PUBLIC, "poll", RuntimeNames.POLL_DESC, null, null);
+    GeneratorAdapter poll = new GeneratorAdapter(
+        Opcodes.ACC_PUBLIC, new Method("poll", RuntimeNames.POLL_DESC), null, null, cw);
     poll.visitCode();
     if (firstLine >= 0) {
-      Label start = new Label();
-      poll.visitLabel(start);
-      poll.visitLineNumber(firstLine, start);
+      poll.visitLineNumber(firstLine, poll.mark());
     }
-    poll.visitVarInsn(Opcodes.ALOAD, 0); // stack: frame
-    poll.visitVarInsn(Opcodes.ALOAD, 1); // stack: frame cx
+    poll.loadThis(); // stack: frame
+    poll.loadArg(0); // stack: frame cx
     for (int i = 0; i < extraInts; i++) {
-      poll.visitInsn(Opcodes.ICONST_0); // stack: frame cx 0 ...
+      poll.push(0); // stack: frame cx 0 ...
     }
     poll.visitMethodInsn(Opcodes.INVOKESTATIC, host, bodyName, bodyDesc, hostIsInterface);
-    poll.visitInsn(Opcodes.ARETURN); // stack: poll
-    poll.visitMaxs(0, 0);
-    poll.visitEnd();
+    poll.returnValue(); // stack: poll
+    poll.endMethod();
 
     // code: public String toString() { return "Shop.cartTotal frame, state ".concat(String.valueOf(state)); }
-    MethodVisitor toString =
-        cw.visitMethod(Opcodes.ACC_PUBLIC, "toString", "()Ljava/lang/String;", null, null);
+    GeneratorAdapter toString = new GeneratorAdapter(
+        Opcodes.ACC_PUBLIC, Method.getMethod("String toString()"), null, null, cw);
     toString.visitCode();
-    toString.visitLdcInsn(description + ", state ");
-    toString.visitVarInsn(Opcodes.ALOAD, 0);
-    toString.visitFieldInsn(Opcodes.GETFIELD, frame, FrameLayout.STATE, "I");
-    toString.visitMethodInsn(
-        Opcodes.INVOKESTATIC, "java/lang/String", "valueOf", "(I)Ljava/lang/String;", false);
-    toString.visitMethodInsn(
-        Opcodes.INVOKEVIRTUAL,
-        "java/lang/String",
-        "concat",
-        "(Ljava/lang/String;)Ljava/lang/String;",
-        false);
-    toString.visitInsn(Opcodes.ARETURN);
-    toString.visitMaxs(0, 0);
-    toString.visitEnd();
+    toString.push(description + ", state ");
+    toString.loadThis();
+    toString.getField(Type.getObjectType(frame), FrameLayout.STATE, Type.INT_TYPE);
+    toString.invokeStatic(STRING, Method.getMethod("String valueOf(int)"));
+    toString.invokeVirtual(STRING, Method.getMethod("String concat(String)"));
+    toString.returnValue();
+    toString.endMethod();
 
     cw.visitEnd();
     return cw.toByteArray();

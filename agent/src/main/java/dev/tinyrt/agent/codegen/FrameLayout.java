@@ -7,14 +7,12 @@ import java.util.Map;
 /**
  * The typed fields of a frame class, shared by all its states: each state numbers its values of a
  * kind from 0, so the frame has as many fields of a kind as its largest state needs, not the sum.
+ * The future a state awaits is one of its reference values (the last), not a field of its own.
  */
 final class FrameLayout {
 
   /** The name of the frame's state field: 0 before the first poll, k parked at await k. */
   static final String STATE = "state";
-
-  /** The name of the field holding the future being awaited while parked. */
-  static final String AWAITED = "awaited";
 
   /** The state of a frame that returned or threw. */
   static final int DONE = -1;

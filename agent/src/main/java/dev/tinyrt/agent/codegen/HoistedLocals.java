@@ -143,7 +143,7 @@ final class HoistedLocals {
         add.add(new VarInsnNode(ALOAD, frameSlot));
         add.add(new InsnNode(DUP));
         add.add(new FieldInsnNode(GETFIELD, frame, name, "I"));
-        add.add(StateMachineRewriter.pushInt(iinc.incr));
+        add.add(Emitter.push(iinc.incr));
         add.add(new InsnNode(IADD));
         add.add(new FieldInsnNode(PUTFIELD, frame, name, "I"));
         code.insert(insn, add);

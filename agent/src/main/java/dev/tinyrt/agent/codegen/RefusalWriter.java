@@ -2,13 +2,8 @@
 package dev.tinyrt.agent.codegen;
 
 import java.util.ArrayList;
-import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.InsnList;
-import org.objectweb.asm.tree.InsnNode;
-import org.objectweb.asm.tree.LdcInsnNode;
-import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
  * Replaces the body of a method the agent refuses to rewrite by {@code throw new
@@ -26,7 +21,7 @@ public final class RefusalWriter {
    * @param reason the user-facing message
    */
   public static void refuse(MethodNode method, String reason) {
-    replaceCode(method, throwNew("java/lang/IllegalStateException", reason));
+    replaceCode(method, Emitter.throwIllegalState(reason));
   }
 
   /**
@@ -44,23 +39,5 @@ public final class RefusalWriter {
     method.invisibleLocalVariableAnnotations = null;
     method.maxStack = 0;
     method.maxLocals = 0;
-  }
-
-  /**
-   * Returns {@code throw new <type>(message);}.
-   *
-   * @param type the internal name of an exception with a {@code (String)} constructor
-   * @param message the message
-   * @return the instructions
-   */
-  static InsnList throwNew(String type, String message) {
-    InsnList code = new InsnList();
-    code.add(new TypeInsnNode(Opcodes.NEW, type));
-    code.add(new InsnNode(Opcodes.DUP));
-    code.add(new LdcInsnNode(message));
-    code.add(new MethodInsnNode(
-        Opcodes.INVOKESPECIAL, type, "<init>", "(Ljava/lang/String;)V", /* isInterface = */ false));
-    code.add(new InsnNode(Opcodes.ATHROW));
-    return code;
   }
 }

@@ -14,10 +14,8 @@ import static org.objectweb.asm.Opcodes.GOTO;
 import static org.objectweb.asm.Opcodes.IFEQ;
 import static org.objectweb.asm.Opcodes.IFNE;
 import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
-import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
-import static org.objectweb.asm.Opcodes.NEW;
 import static org.objectweb.asm.Opcodes.NOP;
 import static org.objectweb.asm.Opcodes.POP;
 import static org.objectweb.asm.Opcodes.POP2;
@@ -33,6 +31,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.Method;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
@@ -40,7 +40,6 @@ import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
-import org.objectweb.asm.tree.IntInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
@@ -82,8 +81,14 @@ final class StateMachineRewriter {
   /** Local slot of the context in the body method. */
   private static final int CONTEXT_SLOT = 1;
 
+  /** {@code <init>()}: the frame's constructor. */
+  private static final Method NO_ARGUMENT_CONSTRUCTOR = new Method("<init>", "()V");
+
   /** How far the original locals move up in the body method. */
   private static final int SHIFT = 2;
+
+  /** The frame's first reference field: where a state that keeps no other reference parks its future. */
+  private static final String FIRST_REFERENCE = ValueKind.REFERENCE.prefix + 0;
 
   /**
    * One value a state keeps or re-creates on resume.
@@ -96,10 +101,12 @@ final class StateMachineRewriter {
   private record Saved(Object type, ValueKind kind, String field, int slot) {}
 
   /**
-   * What one state stores: the locals in its stack map frame, in slot order, and the operand stack
-   * under the awaited future, bottom first.
+   * What one state stores: the locals in its stack map frame, in slot order, the operand stack
+   * under the awaited future, bottom first, and the reference field that holds the awaited future
+   * while parked: the first one the state's own values leave free (null for state 0, which awaits
+   * nothing).
    */
-  private record StatePlan(List<Saved> locals, List<Saved> stack) {}
+  private record StatePlan(List<Saved> locals, List<Saved> stack, String awaited) {}
 
   /** The result: the frame's field layout, and what each state stores (for {@code explain}). */
   record Result(FrameLayout layout, StoredStates stored) {}
@@ -133,6 +140,9 @@ final class StateMachineRewriter {
 
   /** The state of a frame awaiting the future its method returned. */
   private final int tailState;
+
+  /** The field holding that future: it is all the tail state keeps, so the first reference field. */
+  private String tailAwaited;
 
   /** What state 0 stores: the parameters the body reads. */
   private StatePlan entry;
@@ -292,6 +302,8 @@ final class StateMachineRewriter {
       List<Object> under = site.stack().subList(0, site.stack().size() - 1);
       plans.add(plan(site.locals(), site.live(), under, false));
     }
+    layout.beginState();
+    tailAwaited = layout.allocate(ValueKind.REFERENCE);
   }
 
   /** Makes the trace lines; they need the original code (local variable names), so first. */
@@ -378,9 +390,9 @@ final class StateMachineRewriter {
     InsnList out = new InsnList();
     out.add(tailLabel);
     out.add(emptyStackMap());
-    // code: Poll p = Cancellation.checkBeforePoll(frame.awaited, cx).poll(cx); if (p.isPending()) return p;
+    // code: Poll p = Cancellation.checkBeforePoll(frame.L0, cx).poll(cx); if (p.isPending()) return p;
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(getReference(tailAwaited)); // stack: future (an Object to the verifier: see getReference)
     out.add(checkCancellation()); // stack: future
     out.add(new VarInsnNode(ALOAD, CONTEXT_SLOT));
     out.add(pollCall()); // stack: poll
@@ -391,11 +403,9 @@ final class StateMachineRewriter {
     out.add(new InsnNode(ARETURN));
     out.add(tailReady);
     out.add(stackMap(prefix(), List.of(RuntimeNames.POLL)));
-    // code: frame.state = DONE; frame.awaited = null; return p;
+    // code: frame.state = DONE; frame.L0 = null; return p;
     out.add(setState(FrameLayout.DONE));
-    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(new InsnNode(ACONST_NULL));
-    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(clearReference(tailAwaited));
     if (trace) {
       out.add(traceEvent(messages.done()));
     }
@@ -409,14 +419,11 @@ final class StateMachineRewriter {
     out.add(resumeLabels[k]);
     out.add(emptyStackMap());
     restore(out, plans.get(k));
-    // code: push frame.awaited; frame.awaited = null;   (hoisted: left until the next park)
+    // code: push frame.Ln; frame.Ln = null;   (Ln: the awaited future's field in state k)
+    String awaited = plans.get(k).awaited();
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-    if (hoisted == null) {
-      out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-      out.add(new InsnNode(ACONST_NULL));
-      out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-    }
+    out.add(getReference(awaited)); // stack: ... future
+    out.add(clearReference(awaited));
     if (trace) {
       out.add(traceEvent(resumedMessages.get(k)));
     }
@@ -434,8 +441,10 @@ final class StateMachineRewriter {
     out.add(stackMap(awaitLocals(site), stack));
     out.add(new InsnNode(POP)); // stack: ... future
     if (hoisted != null && plans.get(k).stack().isEmpty()) {
-      // Nothing to save: share the parking code.   stack: future -> future state
-      out.add(pushInt(k + 1));
+      // Nothing to save (a hoisted state keeps no local), so the future goes in the first
+      // reference field, as in every state that shares the parking code.
+      // stack: future -> future state
+      out.add(Emitter.push(k + 1));
       if (trace) {
         out.add(traceEvent(parkedMessages.get(k)));
       }
@@ -443,10 +452,10 @@ final class StateMachineRewriter {
       parkUsed = true;
       return out;
     }
-    // code: frame.awaited = future;
+    // code: frame.Ln = future;   (Ln: the first reference field the state's values leave free)
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(new InsnNode(SWAP));
-    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(putReference(plans.get(k).awaited()));
     save(out, plans.get(k));
     out.add(setState(k + 1));
     if (trace) {
@@ -463,13 +472,13 @@ final class StateMachineRewriter {
     InsnList out = new InsnList();
     out.add(parkLabel);
     out.add(stackMap(prefix(), List.of(RuntimeNames.FUTURE, Opcodes.INTEGER)));
-    // code: frame.state = state; frame.awaited = future; return Poll.pending();
+    // code: frame.state = state; frame.L0 = future; return Poll.pending();
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(new InsnNode(SWAP));
     out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.STATE, "I")); // stack: future
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(new InsnNode(SWAP));
-    out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    out.add(putReference(FIRST_REFERENCE));
     out.add(new MethodInsnNode(
         INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
     out.add(new InsnNode(ARETURN));
@@ -481,8 +490,7 @@ final class StateMachineRewriter {
     InsnList out = new InsnList();
     out.add(invalid);
     out.add(emptyStackMap());
-    out.add(RefusalWriter.throwNew(
-        "java/lang/IllegalStateException",
+    out.add(Emitter.throwIllegalState(
         "polled " + where + " after it already completed: an async method's frame returns its "
             + "result once; keep the result instead of polling again"));
     return out;
@@ -537,7 +545,8 @@ final class StateMachineRewriter {
       String field = type == Opcodes.NULL ? null : layout.allocate(kind);
       savedStack.add(new Saved(type, kind, field, -1));
     }
-    return new StatePlan(savedLocals, savedStack);
+    String awaited = entry ? null : layout.allocate(ValueKind.REFERENCE);
+    return new StatePlan(savedLocals, savedStack, awaited);
   }
 
   private List<String> storedNames(TraceMessages messages, AwaitSite site, StatePlan plan) {
@@ -552,7 +561,7 @@ final class StateMachineRewriter {
         names.add("(operand): " + typeText(s));
       }
     }
-    names.add(messages.awaitedExpression(site.insn()) + ": {" + FrameLayout.AWAITED + "}");
+    names.add(messages.awaitedExpression(site.insn()) + ": {" + plan.awaited() + "}");
     return names;
   }
 
@@ -724,23 +733,17 @@ final class StateMachineRewriter {
           INVOKESTATIC, RuntimeNames.POLL, "ready", RuntimeNames.POLL_READY_DESC, false));
       InsnList finish = new InsnList();
       finish.add(setState(FrameLayout.DONE));
-      if (hoisted != null) {
-        // code: frame.awaited = null;   (a hoisted resume leaves it set)
-        finish.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-        finish.add(new InsnNode(ACONST_NULL));
-        finish.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
-      }
       if (trace) {
         finish.add(traceEvent(messages.done()));
       }
       code.insertBefore(areturn, finish);
       return;
     }
-    // code: frame.awaited = future; (drop anything under it) frame.state = TAIL; goto tail;
+    // code: frame.L0 = future; (drop anything under it) frame.state = TAIL; goto tail;
     InsnList await = new InsnList();
     await.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     await.add(new InsnNode(SWAP));
-    await.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.AWAITED, futureDesc()));
+    await.add(putReference(tailAwaited));
     List<Object> under = ret.stack().subList(0, ret.stack().size() - 1);
     for (int i = under.size() - 1; i >= 0; i--) {
       Object type = under.get(i);
@@ -779,9 +782,12 @@ final class StateMachineRewriter {
       stub.add(new LineNumberNode(where.line(), line));
     }
     // code: Frame f = new Frame(); f.L0 = this; f.J0 = arg1; ...; return f;
-    stub.add(new TypeInsnNode(NEW, frame));
-    stub.add(new InsnNode(DUP));
-    stub.add(new MethodInsnNode(INVOKESPECIAL, frame, "<init>", "()V", false));
+    Type frameType = Type.getObjectType(frame);
+    stub.add(Emitter.emit(g -> {
+      g.newInstance(frameType);
+      g.dup();
+      g.invokeConstructor(frameType, NO_ARGUMENT_CONSTRUCTOR);
+    })); // stack: frame
     for (Saved s : entry.locals()) {
       if (s.field() != null) {
         stub.add(new InsnNode(DUP)); // stack: frame frame
@@ -851,23 +857,9 @@ final class StateMachineRewriter {
   private InsnList setState(int state) {
     InsnList out = new InsnList();
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
-    out.add(pushInt(state));
+    out.add(Emitter.push(state));
     out.add(new FieldInsnNode(PUTFIELD, frame, FrameLayout.STATE, "I"));
     return out;
-  }
-
-  /** @return the shortest instruction pushing {@code value} */
-  static AbstractInsnNode pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      return new InsnNode(Opcodes.ICONST_0 + value);
-    }
-    if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      return new IntInsnNode(Opcodes.BIPUSH, value);
-    }
-    if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      return new IntInsnNode(Opcodes.SIPUSH, value);
-    }
-    return new LdcInsnNode(value);
   }
 
   private InsnList traceEvent(String message) {
@@ -897,7 +889,26 @@ final class StateMachineRewriter {
     return new MethodInsnNode(INVOKEVIRTUAL, RuntimeNames.POLL, "isPending", "()Z", false);
   }
 
-  private static String futureDesc() {
-    return "L" + RuntimeNames.FUTURE + ";";
+  /**
+   * code: frame.F   (stack: frame -> value). No cast back to {@code Future} for an awaited future:
+   * the verifier lets any reference flow where an interface type is expected (JVMS 4.10.1.2), so
+   * the field's {@code Object} meets the stack map's {@code Future} at the poll as it is.
+   */
+  private FieldInsnNode getReference(String field) {
+    return new FieldInsnNode(GETFIELD, frame, field, ValueKind.REFERENCE.descriptor);
+  }
+
+  /** code: frame.F = value   (stack: frame value -> empty). */
+  private FieldInsnNode putReference(String field) {
+    return new FieldInsnNode(PUTFIELD, frame, field, ValueKind.REFERENCE.descriptor);
+  }
+
+  /** code: frame.F = null;   so a parked or finished frame keeps nothing it no longer needs. */
+  private InsnList clearReference(String field) {
+    InsnList out = new InsnList();
+    out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+    out.add(new InsnNode(ACONST_NULL));
+    out.add(putReference(field));
+    return out;
   }
 }

@@ -22,18 +22,35 @@ class LargeMethodsTest {
   /** The generated class, rewritten, checked and loaded. */
   static Class<?> big;
 
+  /** Its class file as javac wrote it. */
+  static byte[] original;
+
   /** Its rewrite. */
   static ClassRewriter.Outcome outcome;
 
   @BeforeAll
   static void compileRewriteAndLoad() throws Exception {
+    load();
+  }
+
+  /**
+   * Compiles, rewrites and loads the class once per JVM: {@link GrowthFactorsTest} measures the
+   * same rewrite (javac takes seconds over a class this size).
+   */
+  static synchronized void load() throws Exception {
+    if (big != null) {
+      return;
+    }
     String methods = allLive("hundredLive", 100)
         + someLive("thousandSinks", 1000, 200, true)
         + someLive("thousandAdds", 1000, 200, false)
-        + concatenation("concatenation", 250);
+        + concatenation("concatenation", 250)
+        + concatenation("concatenation50", 50)
+        + concatenation("concatenation100", 100);
     Map<String, byte[]> classes = InMemoryJavac.compile(
         Map.of("p/Big.java", CLASS.formatted(methods)), List.of("--release", "17", "-g"));
     RewritingClassLoader loader = new RewritingClassLoader(classes, ClassRewriter.Options.DEFAULT);
+    original = classes.get("p.Big");
     big = loader.loadClass("p.Big");
     outcome = loader.outcomes.get("p.Big");
   }
