@@ -3,30 +3,27 @@ package dev.tinyrt.agent.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.List;
 
 /**
- * The agent jar's command line, {@code java -jar tinyrt-agent.jar COMMAND ...}: a dispatch table by
- * the first word.
+ * {@code java -jar tinyrt-agent.jar COMMAND [ARGS]}, the jar's {@code Main-Class}: dispatches on
+ * the first word to one of {@link #COMMANDS}, and prints the usage for no or an unknown command.
  */
 public final class Main {
 
-  /** A command: runs with the words after its name, returns the process's exit status. */
-  interface Command {
-    int run(String[] args, PrintStream out, PrintStream err);
-  }
+  /** Every command, in the order the usage lists them; a new command is one more entry. */
+  static final List<Command> COMMANDS = List.of(
+      new InstrumentCommand());
 
-  /** The commands by name. */
-  private static final Map<String, Command> COMMANDS = new TreeMap<>(Map.of(
-      "explain", ExplainCommand::run));
+  /** The exit status of a command line that names no command, or an unknown one. */
+  static final int USAGE_ERROR = 2;
 
   private Main() {}
 
   /**
    * Runs the command named by {@code args[0]} and exits with its status.
    *
-   * @param args the command's name, then its arguments
+   * @param args the command's word, then its arguments
    */
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -35,17 +32,31 @@ public final class Main {
   /**
    * Runs the command named by {@code args[0]}.
    *
-   * @return the exit status: 0 on success, 2 for a usage error
+   * @param args the command's word, then its arguments
+   * @param out where results go
+   * @param err where errors and the usage go
+   * @return the exit status
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    Command command = args.length == 0 ? null : COMMANDS.get(args[0]);
-    if (command == null) {
-      err.println("usage: java -jar tinyrt-agent.jar COMMAND ..., where COMMAND is one of "
-          + String.join(", ", COMMANDS.keySet())
-          + (args.length == 0 ? "" : " (not '" + args[0] + "')"));
-      err.println(ExplainCommand.USAGE);
-      return 2;
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      usage(args.length == 0 ? err : out);
+      return args.length == 0 ? USAGE_ERROR : 0;
     }
-    return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    for (Command command : COMMANDS) {
+      if (command.name().equals(args[0])) {
+        return command.run(Arrays.asList(args).subList(1, args.length), out, err);
+      }
+    }
+    err.println("tinyrt: unknown command '" + args[0] + "'");
+    usage(err);
+    return USAGE_ERROR;
+  }
+
+  private static void usage(PrintStream to) {
+    to.println("usage: java -jar tinyrt-agent.jar COMMAND [ARGS]");
+    for (Command command : COMMANDS) {
+      to.println("  " + command.name() + " " + command.usage());
+    }
+    to.println("As an agent: java -javaagent:tinyrt-agent.jar[=trace,verbose,dump=DIR] ...");
   }
 }

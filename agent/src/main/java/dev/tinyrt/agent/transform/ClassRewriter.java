@@ -103,7 +103,25 @@ public final class ClassRewriter {
    * @throws RuntimeException if the class file cannot be parsed (the caller leaves it unchanged)
    */
   public static Outcome rewrite(byte[] classFile, Options options) {
-    if (!AsyncFilter.mentionsAsync(classFile)) {
+    return rewrite(classFile, options, /* defineFramesInHost = */ true);
+  }
+
+  /**
+   * Rewrites {@code classFile} for a class folder or jar ({@code instrument}): the host does not
+   * define its frames; the caller writes {@link Outcome#frames()} beside it as class files.
+   *
+   * @param classFile the class file
+   * @param options the options
+   * @return the outcome; {@link Outcome#unchanged()} for a class without await calls
+   * @throws RuntimeException if the class file cannot be parsed
+   */
+  public static Outcome rewriteOffline(byte[] classFile, Options options) {
+    return rewrite(classFile, options, /* defineFramesInHost = */ false);
+  }
+
+  private static Outcome rewrite(byte[] classFile, Options options, boolean defineFramesInHost) {
+    // A class rewritten offline (marked by instrument) is never rewritten again.
+    if (!AsyncFilter.mentionsAsync(classFile) || RewrittenMark.isMarked(classFile)) {
       return Outcome.UNCHANGED;
     }
     ClassReader reader = new ClassReader(classFile);
@@ -173,7 +191,7 @@ public final class ClassRewriter {
         }
       }
       if (failedMethod == null) {
-        if (!frames.isEmpty()) {
+        if (defineFramesInHost && !frames.isEmpty()) {
           FrameDefinitionInjector.inject(node, new ArrayList<>(frames.values()));
         }
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.agent.cli;
+
+import dev.tinyrt.agent.transform.ClassRewriter;
+import dev.tinyrt.agent.transform.RewrittenMark;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * {@code instrument PATH [--out DIR]}: rewrites the async methods of a class folder or a jar at
+ * build time, with the agent's own rewrite, so they run with only {@code tinyrt-runtime} on the
+ * class path. Each frame class is written beside its host; each rewritten host is marked
+ * ({@link RewrittenMark}), so a second run, and the agent at load time, leave it alone.
+ */
+final class InstrumentCommand implements Command {
+
+  /** The exit status when a method was refused or a file could not be written. */
+  static final int PROBLEMS = 1;
+
+  /** What one run did, for the report. */
+  private static final class Report {
+    /** The methods made into state machines, as {@code Class.method (File.java:line)}. */
+    final List<String> rewritten = new ArrayList<>();
+    /** The refusals, each naming the method, {@code File.java:line} and the fix. */
+    final List<String> refused = new ArrayList<>();
+    /** Class files that could not be parsed, left as they were. */
+    final List<String> unreadable = new ArrayList<>();
+    /** How many classes were rewritten. */
+    int classes;
+    /** How many frame classes were written beside them. */
+    int frames;
+    /** How many classes carried the mark of an earlier run, and were left alone. */
+    int alreadyRewritten;
+  }
+
+  /** The files one class file becomes: itself (maybe rewritten) and its frames, by relative path. */
+  private record Rewritten(Map<String, byte[]> files, boolean changed) {}
+
+  @Override
+  public String name() {
+    return "instrument";
+  }
+
+  @Override
+  public String usage() {
+    return "PATH [--out DIR]   rewrite the async methods of a class folder or a jar (in place, or "
+        + "into DIR) so they run without the agent, with only tinyrt-runtime on the class path; "
+        + "exit status 1 if a method is refused";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    // Arguments.
+    Path in = null;
+    Path outDir = null;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--out") && i + 1 < args.size()) {
+        outDir = Path.of(args.get(++i));
+      } else if (!arg.startsWith("-") && in == null) {
+        in = Path.of(arg);
+      } else {
+        err.println("tinyrt instrument: unexpected argument '" + arg + "'");
+        err.println("usage: java -jar tinyrt-agent.jar instrument " + usage());
+        return Main.USAGE_ERROR;
+      }
+    }
+    if (in == null) {
+      err.println("usage: java -jar tinyrt-agent.jar instrument " + usage());
+      return Main.USAGE_ERROR;
+    }
+    if (!Files.exists(in)) {
+      err.println("tinyrt instrument: " + in + " does not exist; give a folder of class files "
+          + "(such as target/classes) or a jar");
+      return Main.USAGE_ERROR;
+    }
+
+    // The rewrite.
+    Report report = new Report();
+    Path written;
+    try {
+      if (Files.isDirectory(in)) {
+        written = outDir == null ? in : outDir;
+        instrumentFolder(in, written, report);
+      } else if (in.getFileName().toString().endsWith(".jar")) {
+        written = outDir == null ? in : outDir.resolve(in.getFileName());
+        if (!instrumentJar(in, written, report, err)) {
+          return PROBLEMS;
+        }
+      } else {
+        err.println("tinyrt instrument: " + in + " is neither a folder nor a .jar");
+        return Main.USAGE_ERROR;
+      }
+    } catch (IOException | UncheckedIOException e) {
+      err.println("tinyrt instrument: could not rewrite " + in + ": " + e);
+      return PROBLEMS;
+    }
+
+    // The report.
+    for (String method : report.rewritten) {
+      out.println("rewrote " + method);
+    }
+    for (String refusal : report.refused) {
+      err.println("refused: " + refusal);
+    }
+    for (String unreadable : report.unreadable) {
+      err.println("left unchanged: " + unreadable);
+    }
+    out.println("tinyrt instrument: " + report.rewritten.size() + " async methods rewritten in "
+        + report.classes + " classes (" + report.frames + " frame classes written), "
+        + report.refused.size() + " refused, " + report.alreadyRewritten
+        + " classes already rewritten; " + written);
+    return report.refused.isEmpty() ? 0 : PROBLEMS;
+  }
+
+  /** Rewrites every class file under {@code from} into {@code to} (which may be the same). */
+  private static void instrumentFolder(Path from, Path to, Report report) throws IOException {
+    boolean inPlace = Files.exists(to) && Files.isSameFile(from, to);
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(from)) {
+      files = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path file : files) {
+      String relative = from.relativize(file).toString().replace('\\', '/');
+      byte[] bytes = Files.readAllBytes(file);
+      Rewritten result = relative.endsWith(".class")
+          ? rewrite(relative, bytes, report)
+          : new Rewritten(Map.of(relative, bytes), false);
+      if (result.changed() || !inPlace) {
+        for (Map.Entry<String, byte[]> entry : result.files().entrySet()) {
+          Path target = to.resolve(entry.getKey());
+          Files.createDirectories(target.getParent());
+          Files.write(target, entry.getValue());
+        }
+      }
+    }
+  }
+
+  /**
+   * Rewrites every class of the jar {@code from} into the jar {@code to} (which may be the same:
+   * written beside it, then moved over it), entries in their order, frames after their hosts.
+   *
+   * @return false, with the reason printed, when the jar is signed
+   */
+  private static boolean instrumentJar(Path from, Path to, Report report, PrintStream err)
+      throws IOException {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    boolean changed = false;
+    try (ZipFile zip = new ZipFile(from.toFile())) {
+      for (ZipEntry entry : zip.stream().toList()) {
+        String name = entry.getName();
+        if (name.startsWith("META-INF/") && name.endsWith(".SF")) {
+          err.println("tinyrt instrument: " + from + " is signed (" + name + "); rewriting its "
+              + "classes would break the signature. Instrument the classes before signing.");
+          return false;
+        }
+        byte[] bytes;
+        try (InputStream stream = zip.getInputStream(entry)) {
+          bytes = stream.readAllBytes();
+        }
+        Rewritten result = name.endsWith(".class") && !entry.isDirectory()
+            ? rewrite(name, bytes, report)
+            : new Rewritten(Map.of(name, bytes), false);
+        changed |= result.changed();
+        entries.putAll(result.files());
+      }
+    }
+    boolean inPlace = Files.exists(to) && Files.isSameFile(from, to);
+    if (inPlace && !changed) {
+      return true;
+    }
+    Path parent = to.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path temporary = Files.createTempFile(parent, to.getFileName().toString(), ".tmp");
+    try (OutputStream file = Files.newOutputStream(temporary);
+        ZipOutputStream jar = new ZipOutputStream(file)) {
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        jar.putNextEntry(new ZipEntry(entry.getKey()));
+        jar.write(entry.getValue());
+        jar.closeEntry();
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
+    Files.move(temporary, to, StandardCopyOption.REPLACE_EXISTING);
+    return true;
+  }
+
+  /**
+   * Rewrites one class file: the host, marked, and its frames beside it (same folder), or the
+   * class as it was. Never throws for a class it cannot parse: that class is left unchanged.
+   *
+   * @param path the class file's path relative to the folder or jar root
+   */
+  private static Rewritten rewrite(String path, byte[] bytes, Report report) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(path, bytes);
+    ClassRewriter.Outcome outcome;
+    try {
+      if (RewrittenMark.isMarked(bytes)) {
+        report.alreadyRewritten++;
+        return new Rewritten(files, false);
+      }
+      outcome = ClassRewriter.rewriteOffline(bytes, ClassRewriter.Options.DEFAULT);
+    } catch (RuntimeException e) {
+      report.unreadable.add(path + " could not be parsed (" + e + ")");
+      return new Rewritten(files, false);
+    }
+    if (outcome.unchanged()) {
+      return new Rewritten(files, false);
+    }
+    report.classes++;
+    report.rewritten.addAll(outcome.rewritten());
+    report.refused.addAll(outcome.refusals());
+    files.put(path, RewrittenMark.mark(outcome.hostBytes()));
+    String folder = path.substring(0, path.lastIndexOf('/') + 1);
+    for (String frame : outcome.frames().keySet()) {
+      String simpleName = frame.substring(frame.lastIndexOf('/') + 1);
+      files.put(folder + simpleName + ".class", outcome.frames().get(frame));
+      report.frames++;
+    }
+    return new Rewritten(files, true);
+  }
+}
