@@ -8,6 +8,7 @@ import dev.tinyrt.internal.RuntimeThreads;
 import dev.tinyrt.internal.StageFuture;
 import dev.tinyrt.time.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -326,6 +327,11 @@ public final class AsyncRuntime implements AutoCloseable {
   /** @return the runtime's name, as in its threads' names and its messages */
   public String name() {
     return name;
+  }
+
+  /** @return the live tasks now, for {@link TaskDump} */
+  List<Task<?>> liveSnapshot() {
+    return live.snapshot();
   }
 
   /** @return how many spawned tasks have not finished */

@@ -59,6 +59,11 @@ final class Task<T> extends TaskState
     this.runtime = runtime;
   }
 
+  /** @return the future the task drives, null once it completed: for {@link TaskDump} */
+  Future<T> future() {
+    return future;
+  }
+
   // Context.
 
   @Override
@@ -79,6 +84,9 @@ final class Task<T> extends TaskState
 
   @Override
   public void wake() {
+    if (TaskStats.ENABLED) {
+      TaskStats.woken(this); // off: a static final false, compiled away
+    }
     if (transitionToNotified() == Wake.SCHEDULE) {
       runtime.schedule(this);
     }
@@ -120,6 +128,9 @@ final class Task<T> extends TaskState
     }
     // The runtime is current on this thread already: each worker (and a current-thread runtime's
     // driver) made it so once, not once per poll.
+    if (TaskStats.ENABLED) {
+      TaskStats.polled(this); // off: a static final false, compiled away
+    }
     Poll<T> poll;
     try {
       poll = future.poll(this);
@@ -130,6 +141,9 @@ final class Task<T> extends TaskState
     if (poll.isReady()) {
       complete(poll.get(), null);
       return;
+    }
+    if (TaskStats.ENABLED) {
+      TaskStats.parked(this);
     }
     Idle idle = transitionToIdle();
     if (runtime.gaveUp()) {
