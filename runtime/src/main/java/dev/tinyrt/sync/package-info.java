@@ -32,7 +32,9 @@
  * Mpsc} and {@code Broadcast} receives give {@code null} (their values cannot be null), while
  * {@code Oneshot} receivers and {@code Watch.changed()} throw {@link
  * dev.tinyrt.sync.ChannelClosedException} (their values may be null). A garbage-collected sender
- * is noticed by a {@link java.lang.ref.Cleaner} on one daemon thread.
+ * is noticed on a daemon thread: by a {@link java.lang.ref.Cleaner} for {@code Mpsc}, {@code
+ * Broadcast} and {@code Watch}, and for {@code Oneshot} by a phantom reference its channel holds
+ * (cleared once the sender sent or closed, so a finished channel costs the collector nothing).
  *
  * <h2>Sharing</h2>
  *

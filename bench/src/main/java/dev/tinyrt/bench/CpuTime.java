@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.bench;
+
+import dev.tinyrt.Future;
+import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.sync.Oneshot;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The current-thread ping-pong and the 1M carts timed by the CPU time of the threads that do the
+ * work ({@code ThreadMXBean}), not by the wall clock: on a shared, loaded machine the wall clock
+ * mostly measures the wait for a core, while a thread's CPU time stays close to what the work
+ * costs. Used to compare two builds of the runtime (put the other build's runtime jar first on the
+ * class path) when the machine is too busy for {@code scripts/bench} to mean anything.
+ *
+ * <p>{@code java -javaagent:tinyrt-agent.jar -cp tinyrt-benchmarks.jar dev.tinyrt.bench.CpuTime
+ * pingpong|carts N [ROUNDS]}; prints one JSON line per round after three warm-up rounds.
+ */
+public final class CpuTime {
+
+  private CpuTime() {}
+
+  /** The JVM's per-thread CPU clock. */
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  /**
+   * Runs the warm-up rounds, then prints each measured round.
+   *
+   * @param args scenario (pingpong: N messages; carts: N carts), N, measured rounds
+   */
+  public static void main(String[] args) throws Exception {
+    String scenario = args[0];
+    int n = Integer.parseInt(args[1]);
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    boolean pingPong = switch (scenario) {
+      case "pingpong" -> true;
+      case "carts" -> false;
+      default -> throw new IllegalArgumentException(
+          "unknown scenario " + scenario + ": use pingpong or carts");
+    };
+    for (int i = 0; i < 3; i++) {
+      if (pingPong) {
+        pingPong(500_000);
+      } else {
+        carts(50_000);
+      }
+    }
+    for (int i = 0; i < rounds; i++) {
+      Measure.report(pingPong ? pingPong(n) : carts(n));
+    }
+  }
+
+  /** Ping-pong over bounded(1) channels on the current-thread runtime: all of it on this thread. */
+  static Map<String, Double> pingPong(int messages) {
+    long cpu = THREADS.getCurrentThreadCpuTime();
+    long wall = System.nanoTime();
+    PingPong.tinyrt(AsyncRuntime.currentThread(), messages / 2);
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("cpu_ns_per_message", (double) (THREADS.getCurrentThreadCpuTime() - cpu) / messages);
+    m.put("wall_ns_per_message", (double) (System.nanoTime() - wall) / messages);
+    return m;
+  }
+
+  /**
+   * {@link CartScenario}'s tinyrt run: channel creation and spawning on this thread, then one
+   * driver thread sends every first price and every second while this thread runs the carts.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Double> carts(int n) throws InterruptedException {
+    Oneshot.Sender<Long>[] socks = new Oneshot.Sender[n];
+    Oneshot.Sender<Long>[] shoes = new Oneshot.Sender[n];
+    Oneshot.Receiver<Long>[] socksRx = new Oneshot.Receiver[n];
+    Oneshot.Receiver<Long>[] shoesRx = new Oneshot.Receiver[n];
+    // Creating the channels.
+    long cpu = THREADS.getCurrentThreadCpuTime();
+    for (int i = 0; i < n; i++) {
+      Oneshot.Channel<Long> a = Oneshot.channel();
+      Oneshot.Channel<Long> b = Oneshot.channel();
+      socks[i] = a.sender();
+      socksRx[i] = a.receiver();
+      shoes[i] = b.sender();
+      shoesRx[i] = b.receiver();
+    }
+    long channels = THREADS.getCurrentThreadCpuTime() - cpu;
+    // Spawning every cart and polling it once, until it parks on its socks price.
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    cpu = THREADS.getCurrentThreadCpuTime();
+    for (int i = 0; i < n; i++) {
+      rt.spawn(Carts.cartTotal(socksRx[i], shoesRx[i]));
+    }
+    rt.blockOn(rt.spawn(Future.ready(0)));
+    long spawned = THREADS.getCurrentThreadCpuTime() - cpu;
+    // First send to done: the driver's CPU time and this thread's, and the wall clock.
+    long[] driverCpu = new long[1];
+    long[] firstSend = new long[1];
+    Thread driver = new Thread(() -> {
+      long start = THREADS.getCurrentThreadCpuTime();
+      firstSend[0] = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        socks[i].send(CartScenario.SOCKS);
+      }
+      for (int i = 0; i < n; i++) {
+        shoes[i].send(CartScenario.SHOES);
+      }
+      driverCpu[0] = THREADS.getCurrentThreadCpuTime() - start;
+    });
+    cpu = THREADS.getCurrentThreadCpuTime();
+    driver.start();
+    if (!rt.shutdown(Duration.ofMinutes(10))) {
+      throw new IllegalStateException("carts did not finish");
+    }
+    long wall = System.nanoTime() - firstSend[0];
+    long runtimeCpu = THREADS.getCurrentThreadCpuTime() - cpu;
+    driver.join();
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("channels_cpu_ns_per_cart", (double) channels / n);
+    m.put("spawn_to_parked_cpu_ns_per_cart", (double) spawned / n);
+    m.put("driver_cpu_ms", driverCpu[0] / 1e6);
+    m.put("runtime_cpu_ms", runtimeCpu / 1e6);
+    m.put("first_send_to_done_ms", wall / 1e6);
+    return m;
+  }
+}
