@@ -299,13 +299,33 @@ public final class IoDriver implements AutoCloseable {
     dispatchReady();
   }
 
-  /**
-   * Registers {@code channel} with this driver's selector (on the driver thread, with the given
-   * interest) and returns its key; called by {@link Registration} only.
-   */
-  SelectionKey register(SelectableChannel channel, int ops, Registration registration)
-      throws IOException {
-    return channel.register(selector, ops, registration);
+  /** This driver as its registrations see it. */
+  private final Reactor reactor = new Reactor() {
+    @Override
+    public void submit(Runnable change) {
+      IoDriver.this.submit(change);
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public SelectionKey register(SelectableChannel channel, int ops, Registration registration)
+        throws IOException {
+      return channel.register(selector, ops, registration);
+    }
+
+    @Override
+    public String toString() {
+      return IoDriver.this.toString();
+    }
+  };
+
+  /** @return this driver as its registrations see it */
+  Reactor reactor() {
+    return reactor;
   }
 
   /** The driver thread: apply changes, select, wake the ready, until closed. */
