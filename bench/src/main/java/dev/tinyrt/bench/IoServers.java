@@ -57,6 +57,9 @@ public final class IoServers {
   /** How many server-side handlers wait in a read (idle) or were started (echo). */
   static final AtomicInteger waiting = new AtomicInteger();
 
+  /** {@code sockets-only}: the accepted channels, kept open. Guarded by itself. */
+  static final List<SocketChannel> kept = new ArrayList<>();
+
   /** Accepts connections forever, each served by its own task. */
   static Future<Void> acceptLoop(TcpListener listener, boolean echo) throws IOException {
     while (serving) {
@@ -149,7 +152,6 @@ public final class IoServers {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.bind(any, 1024);
         address = (InetSocketAddress) server.getLocalAddress();
-        List<SocketChannel> kept = new ArrayList<>();
         Thread acceptor = new Thread(() -> {
           try {
             while (true) {
@@ -162,7 +164,9 @@ public final class IoServers {
                 }
                 case "virtual-threads" -> Measure.startVirtual(() -> blockingHandler(c, echo));
                 default -> {
-                  kept.add(c);
+                  synchronized (kept) {
+                    kept.add(c);
+                  }
                   waiting.incrementAndGet();
                 }
               }
@@ -188,6 +192,7 @@ public final class IoServers {
         Process warm = startClient("idle", address, Math.max(1, n / 10), 0, 0);
         awaitWaiting(before + Math.max(1, n / 10), warm);
         finishClient(warm);
+        closeKept(); // nobody reads them, so nobody else closes them
       }
       long heap0 = Measure.heapAfterGc();
       long rss0 = Measure.rss();
@@ -203,6 +208,16 @@ public final class IoServers {
     Measure.report(m);
     System.out.flush();
     System.exit(0); // the servers' threads and tasks wait forever: no graceful shutdown to measure
+  }
+
+  /** Closes the channels {@code sockets-only} keeps: the warm-up's must not count, nor hold fds. */
+  static void closeKept() throws IOException {
+    synchronized (kept) {
+      for (SocketChannel c : kept) {
+        c.close();
+      }
+      kept.clear();
+    }
   }
 
   /** {@link #acceptLoop} for a lambda: the checked exception becomes the task's failure. */
