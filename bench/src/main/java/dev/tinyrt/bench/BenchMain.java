@@ -83,7 +83,7 @@ public final class BenchMain {
    * Runs the benchmarks.
    *
    * @param args {@code [--quick] [--json FILE] [--docs DIR] [--agent JAR] [--only
-   *     carts|pingpong|outside|yield|micro] [--from-json FILE] [--runtimes KIND,KIND]}
+   *     carts|pingpong|outside|yield|io|micro] [--from-json FILE] [--runtimes KIND,KIND]}
    */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
@@ -179,6 +179,9 @@ public final class BenchMain {
       rounds("yield-starvation", contenders, quick ? 50 : 200, quick ? 2 : 3, agent,
           "dev.tinyrt.bench.YieldStarvation", 1);
     }
+    if (only == null || only.equals("io")) {
+      IoGroup.run(quick, agent, runs);
+    }
     if (only == null || only.equals("micro")) {
       measureOnce("bytes", "tinyrt", 200_000, 0, agent, "dev.tinyrt.bench.AllocationBreakdown", 2);
       micro(quick, agent);
@@ -199,7 +202,7 @@ public final class BenchMain {
   }
 
   /** What {@code --only} accepts: groups of scenarios measured together. */
-  static final List<String> GROUPS = List.of("carts", "pingpong", "outside", "yield", "micro");
+  static final List<String> GROUPS = List.of("carts", "pingpong", "outside", "yield", "io", "micro");
 
   /** Messages per ping-pong exchange (2M; 500k in --quick); a run repeats exchanges until it lasted a second. */
   private static long pingPongMessages = 2_000_000;
@@ -208,6 +211,9 @@ public final class BenchMain {
   static String groupOf(String scenario) {
     if (scenario.startsWith("outside-wake")) {
       return "outside";
+    }
+    if (scenario.startsWith("io-")) {
+      return "io";
     }
     return switch (scenario) {
       case "bytes" -> "micro";
@@ -289,7 +295,9 @@ public final class BenchMain {
       "ping-pong", Map.of("messages_per_second", true),
       "outside-wake-random", Map.of("ns_per_wake", false),
       "outside-wake-creation", Map.of("ns_per_wake", false),
-      "yield-starvation", Map.of("median_us", false));
+      "yield-starvation", Map.of("median_us", false),
+      "io-idle", Map.of("heap_bytes_per_conn", false),
+      "io-echo", Map.of("messages_per_second", true, "p99_us", false));
 
   /** The ratio rows' metric name for a measured metric. */
   static String ratioMetric(String metric) {
@@ -447,7 +455,7 @@ public final class BenchMain {
 
   static void printTables() {
     for (String s : List.of("carts", "ping-pong", "outside-wake-random", "outside-wake-creation",
-        "yield-starvation", "micro")) {
+        "yield-starvation", "io-idle", "io-echo", "micro")) {
       String t = table(s);
       if (!t.isEmpty()) {
         System.out.println("\n== " + s + " (median (min–max))\n" + t);
@@ -578,6 +586,7 @@ public final class BenchMain {
         .append("has not run after ").append(YieldStarvation.GIVE_UP_SECONDS)
         .append(" s counts as that long (starved).\n\n");
     md.append(table("yield-starvation")).append('\n');
+    md.append(IoGroup.markdown());
     md.append("## 5. Micro (JMH, `-prof gc`)\n\nReadyAwait: an await of a ready future inside an async ")
         .append("method (1,000 distinct futures per invocation, each value consumed by a `Blackhole`) against ")
         .append("the same loop by hand. SuspendResume: a oneshot, a frame, a pending poll, a send, a ready ")

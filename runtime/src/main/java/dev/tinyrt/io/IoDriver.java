@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The I/O driver: one {@link Selector} and one daemon thread ({@code tinyrt-io-N}) that selects
- * and wakes exactly the tasks whose socket became ready. It is its own component, used by any
- * runtime: tasks on a current-thread or a multi-threaded runtime are woken through their wakers,
- * like timer wakes. {@link #system()} is shared by the whole JVM and started on first use; {@link
- * #open()} makes a private one that {@link #close()} stops.
+ * The I/O driver: one {@link Selector} and the one thread that selects on it, its own daemon
+ * thread ({@code tinyrt-io-N}) or a current-thread runtime's driving thread, and wakes exactly the
+ * tasks whose socket became ready. It is its own component, used by any runtime: tasks on a
+ * current-thread or a multi-threaded runtime are woken through their wakers, like timer wakes.
+ * {@link #system()} is shared by the whole JVM and started on first use; {@link #open()} makes a
+ * private one that {@link #close()} stops.
  *
  * <p>How an operation waits (the one protocol, in {@link Registration} and {@link IoOp}):
  *
@@ -31,9 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  *       waker and add the operation's interest ({@code OP_READ}, {@code OP_WRITE}, ...) to the
  *       channel's registration.
  *   <li>A registration whose interest set changed is queued here once (a flag), and the selector
- *       is woken only if this thread is blocked, or about to block, in {@code select} (the {@link
- *       #selecting} flag, claimed by one CAS so a burst of changes costs one {@code wakeup()}).
- *   <li>This thread applies queued interest sets to the keys before each select; the selector is
+ *       is woken only if the selecting thread is blocked, or about to block, in {@code select}
+ *       (the {@link #state} word, moved on by one CAS so a burst of changes costs one {@code
+ *       wakeup()}).
+ *   <li>The selecting thread applies queued interest sets to the keys before each select; the selector is
  *       level-triggered, so readiness that arrived between the task's try and the key's update is
  *       reported by the next select, never lost.
  *   <li>On readiness it removes the ready operations from the key's interest (no busy loop on a
@@ -299,13 +301,33 @@ public final class IoDriver implements AutoCloseable {
     dispatchReady();
   }
 
-  /**
-   * Registers {@code channel} with this driver's selector (on the driver thread, with the given
-   * interest) and returns its key; called by {@link Registration} only.
-   */
-  SelectionKey register(SelectableChannel channel, int ops, Registration registration)
-      throws IOException {
-    return channel.register(selector, ops, registration);
+  /** This driver as its registrations see it. */
+  private final Reactor reactor = new Reactor() {
+    @Override
+    public void submit(Runnable change) {
+      IoDriver.this.submit(change);
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public SelectionKey register(SelectableChannel channel, int ops, Registration registration)
+        throws IOException {
+      return channel.register(selector, ops, registration);
+    }
+
+    @Override
+    public String toString() {
+      return IoDriver.this.toString();
+    }
+  };
+
+  /** @return this driver as its registrations see it */
+  Reactor reactor() {
+    return reactor;
   }
 
   /** The driver thread: apply changes, select, wake the ready, until closed. */

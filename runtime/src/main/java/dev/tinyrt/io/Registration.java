@@ -50,8 +50,8 @@ final class Registration implements Runnable {
     }
   }
 
-  /** The driver whose selector this channel is registered with. */
-  private final IoDriver driver;
+  /** The driver whose selector this channel is registered with (its reactor side). */
+  private final Reactor driver;
 
   /** The channel, non-blocking. */
   private final SelectableChannel channel;
@@ -92,6 +92,12 @@ final class Registration implements Runnable {
   private volatile boolean closed;
 
   Registration(IoDriver driver, SelectableChannel channel, Supplier<String> description)
+      throws IOException {
+    this(driver.reactor(), channel, description);
+  }
+
+  /** For a model check: a registration with a stand-in for the driver. */
+  Registration(Reactor driver, SelectableChannel channel, Supplier<String> description)
       throws IOException {
     this.driver = driver;
     this.channel = channel;

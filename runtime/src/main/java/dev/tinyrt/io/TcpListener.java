@@ -71,17 +71,8 @@ public final class TcpListener implements AutoCloseable {
    */
   public static TcpListener bind(SocketAddress address, IoDriver driver) throws IOException {
     Objects.requireNonNull(address, "address");
-    ServerSocketChannel channel = ServerSocketChannel.open();
-    try {
-      channel.bind(address, BACKLOG);
-      return new TcpListener(channel, driver);
-    } catch (BindException e) {
-      channel.close();
-      throw IoErrors.inUse(address, e);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
+    return Binding.bind(ServerSocketChannel.open(), address, c -> c.bind(address, BACKLOG),
+        c -> new TcpListener(c, driver));
   }
 
   /** @return the address it listens on, with the real port */

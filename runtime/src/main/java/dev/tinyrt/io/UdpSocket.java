@@ -55,17 +55,8 @@ public final class UdpSocket implements AutoCloseable {
    */
   public static UdpSocket bind(SocketAddress address, IoDriver driver) throws IOException {
     Objects.requireNonNull(address, "address");
-    DatagramChannel channel = DatagramChannel.open();
-    try {
-      channel.bind(address);
-      return new UdpSocket(channel, driver);
-    } catch (BindException e) {
-      channel.close();
-      throw IoErrors.inUse(address, e);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
+    return Binding.bind(DatagramChannel.open(), address, c -> c.bind(address),
+        c -> new UdpSocket(c, driver));
   }
 
   /** @return the address it is bound to */
