@@ -67,7 +67,7 @@ class ExplainCommandTest {
   void mistakesSayWhatToType() {
     Result none = run();
     assertEquals(2, none.status);
-    assertTrue(none.err.contains("usage: java -jar tinyrt-agent.jar explain PATH"), none.err);
+    assertTrue(none.err.contains("  explain PATH [--method NAME] [--format text|mermaid]"), none.err);
 
     Result format = run("explain", jar.toString(), "--format", "svg");
     assertEquals(2, format.status);
