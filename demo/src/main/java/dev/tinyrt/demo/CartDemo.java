@@ -2,26 +2,28 @@
 package dev.tinyrt.demo;
 
 import dev.tinyrt.Async;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
 import dev.tinyrt.sync.Oneshot;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 
 /**
  * The chapter's cart, twice: first the hand-written state machine {@link CartTotal}, then the same
  * cart as the async method {@link CartAsync#cartTotal}, rewritten by the agent. Each time the
- * socks price comes back after 200 ms and the shoes price after 400 ms, from a worker thread,
- * while {@code blockOn} polls the cart on the main thread.
+ * socks price comes back 200 ms after the cart parks waiting for it, and the shoes price 200 ms
+ * after it parks again, from a worker thread, while {@code blockOn} polls the cart on the main
+ * thread. The worker answers only a cart that is waiting, so the demo prints the same on a busy
+ * machine as on an idle one.
  *
  * <p>Run it with {@code scripts/demo}, which starts the JVM with the agent and its {@code trace}
  * option, so the rewritten frame prints its state transitions.
  */
 public final class CartDemo {
 
-  /** When the socks price comes back. */
-  static final Duration SOCKS_DELAY = Duration.ofMillis(200);
-
-  /** When the shoes price comes back. */
-  static final Duration SHOES_DELAY = Duration.ofMillis(400);
+  /** How long after the cart parks each price comes back. */
+  static final Duration LOOKUP_DELAY = Duration.ofMillis(200);
 
   private CartDemo() {}
 
@@ -44,8 +46,9 @@ public final class CartDemo {
   static long runByHand(PrintStream out) throws InterruptedException {
     Oneshot.Channel<Long> socks = Oneshot.channel();
     Oneshot.Channel<Long> shoes = Oneshot.channel();
-    Thread worker = priceLookups(socks.sender(), shoes.sender());
-    long total = Async.blockOn(new CartTotal(socks.receiver(), shoes.receiver(), out::println));
+    Semaphore parks = new Semaphore(0);
+    Thread worker = priceLookups(socks.sender(), shoes.sender(), parks);
+    long total = Async.blockOn(countingParks(new CartTotal(socks.receiver(), shoes.receiver(), out::println), parks));
     out.println("cart total = $" + total);
     worker.join();
     return total;
@@ -55,20 +58,41 @@ public final class CartDemo {
   static long runAsync(PrintStream out) throws InterruptedException {
     Oneshot.Channel<Long> socks = Oneshot.channel();
     Oneshot.Channel<Long> shoes = Oneshot.channel();
-    Thread worker = priceLookups(socks.sender(), shoes.sender());
-    long total = Async.blockOn(CartAsync.cartTotal(socks.receiver(), shoes.receiver()));
+    Semaphore parks = new Semaphore(0);
+    Thread worker = priceLookups(socks.sender(), shoes.sender(), parks);
+    long total = Async.blockOn(countingParks(CartAsync.cartTotal(socks.receiver(), shoes.receiver()), parks));
     out.println("cart total = $" + total);
     worker.join();
     return total;
   }
 
-  /** Starts the worker that "looks up" the prices: 12 after 200 ms, 89 after 400 ms. */
-  static Thread priceLookups(Oneshot.Sender<Long> socks, Oneshot.Sender<Long> shoes) {
+  /**
+   * Polls {@code cart} and releases a permit of {@code parks} each time it returns pending, so the
+   * price lookups can wait until the cart waits.
+   */
+  static <T> Future<T> countingParks(Future<T> cart, Semaphore parks) {
+    return cx -> {
+      Poll<T> poll = cart.poll(cx);
+      if (poll.isPending()) {
+        parks.release();
+      }
+      return poll;
+    };
+  }
+
+  /**
+   * Starts the worker that "looks up" the prices: 12 for the socks, 200 ms after the cart first
+   * parks, then 89 for the shoes, 200 ms after it parks again.
+   */
+  static Thread priceLookups(
+      Oneshot.Sender<Long> socks, Oneshot.Sender<Long> shoes, Semaphore parks) {
     Thread worker = new Thread(() -> {
       try {
-        Thread.sleep(SOCKS_DELAY.toMillis());
+        parks.acquire();
+        Thread.sleep(LOOKUP_DELAY.toMillis());
         socks.send(12L);
-        Thread.sleep(SHOES_DELAY.minus(SOCKS_DELAY).toMillis());
+        parks.acquire();
+        Thread.sleep(LOOKUP_DELAY.toMillis());
         shoes.send(89L);
       } catch (InterruptedException e) {
         socks.close();

@@ -29,7 +29,9 @@ public final class ServiceDemo {
 
   static Future<Void> producer(Mpsc.Sender<Job> jobs, int count) {
     for (int id = 1; id <= count; id++) {
-      await(jobs.send(new Job(id, Duration.ofMillis(10L * (id % 5))))); // waits while the queue is full
+      // Jobs take 0 to 30 ms, but every fifth takes 400 ms, far past its 35 ms limit.
+      Duration work = Duration.ofMillis(id % 5 == 4 ? 400 : 10L * (id % 5));
+      await(jobs.send(new Job(id, work))); // waits while the queue is full
     }
     jobs.close(); // workers drain the queue, then get null
     return Future.ready(null);
