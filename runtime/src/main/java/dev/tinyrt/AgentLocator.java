@@ -27,9 +27,10 @@ final class AgentLocator {
   /** What a message names when the agent jar's place is not known. */
   static final String SOME_AGENT_JAR = "/path/to/tinyrt-agent.jar";
 
-  /** The runtime's and the agent's artifact ids, also the start of their jars' names. */
+  /** The runtime's artifact id: its folder in a Maven repository, the start of its jar's name. */
   private static final String RUNTIME_ARTIFACT = "tinyrt-runtime";
 
+  /** The agent's artifact id: its folder in a Maven repository, the start of its jar's name. */
   private static final String AGENT_ARTIFACT = "tinyrt-agent";
 
   private AgentLocator() {}
