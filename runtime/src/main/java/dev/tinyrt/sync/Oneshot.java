@@ -98,7 +98,7 @@ public final class Oneshot {
         // keep the value alive for nobody.
         cell.value = null;
       }
-      // Sent: nothing to watch for any more (a store and a clear, no lock).
+      // Sent: nothing to watch for any more (one store, no lock).
       cell.unwatch();
       cell.wakeReceiverIfWaiting(before);
       // This sender must count as reachable until its claim is done, or the collector could

@@ -34,7 +34,7 @@
  * dev.tinyrt.sync.ChannelClosedException} (their values may be null). A garbage-collected sender
  * is noticed on a daemon thread: by a {@link java.lang.ref.Cleaner} for {@code Mpsc}, {@code
  * Broadcast} and {@code Watch}, and for {@code Oneshot} by a phantom reference its channel holds
- * (cleared once the sender sent or closed, so a finished channel costs the collector nothing).
+ * (dropped once the sender sent or closed, so a finished channel costs the collector nothing).
  *
  * <h2>Sharing</h2>
  *
