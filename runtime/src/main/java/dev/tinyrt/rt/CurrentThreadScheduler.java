@@ -2,8 +2,6 @@
 package dev.tinyrt.rt;
 
 import dev.tinyrt.internal.RuntimeThreads;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -28,17 +26,6 @@ final class CurrentThreadScheduler implements Scheduler {
   /** Every this many tasks, the driver takes in the outside wakes even if it has other tasks. */
   static final int INCOMING_INTERVAL = 61;
 
-  private static final VarHandle PARKED;
-
-  static {
-    try {
-      PARKED = MethodHandles.lookup()
-          .findVarHandle(CurrentThreadScheduler.class, "parked", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   /** The runtime whose tasks run here, made current while a thread drives it. */
   private final AsyncRuntime runtime;
 
@@ -54,10 +41,7 @@ final class CurrentThreadScheduler implements Scheduler {
   /** The thread driving the runtime, if any. */
   private volatile Thread driver;
 
-  /**
-   * Set by the driver just before it parks, so wakes unpark it only when it may be parked; cleared
-   * by the driver when it runs again, or by the one wake that unparks it.
-   */
+  /** Set by the driver just before it parks, so wakes unpark it only when it may be parked. */
   private volatile boolean parked;
 
   /** Counts the tasks run, for {@link #INCOMING_INTERVAL}. Driver only. */
@@ -86,10 +70,8 @@ final class CurrentThreadScheduler implements Scheduler {
       hasIncoming = true;
     }
     // Ordering: the driver sets parked, then reads hasIncoming; we wrote hasIncoming, then read
-    // parked (all volatile). Either it sees our task, or we see it parked and unpark it. The CAS
-    // lets one waker of many unpark it (an unpark is a system call, a selector wakeup too); the
-    // others' tasks were queued before that waker read parked, so the driver it wakes takes them.
-    if (parked && PARKED.compareAndSet(this, true, false)) {
+    // parked (all volatile). Either it sees our task, or we see it parked and unpark it.
+    if (parked) {
       unparkDriver(driver);
     }
   }
