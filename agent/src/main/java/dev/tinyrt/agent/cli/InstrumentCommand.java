@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +26,23 @@ import java.util.zip.ZipOutputStream;
  * build time, with the agent's own rewrite, so they run with only {@code tinyrt-runtime} on the
  * class path. Each frame class is written beside its host; each rewritten host is marked
  * ({@link RewrittenMark}), so a second run, and the agent at load time, leave it alone.
+ *
+ * <p>Public for build tools that run the same rewrite in their own JVM: {@link
+ * #instrumentFolder(Path, Path)} (tinyrt-maven-plugin calls it).
  */
-final class InstrumentCommand implements Command {
+public final class InstrumentCommand implements Command {
 
   /** The exit status when a method was refused or a file could not be written. */
   static final int PROBLEMS = 1;
 
-  /** What one run did, for the report. */
-  private static final class Report {
+  /** What one run did, for the report; read by build tools through its accessors. */
+  public static final class Report {
     /** The methods made into state machines, as {@code Class.method (File.java:line)}. */
     final List<String> rewritten = new ArrayList<>();
     /** The refusals, each naming the method, {@code File.java:line} and the fix. */
     final List<String> refused = new ArrayList<>();
+    /** The same refusals by the class file that holds the methods, relative and '/'-separated. */
+    final Map<String, List<String>> refusedByFile = new LinkedHashMap<>();
     /** Class files that could not be parsed, left as they were. */
     final List<String> unreadable = new ArrayList<>();
     /** How many classes were rewritten. */
@@ -45,6 +51,39 @@ final class InstrumentCommand implements Command {
     int frames;
     /** How many classes carried the mark of an earlier run, and were left alone. */
     int alreadyRewritten;
+
+    /** @return the methods made into state machines, as {@code Class.method (File.java:line)} */
+    public List<String> rewritten() {
+      return Collections.unmodifiableList(rewritten);
+    }
+
+    /** @return the refusals, each naming the method, {@code File.java:line} and the fix */
+    public List<String> refused() {
+      return Collections.unmodifiableList(refused);
+    }
+
+    /**
+     * @return the refusals by the class file that holds the refused methods (rewritten and marked
+     *     all the same: calling a refused method throws its refusal), relative to the folder
+     */
+    public Map<String, List<String>> refusedByFile() {
+      return Collections.unmodifiableMap(refusedByFile);
+    }
+
+    /** @return the class files that could not be parsed, left as they were, with the reason */
+    public List<String> unreadable() {
+      return Collections.unmodifiableList(unreadable);
+    }
+
+    /**
+     * @param written the folder or jar written
+     * @return the run in one line: methods rewritten, classes, frames, refusals, classes skipped
+     */
+    public String summary(Path written) {
+      return "tinyrt instrument: " + rewritten.size() + " async methods rewritten in " + classes
+          + " classes (" + frames + " frame classes written), " + refused.size() + " refused, "
+          + alreadyRewritten + " classes already rewritten; " + written;
+    }
   }
 
   /** The files one class file becomes: itself (maybe rewritten) and its frames, by relative path. */
@@ -120,11 +159,23 @@ final class InstrumentCommand implements Command {
     for (String unreadable : report.unreadable) {
       err.println("left unchanged: " + unreadable);
     }
-    out.println("tinyrt instrument: " + report.rewritten.size() + " async methods rewritten in "
-        + report.classes + " classes (" + report.frames + " frame classes written), "
-        + report.refused.size() + " refused, " + report.alreadyRewritten
-        + " classes already rewritten; " + written);
+    out.println(report.summary(written));
     return report.refused.isEmpty() ? 0 : PROBLEMS;
+  }
+
+  /**
+   * Rewrites every class file under {@code from} into {@code to} (the same folder: in place), as
+   * {@code instrument FOLDER [--out DIR]} does, without printing: the caller reports.
+   *
+   * @param from the class folder, such as {@code target/classes}
+   * @param to where the classes and their frames are written; {@code from} to rewrite in place
+   * @return what was rewritten, refused and left alone
+   * @throws IOException if a file cannot be read or written
+   */
+  public static Report instrumentFolder(Path from, Path to) throws IOException {
+    Report report = new Report();
+    instrumentFolder(from, to, report);
+    return report;
   }
 
   /** Rewrites every class file under {@code from} into {@code to} (which may be the same). */
@@ -227,6 +278,9 @@ final class InstrumentCommand implements Command {
     report.classes++;
     report.rewritten.addAll(outcome.rewritten());
     report.refused.addAll(outcome.refusals());
+    if (!outcome.refusals().isEmpty()) {
+      report.refusedByFile.put(path, List.copyOf(outcome.refusals()));
+    }
     files.put(path, RewrittenMark.mark(outcome.hostBytes()));
     String folder = path.substring(0, path.lastIndexOf('/') + 1);
     for (String frame : outcome.frames().keySet()) {
