@@ -16,10 +16,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A spawned future plus a little state: tokio's task, in one object of 40 bytes. The task is its
- * own waker, its own context, its own join handle and a node of its runtime's live list. Waking it
- * puts it in its runtime's run queue, unless it is already there or running (then it is polled
- * again once the current poll ends), or finished.
+ * A spawned future plus a little state: tokio's task, in one object of 32 bytes (header 12, four
+ * references and two ints with compressed oops). The task is its own waker, its own context, its
+ * own join handle and an entry of its runtime's live list ({@link TaskList}, which it knows by
+ * index, not by links). Waking it puts it in its runtime's run queue, unless it is already there
+ * or running (then it is polled again once the current poll ends), or finished.
+ *
+ * <p>One field serves two phases: until the task completes it holds who waits for the outcome,
+ * from then on the outcome itself ({@link #waitersThenOutcome}). Both change under the task's
+ * lock, and COMPLETE is set under that lock too, so whoever holds the lock knows which one it sees.
  *
  * <p>What users hold is not what the scheduler runs: as a {@link JoinHandle} the task can be
  * awaited by any number of tasks and threads at once (each waker is kept, once), and {@link #run()}
@@ -37,19 +42,16 @@ final class Task<T> extends TaskState
   /** The runtime that owns the task. */
   private final AsyncRuntime runtime;
 
-  /** The value, or a {@link Failure}. Published by the write of COMPLETE. */
-  private Object outcome;
-
   /**
-   * Who waits for the outcome: a Waker, a CompletableFuture, or an ArrayList of them, each waker
-   * once (by identity). Guarded by this; null once the outcome is out.
+   * Before COMPLETE, who waits for the outcome: null, a Waker, a CompletableFuture, or an
+   * ArrayList of them, each waker once (by identity), guarded by this. From COMPLETE on, the value
+   * or a {@link Failure}: written under this lock before COMPLETE, so a reader that saw COMPLETE
+   * (a volatile read) sees it.
    */
-  private Object waiters;
+  private Object waitersThenOutcome;
 
-  /** Links of the runtime's live list. Guarded by the list's shard. */
-  Task<?> prev;
-
-  Task<?> next;
+  /** Where the task sits in its runtime's {@link TaskList}; written by the list, under its locks. */
+  int liveSlot;
 
   /** A failed or cancelled outcome. */
   private record Failure(Throwable cause, boolean cancelled) {}
@@ -76,7 +78,7 @@ final class Task<T> extends TaskState
     int s = state();
     // A finished task reports whether it ended cancelled; a running one, whether it was asked to.
     return (s & COMPLETE) != 0
-        ? outcome instanceof Failure f && f.cancelled()
+        ? waitersThenOutcome instanceof Failure f && f.cancelled()
         : (s & CANCEL_REQUESTED) != 0;
   }
 
@@ -157,15 +159,17 @@ final class Task<T> extends TaskState
   private void complete(T v, Throwable t) {
     boolean byCancellation =
         t instanceof CancelledException && (state() & CANCEL_REQUESTED) != 0;
-    outcome = t == null ? v : new Failure(t, byCancellation);
+    Object outcome = t == null ? v : new Failure(t, byCancellation);
     future = null;
     // Out of the live list first: whoever sees the task finished sees it no longer live.
     runtime.finished(this);
-    transitionToComplete();
     Object toNotify;
     synchronized (this) {
-      toNotify = waiters;
-      waiters = null;
+      // The waiters give way to the outcome, and COMPLETE says which one the field holds: both
+      // under the lock, so a waiter added under it is either taken here or sees COMPLETE.
+      toNotify = waitersThenOutcome;
+      waitersThenOutcome = outcome;
+      transitionToComplete();
     }
     if (toNotify instanceof List<?> list) {
       for (Object w : list) {
@@ -203,8 +207,12 @@ final class Task<T> extends TaskState
   @Override
   public void forget(Waker waker) {
     synchronized (this) {
+      if (isFinished()) {
+        return; // the field holds the outcome; the waiters were let go at completion
+      }
+      Object waiters = waitersThenOutcome;
       if (waiters == waker) {
-        waiters = null;
+        waitersThenOutcome = null;
       } else if (waiters instanceof ArrayList<?> list) {
         for (int i = 0; i < list.size(); i++) {
           if (list.get(i) == waker) {
@@ -216,11 +224,12 @@ final class Task<T> extends TaskState
     }
   }
 
-  /** Adds a waiter, unless that same waker is already registered. Lock held. */
+  /** Adds a waiter, unless that same waker is already registered. Lock held, not COMPLETE. */
   @SuppressWarnings("unchecked")
   private void addWaiter(Object waiter) {
+    Object waiters = waitersThenOutcome;
     if (waiters == null) {
-      waiters = waiter;
+      waitersThenOutcome = waiter;
     } else if (waiters instanceof ArrayList<?> list) {
       if (!(waiter instanceof Waker) || !containsIdentical(list, waiter)) {
         ((ArrayList<Object>) list).add(waiter);
@@ -229,7 +238,7 @@ final class Task<T> extends TaskState
       ArrayList<Object> list = new ArrayList<>(2);
       list.add(waiters);
       list.add(waiter);
-      waiters = list;
+      waitersThenOutcome = list;
     }
   }
 
@@ -244,12 +253,14 @@ final class Task<T> extends TaskState
 
   /** @return how many wakers and stages wait for the outcome now (for leak tests) */
   synchronized int waiterCount() {
-    return waiters == null ? 0 : waiters instanceof ArrayList<?> list ? list.size() : 1;
+    Object waiters = waitersThenOutcome;
+    return isFinished() || waiters == null ? 0
+        : waiters instanceof ArrayList<?> list ? list.size() : 1;
   }
 
   @SuppressWarnings("unchecked")
   private T outcome() {
-    Object o = outcome;
+    Object o = waitersThenOutcome;
     if (o instanceof Failure f) {
       if (f.cancelled()) {
         throw new CancelledException(
@@ -292,7 +303,7 @@ final class Task<T> extends TaskState
 
   @Override
   public boolean isFailed() {
-    return isFinished() && outcome instanceof Failure f && !f.cancelled();
+    return isFinished() && waitersThenOutcome instanceof Failure f && !f.cancelled();
   }
 
   @Override
@@ -318,7 +329,7 @@ final class Task<T> extends TaskState
 
   @SuppressWarnings("unchecked")
   private void completeStage(CompletableFuture<T> cf) {
-    Object o = outcome;
+    Object o = waitersThenOutcome;
     if (o instanceof Failure f) {
       if (f.cancelled()) {
         cf.cancel(false);

@@ -2,28 +2,57 @@
 package dev.tinyrt.rt;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The live tasks of a runtime, to cancel them at shutdown: tokio's {@code OwnedTasks}. The tasks
- * are the nodes (an intrusive doubly linked list, two fields per task); the list is split in
- * shards with a lock each, so spawns on different threads rarely contend.
+ * The live tasks of a runtime, to cancel them at shutdown and list them in a {@link TaskDump}:
+ * tokio's {@code OwnedTasks}, as a slab. Each task knows its place (one {@code int}, {@link
+ * Task#liveSlot}) instead of carrying two links, so a task stays 32 bytes; the list costs one
+ * array reference per live task, in chunks of {@link #CHUNK} allocated as the list grows.
+ *
+ * <p>The list is split in {@link #SHARDS} shards with a lock each, chosen by the spawning thread,
+ * so spawns on different threads rarely contend. Within a shard the tasks are dense: a removal
+ * moves the shard's last task into the freed place (and updates that task's slot), so adding and
+ * removing are O(1) and a snapshot walks no holes.
+ *
+ * <p>A slot is {@code (index << SHARD_BITS) | shard}. Its shard bits are written once, by {@link
+ * #add}, before the task is published to any other thread (the spawn's wake); only its index bits
+ * change later, under the shard's lock. So {@link #remove} reads the shard from the slot without
+ * the lock and the index under it.
  */
 final class TaskList {
 
-  /** Shard count: a power of two. */
-  private static final int SHARDS = 16;
+  /** How many low bits of a slot name the shard. */
+  private static final int SHARD_BITS = 4;
 
-  /** One list head per shard; each shard's links are guarded by the shard object. */
+  /** Shard count: a power of two. */
+  private static final int SHARDS = 1 << SHARD_BITS;
+
+  /** How many tasks a chunk holds: a power of two. */
+  private static final int CHUNK = 1024;
+
+  /** log2 of {@link #CHUNK}. */
+  private static final int CHUNK_BITS = Integer.numberOfTrailingZeros(CHUNK);
+
+  /** The most tasks one shard can index in the bits a slot leaves it. */
+  private static final int MAX_PER_SHARD = 1 << (Integer.SIZE - 1 - SHARD_BITS);
+
+  /** The shards; each one's tasks are guarded by the shard object. */
   private final Shard[] shards = new Shard[SHARDS];
 
   /** How many tasks are in the list. */
   private final AtomicInteger size = new AtomicInteger();
 
-  /** A shard: its lock is the object itself. */
+  /** One shard: its tasks at indexes 0 to {@code count - 1}, with no hole. Its lock is itself. */
   private static final class Shard {
-    Task<?> head;
+
+    /** The chunks; those past the last used one are null, but for at most one spare. */
+    Task<?>[][] chunks = new Task<?>[1][];
+
+    /** How many tasks the shard holds. */
+    int count;
   }
 
   TaskList() {
@@ -32,47 +61,73 @@ final class TaskList {
     }
   }
 
-  private Shard shardOf(Task<?> task) {
-    return shards[System.identityHashCode(task) & (SHARDS - 1)];
-  }
-
+  /** Adds {@code task}, which is in no list yet, and sets its slot. */
   void add(Task<?> task) {
-    Shard shard = shardOf(task);
+    // The spawning thread's shard: a thread that spawns a lot mostly finds its shard's lock free.
+    @SuppressWarnings("deprecation") // Thread.threadId() is Java 19; we build for 17
+    int s = (int) Thread.currentThread().getId() & (SHARDS - 1);
+    Shard shard = shards[s];
     synchronized (shard) {
-      task.next = shard.head;
-      if (shard.head != null) {
-        shard.head.prev = task;
+      int i = shard.count;
+      if (i == MAX_PER_SHARD) {
+        throw new IllegalStateException("a runtime's live-task shard is full (" + MAX_PER_SHARD
+            + " tasks spawned from one thread and not finished): spawn from several threads, or "
+            + "let tasks finish before spawning more");
       }
-      shard.head = task;
+      int c = i >>> CHUNK_BITS;
+      if (c == shard.chunks.length) {
+        shard.chunks = Arrays.copyOf(shard.chunks, c * 2);
+      }
+      Task<?>[] chunk = shard.chunks[c];
+      if (chunk == null) {
+        chunk = new Task<?>[CHUNK];
+        shard.chunks[c] = chunk;
+      }
+      chunk[i & (CHUNK - 1)] = task;
+      task.liveSlot = (i << SHARD_BITS) | s;
+      shard.count = i + 1;
     }
     size.incrementAndGet();
   }
 
-  /** Removes {@code task}; returns the number left. */
+  /**
+   * Removes {@code task}, which is in this list: the shard's last task takes its place.
+   *
+   * @return the number of tasks left
+   */
   int remove(Task<?> task) {
-    Shard shard = shardOf(task);
+    // The shard bits never change after add (see the class comment); the index may, under the lock.
+    int s = task.liveSlot & (SHARDS - 1);
+    Shard shard = shards[s];
     synchronized (shard) {
-      if (task.prev != null) {
-        task.prev.next = task.next;
-      } else {
-        shard.head = task.next;
+      int i = task.liveSlot >>> SHARD_BITS;
+      int last = shard.count - 1;
+      Task<?>[] lastChunk = shard.chunks[last >>> CHUNK_BITS];
+      Task<?> moved = lastChunk[last & (CHUNK - 1)];
+      lastChunk[last & (CHUNK - 1)] = null;
+      if (moved != task) {
+        shard.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)] = moved;
+        moved.liveSlot = (i << SHARD_BITS) | s;
       }
-      if (task.next != null) {
-        task.next.prev = task.prev;
+      shard.count = last;
+      // Keep one empty chunk past the last used one (no churn at a chunk's edge), free the next.
+      // With `last` tasks left on a chunk's edge, chunk last/CHUNK is the spare and the one past
+      // it is freed.
+      int beyondSpare = (last >>> CHUNK_BITS) + 1;
+      if ((last & (CHUNK - 1)) == 0 && beyondSpare < shard.chunks.length) {
+        shard.chunks[beyondSpare] = null;
       }
-      task.prev = null;
-      task.next = null;
     }
     return size.decrementAndGet();
   }
 
   /** @return the tasks in the list now */
   List<Task<?>> snapshot() {
-    List<Task<?>> all = new ArrayList<>();
+    List<Task<?>> all = new ArrayList<>(Math.max(size.get(), 0));
     for (Shard shard : shards) {
       synchronized (shard) {
-        for (Task<?> t = shard.head; t != null; t = t.next) {
-          all.add(t);
+        for (int i = 0; i < shard.count; i++) {
+          all.add(shard.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)]);
         }
       }
     }
