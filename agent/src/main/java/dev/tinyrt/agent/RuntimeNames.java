@@ -70,6 +70,9 @@ public final class RuntimeNames {
   /** {@code Trace.event(Object, String)}. */
   public static final String TRACE_EVENT_DESC = "(Ljava/lang/Object;Ljava/lang/String;)V";
 
+  /** The name of a frame's await-point table, a static String constant read by {@code dev.tinyrt.rt.FrameTable}. */
+  public static final String AWAIT_POINTS = "AWAIT_POINTS";
+
   /** The internal name prefix of the agent's own classes, never transformed. */
   public static final String AGENT_PACKAGE = "dev/tinyrt/agent/";
 

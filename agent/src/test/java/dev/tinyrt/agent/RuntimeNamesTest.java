@@ -31,6 +31,7 @@ class RuntimeNamesTest {
     assertEquals(Type.getInternalName(Trace.class), RuntimeNames.TRACE);
     assertEquals(Type.getInternalName(Cancellation.class), RuntimeNames.CANCELLATION);
     assertEquals(Type.getInternalName(ForwardsCancellation.class), RuntimeNames.FORWARDS_CANCELLATION);
+    assertEquals(dev.tinyrt.rt.AwaitPoint.TABLE_FIELD, RuntimeNames.AWAIT_POINTS);
   }
 
   @Test

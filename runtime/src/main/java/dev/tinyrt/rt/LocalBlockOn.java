@@ -42,7 +42,11 @@ final class LocalBlockOn<T> {
         return false; // one more of the tasks that were ready before the main future runs
       }
       if (mainWaker.takeNotification()) {
+        SlowPolls.Start slow = SlowPolls.ENABLED ? SlowPolls.before(future) : null; // off: no code
         Poll<T> poll = future.poll(cx);
+        if (SlowPolls.ENABLED) {
+          SlowPolls.after("the future of blockOn", slow); // a poll that throws is not timed
+        }
         if (poll.isReady()) {
           result = poll;
           return true;

@@ -133,12 +133,19 @@ final class Task<T> extends TaskState
     if (TaskStats.ENABLED) {
       TaskStats.polled(this); // off: a static final false, compiled away
     }
+    SlowPolls.Start slow = SlowPolls.ENABLED ? SlowPolls.before(future) : null; // off: no code
     Poll<T> poll;
     try {
       poll = future.poll(this);
     } catch (Throwable t) {
+      if (SlowPolls.ENABLED) {
+        SlowPolls.after(this, slow);
+      }
       complete(null, t);
       return;
+    }
+    if (SlowPolls.ENABLED) {
+      SlowPolls.after(this, slow);
     }
     if (poll.isReady()) {
       complete(poll.get(), null);

@@ -2,24 +2,20 @@
 package dev.tinyrt.rt;
 
 import dev.tinyrt.Future;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A dump of a runtime's live tasks, for a task that hangs or never runs: each task, what it runs
- * (an async method's frame says which method and which await it is parked at), what that await
- * waits for, and, when the JVM runs with {@code -Dtinyrt.taskStats=true}, how often it was
- * polled and woken and for how long it has been parked.
+ * A dump of a runtime's live tasks, for a task that hangs or never runs: each task, where it is
+ * parked ({@code File.java:line} of each async method on the way, innermost first, as a stack
+ * trace lists them), what the innermost await waits for, and, when the JVM runs with {@code
+ * -Dtinyrt.taskStats=true}, how often it was polled and woken and for how long it has been parked.
  *
  * <pre>{@code
  * System.out.print(TaskDump.text(rt));
  * }</pre>
  */
 public final class TaskDump {
-
-  /** The field of an agent-generated frame that holds the future it is parked on. */
-  private static final String AWAITED_FIELD = "awaited";
 
   /**
    * One live task.
@@ -28,15 +24,19 @@ public final class TaskDump {
    * @param status {@code parked}, {@code scheduled} (in a run queue) or {@code running}
    * @param future what the task runs: an async method's frame prints {@code
    *     CartAsync.cartTotal frame, state 2}, its state being the await it is parked at
-   * @param awaiting what the frame's await waits for, or null (no frame, or not parked)
+   * @param parkedAt where it waits, innermost async method first (the frames of the task's
+   *     future, each awaiting the next); empty for a future that is no agent-generated frame, or
+   *     a running task
+   * @param awaiting what the innermost await waits for (or the future itself, for a task whose
+   *     future is no frame), or null (running, or between two states)
    * @param polls how many times it was polled, or -1 without {@code -Dtinyrt.taskStats=true}
    * @param wakes how many times it was woken, the wake that scheduled it at spawn included; or -1
    *     without the counts
    * @param parkedNanos for how long it has been parked, or -1 (not parked, or without the counts)
    */
   public record Entry(
-      String task, String status, String future, String awaiting, int polls, int wakes,
-      long parkedNanos) {}
+      String task, String status, String future, List<AwaitPoint> parkedAt, String awaiting,
+      int polls, int wakes, long parkedNanos) {}
 
   private TaskDump() {}
 
@@ -57,12 +57,21 @@ public final class TaskDump {
           ? "running"
           : (state & TaskState.SCHEDULED) != 0 ? "scheduled" : "parked";
       Future<?> future = task.future();
+      List<AwaitPoint> parkedAt = List.of();
+      String awaiting = null;
+      if (!status.equals("running") && future != null) {
+        FrameTable.Chain chain = FrameTable.chain(future);
+        parkedAt = List.copyOf(chain.points());
+        awaiting = chain.frames().isEmpty() ? null
+            : chain.leaf() == null ? null : String.valueOf(chain.leaf());
+      }
       TaskStats.Snapshot counts = TaskStats.of(task);
       entries.add(new Entry(
           task.toString(),
           status,
           String.valueOf(future),
-          status.equals("parked") ? awaited(future) : null,
+          parkedAt,
+          awaiting,
           counts == null ? -1 : counts.polls(),
           counts == null ? -1 : counts.wakes(),
           counts == null || !status.equals("parked") ? -1 : counts.parkedNanos()));
@@ -71,7 +80,16 @@ public final class TaskDump {
   }
 
   /**
-   * Returns the dump of {@code runtime} as text, one line per task.
+   * Returns the dump of {@code runtime} as text: a line per task, then its await points, innermost
+   * first, and what the innermost one awaits.
+   *
+   * <pre>
+   * tinyrt task dump of shop: 1 live task
+   *   Task@1b6d3586 parked for 1204 ms, polled 2, woken 2: Shop.checkout frame, state 1
+   *     at Shop.price (Shop.java:31), await(reply)
+   *     at Shop.checkout (Shop.java:22), await(price(...))
+   *     awaiting Oneshot.Receiver[empty]
+   * </pre>
    *
    * @param runtime the runtime
    * @return the text, each line ending with a newline
@@ -86,37 +104,21 @@ public final class TaskDump {
       if (e.parkedNanos() >= 0) {
         out.append(" for ").append(e.parkedNanos() / 1_000_000).append(" ms");
       }
-      out.append(": ").append(e.future());
-      if (e.awaiting() != null) {
-        out.append(", awaiting ").append(e.awaiting());
-      }
       if (e.polls() >= 0) {
-        out.append("; polled ").append(e.polls()).append(", woken ").append(e.wakes());
-      } else {
-        out.append("; (run with -D").append(TaskStats.PROPERTY)
-            .append("=true for poll and wake counts and parked times)");
+        out.append(", polled ").append(e.polls()).append(", woken ").append(e.wakes());
       }
-      out.append('\n');
+      out.append(": ").append(e.future()).append('\n');
+      for (AwaitPoint p : e.parkedAt()) {
+        out.append("    at ").append(p).append('\n');
+      }
+      if (e.awaiting() != null) {
+        out.append("    awaiting ").append(e.awaiting()).append('\n');
+      }
+    }
+    if (!entries.isEmpty() && !TaskStats.ENABLED) {
+      out.append("  (run with -D").append(TaskStats.PROPERTY)
+          .append("=true for poll and wake counts and parked times)\n");
     }
     return out.toString();
-  }
-
-  /** What a frame's await waits for, read from its field; null for a future that is no frame. */
-  private static String awaited(Future<?> future) {
-    if (future == null) {
-      return null;
-    }
-    try {
-      Field field = future.getClass().getDeclaredField(AWAITED_FIELD);
-      if (!field.getType().equals(Future.class)) {
-        return null;
-      }
-      field.setAccessible(true);
-      return String.valueOf(field.get(future));
-    } catch (NoSuchFieldException e) {
-      return null; // a hand-written future: its toString says what it is
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return "? (" + e.getClass().getSimpleName() + ")";
-    }
   }
 }

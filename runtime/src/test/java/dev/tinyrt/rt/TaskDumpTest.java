@@ -13,36 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@link TaskDump}: every live task, what it runs and awaits; counts with -Dtinyrt.taskStats. */
 class TaskDumpTest {
 
-  /** Stands for an agent-generated frame: its await's future is in a field named awaited. */
-  static final class FakeFrame implements Future<Long> {
-    /** The future the frame is parked on, as in a generated frame. */
-    Future<Long> awaited;
-
-    FakeFrame(Future<Long> awaited) {
-      this.awaited = awaited;
-    }
-
-    @Override
-    public Poll<Long> poll(Context cx) {
-      return awaited.poll(cx);
-    }
-
-    @Override
-    public String toString() {
-      return "Shop.cartTotal frame, state 1";
-    }
-  }
-
   /** A future that is never ready and keeps the last waker it was given. */
   static final class Parked implements Future<Void> {
     /** The last waker. */
     volatile Waker waker;
+
+    /** @return this, seen as a future of a long (it is never ready) */
+    @SuppressWarnings("unchecked")
+    Future<Long> asLong() {
+      return (Future<Long>) (Future<?>) this;
+    }
 
     @Override
     public Poll<Void> poll(Context cx) {
@@ -57,24 +44,54 @@ class TaskDumpTest {
   }
 
   @Test
-  void aParkedFrameShowsWhatItAwaits() {
-    TestFutures.Gate<Long> gate = new TestFutures.Gate<>();
+  void aParkedTaskShowsEachFramesAwaitPointInnermostFirstAndWhatItAwaits() {
+    TestFutures.Gate<Long> reply = new TestFutures.Gate<>();
     try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("dump-test").build()) {
-      JoinHandle<Long> task = rt.spawn(new FakeFrame(gate));
-      rt.blockOn(TestFutures.readyAfter(1, null)); // the task runs once and parks on the gate
-      assertEquals(1, gate.polls.get());
+      JoinHandle<Long> task = rt.spawn(new FakeFrames.Checkout(new FakeFrames.Price(reply)));
+      Parked plain = new Parked();
+      JoinHandle<Void> other = rt.spawn(plain);
+      rt.blockOn(TestFutures.readyAfter(1, null)); // both run once and park
+      assertEquals(1, reply.polls.get());
 
-      List<TaskDump.Entry> dump = TaskDump.of(rt);
-      assertEquals(List.of(new TaskDump.Entry(task.toString(), "parked",
-          "Shop.cartTotal frame, state 1", String.valueOf(gate), -1, -1, -1)), dump);
-      assertEquals("tinyrt task dump of dump-test: 1 live task\n  " + task + " parked: "
-          + "Shop.cartTotal frame, state 1, awaiting " + gate + "; (run with "
-          + "-Dtinyrt.taskStats=true for poll and wake counts and parked times)\n",
-          TaskDump.text(rt));
+      List<AwaitPoint> where = List.of(
+          new AwaitPoint("Shop.price", 1, "Shop.java:31", "reply"),
+          new AwaitPoint("Shop.checkout", 1, "Shop.java:22", "price(...)"));
+      assertEquals(Set.of(
+              new TaskDump.Entry(task.toString(), "parked", "Shop.checkout frame, state 1",
+                  where, String.valueOf(reply), -1, -1, -1),
+              new TaskDump.Entry(other.toString(), "parked", "a reply that never comes",
+                  List.of(), null, -1, -1, -1)),
+          Set.copyOf(TaskDump.of(rt)));
+      String text = TaskDump.text(rt);
+      assertTrue(text.startsWith("tinyrt task dump of dump-test: 2 live tasks\n"), text);
+      assertTrue(text.contains("  " + task + " parked: Shop.checkout frame, state 1\n"
+          + "    at Shop.price (Shop.java:31), await(reply)\n"
+          + "    at Shop.checkout (Shop.java:22), await(price(...))\n"
+          + "    awaiting " + reply + "\n"), text);
+      assertTrue(text.contains("  " + other + " parked: a reply that never comes\n"), text);
+      assertTrue(text.endsWith("  (run with -Dtinyrt.taskStats=true for poll and wake counts "
+          + "and parked times)\n"), text);
 
-      gate.complete(12L);
+      reply.complete(12L);
+      other.abort();
       assertEquals(12L, rt.blockOn(task));
+      rt.blockOn(TestFutures.readyAfter(1, null));
       assertEquals(List.of(), TaskDump.of(rt), "a finished task is not live");
+      assertEquals("tinyrt task dump of dump-test: 0 live tasks\n", TaskDump.text(rt));
+    }
+  }
+
+  @Test
+  void aFrameNotPolledYetIsAtItsFirstLine() {
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("dump-test").build()) {
+      FakeFrames.Checkout checkout = new FakeFrames.Checkout(new Parked().asLong());
+      rt.spawn(checkout); // scheduled, not run: nobody drives the runtime yet
+      TaskDump.Entry e = TaskDump.of(rt).get(0);
+      assertEquals("scheduled", e.status());
+      assertEquals(List.of(new AwaitPoint("Shop.checkout", 0, "Shop.java:20", "")), e.parkedAt());
+      assertEquals("Shop.checkout (Shop.java:20), not polled yet", e.parkedAt().get(0).toString());
+      assertEquals(null, e.awaiting());
+      rt.shutdown(Duration.ZERO);
     }
   }
 
@@ -93,8 +110,8 @@ class TaskDumpTest {
     assertEquals(0, child.exitValue(), out);
     assertTrue(out.startsWith("tinyrt task dump of stats-test: 1 live task\n  Task@"), out);
     // Woken twice: by its spawn, then by the test.
-    assertTrue(out.matches("(?s).* parked for \\d+ ms: a reply that never comes; polled 2, "
-        + "woken 2\n"), out);
+    assertTrue(out.matches("(?s).* parked for \\d+ ms, polled 2, woken 2: a reply that never "
+        + "comes\n"), out);
   }
 
   /**

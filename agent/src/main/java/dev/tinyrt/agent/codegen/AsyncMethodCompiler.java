@@ -43,6 +43,7 @@ public final class AsyncMethodCompiler {
     ConstructorHoisting.apply(host, method);
     MethodAnalysis analysis = MethodAnalysis.of(host, method);
     SourceLocation where = SourceLocation.of(host, method, null);
+    AwaitPointTable awaitPoints = AwaitPointTable.before(host, method, analysis);
 
     // Code generation: the state machine in the host, then the frame class it needs.
     int extraInts = 0;
@@ -63,7 +64,8 @@ public final class AsyncMethodCompiler {
         bodyDesc,
         extraInts,
         result.layout(),
-        where.simpleClassName() + "." + where.method() + " frame");
+        where.simpleClassName() + "." + where.method() + " frame",
+        awaitPoints.render(result.stored()));
     return new Compiled(frameClass, bodyDesc, result.stored());
   }
 

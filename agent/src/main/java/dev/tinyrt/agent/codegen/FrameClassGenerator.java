@@ -15,6 +15,7 @@ import org.objectweb.asm.commons.Method;
  * <pre>{@code
  * final class Shop$cartTotal-Frame implements Future, ForwardsCancellation {
  *   int state; long J0; Object L0; ...   // L0, L1...: kept references and the awaited future
+ *   static final String AWAIT_POINTS = "Shop.cartTotal\nShop.java:11\t\t\n...";  // AwaitPointTable
  *   public Poll poll(Context cx) { return Shop.cartTotal(this, cx); }  // body(Future, Context)
  * }
  * }</pre>
@@ -46,6 +47,7 @@ final class FrameClassGenerator {
    * @param extraInts how many unused {@code int} arguments the body takes after the context
    * @param layout the typed fields
    * @param description what {@code toString} says, e.g. {@code Shop.cartTotal frame}
+   * @param awaitPoints the text of the await-point table ({@link AwaitPointTable})
    * @return the class file
    */
   static byte[] generate(
@@ -59,7 +61,8 @@ final class FrameClassGenerator {
       String bodyDesc,
       int extraInts,
       FrameLayout layout,
-      String description) {
+      String description,
+      String awaitPoints) {
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     cw.visit(
         version,
@@ -80,6 +83,10 @@ final class FrameClassGenerator {
       }
     }
     layout.hoisted().forEach((name, kind) -> cw.visitField(0, name, kind.descriptor, null, null).visitEnd());
+
+    // The await-point table, a constant: no instance field, no class initializer.
+    cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC,
+        RuntimeNames.AWAIT_POINTS, STRING.getDescriptor(), null, awaitPoints).visitEnd();
 
     // code: Frame() { super(); }
     GeneratorAdapter init = new GeneratorAdapter(0, CONSTRUCTOR, null, null, cw);

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.integration;
+
+import static dev.tinyrt.Async.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyrt.Future;
+import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.AwaitPoint;
+import dev.tinyrt.rt.JoinHandle;
+import dev.tinyrt.rt.TaskDump;
+import dev.tinyrt.rt.Tasks;
+import dev.tinyrt.sync.Oneshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The run-time diagnostics on real frames, rewritten by the agent: where a task is parked. */
+@Timeout(60)
+class DiagnosticsTest {
+
+  /** @return the line of this file that holds {@code marker} in a comment */
+  static int lineOf(String marker) throws IOException {
+    List<String> lines = Files.readAllLines(
+        Path.of("src/test/java/dev/tinyrt/integration/DiagnosticsTest.java"));
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).endsWith("// " + marker)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(marker);
+  }
+
+  static Future<Long> checkout(Oneshot.Receiver<Long> reply, long shipping) {
+    long price = await(price(reply)); // checkout-await
+    return Future.ready(price + shipping);
+  }
+
+  static Future<Long> price(Oneshot.Receiver<Long> reply) {
+    String currency = "EUR";
+    long cents = await(reply); // price-await
+    return Future.ready(currency.length() + cents);
+  }
+
+  @Test
+  void theDumpShowsEachAsyncMethodsAwaitLineInnermostFirst() throws IOException {
+    Oneshot.Channel<Long> reply = Oneshot.channel();
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("diag").build()) {
+      JoinHandle<Long> task = rt.spawn(checkout(reply.receiver(), 5));
+      rt.blockOn(Tasks.yieldNow()); // the task runs once and parks on the reply
+
+      List<TaskDump.Entry> dump = TaskDump.of(rt);
+      assertEquals(1, dump.size(), dump.toString());
+      TaskDump.Entry e = dump.get(0);
+      assertEquals("parked", e.status());
+      assertEquals(List.of(
+              new AwaitPoint("DiagnosticsTest.price", 1,
+                  "DiagnosticsTest.java:" + lineOf("price-await"), "reply"),
+              new AwaitPoint("DiagnosticsTest.checkout", 1,
+                  "DiagnosticsTest.java:" + lineOf("checkout-await"), "price(...)")),
+          e.parkedAt());
+      assertEquals(String.valueOf(reply.receiver()), e.awaiting());
+      String text = TaskDump.text(rt);
+      assertTrue(text.contains("    at DiagnosticsTest.price (DiagnosticsTest.java:"
+          + lineOf("price-await") + "), await(reply)\n    at DiagnosticsTest.checkout "
+          + "(DiagnosticsTest.java:" + lineOf("checkout-await") + "), await(price(...))\n"
+          + "    awaiting Oneshot.Receiver["), text);
+
+      reply.sender().send(100L);
+      assertEquals(108L, rt.blockOn(task));
+      assertEquals(List.of(), TaskDump.of(rt));
+    }
+  }
+}
