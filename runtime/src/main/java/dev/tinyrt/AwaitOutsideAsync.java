@@ -18,6 +18,8 @@ final class AwaitOutsideAsync {
             + "Run the JVM with -javaagent:"
             + AgentLocator.agentJar()
             + " (or call dev.tinyrt.Async.init() before this class loads, with that jar on the "
-            + "class path), and make sure the method returns dev.tinyrt.Future.");
+            + "class path), and make sure the method returns dev.tinyrt.Future, or "
+            + "CompletableFuture or CompletionStage for code written for EA Async (then it starts "
+            + "at once and returns a future of its outcome).");
   }
 }

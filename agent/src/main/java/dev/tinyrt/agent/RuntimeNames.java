@@ -25,6 +25,17 @@ public final class RuntimeNames {
   /** {@code dev.tinyrt.internal.StageFuture}, a {@code CompletionStage} seen as a future. */
   public static final String STAGE_FUTURE = "dev/tinyrt/internal/StageFuture";
 
+  /** {@code dev.tinyrt.internal.StageTask}, which runs an EA-style async method's frame eagerly. */
+  public static final String STAGE_TASK = "dev/tinyrt/internal/StageTask";
+
+  /** {@code StageTask.start(Future, CompletableFuture)}. */
+  public static final String START_DESC =
+      "(Ldev/tinyrt/Future;Ljava/util/concurrent/CompletableFuture;)V";
+
+  /** {@code StageTask.returned(CompletionStage)}. */
+  public static final String RETURNED_DESC =
+      "(Ljava/util/concurrent/CompletionStage;)Ldev/tinyrt/Future;";
+
   /** {@code dev.tinyrt.internal.Cancellation}, asked before each poll of an awaited future whether the task was cancelled. */
   public static final String CANCELLATION = "dev/tinyrt/internal/Cancellation";
 

@@ -11,8 +11,10 @@ import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.FrameDefiner;
 import dev.tinyrt.internal.StageFuture;
+import dev.tinyrt.internal.StageTask;
 import dev.tinyrt.internal.Trace;
 import java.lang.invoke.MethodHandles;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.Type;
@@ -29,6 +31,7 @@ class RuntimeNamesTest {
     assertEquals(Type.getInternalName(FrameDefiner.class), RuntimeNames.FRAME_DEFINER);
     assertEquals(Type.getInternalName(StageFuture.class), RuntimeNames.STAGE_FUTURE);
     assertEquals(Type.getInternalName(Trace.class), RuntimeNames.TRACE);
+    assertEquals(Type.getInternalName(StageTask.class), RuntimeNames.STAGE_TASK);
     assertEquals(Type.getInternalName(Cancellation.class), RuntimeNames.CANCELLATION);
     assertEquals(Type.getInternalName(ForwardsCancellation.class), RuntimeNames.FORWARDS_CANCELLATION);
     assertEquals(dev.tinyrt.rt.AwaitPoint.TABLE_FIELD, RuntimeNames.AWAIT_POINTS);
@@ -51,6 +54,12 @@ class RuntimeNamesTest {
         RuntimeNames.POLL_PENDING_DESC);
     assertEquals(Type.getMethodDescriptor(StageFuture.class.getMethod("of", CompletionStage.class)),
         RuntimeNames.STAGE_OF_DESC);
+    assertEquals(Type.getMethodDescriptor(
+            StageTask.class.getMethod("start", Future.class, CompletableFuture.class)),
+        RuntimeNames.START_DESC);
+    assertEquals(Type.getMethodDescriptor(
+            StageTask.class.getMethod("returned", CompletionStage.class)),
+        RuntimeNames.RETURNED_DESC);
     assertEquals(Type.getMethodDescriptor(
             FrameDefiner.class.getMethod("define", MethodHandles.Lookup.class, String.class)),
         RuntimeNames.DEFINE_DESC);

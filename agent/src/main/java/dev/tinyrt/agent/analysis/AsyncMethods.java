@@ -2,6 +2,7 @@
 package dev.tinyrt.agent.analysis;
 
 import dev.tinyrt.agent.RuntimeNames;
+import dev.tinyrt.agent.filter.ClassHierarchy;
 import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.Handle;
@@ -17,6 +18,10 @@ import org.objectweb.asm.tree.MethodNode;
  * Finds the async methods of a class (declared to return {@code dev.tinyrt.Future}, calling {@code
  * Async.await}) and refuses, with a message the user can act on, the methods that call {@code
  * await} but cannot be made into state machines.
+ *
+ * <p>A method declared to return {@code CompletableFuture}, {@code CompletionStage} or a subclass
+ * of {@code CompletableFuture} that calls {@code Async.await} is async too, in EA Async's way: it
+ * starts at once and returns a future of its outcome (see {@link #stageReturnType}).
  */
 public final class AsyncMethods {
 
@@ -77,13 +82,48 @@ public final class AsyncMethods {
   }
 
   /**
-   * Checks that {@code method}, which calls {@code await}, can become a state machine.
+   * Returns the declared return type of an EA-style async method: {@code CompletionStage}, {@code
+   * CompletableFuture} or a subclass of it, the hierarchy read from class files.
+   *
+   * @param method a method
+   * @param hierarchy where to read the return type's superclasses from
+   * @return the return type's internal name, or null when it is none of these (or cannot be read)
+   */
+  public static String stageReturnType(MethodNode method, ClassHierarchy hierarchy) {
+    Type returned = Type.getReturnType(method.desc);
+    if (returned.getSort() != Type.OBJECT) {
+      return null;
+    }
+    String name = returned.getInternalName();
+    if (name.equals(ClassHierarchy.COMPLETION_STAGE)
+        || hierarchy.isCompletableFuture(name) == ClassHierarchy.Answer.YES) {
+      return name;
+    }
+    return null;
+  }
+
+  /**
+   * Checks that {@code method}, which calls {@code await}, can become a state machine, reading
+   * other classes through the system class loader.
    *
    * @param owner the declaring class
    * @param method a method with at least one await
    * @throws RewriteRefusedException with the user-facing reason when it cannot
    */
   public static void checkRewritable(ClassNode owner, MethodNode method)
+      throws RewriteRefusedException {
+    checkRewritable(owner, method, ClassHierarchy.of(/* loader = */ null));
+  }
+
+  /**
+   * Checks that {@code method}, which calls {@code await}, can become a state machine.
+   *
+   * @param owner the declaring class
+   * @param method a method with at least one await
+   * @param hierarchy where to read other classes from (an EA-style method's return type)
+   * @throws RewriteRefusedException with the user-facing reason when it cannot
+   */
+  public static void checkRewritable(ClassNode owner, MethodNode method, ClassHierarchy hierarchy)
       throws RewriteRefusedException {
     List<InvokeDynamicInsnNode> references = awaitReferencesOf(method);
     if (!references.isEmpty()) {
@@ -105,7 +145,9 @@ public final class AsyncMethods {
               + "awaits them, then returns 'Future.ready(new T(values))') and pass them to the "
               + "constructor.");
     }
-    if (!returnsFuture(method) && isLambdaBody(method)) {
+    String stage = returnsFuture(method) ? null : stageReturnType(method, hierarchy);
+    boolean async = returnsFuture(method) || stage != null;
+    if (!async && isLambdaBody(method)) {
       String returned = Type.getReturnType(method.desc).getClassName();
       throw new RewriteRefusedException(
           "tinyrt cannot rewrite " + first + ": a lambda calls Async.await but returns "
@@ -115,11 +157,13 @@ public final class AsyncMethods {
               + "return a Future ('x -> Future.ready(await(f(x)))', a Function<T, Future<R>>) "
               + "and await what it returns.");
     }
-    if (!returnsFuture(method)) {
+    if (!async) {
       String returned = Type.getReturnType(method.desc).getClassName();
       throw new RewriteRefusedException(
           "tinyrt cannot rewrite " + first + ": it calls Async.await but returns " + returned
-              + ", not dev.tinyrt.Future, so it cannot suspend. Declare it to return Future<T> and "
+              + ", not dev.tinyrt.Future (nor CompletableFuture, a subclass of it, or "
+              + "CompletionStage, which tinyrt runs as EA Async did)" + unreadable(method, hierarchy)
+              + ", so it cannot suspend. Declare it to return Future<T> and "
               + "end it with 'return Future.ready(value)', or keep it as it is and drive the future "
               + "with Async.blockOn(...) instead of awaiting it.");
     }
@@ -141,6 +185,64 @@ public final class AsyncMethods {
         }
       }
     }
+    if (stage != null && !stage.equals(ClassHierarchy.COMPLETION_STAGE)
+        && !stage.equals(ClassHierarchy.COMPLETABLE_FUTURE)) {
+      checkConstructible(owner, first, stage, hierarchy);
+    }
+  }
+
+  /**
+   * Refuses an EA-style method whose return type, a subclass of {@code CompletableFuture}, has no
+   * no-argument constructor the method can call: the rewritten method makes the future it returns
+   * with it, as EA Async did.
+   */
+  private static void checkConstructible(
+      ClassNode owner, SourceLocation first, String type, ClassHierarchy hierarchy)
+      throws RewriteRefusedException {
+    ClassHierarchy.Construction construction = hierarchy.noArgumentConstructor(type);
+    String problem;
+    if (construction == null) {
+      problem = "its class file could not be read";
+    } else if ((construction.classAccess() & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_INTERFACE)) != 0) {
+      problem = "it is abstract";
+    } else if (construction.constructorAccess() == -1) {
+      problem = "it has no no-argument constructor";
+    } else if ((construction.constructorAccess() & Opcodes.ACC_PUBLIC) == 0
+        && ((construction.constructorAccess() & Opcodes.ACC_PRIVATE) != 0
+            || !packageOf(type).equals(packageOf(owner.name)))) {
+      problem = "its no-argument constructor is not accessible from " + owner.name.replace('/', '.');
+    } else {
+      return;
+    }
+    String simple = type.substring(type.lastIndexOf('/') + 1);
+    throw new RewriteRefusedException(
+        "tinyrt cannot rewrite " + first + ": it returns " + type.replace('/', '.') + ", a "
+            + "subclass of CompletableFuture, so the rewritten method must create the future it "
+            + "returns with " + simple + "'s no-argument constructor, but " + problem + ". Give "
+            + simple + " a public no-argument constructor, or declare the method to return "
+            + "CompletableFuture<T>.");
+  }
+
+  /** The package part of an internal name, empty for the default package. */
+  private static String packageOf(String internalName) {
+    int slash = internalName.lastIndexOf('/');
+    return slash < 0 ? "" : internalName.substring(0, slash);
+  }
+
+  /**
+   * A note for a return type whose hierarchy could not be read: it may be a subclass of {@code
+   * CompletableFuture} after all.
+   */
+  private static String unreadable(MethodNode method, ClassHierarchy hierarchy) {
+    Type returned = Type.getReturnType(method.desc);
+    if (returned.getSort() == Type.OBJECT
+        && hierarchy.isCompletableFuture(returned.getInternalName())
+            == ClassHierarchy.Answer.UNKNOWN) {
+      return "; tinyrt could not read the class file of " + returned.getClassName() + " or of "
+          + "one of its superclasses from the class's loader to tell whether it extends "
+          + "CompletableFuture";
+    }
+    return "";
   }
 
   /** What to do instead of holding a monitor across an await. */

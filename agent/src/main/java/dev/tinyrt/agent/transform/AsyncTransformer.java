@@ -8,6 +8,7 @@ import dev.tinyrt.agent.diagnostics.AllowList;
 import dev.tinyrt.agent.diagnostics.ExplainText;
 import dev.tinyrt.agent.diagnostics.Explainer;
 import dev.tinyrt.agent.diagnostics.LoadTimeWarnings;
+import dev.tinyrt.agent.filter.ClassHierarchy;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.instrument.ClassFileTransformer;
@@ -86,7 +87,7 @@ public final class AsyncTransformer implements ClassFileTransformer {
       return null;
     }
     try {
-      ClassRewriter.Outcome outcome = ClassRewriter.rewrite(classfileBuffer, rewriteOptions);
+      ClassRewriter.Outcome outcome = ClassRewriter.rewrite(classfileBuffer, rewriteOptions, ClassHierarchy.of(loader));
       if (outcome.unchanged()) {
         return null;
       }

@@ -7,7 +7,9 @@ import dev.tinyrt.agent.analysis.SourceLocation;
 import dev.tinyrt.agent.codegen.AsyncMethodCompiler;
 import dev.tinyrt.agent.codegen.FrameDefinitionInjector;
 import dev.tinyrt.agent.codegen.RefusalWriter;
+import dev.tinyrt.agent.codegen.StageEntry;
 import dev.tinyrt.agent.filter.AsyncFilter;
+import dev.tinyrt.agent.filter.ClassHierarchy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -103,7 +105,21 @@ public final class ClassRewriter {
    * @throws RuntimeException if the class file cannot be parsed (the caller leaves it unchanged)
    */
   public static Outcome rewrite(byte[] classFile, Options options) {
-    return rewrite(classFile, options, /* defineFramesInHost = */ true);
+    return rewrite(classFile, options, ClassHierarchy.of(/* loader = */ null));
+  }
+
+  /**
+   * Rewrites {@code classFile}, reading the classes it returns (an EA-style method's {@code
+   * CompletableFuture} subclass) through {@code hierarchy}: the agent passes the defining loader's.
+   *
+   * @param classFile the class file
+   * @param options the options
+   * @param hierarchy where to read other classes' files from
+   * @return the outcome; {@link Outcome#unchanged()} for a class without await calls
+   * @throws RuntimeException if the class file cannot be parsed (the caller leaves it unchanged)
+   */
+  public static Outcome rewrite(byte[] classFile, Options options, ClassHierarchy hierarchy) {
+    return rewrite(classFile, options, /* defineFramesInHost = */ true, hierarchy);
   }
 
   /**
@@ -116,10 +132,12 @@ public final class ClassRewriter {
    * @throws RuntimeException if the class file cannot be parsed
    */
   public static Outcome rewriteOffline(byte[] classFile, Options options) {
-    return rewrite(classFile, options, /* defineFramesInHost = */ false);
+    return rewrite(
+        classFile, options, /* defineFramesInHost = */ false, ClassHierarchy.of(/* loader = */ null));
   }
 
-  private static Outcome rewrite(byte[] classFile, Options options, boolean defineFramesInHost) {
+  private static Outcome rewrite(
+      byte[] classFile, Options options, boolean defineFramesInHost, ClassHierarchy hierarchy) {
     // A class rewritten offline (marked by instrument) is never rewritten again.
     if (!AsyncFilter.mentionsAsync(classFile) || RewrittenMark.isMarked(classFile)) {
       return Outcome.UNCHANGED;
@@ -130,6 +148,8 @@ public final class ClassRewriter {
     // Decide, method by method: refused with a reason, or async.
     Map<String, String> refused = new LinkedHashMap<>();
     List<String> async = new ArrayList<>();
+    // The EA-style async methods' declared return types, by method key.
+    Map<String, String> stageTypes = new LinkedHashMap<>();
     for (MethodNode method : probe.methods) {
       if (AsyncMethods.awaitsOf(method).isEmpty()
           && AsyncMethods.awaitReferencesOf(method).isEmpty()) {
@@ -143,8 +163,11 @@ public final class ClassRewriter {
                   + (probe.version & 0xFFFF) + "), which tinyrt does not rewrite. Recompile it "
                   + "with --release 8 or newer.");
         }
-        AsyncMethods.checkRewritable(probe, method);
+        AsyncMethods.checkRewritable(probe, method, hierarchy);
         async.add(key(method));
+        if (!AsyncMethods.returnsFuture(method)) {
+          stageTypes.put(key(method), AsyncMethods.stageReturnType(method, hierarchy));
+        }
       } catch (RewriteRefusedException e) {
         refused.put(key(method), e.getMessage());
       }
@@ -173,9 +196,16 @@ public final class ClassRewriter {
           RefusalWriter.refuse(method, refused.get(key));
         } else if (async.contains(key)) {
           String frame = frameName(node, method, usedNames);
+          String stageType = stageTypes.get(key);
           try {
+            if (stageType != null) {
+              StageEntry.prepareReturns(method);
+            }
             AsyncMethodCompiler.Compiled compiled =
                 AsyncMethodCompiler.compile(node, method, frame, options.trace(), options.hoistLocals());
+            if (stageType != null) {
+              StageEntry.startEagerly(method, stageType);
+            }
             frames.put(frame, compiled.frameClass());
             bodies.put(method.name + compiled.bodyDesc(), key);
             rewritten.add(SourceLocation.of(node, method, null).toString());

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.agent.transform;
 
+import dev.tinyrt.agent.filter.ClassHierarchy;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
@@ -39,7 +42,8 @@ final class RewritingClassLoader extends ClassLoader {
         if (original == null) {
           return super.loadClass(name, resolve);
         }
-        ClassRewriter.Outcome outcome = ClassRewriter.rewrite(original, options);
+        ClassRewriter.Outcome outcome =
+            ClassRewriter.rewrite(original, options, ClassHierarchy.of(this));
         byte[] bytes = original;
         if (!outcome.unchanged()) {
           outcomes.put(name, outcome);
@@ -53,6 +57,15 @@ final class RewritingClassLoader extends ClassLoader {
       }
       return loaded;
     }
+  }
+
+  /** Serves the original class files as resources, as a class path would (for the hierarchy). */
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    byte[] original = name.endsWith(".class")
+        ? originals.get(name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+        : null;
+    return original != null ? new ByteArrayInputStream(original) : super.getResourceAsStream(name);
   }
 
   /**
