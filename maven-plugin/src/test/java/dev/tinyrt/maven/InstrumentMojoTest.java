@@ -9,6 +9,7 @@ import dev.tinyrt.agent.transform.RewrittenMark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -226,6 +227,23 @@ class InstrumentMojoTest {
     }
   }
 
+  /** Calls {@code fixture.Locked.locked(Future.ready(1L))} as {@link #runShop} runs the shop. */
+  static Object callLocked(Path folder) throws Exception {
+    URL runtime = dev.tinyrt.Future.class.getProtectionDomain().getCodeSource().getLocation();
+    try (URLClassLoader loader = new URLClassLoader(
+        new URL[] {folder.toUri().toURL(), runtime}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> future = loader.loadClass("dev.tinyrt.Future");
+      Object ready = future.getMethod("ready", Object.class).invoke(null, 1L);
+      Method locked = loader.loadClass("fixture.Locked").getDeclaredMethod("locked", future);
+      locked.setAccessible(true);
+      try {
+        return locked.invoke(null, ready);
+      } catch (InvocationTargetException e) {
+        throw (Exception) e.getCause();
+      }
+    }
+  }
+
   @Test
   void rewritesTheClassesSoTheyRunWithOnlyTheRuntime() throws Exception {
     // Not rewritten, await names the method and asks for the agent.
@@ -305,6 +323,9 @@ class InstrumentMojoTest {
     assertTrue(log.at("warn").stream().anyMatch(line -> line.contains(location)),
         log.lines.toString());
     assertEquals(List.of(), log.at("error"));
+    Exception called = assertThrows(Exception.class, () -> callLocked(classes));
+    assertTrue(called.getMessage().contains(location), "the refused method throws its refusal: "
+        + called);
 
     // The class fixed and compiled anew: the refusal is gone.
     copy(unlockedClasses, classes);
