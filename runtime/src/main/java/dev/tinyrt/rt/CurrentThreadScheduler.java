@@ -27,12 +27,6 @@ final class CurrentThreadScheduler implements Scheduler {
   /** Every this many tasks, the driver takes in the outside wakes even if it has other tasks. */
   static final int INCOMING_INTERVAL = 61;
 
-  /**
-   * How many times the driver looks for an outside wake ({@code Thread.onSpinWait} in between)
-   * before it parks. TEMPORARY: a property while it is measured.
-   */
-  static final int SPINS_BEFORE_PARK = Integer.getInteger("tinyrt.spinsBeforePark", 0);
-
   /** The runtime whose tasks run here, made current while a thread drives it. */
   private final AsyncRuntime runtime;
 
@@ -158,7 +152,8 @@ final class CurrentThreadScheduler implements Scheduler {
         // announced and unparks us. Whatever done() waits for wakes this thread through
         // unparkDriver, which a park after the unpark also notices (the thread's permit, or the
         // parker's).
-        if (outsideWakeWithinSpin() || !incoming.prepareToPark()) {
+        // No spin before parking: 200 and 2,000 looks (1M carts, CpuTime) only added CPU time.
+        if (!incoming.prepareToPark()) {
           continue;
         }
         Parker p = parker;
@@ -184,17 +179,6 @@ final class CurrentThreadScheduler implements Scheduler {
         self.interrupt();
       }
     }
-  }
-
-  /** @return whether an outside wake came while the driver spun a little before parking */
-  private boolean outsideWakeWithinSpin() {
-    for (int i = 0; i < SPINS_BEFORE_PARK; i++) {
-      if (incoming.mayHaveTasks()) {
-        return true;
-      }
-      Thread.onSpinWait();
-    }
-    return false;
   }
 
   /**
