@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * The result of one {@link Future#poll}: ready with a value, or pending.
  *
- * <p>There is one pending instance; compare with {@link #isPending()}.
+ * <p>There is one pending instance; compare with {@link #isPending()}. A ready {@code null} is one
+ * shared instance too (it is equal to any other ready {@code null}, as before); other ready polls
+ * are new each time: compare them with {@link #equals}, not {@code ==}.
  *
  * @param <T> the type of the value
  */
@@ -14,6 +16,9 @@ public final class Poll<T> {
 
   /** The single pending poll. Its {@link #value} is never read. */
   private static final Poll<?> PENDING = new Poll<>(null);
+
+  /** The single ready poll of {@code null}: a send, a permit, a notification allocate nothing. */
+  private static final Poll<?> READY_NULL = new Poll<>(null);
 
   /** The value when ready; {@code null} for {@link #PENDING} (and for a ready {@code null}). */
   private final T value;
@@ -27,10 +32,11 @@ public final class Poll<T> {
    *
    * @param value the value, may be {@code null}
    * @param <T> the value's type
-   * @return a ready poll
+   * @return a ready poll; the same instance each time for {@code null}
    */
+  @SuppressWarnings("unchecked")
   public static <T> Poll<T> ready(T value) {
-    return new Poll<>(value);
+    return value == null ? (Poll<T>) READY_NULL : new Poll<>(value);
   }
 
   /**

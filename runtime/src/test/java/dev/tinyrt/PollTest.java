@@ -28,6 +28,18 @@ class PollTest {
   }
 
   @Test
+  void readyNullIsOneSharedInstanceThatBehavesAsBefore() {
+    Poll<String> p = Poll.ready(null);
+    assertSame(p, Poll.<Integer>ready(null)); // no allocation per ready null
+    assertTrue(p.isReady());
+    assertFalse(p.isPending());
+    assertFalse(p.equals(Poll.pending()));
+    assertEquals(Poll.ready(null).hashCode(), p.hashCode());
+    assertEquals("Ready(null)", p.toString());
+    assertFalse(p.equals(Poll.ready("x")));
+  }
+
+  @Test
   void pendingIsOneInstanceAndHasNoValue() {
     Poll<String> p = Poll.pending();
     assertSame(p, Poll.<Integer>pending());

@@ -12,14 +12,15 @@ import java.util.function.Supplier;
  * blockOn}, or {@code close} while it waits for tasks).
  *
  * <p>Two queues. A wake from the driving thread itself (a task waking another, a spawn from a
- * task) goes to {@link #ready}, which only the driver touches: no lock, no allocation. A wake from
- * any other thread goes to {@link #incoming} under a lock and unparks the driver; an unpark that
- * comes before the park is kept by the thread's permit. With a {@link Parker} installed (an I/O
- * driver), the driver selects instead of parking, and an unpark goes through the parker. The driver moves {@code incoming} behind
- * {@code ready} when {@code ready} runs dry, every {@link #INCOMING_INTERVAL} tasks, and before a
- * yielded task is queued, so that outside wakes are never starved and a task that yields goes
- * behind everything ready. Array deques, swapped when one is empty, so queueing allocates nothing
- * (a linked queue's node per wake would stay behind, 24 bytes a task, where parked tasks count).
+ * task) goes to {@link #ready}, an array deque only the driver touches: no lock, no allocation. A
+ * wake from any other thread goes to {@link #incoming}, a lock-free queue of array chunks ({@link
+ * IncomingQueue}), and unparks the driver only if the driver said it is parked or about to be; an
+ * unpark that comes before the park is kept by the thread's permit. With a {@link Parker}
+ * installed (an I/O driver), the driver selects instead of parking, and an unpark goes through the
+ * parker. The driver moves the outside wakes, in one batch, behind {@code ready} when {@code
+ * ready} runs dry, every {@link #INCOMING_INTERVAL} tasks, and before a yielded task is queued, so
+ * that outside wakes are never starved and a task that yields goes behind everything ready.
+ * Neither queue puts anything in the task (a link there would cost every parked task 4 bytes).
  */
 final class CurrentThreadScheduler implements Scheduler {
 
@@ -30,19 +31,13 @@ final class CurrentThreadScheduler implements Scheduler {
   private final AsyncRuntime runtime;
 
   /** Tasks to run, in order. Only the driving thread (or, with no driver, a test's) touches it. */
-  private ArrayDeque<Task<?>> ready = new ArrayDeque<>();
+  private final ArrayDeque<Task<?>> ready = new ArrayDeque<>();
 
-  /** Tasks woken from other threads since the driver last took them, in wake order. Guarded by this. */
-  private ArrayDeque<Task<?>> incoming = new ArrayDeque<>();
-
-  /** Whether {@link #incoming} may hold tasks: lets the driver skip the lock when it does not. */
-  private volatile boolean hasIncoming;
+  /** Tasks woken from other threads since the driver last took them, in wake order. */
+  private final IncomingQueue incoming = new IncomingQueue();
 
   /** The thread driving the runtime, if any. */
   private volatile Thread driver;
-
-  /** Set by the driver just before it parks, so wakes unpark it only when it may be parked. */
-  private volatile boolean parked;
 
   /** Counts the tasks run, for {@link #INCOMING_INTERVAL}. Driver only. */
   private int tick;
@@ -65,13 +60,8 @@ final class CurrentThreadScheduler implements Scheduler {
       ready.addLast(task);
       return;
     }
-    synchronized (this) {
-      incoming.addLast(task);
-      hasIncoming = true;
-    }
-    // Ordering: the driver sets parked, then reads hasIncoming; we wrote hasIncoming, then read
-    // parked (all volatile). Either it sees our task, or we see it parked and unpark it.
-    if (parked) {
+    // The queue tells whether the driver announced a park before it could see this task.
+    if (incoming.push(task)) {
       unparkDriver(driver);
     }
   }
@@ -158,12 +148,12 @@ final class CurrentThreadScheduler implements Scheduler {
         if (deadlineNanos != Long.MAX_VALUE && left <= 0) {
           return false;
         }
-        parked = true;
-        // A task queued before this re-check is seen here; one queued after sees parked set and
-        // unparks us. Whatever done() waits for wakes this thread through unparkDriver, which a
-        // park after the unpark also notices (the thread's permit, or the parker's).
-        if (hasIncoming) {
-          parked = false;
+        // A task pushed before this last look is seen here; one pushed after sees the park
+        // announced and unparks us. Whatever done() waits for wakes this thread through
+        // unparkDriver, which a park after the unpark also notices (the thread's permit, or the
+        // parker's).
+        // No spin before parking: 200 and 2,000 looks (1M carts, CpuTime) only added CPU time.
+        if (!incoming.prepareToPark()) {
           continue;
         }
         Parker p = parker;
@@ -175,7 +165,7 @@ final class CurrentThreadScheduler implements Scheduler {
         } else {
           LockSupport.parkNanos(this, left);
         }
-        parked = false;
+        incoming.parkEnded();
         // An interrupt would make every later park return at once: clear it, restore it at the end.
         if (Thread.interrupted()) {
           interrupted = true;
@@ -230,7 +220,7 @@ final class CurrentThreadScheduler implements Scheduler {
 
   /** @return whether no task is queued (call it from the driving thread, or with no driver) */
   boolean isEmpty() {
-    return ready.isEmpty() && !hasIncoming;
+    return ready.isEmpty() && !incoming.mayHaveTasks();
   }
 
   /** @return the next task to run, or null if none is queued */
@@ -243,20 +233,7 @@ final class CurrentThreadScheduler implements Scheduler {
 
   /** Moves the outside wakes, in order, behind {@link #ready}. */
   private void takeIncoming() {
-    if (!hasIncoming) {
-      return;
-    }
-    synchronized (this) {
-      if (ready.isEmpty()) {
-        ArrayDeque<Task<?>> swap = ready;
-        ready = incoming;
-        incoming = swap;
-      } else {
-        ready.addAll(incoming);
-        incoming.clear();
-      }
-      hasIncoming = false;
-    }
+    incoming.drainTo(ready);
   }
 
   @Override

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+
+/**
+ * The outside wakes of a current-thread runtime, and the handshake that parks and unparks its
+ * driving thread: any thread {@link #push}es, only the driving thread {@link #drainTo}s, in
+ * batches, and no one takes a lock.
+ *
+ * <p>The queue is a linked list of array chunks (Kotlin's and JCTools' unbounded MPSC queues have
+ * this shape). A producer claims a slot with one {@code getAndAdd} on its chunk's counter and
+ * writes the task there; the one that finds a chunk full links the next (a CAS; a producer that
+ * loses it drops its chunk). So a push allocates nothing but a chunk every {@link #CHUNK} pushes,
+ * and a queued task costs one array slot, nothing in the task itself. The driver takes slots in
+ * order and stops at the first empty one: a slot claimed but not yet written holds back the ones
+ * after it until its producer writes it, so a batch may end early, never out of order.
+ *
+ * <p>The park handshake, a Dekker pair of volatile accesses: the driver sets {@link #parked}, then
+ * looks at the queue ({@link #prepareToPark}); a producer writes its slot, then reads {@code
+ * parked} ({@link #push}). One of them sees the other: either the driver sees the task and does
+ * not park, or the producer sees the driver parked (or about to be) and unparks it. A producer
+ * that stopped between its claim and its write is still covered: its write comes later, and so
+ * does its read of {@code parked}.
+ */
+final class IncomingQueue {
+
+  /** Slots per chunk: a chunk of {@code 16 + 4 * CHUNK} bytes every this many pushes. */
+  static final int CHUNK = 256;
+
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Task[].class);
+
+  private static final VarHandle CLAIMED;
+
+  private static final VarHandle NEXT;
+
+  private static final VarHandle TAIL;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CLAIMED = lookup.findVarHandle(Chunk.class, "claimed", int.class);
+      NEXT = lookup.findVarHandle(Chunk.class, "next", Chunk.class);
+      TAIL = lookup.findVarHandle(IncomingQueue.class, "tail", Chunk.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** A chunk of slots. */
+  private static final class Chunk {
+
+    /** The tasks, in push order; null until written, and again once the driver took them. */
+    final Task<?>[] slots;
+
+    /** How many slots producers claimed; goes past the chunk's size once it is full. */
+    volatile int claimed;
+
+    /** The chunk after this one, linked by the producer that found this one full. */
+    volatile Chunk next;
+
+    Chunk(int size) {
+      slots = new Task<?>[size];
+    }
+  }
+
+  /** The chunk producers push into (or one behind it, until a producer moves it on). */
+  private volatile Chunk tail;
+
+  /** The chunk the driver takes from. Driver only. */
+  private Chunk head;
+
+  /** The next slot of {@link #head} the driver takes. Driver only. */
+  private int headIndex;
+
+  /** Set by the driver from just before it looks at the queue a last time until its park ends. */
+  private volatile boolean parked;
+
+  /** Slots per chunk: {@link #CHUNK}, or fewer in a model check, so it crosses chunks. */
+  private final int chunkSize;
+
+  IncomingQueue() {
+    this(CHUNK);
+  }
+
+  /** @param chunkSize slots per chunk */
+  IncomingQueue(int chunkSize) {
+    this.chunkSize = chunkSize;
+    Chunk first = new Chunk(chunkSize);
+    tail = first;
+    head = first;
+  }
+
+  /**
+   * Queues {@code task}; any thread. Never blocks: a producer never waits for another (a full
+   * chunk is linked past by whoever gets there first).
+   *
+   * @param task the woken task
+   * @return whether the driver is parked, or about to be: the caller must unpark it
+   */
+  boolean push(Task<?> task) {
+    Chunk c = tail;
+    while (true) {
+      int i = (int) CLAIMED.getAndAdd(c, 1);
+      if (i < chunkSize) {
+        // Ordering: a volatile write, so the driver that reads the slot sees everything the waking
+        // thread wrote before the wake, and the read of parked below cannot move before it (the
+        // producer's half of the Dekker pair).
+        SLOT.setVolatile(c.slots, i, task);
+        return parked;
+      }
+      // The chunk is full: move on to the next one, linking it if nobody did yet.
+      Chunk next = c.next;
+      if (next == null) {
+        Chunk fresh = new Chunk(chunkSize);
+        // Ordering: the CAS publishes the fresh chunk whole to the producers that follow it.
+        next = (Chunk) NEXT.compareAndExchange(c, null, fresh);
+        if (next == null) {
+          next = fresh;
+        }
+      }
+      // Help the tail on; if another producer moved it already, this fails and changes nothing.
+      TAIL.compareAndSet(this, c, next);
+      c = next;
+    }
+  }
+
+  /**
+   * Moves every task pushed so far, in order, to the end of {@code out}; driver only. Stops early
+   * at a slot claimed but not written yet (its producer is between its two steps).
+   *
+   * @param out where the tasks go
+   * @return how many were moved
+   */
+  int drainTo(ArrayDeque<Task<?>> out) {
+    Chunk c = head;
+    int i = headIndex;
+    int moved = 0;
+    while (true) {
+      if (i == chunkSize) {
+        // Past the chunk's end: on to the next one if it is linked (the old chunk is garbage).
+        Chunk next = c.next;
+        if (next == null) {
+          break;
+        }
+        c = next;
+        i = 0;
+        continue;
+      }
+      // Ordering: acquire, paired with the producer's volatile write of the slot.
+      Task<?> task = (Task<?>) SLOT.getAcquire(c.slots, i);
+      if (task == null) {
+        break;
+      }
+      c.slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
+      i++;
+      out.addLast(task);
+      moved++;
+    }
+    head = c;
+    headIndex = i;
+    return moved;
+  }
+
+  /**
+   * Whether a push may be waiting to be drained; driver only. A cheap look: one slot, or one link.
+   *
+   * @return false only if no push finished writing its slot before this read
+   */
+  boolean mayHaveTasks() {
+    Chunk c = head;
+    int i = headIndex;
+    if (i == chunkSize) {
+      return c.next != null;
+    }
+    // Ordering: volatile, the driver's half of the Dekker pair when called by prepareToPark.
+    return SLOT.getVolatile(c.slots, i) != null;
+  }
+
+  /**
+   * The driver announces that it is about to park, then looks at the queue one last time.
+   *
+   * @return true if it may park now: every later push will return true (and unpark it); false if
+   *     a task is waiting: it must drain instead (the announcement is withdrawn)
+   */
+  boolean prepareToPark() {
+    parked = true;
+    // Ordering: the volatile write of parked comes before the volatile read of the slot, so a
+    // producer that wrote after our read reads parked as true.
+    if (mayHaveTasks()) {
+      parked = false;
+      return false;
+    }
+    return true;
+  }
+
+  /** The driver's park returned (woken, or for no reason): pushes need not unpark it any more. */
+  void parkEnded() {
+    parked = false;
+  }
+}
