@@ -102,6 +102,7 @@ public final class AsyncRuntime implements AutoCloseable {
     this.timer = b.timer;
     this.ownsBlocking = b.blocking == null;
     this.blocking = b.blocking;
+    RuntimeMBeans.register(this); // with -Dtinyrt.jmx=true: a task dump from outside
   }
 
   /** @return a runtime whose tasks run on the thread that drives it with {@code blockOn} */
@@ -369,6 +370,7 @@ public final class AsyncRuntime implements AutoCloseable {
       }
     }
     scheduler.stop();
+    RuntimeMBeans.unregister(this);
     ExecutorService pool = blocking;
     if (ownsBlocking && pool != null) {
       pool.shutdownNow();

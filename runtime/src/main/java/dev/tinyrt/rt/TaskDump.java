@@ -14,6 +14,10 @@ import java.util.List;
  * <pre>{@code
  * System.out.print(TaskDump.text(rt));
  * }</pre>
+ *
+ * <p>From outside the process, the same text is the {@code dump} operation of the runtime's
+ * platform MBean, {@code dev.tinyrt:type=Runtime,name=<name>}, with {@code -Dtinyrt.jmx=true}
+ * ({@link TinyrtRuntimeMXBean}).
  */
 public final class TaskDump {
 
@@ -48,6 +52,7 @@ public final class TaskDump {
    */
   public static List<Entry> of(AsyncRuntime runtime) {
     List<Entry> entries = new ArrayList<>();
+    long now = TaskStats.now();
     for (Task<?> task : runtime.liveSnapshot()) {
       int state = task.state();
       if ((state & TaskState.COMPLETE) != 0) {
@@ -65,7 +70,7 @@ public final class TaskDump {
         awaiting = chain.frames().isEmpty() ? null
             : chain.leaf() == null ? null : String.valueOf(chain.leaf());
       }
-      TaskStats.Snapshot counts = TaskStats.of(task);
+      TaskStats.Snapshot counts = TaskStats.of(task, now);
       entries.add(new Entry(
           task.toString(),
           status,

@@ -79,15 +79,23 @@ final class TaskStats {
     }
   }
 
-  /** @return the task's counts now, or null when the counts are off */
-  static Snapshot of(Task<?> task) {
+  /** @return the time now, as the counts read it; for {@link #of}, once per dump */
+  static long now() {
+    return CLOCK.getAsLong();
+  }
+
+  /**
+   * @param task a task
+   * @param now {@link #now()}, read once for the whole dump so that its parked times compare
+   * @return the task's counts, or null when the counts are off
+   */
+  static Snapshot of(Task<?> task, long now) {
     if (!ENABLED) {
       return null;
     }
     Counts c = counts(task);
     synchronized (c) {
-      return new Snapshot(
-          c.polls, c.wakes, c.parkedSince < 0 ? -1 : CLOCK.getAsLong() - c.parkedSince);
+      return new Snapshot(c.polls, c.wakes, c.parkedSince < 0 ? -1 : now - c.parkedSince);
     }
   }
 
