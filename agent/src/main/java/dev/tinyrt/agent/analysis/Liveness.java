@@ -99,10 +99,6 @@ public final class Liveness {
     return liveIn[index];
   }
 
-
-
-
-
   private static int usedSlot(AbstractInsnNode insn) {
     int opcode = insn.getOpcode();
     if (insn instanceof VarInsnNode v && opcode >= Opcodes.ILOAD && opcode <= Opcodes.ALOAD) {

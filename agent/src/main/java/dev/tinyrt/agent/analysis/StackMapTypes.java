@@ -44,7 +44,7 @@ public final class StackMapTypes {
    * Computes the types before every instruction of {@code method}.
    *
    * @param owner the internal name of the class declaring the method
-   * @param method the method, read with expanded frames
+   * @param method the method, read with expanded stack map frames
    * @return the types
    */
   @SuppressWarnings("unchecked")

@@ -102,10 +102,10 @@ final class ConstructorHoisting {
               + "local variable first, then construct the object.");
     }
 
-    // Frames between the two no longer hold the uninitialized object.
+    // Stack maps between the two no longer hold the uninitialized object.
     for (AbstractInsnNode n = allocation.getNext(); n != init; n = n.getNext()) {
-      if (n instanceof FrameNode frame && frame.stack != null) {
-        frame.stack.removeIf(t -> t instanceof LabelNode l && nextInstruction(l) == allocation);
+      if (n instanceof FrameNode stackMap && stackMap.stack != null) {
+        stackMap.stack.removeIf(t -> t instanceof LabelNode l && nextInstruction(l) == allocation);
       }
     }
     insns.remove(allocation);
@@ -130,7 +130,7 @@ final class ConstructorHoisting {
     insns.insertBefore(init, moved);
   }
 
-  /** @return the first real instruction after {@code node}, skipping labels, lines and frames */
+  /** @return the first real instruction after {@code node}, skipping labels, lines and stack maps */
   private static AbstractInsnNode nextInstruction(AbstractInsnNode node) {
     AbstractInsnNode n = node.getNext();
     while (n != null && n.getOpcode() < 0) {

@@ -13,6 +13,7 @@ import static org.objectweb.asm.Opcodes.GETFIELD;
 import static org.objectweb.asm.Opcodes.GOTO;
 import static org.objectweb.asm.Opcodes.IFEQ;
 import static org.objectweb.asm.Opcodes.IFNE;
+import static org.objectweb.asm.Opcodes.IF_ICMPNE;
 import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
@@ -150,6 +151,9 @@ final class StateMachineRewriter {
   /** What each await's state stores. */
   private List<StatePlan> plans;
 
+  /** Which awaits share the operands under their future, and so their suspend and resume code. */
+  private OperandChains chains;
+
   /** The trace line of each await's suspension; empty without tracing. */
   private final List<String> parkedMessages = new ArrayList<>();
 
@@ -189,6 +193,12 @@ final class StateMachineRewriter {
   /** Each await's suspend block. */
   private final LabelNode[] suspendLabels;
 
+  /**
+   * Where the suspension of an await that a later one extends stores the operands it adds: the
+   * later await's suspension jumps there once it has stored its own ({@link OperandChains}).
+   */
+  private final LabelNode[] storeOperandsLabels;
+
   /** Each await's inline poll, where its resume block goes back to. */
   private final LabelNode[] pollLabels;
 
@@ -213,6 +223,7 @@ final class StateMachineRewriter {
     this.tailState = awaits.size() + 1;
     this.resumeLabels = new LabelNode[awaits.size()];
     this.suspendLabels = new LabelNode[awaits.size()];
+    this.storeOperandsLabels = new LabelNode[awaits.size()];
     this.pollLabels = new LabelNode[awaits.size()];
   }
 
@@ -295,12 +306,14 @@ final class StateMachineRewriter {
         ? HoistedLocals.prepare(host.name, method)
         : null;
 
-    // State 0 holds the parameters, state k what await k keeps.
-    entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of(), true);
+    // State 0 holds the parameters, state k what await k keeps: the operands of a chain first, so
+    // the operands an await shares with the one before it get the same fields.
+    chains = OperandChains.of(awaits);
+    entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of(), true, false);
     plans = new ArrayList<>(awaits.size());
-    for (AwaitSite site : awaits) {
-      List<Object> under = site.stack().subList(0, site.stack().size() - 1);
-      plans.add(plan(site.locals(), site.live(), under, false));
+    for (int k = 0; k < awaits.size(); k++) {
+      AwaitSite site = awaits.get(k);
+      plans.add(plan(site.locals(), site.live(), OperandChains.under(site), false, chains.chained(k)));
     }
     layout.beginState();
     tailAwaited = layout.allocate(ValueKind.REFERENCE);
@@ -346,8 +359,10 @@ final class StateMachineRewriter {
    */
   private void replaceAwaitsAndReturns() {
     for (int k = 0; k < awaits.size(); k++) {
-      resumeLabels[k] = new LabelNode();
+      // The awaits of a chain share one resume block: the state switch sends them all there.
+      resumeLabels[k] = chains.parent(k) < 0 ? new LabelNode() : resumeLabels[k - 1];
       suspendLabels[k] = new LabelNode();
+      storeOperandsLabels[k] = new LabelNode();
       pollLabels[k] = replaceAwait(code, awaits.get(k), suspendLabels[k]);
     }
     for (MethodAnalysis.ReturnSite ret : analysis.returns()) {
@@ -413,13 +428,53 @@ final class StateMachineRewriter {
     return out;
   }
 
-  /** Resume k: restore what state k stored, then poll its future again. */
+  /**
+   * Resume k: restore what state k stored, then poll its future again. The awaits of a chain
+   * share one resume block, emitted with the chain's first await.
+   */
   private InsnList resume(int k) {
+    if (chains.chained(k)) {
+      return chains.parent(k) < 0 ? resumeChain(k) : new InsnList();
+    }
     InsnList out = new InsnList();
     out.add(resumeLabels[k]);
     out.add(emptyStackMap());
     restore(out, plans.get(k));
-    // code: push frame.Ln; frame.Ln = null;   (Ln: the awaited future's field in state k)
+    repoll(out, k);
+    return out;
+  }
+
+  /**
+   * Resume of the chain that starts at await {@code first}: push each await's added operands in
+   * turn, and stop at the await whose state the frame is in (see {@link OperandChains}).
+   */
+  private InsnList resumeChain(int first) {
+    InsnList out = new InsnList();
+    out.add(resumeLabels[first]);
+    out.add(emptyStackMap());
+    for (int k = first; ; k++) {
+      // code: push the operands await k adds (stack: e0 .. e(m-1) of await k)
+      restoreStack(out, addedOperands(k));
+      if (!chains.extended(k)) {
+        restoreLocals(out, plans.get(k));
+        repoll(out, k); // the chain's last await: no test
+        return out;
+      }
+      // code: if (frame.state == k + 1) { restore the locals; repoll k; }
+      LabelNode next = new LabelNode();
+      out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
+      out.add(new FieldInsnNode(GETFIELD, frame, FrameLayout.STATE, "I"));
+      out.add(Emitter.push(k + 1));
+      out.add(new JumpInsnNode(IF_ICMPNE, next));
+      restoreLocals(out, plans.get(k));
+      repoll(out, k);
+      out.add(next);
+      out.add(stackMap(prefix(), operandsStackMap(k)));
+    }
+  }
+
+  /** code: push frame.Ln; frame.Ln = null; goto poll k;   (Ln: the awaited future's field in state k) */
+  private void repoll(InsnList out, int k) {
     String awaited = plans.get(k).awaited();
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(getReference(awaited)); // stack: ... future
@@ -428,7 +483,18 @@ final class StateMachineRewriter {
       out.add(traceEvent(resumedMessages.get(k)));
     }
     out.add(new JumpInsnNode(GOTO, pollLabels[k]));
-    return out;
+  }
+
+  /** The operands await {@code k} keeps that the await it extends does not: all, if none. */
+  private List<Saved> addedOperands(int k) {
+    List<Saved> stack = plans.get(k).stack();
+    int parent = chains.parent(k);
+    return parent < 0 ? stack : stack.subList(plans.get(parent).stack().size(), stack.size());
+  }
+
+  /** The operand stack under await {@code k}'s future, as a stack map frame lists it. */
+  private List<Object> operandsStackMap(int k) {
+    return StackMapTypes.toStackMapEncoding(OperandChains.under(awaits.get(k)));
   }
 
   /** Suspend k: store what state k needs, set the state, return pending. */
@@ -456,11 +522,45 @@ final class StateMachineRewriter {
     out.add(new VarInsnNode(ALOAD, FRAME_SLOT));
     out.add(new InsnNode(SWAP));
     out.add(putReference(plans.get(k).awaited()));
+    if (chains.chained(k)) {
+      suspendInChain(out, k);
+      return out;
+    }
     save(out, plans.get(k));
     out.add(setState(k + 1));
     if (trace) {
       out.add(traceEvent(parkedMessages.get(k)));
     }
+    out.add(returnPending());
+    return out;
+  }
+
+  /**
+   * The rest of suspend k for an await of a chain: store the locals and set the state, then store
+   * the operands k adds and let the suspension of the await it extends store the rest.
+   */
+  private void suspendInChain(InsnList out, int k) {
+    saveLocals(out, plans.get(k)); // stack: e0 .. e(m-1), untouched
+    out.add(setState(k + 1));
+    if (trace) {
+      out.add(traceEvent(parkedMessages.get(k)));
+    }
+    if (chains.extended(k)) {
+      // The next await's suspension comes here once it has stored the operands it adds.
+      out.add(storeOperandsLabels[k]);
+      out.add(stackMap(prefix(), operandsStackMap(k)));
+    }
+    saveStack(out, addedOperands(k));
+    if (chains.parent(k) >= 0) {
+      out.add(new JumpInsnNode(GOTO, storeOperandsLabels[chains.parent(k)]));
+    } else {
+      out.add(returnPending());
+    }
+  }
+
+  /** code: return Poll.pending(); */
+  private static InsnList returnPending() {
+    InsnList out = new InsnList();
     out.add(new MethodInsnNode(
         INVOKESTATIC, RuntimeNames.POLL, "pending", RuntimeNames.POLL_PENDING_DESC, false));
     out.add(new InsnNode(ARETURN));
@@ -511,10 +611,17 @@ final class StateMachineRewriter {
   /**
    * Plans one state: a field for each live local and each operand under the awaited future. With
    * hoisted locals, the entry stores the parameters in their own fields and an await no local.
+   * {@code operandsFirst} lays out the operands before the locals, for an await of a chain: equal
+   * operands then get equal fields along the chain ({@link OperandChains}).
    */
   private StatePlan plan(
-      List<Object> locals, BitSet live, List<Object> stackUnderFuture, boolean entry) {
+      List<Object> locals,
+      BitSet live,
+      List<Object> stackUnderFuture,
+      boolean entry,
+      boolean operandsFirst) {
     layout.beginState();
+    List<Saved> savedStack = operandsFirst ? planOperands(stackUnderFuture) : null;
     List<Saved> savedLocals = new ArrayList<>();
     for (int slot = 0; slot < locals.size() && (hoisted == null || entry); slot++) {
       Object type = locals.get(slot);
@@ -535,6 +642,15 @@ final class StateMachineRewriter {
         slot++;
       }
     }
+    if (savedStack == null) {
+      savedStack = planOperands(stackUnderFuture);
+    }
+    String awaited = entry ? null : layout.allocate(ValueKind.REFERENCE);
+    return new StatePlan(savedLocals, savedStack, awaited);
+  }
+
+  /** Plans the operands under an awaited future, bottom first: a field for each but a null. */
+  private List<Saved> planOperands(List<Object> stackUnderFuture) {
     List<Saved> savedStack = new ArrayList<>();
     for (int i = 0; i < stackUnderFuture.size(); i++) {
       Object type = stackUnderFuture.get(i);
@@ -545,8 +661,7 @@ final class StateMachineRewriter {
       String field = type == Opcodes.NULL ? null : layout.allocate(kind);
       savedStack.add(new Saved(type, kind, field, -1));
     }
-    String awaited = entry ? null : layout.allocate(ValueKind.REFERENCE);
-    return new StatePlan(savedLocals, savedStack, awaited);
+    return savedStack;
   }
 
   private List<String> storedNames(TraceMessages messages, AwaitSite site, StatePlan plan) {
@@ -592,7 +707,12 @@ final class StateMachineRewriter {
 
   /** Emits the save of a state: the operand stack (top first, the future already taken), then the live locals. */
   private void save(InsnList out, StatePlan plan) {
-    List<Saved> stack = plan.stack();
+    saveStack(out, plan.stack());
+    saveLocals(out, plan);
+  }
+
+  /** Emits the save of {@code stack}, the top of the operand stack, top first. */
+  private void saveStack(InsnList out, List<Saved> stack) {
     for (int i = stack.size() - 1; i >= 0; i--) {
       Saved s = stack.get(i);
       if (s.field() == null) {
@@ -610,6 +730,10 @@ final class StateMachineRewriter {
         out.add(putField(s));
       }
     }
+  }
+
+  /** Emits the save of a state's live locals; the operand stack stays as it is. */
+  private void saveLocals(InsnList out, StatePlan plan) {
     for (Saved s : plan.locals()) {
       if (s.field() != null) {
         // code: frame.F = local;
@@ -627,6 +751,12 @@ final class StateMachineRewriter {
    * need.
    */
   private void restore(InsnList out, StatePlan plan) {
+    restoreLocals(out, plan);
+    restoreStack(out, plan.stack());
+  }
+
+  /** Emits the restore of every local of a state's stack map frame; the operand stack stays. */
+  private void restoreLocals(InsnList out, StatePlan plan) {
     for (Saved s : plan.locals()) {
       if (s.field() == null) {
         out.add(new InsnNode(s.kind().defaultOpcode));
@@ -635,7 +765,11 @@ final class StateMachineRewriter {
       }
       out.add(new VarInsnNode(s.kind().storeOpcode, s.slot() + SHIFT));
     }
-    for (Saved s : plan.stack()) {
+  }
+
+  /** Emits the pushes of {@code stack}, bottom first. */
+  private void restoreStack(InsnList out, List<Saved> stack) {
+    for (Saved s : stack) {
       if (s.field() == null) {
         out.add(new InsnNode(ACONST_NULL));
       } else {

@@ -2,9 +2,8 @@
 package dev.tinyrt.agent.diagnostics;
 
 import dev.tinyrt.agent.analysis.ControlFlow;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
+import dev.tinyrt.agent.analysis.ForwardDataflow;
+import java.util.List;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -15,7 +14,8 @@ import org.objectweb.asm.tree.MethodNode;
 
 /**
  * How many {@code java.util.concurrent.locks.Lock}s a method may hold before each instruction: a
- * forward pass over the {@link ControlFlow} graph, as {@code MonitorDepth} does for monitors,
+ * forward pass over the {@link ControlFlow} graph with the {@link ForwardDataflow} solver that
+ * {@code MonitorDepth} uses for monitors,
  * counting {@code lock()}, {@code lockInterruptibly()} and a successful {@code tryLock()} up and
  * {@code unlock()} down along every path; where paths meet the larger count wins, so a lock held
  * on any path is seen.
@@ -38,10 +38,10 @@ final class LockDepth {
       "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock",
       "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock");
 
-  /** Locks held before each instruction; -1 where unreachable. */
-  private final int[] depth;
+  /** Locks held before each instruction; null where unreachable. */
+  private final List<Integer> depth;
 
-  private LockDepth(int[] depth) {
+  private LockDepth(List<Integer> depth) {
     this.depth = depth;
   }
 
@@ -73,49 +73,49 @@ final class LockDepth {
    */
   static LockDepth of(MethodNode method) {
     InsnList insns = method.instructions;
-    int size = insns.size();
-    int[] depth = new int[size];
-    Arrays.fill(depth, -1);
-    if (size == 0) {
-      return new LockDepth(depth);
+    return new LockDepth(ForwardDataflow.solve(ControlFlow.of(method),
+        new ForwardDataflow.Problem<Integer>() {
+          @Override
+          public Integer entry() {
+            return 0;
+          }
+
+          @Override
+          public Integer transfer(int i, Integer before, int successor) {
+            AbstractInsnNode insn = insns.get(i);
+            if (isTryLock(insn) && testedAtOnce(insn) == null) {
+              return Math.min(before + 1, MAX_DEPTH); // a tryLock kept for later: count it taken
+            }
+            if (isLock(insn)) {
+              return Math.min(before + 1, MAX_DEPTH);
+            }
+            if (isUnlock(insn)) {
+              return Math.max(before - 1, 0);
+            }
+            // The test of a tryLock's result: the lock is held on the branch where it returned true.
+            return successor == acquiredAt(insns, insn, i) ? Math.min(before + 1, MAX_DEPTH) : before;
+          }
+
+          @Override
+          public Integer merge(Integer a, Integer b) {
+            return Math.max(a, b);
+          }
+        }));
+  }
+
+  /**
+   * The successor of {@code insn} (at {@code index}) where a {@code tryLock} it tests at once
+   * returned true: the jump target of {@code IFNE}, the fall-through of {@code IFEQ}; -1 if
+   * {@code insn} tests no {@code tryLock}.
+   */
+  private static int acquiredAt(InsnList insns, AbstractInsnNode insn, int index) {
+    AbstractInsnNode tested = insn instanceof JumpInsnNode ? previous(insn) : null;
+    if (tested == null || !isTryLock(tested) || testedAtOnce(tested) != insn) {
+      return -1;
     }
-    ControlFlow flow = ControlFlow.of(method);
-    Deque<Integer> work = new ArrayDeque<>();
-    depth[0] = 0;
-    work.add(0);
-    while (!work.isEmpty()) {
-      int i = work.poll();
-      AbstractInsnNode insn = insns.get(i);
-      int before = depth[i];
-      // An exception raised by this instruction reaches the handler with the depth before it.
-      for (int handler : flow.handlers(i)) {
-        flow(depth, work, handler, before);
-      }
-      if (isTryLock(insn) && testedAtOnce(insn) == null) {
-        // A tryLock whose result is kept for later: count it as taken.
-        for (int successor : flow.successors(i)) {
-          flow(depth, work, successor, Math.min(before + 1, MAX_DEPTH));
-        }
-        continue;
-      }
-      // The test of a tryLock's result: the lock is held on the branch where it returned true.
-      AbstractInsnNode tested = insn instanceof JumpInsnNode ? previous(insn) : null;
-      JumpInsnNode test = tested != null && isTryLock(tested) && testedAtOnce(tested) == insn
-          ? (JumpInsnNode) insn
-          : null;
-      int acquiredAt = test == null
-          ? -1
-          : test.getOpcode() == Opcodes.IFNE
-              ? insns.indexOf(test.label)
-              : i + 1; // IFEQ falls through when tryLock returned true
-      int after = isLock(insn)
-          ? Math.min(before + 1, MAX_DEPTH)
-          : isUnlock(insn) ? Math.max(before - 1, 0) : before;
-      for (int successor : flow.successors(i)) {
-        flow(depth, work, successor, successor == acquiredAt ? Math.min(after + 1, MAX_DEPTH) : after);
-      }
-    }
-    return new LockDepth(depth);
+    return insn.getOpcode() == Opcodes.IFNE
+        ? insns.indexOf(((JumpInsnNode) insn).label)
+        : index + 1; // IFEQ falls through when tryLock returned true
   }
 
   /** The {@code IFEQ}/{@code IFNE} that tests {@code tryLock}'s result right after it, or null. */
@@ -149,15 +149,9 @@ final class LockDepth {
     return p;
   }
 
-  private static void flow(int[] depth, Deque<Integer> work, int target, int value) {
-    if (value > depth[target]) {
-      depth[target] = value;
-      work.add(target);
-    }
-  }
-
   /** @return how many locks may be held before instruction {@code index} (0 if unreachable) */
   int before(int index) {
-    return Math.max(depth[index], 0);
+    Integer held = depth.get(index);
+    return held == null ? 0 : held;
   }
 }

@@ -71,6 +71,29 @@ class AnalysesTest {
   }
 
   @Test
+  void aDoubleIsLiveByItsFirstSlotAndItsSecondSlotCanHoldAnotherValueLater() {
+    // 0: dconst_1  1: dstore 0  2: dload 0  3: pop2  4: iconst_0  5: istore 1  6: iload 1
+    // 7: pop  8: return
+    MethodNode m = method("()V");
+    m.instructions.add(new InsnNode(Opcodes.DCONST_1)); // 0
+    m.instructions.add(new VarInsnNode(Opcodes.DSTORE, 0)); // 1
+    m.instructions.add(new VarInsnNode(Opcodes.DLOAD, 0)); // 2
+    m.instructions.add(new InsnNode(Opcodes.POP2)); // 3
+    m.instructions.add(new InsnNode(Opcodes.ICONST_0)); // 4
+    m.instructions.add(new VarInsnNode(Opcodes.ISTORE, 1)); // 5
+    m.instructions.add(new VarInsnNode(Opcodes.ILOAD, 1)); // 6
+    m.instructions.add(new InsnNode(Opcodes.POP)); // 7
+    m.instructions.add(new InsnNode(Opcodes.RETURN)); // 8
+
+    Liveness live = Liveness.of(m);
+    assertTrue(live.liveBefore(2).get(0), "the double is read by its first slot");
+    assertFalse(live.liveBefore(2).get(1), "its second slot is never read on its own");
+    assertFalse(live.liveBefore(3).get(0), "read already");
+    assertTrue(live.liveBefore(6).get(1), "slot 1 now holds an int that is read");
+    assertFalse(live.liveBefore(6).get(0));
+  }
+
+  @Test
   void aLoopKeepsItsCounterLiveAtItsHead() {
     // 0: iconst_0  1: istore 0  2: head  3: iload 0  4: ifne head  5: return
     MethodNode m = method("()V");

@@ -43,13 +43,14 @@ class GrowthFactorsTest {
    * @param before its code, in bytes
    * @param stub the code of the method once it only allocates the frame
    * @param body the code of the state machine
+   * @param stackMaps the state machine's stack map frames in the class file, in bytes
    * @param frameClass the frame's class file, in bytes
    * @param frameFields the frame's fields
    * @param hoisted whether its locals were hoisted into frame fields
    */
   record Row(
-      String where, int awaits, int before, int stub, int body, int frameClass, int frameFields,
-      boolean hoisted) {
+      String where, int awaits, int before, int stub, int body, int stackMaps, int frameClass,
+      int frameFields, boolean hoisted) {
     double growth() {
       return (double) (stub + body) / before;
     }
@@ -88,8 +89,16 @@ class GrowthFactorsTest {
     assertTrue(hundred.bytesPerAwait() < 64, hundred.toString());
     assertTrue(thousand.bytesPerAwait() < 64, thousand.toString());
     assertTrue(thousand.growth() < 6, thousand.toString());
+    // Linear too where operands wait under the awaits: a concatenation costs about the same bytes
+    // per await at 50, 100, 250 and 1,000 operands.
+    for (String concatenation : List.of("Big.concatenation50", "Big.concatenation100",
+        "Big.concatenation", "Big.concatenation1000")) {
+      Row r = row(large, concatenation);
+      assertTrue(r.bytesPerAwait() < 128, r.toString());
+      assertTrue(r.growth() < 10, r.toString());
+    }
     assertEquals(List.of("Big.tiny", "Big.hundredLive", "Big.thousandSinks", "Big.concatenation",
-            "Big.concatenation50", "Big.concatenation100"),
+            "Big.concatenation50", "Big.concatenation100", "Big.concatenation1000"),
         large.stream().map(Row::where).toList(), "every large method but thousandAdds rewritten");
     assertEquals(1, LargeMethodsTest.outcome.refusals().size());
   }
@@ -119,6 +128,7 @@ class GrowthFactorsTest {
           sizesBefore.get(stub.name + stub.desc),
           sizesAfter.get(stub.name + stub.desc),
           sizesAfter.get(callsBody.name + callsBody.desc),
+          stackMapBytes(after, method(after, callsBody.name + callsBody.desc)),
           outcome.frames().get(allocation.desc).length,
           frame.fields.size(),
           frame.fields.stream().anyMatch((FieldNode f) -> f.name.contains("$"))));
@@ -170,6 +180,26 @@ class GrowthFactorsTest {
     return sizes;
   }
 
+  /**
+   * The bytes {@code m}'s stack map frames take in a class file: a class holding {@code m} alone,
+   * written with its frames and without (its {@code StackMapTable} attribute, and the constants
+   * only the frames name).
+   */
+  static int stackMapBytes(ClassNode owner, MethodNode m) {
+    ClassNode alone = new ClassNode();
+    alone.version = owner.version;
+    alone.access = owner.access;
+    alone.name = owner.name;
+    alone.superName = owner.superName;
+    alone.methods.add(m);
+    ClassWriter withFrames = new ClassWriter(0);
+    alone.accept(withFrames);
+    byte[] with = withFrames.toByteArray();
+    ClassWriter withoutFrames = new ClassWriter(0);
+    new ClassReader(with).accept(withoutFrames, ClassReader.SKIP_FRAMES);
+    return with.length - withoutFrames.toByteArray().length;
+  }
+
   static ClassNode read(byte[] bytes) {
     ClassNode node = new ClassNode();
     new ClassReader(bytes).accept(node, 0);
@@ -179,13 +209,13 @@ class GrowthFactorsTest {
   static String table(List<Row> rows) {
     StringBuilder out = new StringBuilder(
         "| method | awaits | code before (B) | stub + body after (B) | growth | B per await"
-            + " | frame class (B) | frame fields | locals |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            + " | body's stack maps (B) | frame class (B) | frame fields | locals |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Row r : rows) {
       out.append(String.format(
-          "| %s | %d | %d | %d + %d | %.1fx | %.0f | %d | %d | %s |%n",
+          "| %s | %d | %d | %d + %d | %.1fx | %.0f | %d | %d | %d | %s |%n",
           r.where(), r.awaits(), r.before(), r.stub(), r.body(), r.growth(), r.bytesPerAwait(),
-          r.frameClass(), r.frameFields(), r.hoisted() ? "hoisted" : "saved at each await"));
+          r.stackMaps(), r.frameClass(), r.frameFields(), r.hoisted() ? "hoisted" : "saved at each await"));
     }
     return out.toString();
   }

@@ -46,7 +46,8 @@ class LargeMethodsTest {
         + someLive("thousandAdds", 1000, 200, false)
         + concatenation("concatenation", 250)
         + concatenation("concatenation50", 50)
-        + concatenation("concatenation100", 100);
+        + concatenation("concatenation100", 100)
+        + concatenation("concatenation1000", 1000);
     Map<String, byte[]> classes = InMemoryJavac.compile(
         Map.of("p/Big.java", CLASS.formatted(methods)), List.of("--release", "17", "-g"));
     RewritingClassLoader loader = new RewritingClassLoader(classes, ClassRewriter.Options.DEFAULT);
@@ -193,5 +194,15 @@ class LargeMethodsTest {
       expected.append(i % 3 == 0 ? "a" : i % 2 == 0 ? "b1" : "b");
     }
     assertEquals(expected + " after 84 pending", run("concatenation"));
+  }
+
+  @Test
+  void aConcatenationOfAThousandOperandsWithThreeHundredAndThirtyFourAwaitsRewritesAndRuns()
+      throws Exception {
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      expected.append(i % 3 == 0 ? "a" : i % 2 == 0 ? "b1" : "b");
+    }
+    assertEquals(expected + " after 334 pending", run("concatenation1000"));
   }
 }
