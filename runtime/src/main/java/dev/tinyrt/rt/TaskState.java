@@ -182,8 +182,9 @@ abstract class TaskState extends Context {
   }
 
   /**
-   * Completes the task; only the holder of RUNNING calls it, after storing the outcome.
-   * Ordering: the volatile read-modify-write publishes the outcome to whoever reads COMPLETE.
+   * Completes the task; only the holder of RUNNING calls it, under the task's lock, after storing
+   * the outcome. Ordering: the volatile read-modify-write publishes the outcome to whoever reads
+   * COMPLETE.
    */
   final void transitionToComplete() {
     STATE.getAndBitwiseOr(this, COMPLETE);
