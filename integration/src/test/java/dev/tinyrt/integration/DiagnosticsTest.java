@@ -147,4 +147,70 @@ class DiagnosticsTest {
     }
     System.out.println("reports: " + reports.size());
   }
+
+  static Future<Long> failingPrice(Oneshot.Receiver<Long> reply) {
+    long cents = await(reply);
+    if (cents < 0) {
+      throw new IllegalArgumentException("negative price " + cents); // price-throw
+    }
+    return Future.ready(cents);
+  }
+
+  static Future<Long> failingCheckout(Oneshot.Receiver<Long> reply) {
+    long price = await(failingPrice(reply)); // failing-checkout-await
+    return Future.ready(price);
+  }
+
+  static Future<Long> checkoutOfSpawned(Oneshot.Receiver<Long> reply) {
+    long price = await(Tasks.spawn(failingPrice(reply))); // spawned-await
+    return Future.ready(price);
+  }
+
+  /** The lines of {@code t}'s stack trace, as {@code Class.method(File.java:line)}. */
+  static List<String> trace(Throwable t) {
+    return java.util.Arrays.stream(t.getStackTrace())
+        .map(e -> e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "."
+            + e.getMethodName() + "(" + e.getFileName() + ":" + e.getLineNumber() + ")")
+        .toList();
+  }
+
+  @Test
+  void aFailureAfterAResumeShowsTheChainOfAwaitingMethodsOfItsTaskButNotAcrossTasks()
+      throws IOException {
+    // Within a task: the resumed outer frame polls the inner one inline, so the Java stack holds
+    // both bodies, each at its line: the await chain costs nothing and is already there.
+    Oneshot.Channel<Long> reply = Oneshot.channel();
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+      JoinHandle<Long> task = rt.spawn(failingCheckout(reply.receiver()));
+      rt.blockOn(Tasks.yieldNow());
+      reply.sender().send(-1L);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+              () -> rt.blockOn(task));
+      List<String> trace = trace(e);
+      int inner = trace.indexOf(
+          "DiagnosticsTest.failingPrice(DiagnosticsTest.java:" + lineOf("price-throw") + ")");
+      int outer = trace.indexOf("DiagnosticsTest.failingCheckout(DiagnosticsTest.java:"
+          + lineOf("failing-checkout-await") + ")");
+      assertTrue(inner >= 0 && outer > inner, String.join("\n", trace));
+    }
+
+    // Across tasks: the awaiting task only learns the outcome; the trace is the failed task's
+    // own, and the line that awaited its handle is not in it.
+    Oneshot.Channel<Long> reply2 = Oneshot.channel();
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+      JoinHandle<Long> task = rt.spawn(checkoutOfSpawned(reply2.receiver()));
+      rt.blockOn(Tasks.yieldNow());
+      reply2.sender().send(-1L);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+              () -> rt.blockOn(task));
+      List<String> trace = trace(e);
+      assertTrue(trace.contains(
+          "DiagnosticsTest.failingPrice(DiagnosticsTest.java:" + lineOf("price-throw") + ")"),
+          String.join("\n", trace));
+      assertTrue(trace.stream().noneMatch(l -> l.startsWith("DiagnosticsTest.checkoutOfSpawned(")),
+          String.join("\n", trace));
+    }
+  }
 }
