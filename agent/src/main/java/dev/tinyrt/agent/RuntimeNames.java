@@ -84,6 +84,15 @@ public final class RuntimeNames {
   /** The name of a frame's await-point table, a static String constant read by {@code dev.tinyrt.rt.FrameTable}. */
   public static final String AWAIT_POINTS = "AWAIT_POINTS";
 
+  /** {@code dev.tinyrt.internal.NeverPolled}, told by each frame of its creation and polls. */
+  public static final String NEVER_POLLED = "dev/tinyrt/internal/NeverPolled";
+
+  /** {@code NeverPolled.created(Object)}, called by a frame's constructor. */
+  public static final String NEVER_POLLED_CREATED_DESC = "(Ljava/lang/Object;)V";
+
+  /** {@code NeverPolled.polling(Object, int)}, called by a frame's poll with its state. */
+  public static final String NEVER_POLLED_POLLING_DESC = "(Ljava/lang/Object;I)V";
+
   /** The internal name prefix of the agent's own classes, never transformed. */
   public static final String AGENT_PACKAGE = "dev/tinyrt/agent/";
 

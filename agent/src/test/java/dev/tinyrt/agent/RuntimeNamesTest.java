@@ -35,6 +35,8 @@ class RuntimeNamesTest {
     assertEquals(Type.getInternalName(Cancellation.class), RuntimeNames.CANCELLATION);
     assertEquals(Type.getInternalName(ForwardsCancellation.class), RuntimeNames.FORWARDS_CANCELLATION);
     assertEquals(dev.tinyrt.rt.AwaitPoint.TABLE_FIELD, RuntimeNames.AWAIT_POINTS);
+    assertEquals(Type.getInternalName(dev.tinyrt.internal.NeverPolled.class),
+        RuntimeNames.NEVER_POLLED);
   }
 
   @Test
@@ -68,5 +70,11 @@ class RuntimeNamesTest {
         RuntimeNames.CHECK_BEFORE_POLL_DESC);
     assertEquals(Type.getMethodDescriptor(Trace.class.getMethod("event", Object.class, String.class)),
         RuntimeNames.TRACE_EVENT_DESC);
+    assertEquals(Type.getMethodDescriptor(
+            dev.tinyrt.internal.NeverPolled.class.getMethod("created", Object.class)),
+        RuntimeNames.NEVER_POLLED_CREATED_DESC);
+    assertEquals(Type.getMethodDescriptor(dev.tinyrt.internal.NeverPolled.class.getMethod(
+            "polling", Object.class, int.class)),
+        RuntimeNames.NEVER_POLLED_POLLING_DESC);
   }
 }

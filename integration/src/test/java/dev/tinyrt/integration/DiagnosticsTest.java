@@ -12,14 +12,25 @@ import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.rt.TaskDump;
 import dev.tinyrt.rt.Tasks;
 import dev.tinyrt.sync.Oneshot;
+import dev.tinyrt.internal.NeverPolled;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The run-time diagnostics on real frames, rewritten by the agent: where a task is parked. */
+/**
+ * The run-time diagnostics on real frames, rewritten by the agent: where a task is parked, and a
+ * future that was never polled.
+ */
 @Timeout(60)
 class DiagnosticsTest {
 
@@ -73,6 +84,133 @@ class DiagnosticsTest {
       reply.sender().send(100L);
       assertEquals(108L, rt.blockOn(task));
       assertEquals(List.of(), TaskDump.of(rt));
+    }
+  }
+
+  static Future<Long> forgotten(long v) {
+    await(Tasks.yieldNow());
+    return Future.ready(v);
+  }
+
+  @Test
+  void withNeverPolledAFutureDroppedUnpolledIsReportedWithItsCallersLine() throws Exception {
+    // The flag is a static final read once per JVM: run the program in one with it on.
+    String agent = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-javaagent:")).findFirst().orElseThrow();
+    Process child = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            agent, "-D" + NeverPolled.PROPERTY + "=true",
+            "-cp", System.getProperty("java.class.path"),
+            DiagnosticsTest.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
+    assertEquals(0, child.exitValue(), out);
+    assertTrue(out.contains("reports: 1\n"), out);
+    assertTrue(out.contains("tinyrt: the future of DiagnosticsTest.forgotten, called at "
+        + "dev.tinyrt.integration.DiagnosticsTest.main (DiagnosticsTest.java:"
+        + lineOf("forgotten-call") + ") was garbage-collected without ever being polled"), out);
+  }
+
+  /**
+   * The child of {@link #withNeverPolledAFutureDroppedUnpolledIsReportedWithItsCallersLine}: calls
+   * an async method three times from one line and drops the futures, then collects (a bounded
+   * loop) until the report comes, running a polled async method between collections (never
+   * reported). Prints how many reports were made.
+   *
+   * @param args unused
+   */
+  public static void main(String[] args) {
+    List<String> reports = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger("tinyrt");
+    logger.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        reports.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+    for (int i = 0; i < 3; i++) {
+      forgotten(i); // forgotten-call
+    }
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+      for (int i = 0; i < 50 && reports.isEmpty(); i++) {
+        System.gc();
+        rt.blockOn(forgotten(i)); // a new frame: reports what the collector found, on this thread
+      }
+    }
+    System.out.println("reports: " + reports.size());
+  }
+
+  static Future<Long> failingPrice(Oneshot.Receiver<Long> reply) {
+    long cents = await(reply);
+    if (cents < 0) {
+      throw new IllegalArgumentException("negative price " + cents); // price-throw
+    }
+    return Future.ready(cents);
+  }
+
+  static Future<Long> failingCheckout(Oneshot.Receiver<Long> reply) {
+    long price = await(failingPrice(reply)); // failing-checkout-await
+    return Future.ready(price);
+  }
+
+  static Future<Long> checkoutOfSpawned(Oneshot.Receiver<Long> reply) {
+    long price = await(Tasks.spawn(failingPrice(reply))); // spawned-await
+    return Future.ready(price);
+  }
+
+  /** The lines of {@code t}'s stack trace, as {@code Class.method(File.java:line)}. */
+  static List<String> trace(Throwable t) {
+    return java.util.Arrays.stream(t.getStackTrace())
+        .map(e -> e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "."
+            + e.getMethodName() + "(" + e.getFileName() + ":" + e.getLineNumber() + ")")
+        .toList();
+  }
+
+  @Test
+  void aFailureAfterAResumeShowsTheChainOfAwaitingMethodsOfItsTaskButNotAcrossTasks()
+      throws IOException {
+    // Within a task: the resumed outer frame polls the inner one inline, so the Java stack holds
+    // both bodies, each at its line: the await chain costs nothing and is already there.
+    Oneshot.Channel<Long> reply = Oneshot.channel();
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+      JoinHandle<Long> task = rt.spawn(failingCheckout(reply.receiver()));
+      rt.blockOn(Tasks.yieldNow());
+      reply.sender().send(-1L);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+              () -> rt.blockOn(task));
+      List<String> trace = trace(e);
+      int inner = trace.indexOf(
+          "DiagnosticsTest.failingPrice(DiagnosticsTest.java:" + lineOf("price-throw") + ")");
+      int outer = trace.indexOf("DiagnosticsTest.failingCheckout(DiagnosticsTest.java:"
+          + lineOf("failing-checkout-await") + ")");
+      assertTrue(inner >= 0 && outer > inner, String.join("\n", trace));
+    }
+
+    // Across tasks: the awaiting task only learns the outcome; the trace is the failed task's
+    // own, and the line that awaited its handle is not in it.
+    Oneshot.Channel<Long> reply2 = Oneshot.channel();
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
+      JoinHandle<Long> task = rt.spawn(checkoutOfSpawned(reply2.receiver()));
+      rt.blockOn(Tasks.yieldNow());
+      reply2.sender().send(-1L);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+              () -> rt.blockOn(task));
+      List<String> trace = trace(e);
+      assertTrue(trace.contains(
+          "DiagnosticsTest.failingPrice(DiagnosticsTest.java:" + lineOf("price-throw") + ")"),
+          String.join("\n", trace));
+      assertTrue(trace.stream().noneMatch(l -> l.startsWith("DiagnosticsTest.checkoutOfSpawned(")),
+          String.join("\n", trace));
     }
   }
 }

@@ -16,7 +16,11 @@ import org.objectweb.asm.commons.Method;
  * final class Shop$cartTotal-Frame implements Future, ForwardsCancellation {
  *   int state; long J0; Object L0; ...   // L0, L1...: kept references and the awaited future
  *   static final String AWAIT_POINTS = "Shop.cartTotal\nShop.java:11\t\t\n...";  // AwaitPointTable
- *   public Poll poll(Context cx) { return Shop.cartTotal(this, cx); }  // body(Future, Context)
+ *   Frame() { NeverPolled.created(this); }                 // empty unless -Dtinyrt.neverPolled
+ *   public Poll poll(Context cx) {
+ *     NeverPolled.polling(this, state);                     // empty unless -Dtinyrt.neverPolled
+ *     return Shop.cartTotal(this, cx);                      // body(Future, Context)
+ *   }
  * }
  * }</pre>
  */
@@ -88,21 +92,29 @@ final class FrameClassGenerator {
     cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC,
         RuntimeNames.AWAIT_POINTS, STRING.getDescriptor(), null, awaitPoints).visitEnd();
 
-    // code: Frame() { super(); }
+    // code: Frame() { super(); NeverPolled.created(this); }   (empty once inlined, unless on)
     GeneratorAdapter init = new GeneratorAdapter(0, CONSTRUCTOR, null, null, cw);
     init.visitCode();
     init.loadThis();
     init.invokeConstructor(OBJECT, CONSTRUCTOR);
+    init.loadThis(); // stack: frame
+    init.visitMethodInsn(Opcodes.INVOKESTATIC, RuntimeNames.NEVER_POLLED, "created",
+        RuntimeNames.NEVER_POLLED_CREATED_DESC, false);
     init.returnValue();
     init.endMethod();
 
-    // code: public Poll poll(Context cx) { return Host.body(this, cx); }
+    // code: public Poll poll(Context cx) { NeverPolled.polling(this, state); return Host.body(this, cx); }
     GeneratorAdapter poll = new GeneratorAdapter(
         Opcodes.ACC_PUBLIC, new Method("poll", RuntimeNames.POLL_DESC), null, null, cw);
     poll.visitCode();
     if (firstLine >= 0) {
       poll.visitLineNumber(firstLine, poll.mark());
     }
+    poll.loadThis(); // stack: frame
+    poll.loadThis(); // stack: frame frame
+    poll.getField(Type.getObjectType(frame), FrameLayout.STATE, Type.INT_TYPE); // stack: frame state
+    poll.visitMethodInsn(Opcodes.INVOKESTATIC, RuntimeNames.NEVER_POLLED, "polling",
+        RuntimeNames.NEVER_POLLED_POLLING_DESC, false);
     poll.loadThis(); // stack: frame
     poll.loadArg(0); // stack: frame cx
     for (int i = 0; i < extraInts; i++) {
