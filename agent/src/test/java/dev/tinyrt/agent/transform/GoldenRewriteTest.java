@@ -33,7 +33,8 @@ class GoldenRewriteTest {
         Arguments.of("Cart", "Pending Pending Ready(101)"),
         Arguments.of("Shapes", "42;Point[x=1, y=2];3103;in Shapes;"),
         Arguments.of("MoreShapes", "n=1 d=0.5 a=[1, 2, 3] s=s;11;32;5;hi you;abab;107;1"),
-        Arguments.of("Refused", "true;true;"));
+        Arguments.of("Refused", "true;true;"),
+        Arguments.of("Chains", "Pending Pending Ready(ax73a)"));
   }
 
   @ParameterizedTest(name = "{0}")
