@@ -2,6 +2,7 @@
 package dev.tinyrt.agent.codegen;
 
 import dev.tinyrt.agent.analysis.AwaitSite;
+import java.util.Arrays;
 import java.util.List;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Opcodes;
@@ -61,6 +62,20 @@ final class OperandChains {
       }
     }
     return new OperandChains(parent, extended);
+  }
+
+  /**
+   * No chains: every await saves and restores its whole operand stack itself. For traced code,
+   * whose trace line at a suspension names the fields holding the operands, and so must come
+   * after all of them are stored.
+   *
+   * @param awaits how many awaits the method has
+   * @return chains of one await each
+   */
+  static OperandChains none(int awaits) {
+    int[] parent = new int[awaits];
+    Arrays.fill(parent, -1);
+    return new OperandChains(parent, new boolean[awaits]);
   }
 
   /** @return the await that {@code k} extends, or -1 */

@@ -308,7 +308,7 @@ final class StateMachineRewriter {
 
     // State 0 holds the parameters, state k what await k keeps: the operands of a chain first, so
     // the operands an await shares with the one before it get the same fields.
-    chains = OperandChains.of(awaits);
+    chains = trace ? OperandChains.none(awaits.size()) : OperandChains.of(awaits);
     entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of(), true, false);
     plans = new ArrayList<>(awaits.size());
     for (int k = 0; k < awaits.size(); k++) {
