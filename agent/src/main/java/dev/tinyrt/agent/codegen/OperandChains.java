@@ -29,9 +29,9 @@ import org.objectweb.asm.Opcodes;
  * them: the code grows linearly. Stack map frames at the shared jump targets still list the whole
  * operand stack (one frame per await in the suspension chain and one in the resumption chain).
  * Only the types matter: every suspension stores the whole stack again, so it does not matter
- * which path led to an await. An await that adds no operand starts no chain (its parent's would
- * only add a jump), so a chain's length is bounded by the operands it holds and walking it costs a
- * suspension or a resumption no more than storing or pushing them.
+ * which path led to an await. An await that adds no operand to the one before it does not join
+ * that one's chain (it would only add a jump), so a chain's length is bounded by the operands it
+ * holds and walking it costs a suspension or a resumption no more than storing or pushing them.
  */
 final class OperandChains {
 
