@@ -2,6 +2,7 @@
 package dev.tinyrt.agent.codegen;
 
 import dev.tinyrt.agent.analysis.AwaitSite;
+import java.util.Arrays;
 import java.util.List;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Opcodes;
@@ -28,9 +29,9 @@ import org.objectweb.asm.Opcodes;
  * them: the code grows linearly. Stack map frames at the shared jump targets still list the whole
  * operand stack (one frame per await in the suspension chain and one in the resumption chain).
  * Only the types matter: every suspension stores the whole stack again, so it does not matter
- * which path led to an await. An await that adds no operand starts no chain (its parent's would
- * only add a jump), so a chain's length is bounded by the operands it holds and walking it costs a
- * suspension or a resumption no more than storing or pushing them.
+ * which path led to an await. An await that adds no operand to the one before it does not join
+ * that one's chain (it would only add a jump), so a chain's length is bounded by the operands it
+ * holds and walking it costs a suspension or a resumption no more than storing or pushing them.
  */
 final class OperandChains {
 
@@ -61,6 +62,20 @@ final class OperandChains {
       }
     }
     return new OperandChains(parent, extended);
+  }
+
+  /**
+   * No chains: every await saves and restores its whole operand stack itself. For traced code,
+   * whose trace line at a suspension names the fields holding the operands, and so must come
+   * after all of them are stored.
+   *
+   * @param awaits how many awaits the method has
+   * @return chains of one await each
+   */
+  static OperandChains none(int awaits) {
+    int[] parent = new int[awaits];
+    Arrays.fill(parent, -1);
+    return new OperandChains(parent, new boolean[awaits]);
   }
 
   /** @return the await that {@code k} extends, or -1 */

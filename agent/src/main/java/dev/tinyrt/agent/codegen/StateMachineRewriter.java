@@ -65,7 +65,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  *       frame's state;
  *   <li>each await polls the future inline. Ready: the value goes on, nothing is stored. Pending:
  *       the live locals and the operand stack go into the frame's typed fields, the state is set
- *       and pending is returned. On the next poll they are restored and the future polled again,
+ *       and pending is returned (awaits whose operands stack on the ones before them share that
+ *       code: {@link OperandChains}). On the next poll they are restored and the future polled again,
  *       unless the task was cancelled: then {@code CancelledException} is thrown at the await,
  *       where the user's {@code catch} and {@code finally} see it.
  * </ul>
@@ -308,7 +309,7 @@ final class StateMachineRewriter {
 
     // State 0 holds the parameters, state k what await k keeps: the operands of a chain first, so
     // the operands an await shares with the one before it get the same fields.
-    chains = OperandChains.of(awaits);
+    chains = trace ? OperandChains.none(awaits.size()) : OperandChains.of(awaits);
     entry = plan(analysis.entryLocals(), analysis.entryLive(), List.of(), true, false);
     plans = new ArrayList<>(awaits.size());
     for (int k = 0; k < awaits.size(); k++) {

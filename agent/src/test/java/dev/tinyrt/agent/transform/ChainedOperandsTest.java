@@ -32,6 +32,12 @@ class ChainedOperandsTest {
   /** The class under test, by rewrite: hoisted locals, then saved at each await. */
   static final Map<Boolean, Class<?>> LOADED = new HashMap<>();
 
+  /** The class rewritten with trace events, which keeps each await's save and restore whole. */
+  static Class<?> traced;
+
+  /** Its rewritten class file. */
+  static byte[] tracedBytes;
+
   /** Its rewritten class file, saved-locals rewrite. */
   static byte[] rewritten;
 
@@ -125,6 +131,9 @@ class ChainedOperandsTest {
         rewritten = outcome.hostBytes();
       }
     }
+    RewritingClassLoader loader = new RewritingClassLoader(classes, new ClassRewriter.Options(true));
+    traced = loader.loadClass("p.Chains");
+    tracedBytes = loader.outcomes.get("p.Chains").hostBytes();
   }
 
   static Stream<Arguments> cases() {
@@ -145,11 +154,16 @@ class ChainedOperandsTest {
     assertEquals(expected, LOADED.get(false).getMethod(run + "Run").invoke(null));
 
     // The chain is there: its resume block tests the state once per await it passes.
-    assertTrue(stateTests(method) > 0, method + " has no chained resume block");
+    assertTrue(stateTests(rewritten, method) > 0, method + " has no chained resume block");
+
+    // Traced, a suspension's trace line names the fields of all its operands, so it comes after
+    // they are all stored: no chain.
+    assertEquals(expected, traced.getMethod(run + "Run").invoke(null));
+    assertEquals(0, stateTests(tracedBytes, method), method + " traced");
   }
 
   /** The {@code IF_ICMPNE}s in the body of {@code method}: the chain's state tests. */
-  static long stateTests(String method) {
+  static long stateTests(byte[] rewritten, String method) {
     ClassNode host = new ClassNode();
     new ClassReader(rewritten).accept(host, 0);
     MethodNode body = host.methods.stream()

@@ -34,7 +34,8 @@ class GoldenRewriteTest {
         Arguments.of("Shapes", "42;Point[x=1, y=2];3103;in Shapes;"),
         Arguments.of("MoreShapes", "n=1 d=0.5 a=[1, 2, 3] s=s;11;32;5;hi you;abab;107;1"),
         Arguments.of("Refused", "true;true;"),
-        Arguments.of("EaCart", "false false 101"));
+        Arguments.of("EaCart", "false false 101"),
+        Arguments.of("Chains", "Pending Pending Ready(ax73a)"));
   }
 
   @ParameterizedTest(name = "{0}")

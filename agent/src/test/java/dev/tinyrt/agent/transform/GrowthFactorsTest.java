@@ -70,7 +70,7 @@ class GrowthFactorsTest {
         golden.put(f.getFileName().toString().replace(".class", ""), Files.readAllBytes(f));
       }
     }
-    for (String fixture : List.of("Cart", "Shapes", "MoreShapes")) {
+    for (String fixture : List.of("Cart", "Shapes", "MoreShapes", "Chains")) {
       byte[] original = golden.get(fixture);
       rows.addAll(measure(
           fixture, original, ClassRewriter.rewrite(original, ClassRewriter.Options.DEFAULT)));
