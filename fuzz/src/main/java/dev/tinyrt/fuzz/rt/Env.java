@@ -38,8 +38,14 @@ public final class Env {
   /** Permits of each semaphore. */
   static final int SEMAPHORE_PERMITS = 2;
 
-  /** Bounded channels per program; channel {@code i} holds {@code i + 1} values. */
-  static final int CHANNELS = 2;
+  /**
+   * Channels per program: channel {@code i < BOUNDED_CHANNELS} holds {@code i + 1} values; the
+   * last one is unbounded (its sends never wait, so values and receives meet in its slot).
+   */
+  static final int CHANNELS = 3;
+
+  /** How many of the channels are bounded. */
+  static final int BOUNDED_CHANNELS = 2;
 
   /** Notifies per program. */
   static final int NOTIFIES = 2;
@@ -133,7 +139,7 @@ public final class Env {
       permitsOut[i] = new AtomicInteger();
     }
     for (int i = 0; i < CHANNELS; i++) {
-      channels.add(Mpsc.bounded(i + 1));
+      channels.add(i < BOUNDED_CHANNELS ? Mpsc.bounded(i + 1) : Mpsc.unbounded());
       receiveLocks.add(new Mutex<>(null));
     }
     for (int i = 0; i < NOTIFIES; i++) {

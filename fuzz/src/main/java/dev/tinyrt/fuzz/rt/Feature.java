@@ -22,8 +22,13 @@ enum Feature {
   MUTEX,
   /** The {@code Semaphore}. */
   SEMAPHORE,
-  /** Bounded {@code Mpsc} channels. */
+  /** {@code Mpsc} channels (two bounded, one unbounded), one locked receiver at a time. */
   CHANNEL,
+  /**
+   * Receives that share an {@code Mpsc} receiver with no lock around them, so several wait at
+   * once: the channel moves between its lock-free slot and its locked queues under aborts.
+   */
+  SHARED_RECV,
   /** {@code Notify}. */
   NOTIFY,
   /** Thrown and caught unchecked exceptions. */

@@ -89,6 +89,8 @@ public final class Interp implements Interpreter {
         v = await(send(s, env, task));
       } else if (n instanceof Node.Recv r) {
         v = await(recv(r, env, task));
+      } else if (n instanceof Node.SharedRecv r) {
+        v = await(sharedRecv(r, env, task));
       } else if (n instanceof Node.Wait w) {
         await(env.notifier(w.index()).notified());
         v = 3;
@@ -215,6 +217,12 @@ public final class Interp implements Interpreter {
       env.received(value);
       return Future.ready(value == null ? -4L : value);
     }
+  }
+
+  static Future<Long> sharedRecv(Node.SharedRecv r, Env env, int task) throws Exception {
+    Long value = await(env.receiver(r.channel()).recv());
+    env.received(value);
+    return Future.ready(value == null ? -4L : value);
   }
 
   static Future<Long> cleanup(Node.Cleanup c, Env env, int task) throws Exception {

@@ -205,7 +205,7 @@ public sealed interface Node {
     }
   }
 
-  /** Sends a fresh value on bounded channel {@code channel}. */
+  /** Sends a fresh value on channel {@code channel} (waits while a bounded one is full). */
   record Send(int channel) implements Node {
     @Override
     public String render() {
@@ -218,6 +218,17 @@ public sealed interface Node {
     @Override
     public String render() {
       return "(recv c" + channel + ")";
+    }
+  }
+
+  /**
+   * Receives one value from channel {@code channel} with no lock: any number of tasks may wait on
+   * the shared receiver at once.
+   */
+  record SharedRecv(int channel) implements Node {
+    @Override
+    public String render() {
+      return "(srecv c" + channel + ")";
     }
   }
 

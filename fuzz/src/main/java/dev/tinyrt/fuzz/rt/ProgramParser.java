@@ -63,6 +63,7 @@ final class ProgramParser {
       }
       case "send" -> new Node.Send(number("c"));
       case "recv" -> new Node.Recv(number("c"));
+      case "srecv" -> new Node.SharedRecv(number("c"));
       case "wait" -> new Node.Wait(number("n"));
       case "notify-one" -> new Node.Signal(number("n"), false);
       case "notify-waiters" -> new Node.Signal(number("n"), true);

@@ -44,6 +44,7 @@ final class RtGenerator {
     List<Kind> kinds = new ArrayList<>(List.of(Kind.VALUE, Kind.YIELD));
     add(kinds, Feature.SLEEP, Kind.SLEEP, Kind.SLEEP);
     add(kinds, Feature.CHANNEL, Kind.SEND, Kind.RECV);
+    add(kinds, Feature.SHARED_RECV, Kind.SEND, Kind.SHARED_RECV);
     add(kinds, Feature.NOTIFY, Kind.WAIT, Kind.SIGNAL);
     add(kinds, Feature.THROW, Kind.THROW);
     add(kinds, Feature.CHECKED, Kind.THROW_CHECKED);
@@ -67,6 +68,7 @@ final class RtGenerator {
       case SLEEP -> new Node.Sleep(1 + random.nextInt(50));
       case SEND -> new Node.Send(random.nextInt(Env.CHANNELS));
       case RECV -> new Node.Recv(random.nextInt(Env.CHANNELS));
+      case SHARED_RECV -> new Node.SharedRecv(random.nextInt(Env.CHANNELS));
       case WAIT -> new Node.Wait(random.nextInt(Env.NOTIFIES));
       case SIGNAL -> new Node.Signal(random.nextInt(Env.NOTIFIES), random.nextBoolean());
       case THROW -> new Node.Throw(/* checked = */ false);
@@ -114,7 +116,7 @@ final class RtGenerator {
 
   /** The kinds of node to draw from. */
   private enum Kind {
-    VALUE, YIELD, SLEEP, SEND, RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
+    VALUE, YIELD, SLEEP, SEND, RECV, SHARED_RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
     SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH, CLEANUP
   }
 }
