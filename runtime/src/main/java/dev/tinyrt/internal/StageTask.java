@@ -64,6 +64,7 @@ public final class StageTask<T> extends Context implements Waker {
   /** The frame finished and the promise is completed (or about to be); wakes do nothing. */
   private static final int DONE = 3;
 
+  /** The {@link #state} word, for its compare-and-set transitions. */
   private static final VarHandle STATE;
 
   static {

@@ -88,6 +88,60 @@ class StageTaskTest {
   }
 
   @Test
+  void aWakeFromAnotherThreadDuringThePollIsNotLost() {
+    // The window the state word closes: the value arrives, and its wake runs, on another thread
+    // after this poll looked for it and before this poll goes idle.
+    Frame frame = new Frame();
+    CompletableFuture<String> promise = new CompletableFuture<>();
+    frame.duringPoll = () -> {
+      if (frame.polls.size() == 1) {
+        Thread completer = new Thread(() -> {
+          frame.value = "late"; // too late for this poll, which already chose pending
+          frame.waker.wake(); // POLLING -> NOTIFIED: returns without polling
+        }, "completer");
+        completer.start();
+        join(completer);
+        assertEquals(1, frame.polls.size(), "the completer must not poll during a poll");
+        frame.value = null; // this poll answers pending, as if it had looked before the value came
+      }
+    };
+    StageTask.start(frame, promise);
+    assertEquals(2, frame.polls.size()); // NOTIFIED: polled again before going idle
+    assertFalse(promise.isDone()); // the value was hidden from both polls: still pending
+    frame.duringPoll = () -> {};
+    frame.value = "now";
+    frame.waker.wake(); // idle again, so a wake polls
+    assertEquals("now", promise.getNow(null));
+  }
+
+  @Test
+  void aWakeFromAnotherThreadWhileNotifiedAddsNoPoll() {
+    Frame frame = new Frame();
+    CompletableFuture<String> promise = new CompletableFuture<>();
+    frame.duringPoll = () -> {
+      if (frame.polls.size() == 1) {
+        Thread wakers = new Thread(() -> {
+          frame.waker.wake(); // POLLING -> NOTIFIED
+          frame.waker.wake(); // NOTIFIED: nothing more
+          frame.waker.wake();
+        }, "wakers");
+        wakers.start();
+        join(wakers);
+      }
+    };
+    StageTask.start(frame, promise);
+    assertEquals(2, frame.polls.size()); // three wakes during one poll: one more poll, not three
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void wakesAfterCompletionDoNothingAndNeverThrow() {
     Frame frame = new Frame();
     CompletableFuture<String> promise = new CompletableFuture<>();
