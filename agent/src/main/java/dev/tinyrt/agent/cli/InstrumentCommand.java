@@ -265,6 +265,12 @@ public final class InstrumentCommand implements Command {
     try {
       if (RewrittenMark.isMarked(bytes)) {
         report.alreadyRewritten++;
+        // A refused method stays refused: say so on every run, not only the first.
+        List<String> kept = RewrittenMark.refusals(bytes);
+        report.refused.addAll(kept);
+        if (!kept.isEmpty()) {
+          report.refusedByFile.put(path, kept);
+        }
         return new Rewritten(files, false);
       }
       outcome = ClassRewriter.rewriteOffline(bytes, ClassRewriter.Options.DEFAULT);
@@ -281,7 +287,7 @@ public final class InstrumentCommand implements Command {
     if (!outcome.refusals().isEmpty()) {
       report.refusedByFile.put(path, List.copyOf(outcome.refusals()));
     }
-    files.put(path, RewrittenMark.mark(outcome.hostBytes()));
+    files.put(path, RewrittenMark.mark(outcome.hostBytes(), outcome.refusals()));
     String folder = path.substring(0, path.lastIndexOf('/') + 1);
     for (String frame : outcome.frames().keySet()) {
       String simpleName = frame.substring(frame.lastIndexOf('/') + 1);

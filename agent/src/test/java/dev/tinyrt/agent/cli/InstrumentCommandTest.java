@@ -279,4 +279,20 @@ class InstrumentCommandTest {
     assertTrue(ran.out().contains("0 async methods rewritten in 1 classes (0 frame classes written), "
         + "1 refused"), ran.out());
   }
+
+  @Test
+  void aRefusalIsReportedAgainWhenTheRewrittenFolderIsInstrumentedAgain() throws Exception {
+    Path refused = compile(dir, "Refused", REFUSED);
+    MainTest.Ran first = MainTest.run("instrument", refused.toString());
+    assertEquals(InstrumentCommand.PROBLEMS, first.status(), first.out());
+
+    MainTest.Ran second = MainTest.run("instrument", refused.toString());
+
+    assertEquals(InstrumentCommand.PROBLEMS, second.status(), second.out());
+    int line = lineOf(REFUSED, "// REFUSED");
+    assertTrue(second.err().startsWith("refused: "), second.err());
+    assertTrue(second.err().contains("Refused.java:" + line), second.err());
+    assertEquals(first.err(), second.err());
+    assertTrue(second.out().contains("1 refused, 1 classes already rewritten"), second.out());
+  }
 }
