@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * The result of one {@link Future#poll}: ready with a value, or pending.
  *
- * <p>There is one pending instance; compare with {@link #isPending()}. A ready {@code null} is one
- * shared instance too (it is equal to any other ready {@code null}, as before); other ready polls
- * are new each time: compare them with {@link #equals}, not {@code ==}.
+ * <p>There is one pending instance; compare with {@link #isPending()}. {@link #readyNull()} is one
+ * shared ready instance too (equal to {@code Poll.ready(null)}); {@link #ready} returns a new poll
+ * each time: compare ready polls with {@link #equals}, not {@code ==}.
  *
  * @param <T> the type of the value
  */
@@ -17,7 +17,7 @@ public final class Poll<T> {
   /** The single pending poll. Its {@link #value} is never read. */
   private static final Poll<?> PENDING = new Poll<>(null);
 
-  /** The single ready poll of {@code null}: a send, a permit, a notification allocate nothing. */
+  /** The shared ready poll of {@code null}: a send, a permit, a notification allocate nothing. */
   private static final Poll<?> READY_NULL = new Poll<>(null);
 
   /** The value when ready; {@code null} for {@link #PENDING} (and for a ready {@code null}). */
@@ -32,11 +32,27 @@ public final class Poll<T> {
    *
    * @param value the value, may be {@code null}
    * @param <T> the value's type
-   * @return a ready poll; the same instance each time for {@code null}
+   * @return a new ready poll (for a {@code null} known in advance, {@link #readyNull()} allocates
+   *     nothing)
+   */
+  public static <T> Poll<T> ready(T value) {
+    // Always a new poll, never a choice between a shared one and a new one: the async method's
+    // `return Future.ready(x)` becomes Poll.ready(x), and a branch here measured 16 B more per
+    // completion there (the JIT no longer removed an allocation, AllocationBreakdown poll_ready).
+    return new Poll<>(value);
+  }
+
+  /**
+   * Returns the shared ready poll of {@code null}, for futures that complete with no value (a
+   * send, a permit, a notification, a sleep): it allocates nothing. It equals
+   * {@code Poll.readyNull()}.
+   *
+   * @param <T> the value's type
+   * @return the one ready poll of {@code null}
    */
   @SuppressWarnings("unchecked")
-  public static <T> Poll<T> ready(T value) {
-    return value == null ? (Poll<T>) READY_NULL : new Poll<>(value);
+  public static <T> Poll<T> readyNull() {
+    return (Poll<T>) READY_NULL;
   }
 
   /**

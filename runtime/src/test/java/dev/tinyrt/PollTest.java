@@ -28,9 +28,10 @@ class PollTest {
   }
 
   @Test
-  void readyNullIsOneSharedInstanceThatBehavesAsBefore() {
-    Poll<String> p = Poll.ready(null);
-    assertSame(p, Poll.<Integer>ready(null)); // no allocation per ready null
+  void readyNullIsOneSharedInstanceThatBehavesAsReadyOfNull() {
+    Poll<String> p = Poll.readyNull();
+    assertSame(p, Poll.<Integer>readyNull()); // no allocation per ready null
+    assertEquals(Poll.ready(null), p);
     assertTrue(p.isReady());
     assertFalse(p.isPending());
     assertFalse(p.equals(Poll.pending()));

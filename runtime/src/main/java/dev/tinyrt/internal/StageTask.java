@@ -193,7 +193,7 @@ public final class StageTask<T> extends Context implements Waker {
       try {
         SharedRuntime.INSTANCE.spawn(cx -> {
           run();
-          return Poll.ready(null);
+          return Poll.readyNull();
         });
         return;
       } catch (RuntimeException e) {

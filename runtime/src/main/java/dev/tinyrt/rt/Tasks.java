@@ -85,7 +85,7 @@ public final class Tasks {
     @Override
     public Poll<Void> poll(Context cx) {
       if (yielded) {
-        return Poll.ready(null);
+        return Poll.readyNull();
       }
       yielded = true;
       cx.waker().wake();

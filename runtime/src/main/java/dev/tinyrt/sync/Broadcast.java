@@ -213,7 +213,7 @@ public final class Broadcast {
         }
         if (state.closed) {
           finish();
-          return Poll.ready(null);
+          return Poll.readyNull();
         }
         state.waiting.park(this, cx.waker());
         return Poll.pending();

@@ -61,7 +61,7 @@ public final class Mpsc {
   private static final int CLOSED = 2;
 
   /** The ready poll of a send, shared: a send's value is {@code null}. */
-  private static final Poll<Void> SENT = Poll.ready(null);
+  private static final Poll<Void> SENT = Poll.readyNull();
 
   /**
    * The slot's mark for "the lock is in charge": the queues under the lock hold the channel's
@@ -780,7 +780,7 @@ public final class Mpsc {
             if (state.senderClosed || state.receiverClosed) {
               finish();
               fast = DONE;
-              return Poll.ready(null);
+              return Poll.readyNull();
             }
             fast = QUEUED;
             state.receivers.park(this, waker);

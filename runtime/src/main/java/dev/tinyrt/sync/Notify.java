@@ -85,12 +85,12 @@ public final class Notify {
         }
         if (isGranted()) {
           consumeGrant();
-          return Poll.ready(null);
+          return Poll.readyNull();
         }
         if (!isQueued() && permit) {
           permit = false;
           finish();
-          return Poll.ready(null);
+          return Poll.readyNull();
         }
         waiters.park(this, cx.waker());
         return Poll.pending();

@@ -50,7 +50,7 @@ final class Sleep implements Future<Void>, Droppable {
   public Poll<Void> poll(Context cx) {
     if (fired) {
       waker = null;
-      return Poll.ready(null);
+      return Poll.readyNull();
     }
     if (timer.clock().nanoTime() - deadline >= 0) {
       // Due but not fired yet (the driver is late, or never ran): leave the heap now.
@@ -58,7 +58,7 @@ final class Sleep implements Future<Void>, Droppable {
         timer.remove(this);
       }
       waker = null;
-      return Poll.ready(null);
+      return Poll.readyNull();
     }
     waker = cx.waker();
     if (!registered) {
@@ -67,7 +67,7 @@ final class Sleep implements Future<Void>, Droppable {
     }
     // Ordering: fire() writes fired before it reads waker, and we wrote waker before this read
     // (both volatile): either fire() sees our waker and wakes it, or we see fired here.
-    return fired ? Poll.ready(null) : Poll.pending();
+    return fired ? Poll.readyNull() : Poll.pending();
   }
 
   /** Called by the timer, outside its lock, once it took this sleep from the heap as due. */
