@@ -8,15 +8,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -192,12 +195,34 @@ public final class InstrumentCommand implements Command {
           ? rewrite(relative, bytes, report)
           : new Rewritten(Map.of(relative, bytes), false);
       if (result.changed() || !inPlace) {
+        // The frames first, the marked host last, each written whole or not at all: a run that
+        // fails half way never leaves a host marked as rewritten without its frames, which a
+        // later run would skip as "already rewritten".
         for (Map.Entry<String, byte[]> entry : result.files().entrySet()) {
-          Path target = to.resolve(entry.getKey());
-          Files.createDirectories(target.getParent());
-          Files.write(target, entry.getValue());
+          if (!entry.getKey().equals(relative)) {
+            writeWhole(to.resolve(entry.getKey()), entry.getValue());
+          }
         }
+        writeWhole(to.resolve(relative), result.files().get(relative));
       }
+    }
+  }
+
+  /** Writes {@code bytes} to {@code target} through a file beside it, moved over it at the end. */
+  private static void writeWhole(Path target, byte[] bytes) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path temporary = Files.createTempFile(parent, target.getFileName().toString(), ".tmp");
+    try {
+      Files.write(temporary, bytes);
+      try {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
     }
   }
 
@@ -210,6 +235,7 @@ public final class InstrumentCommand implements Command {
   private static boolean instrumentJar(Path from, Path to, Report report, PrintStream err)
       throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
+    Map<String, ZipEntry> originals = new HashMap<>();
     boolean changed = false;
     try (ZipFile zip = new ZipFile(from.toFile())) {
       for (ZipEntry entry : zip.stream().toList()) {
@@ -228,6 +254,10 @@ public final class InstrumentCommand implements Command {
             : new Rewritten(Map.of(name, bytes), false);
         changed |= result.changed();
         entries.putAll(result.files());
+        for (String written : result.files().keySet()) {
+          // A frame takes its host's entry as a model (time, method); the host keeps its own.
+          originals.put(written, entry);
+        }
       }
     }
     boolean inPlace = Files.exists(to) && Files.isSameFile(from, to);
@@ -240,7 +270,7 @@ public final class InstrumentCommand implements Command {
     try (OutputStream file = Files.newOutputStream(temporary);
         ZipOutputStream jar = new ZipOutputStream(file)) {
       for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-        jar.putNextEntry(new ZipEntry(entry.getKey()));
+        jar.putNextEntry(entryFor(entry.getKey(), originals.get(entry.getKey()), entry.getValue()));
         jar.write(entry.getValue());
         jar.closeEntry();
       }
@@ -250,6 +280,30 @@ public final class InstrumentCommand implements Command {
     }
     Files.move(temporary, to, StandardCopyOption.REPLACE_EXISTING);
     return true;
+  }
+
+  /**
+   * Returns the entry to write {@code bytes} under {@code name}, keeping what the original entry
+   * said (method, time, comment, extra fields): a nested jar stored uncompressed stays stored, as
+   * Spring Boot's {@code BOOT-INF/lib} needs, and unchanged entries keep their times.
+   */
+  private static ZipEntry entryFor(String name, ZipEntry original, byte[] bytes) {
+    ZipEntry entry = new ZipEntry(name);
+    entry.setTime(original.getTime());
+    entry.setComment(original.getComment());
+    if (original.getName().equals(name)) {
+      entry.setExtra(original.getExtra());
+    }
+    if (original.getMethod() == ZipEntry.STORED) {
+      // A stored entry's header carries its size and CRC before its bytes.
+      CRC32 crc = new CRC32();
+      crc.update(bytes);
+      entry.setMethod(ZipEntry.STORED);
+      entry.setSize(bytes.length);
+      entry.setCompressedSize(bytes.length);
+      entry.setCrc(crc.getValue());
+    }
+    return entry;
   }
 
   /**
