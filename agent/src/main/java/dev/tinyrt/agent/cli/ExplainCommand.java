@@ -5,6 +5,7 @@ import dev.tinyrt.agent.diagnostics.ExplainMermaid;
 import dev.tinyrt.agent.diagnostics.ExplainText;
 import dev.tinyrt.agent.diagnostics.Explainer;
 import dev.tinyrt.agent.diagnostics.MethodExplanation;
+import dev.tinyrt.agent.transform.RewrittenMark;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,22 +24,33 @@ import java.util.zip.ZipFile;
  * classes under PATH (a class folder, a jar, or one class file) as the states its frame goes
  * through, what each stores and the frame's size. Loads no class: it reads class files.
  */
-final class ExplainCommand {
+final class ExplainCommand implements Command {
 
   /** How to call it. */
   static final String USAGE =
       "usage: java -jar tinyrt-agent.jar explain PATH [--method NAME] [--format text|mermaid]\n"
           + "  PATH: a folder of class files (target/classes), a jar, or a .class file";
 
-  private ExplainCommand() {}
+  @Override
+  public String name() {
+    return "explain";
+  }
+
+  @Override
+  public String usage() {
+    return "PATH [--method NAME] [--format text|mermaid]: prints each async method under PATH"
+        + " as the states its frame goes through, what each keeps and the frame's size";
+  }
 
   /**
    * Runs the command.
    *
-   * @param args PATH and the options
-   * @return 0, or 1 when PATH cannot be read, 2 for a usage error
+   * @param arguments PATH and the options
+   * @return 0, or 1 when PATH cannot be read or holds no async method, 2 for a usage error
    */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  @Override
+  public int run(List<String> arguments, PrintStream out, PrintStream err) {
+    String[] args = arguments.toArray(String[]::new);
     Path path = null;
     String method = null;
     boolean mermaid = false;
@@ -77,9 +89,12 @@ final class ExplainCommand {
       explained.addAll(Explainer.explain(classFile, method));
     }
     if (explained.isEmpty()) {
+      long rewritten = classes.values().stream().filter(RewrittenMark::isMarked).count();
       err.println("explain: no async method" + (method == null ? "" : " named " + method)
           + " in the " + classes.size() + " classes under " + path + " (an async method returns "
-          + "dev.tinyrt.Future and calls Async.await)");
+          + "dev.tinyrt.Future and calls Async.await)"
+          + (rewritten == 0 ? "" : "; " + rewritten + " of them were already rewritten by "
+              + "instrument: explain the class files as javac wrote them, before instrumenting"));
       return 1;
     }
     out.print(mermaid ? ExplainMermaid.render(explained) : ExplainText.render(explained));

@@ -14,23 +14,7 @@ public final class Main {
   /** Every command, in the order the usage lists them; a new command is one more entry. */
   static final List<Command> COMMANDS = List.of(
       new InstrumentCommand(),
-      new Command() {
-        @Override
-        public String name() {
-          return "explain";
-        }
-
-        @Override
-        public String usage() {
-          return "PATH [--method NAME] [--format text|mermaid]: prints each async method under PATH"
-              + " as the states its frame goes through, what each keeps and the frame's size";
-        }
-
-        @Override
-        public int run(List<String> args, PrintStream out, PrintStream err) {
-          return ExplainCommand.run(args.toArray(String[]::new), out, err);
-        }
-      });
+      new ExplainCommand());
 
   /** The exit status of a command line that names no command, or an unknown one. */
   static final int USAGE_ERROR = 2;

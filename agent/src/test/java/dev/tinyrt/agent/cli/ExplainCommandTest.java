@@ -83,6 +83,19 @@ class ExplainCommandTest {
     assertTrue(missing.err.startsWith("explain: cannot read "), missing.err);
   }
 
+  @Test
+  void aJarAlreadyInstrumentedIsSaidToBe() throws IOException {
+    Path copy = temp.resolve("instrumented.jar");
+    Files.copy(jar, copy);
+    assertEquals(0, run("instrument", copy.toString()).status);
+
+    Result r = run("explain", copy.toString());
+
+    assertEquals(1, r.status);
+    assertTrue(r.err.contains("1 of them were already rewritten by instrument: explain the class "
+        + "files as javac wrote them, before instrumenting"), r.err);
+  }
+
   private record Result(int status, String out, String err) {}
 
   private static Result run(String... args) {
