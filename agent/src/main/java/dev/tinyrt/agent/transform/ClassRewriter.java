@@ -97,7 +97,8 @@ public final class ClassRewriter {
   private ClassRewriter() {}
 
   /**
-   * Rewrites {@code classFile}.
+   * Rewrites {@code classFile}, reading the other classes it needs to know (an EA-style method's
+   * {@code CompletableFuture} subclass) through the system class loader.
    *
    * @param classFile the class file
    * @param options the options
@@ -124,7 +125,9 @@ public final class ClassRewriter {
 
   /**
    * Rewrites {@code classFile} for a class folder or jar ({@code instrument}): the host does not
-   * define its frames; the caller writes {@link Outcome#frames()} beside it as class files.
+   * define its frames; the caller writes {@link Outcome#frames()} beside it as class files. Other
+   * classes (an EA-style method's {@code CompletableFuture} subclass) are read through the system
+   * class loader.
    *
    * @param classFile the class file
    * @param options the options
