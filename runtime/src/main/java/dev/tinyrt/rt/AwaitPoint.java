@@ -10,7 +10,8 @@ package dev.tinyrt.rt;
  * @param state the frame's state: 0 before its first poll, k parked at await k, and the last
  *     state awaiting the future the method returned
  * @param location {@code CartAsync.java:24}, or {@code Unknown Source} without debug information
- * @param awaited the awaited expression ({@code shoes}, {@code fetch(...)}); empty in state 0
+ * @param awaited the awaited expression ({@code shoes}, {@code fetch(...)}); in the last state the
+ *     return statement whose future it awaits ({@code return fetch(...)}); empty in state 0
  */
 public record AwaitPoint(String method, int state, String location, String awaited) {
 
@@ -20,10 +21,15 @@ public record AwaitPoint(String method, int state, String location, String await
    */
   public static final String TABLE_FIELD = "AWAIT_POINTS";
 
-  /** @return e.g. {@code CartAsync.cartTotal (CartAsync.java:24), await(shoes)} */
+  /**
+   * @return {@code CartAsync.cartTotal (CartAsync.java:24), await(shoes)}; in the last state {@code
+   *     CartAsync.cartTotal (CartAsync.java:28), return lookup(...)}
+   */
   @Override
   public String toString() {
-    return method + " (" + location + "), "
-        + (awaited.isEmpty() ? "not polled yet" : "await(" + awaited + ")");
+    String what = awaited.isEmpty() ? "not polled yet"
+        : awaited.startsWith("return") ? awaited
+        : "await(" + awaited + ")";
+    return method + " (" + location + "), " + what;
   }
 }

@@ -96,6 +96,14 @@ class TaskDumpTest {
   }
 
   @Test
+  void theLastStateAwaitsTheReturnedFuture() {
+    FrameTable table = FrameTable.of(FakeFrames.Checkout.class);
+    assertEquals("Shop.checkout (Shop.java:24), return ready(...)", table.point(2).toString());
+    assertEquals(null, table.point(FrameTable.DONE), "a finished frame is parked nowhere");
+    assertEquals(null, FrameTable.of(Parked.class), "a hand-written future has no table");
+  }
+
+  @Test
   void withTaskStatsItCountsPollsAndWakesAndTimesTheParking() throws Exception {
     // The counts are a static final flag read once per JVM: run the program in one with it on.
     Process child = new ProcessBuilder(

@@ -73,7 +73,7 @@ final class AwaitPointTable {
 
     // The tail: awaiting the returned future, from one return line or several.
     TreeSet<Integer> lines = new TreeSet<>();
-    String expression = "the returned future";
+    String expression = "return ...";
     for (MethodAnalysis.ReturnSite ret : analysis.returns()) {
       lines.add(SourceLocation.of(host, method, ret.insn()).line());
       expression = "return " + text.awaitedExpression(ret.insn());
@@ -82,8 +82,10 @@ final class AwaitPointTable {
       SourceLocation ret = SourceLocation.of(host, method, analysis.returns().get(0).insn());
       table.add(ret.fileAndLine(), expression);
     } else {
+      String returns = lines.isEmpty() ? "return (none: the method only throws)"
+          : "return ... (one of lines " + lines.first() + " to " + lines.last() + ")";
       table.add(new SourceLocation(where.className(), where.method(), where.file(), -1)
-          .fileAndLine(), "the returned future");
+          .fileAndLine(), returns);
     }
     return table;
   }
