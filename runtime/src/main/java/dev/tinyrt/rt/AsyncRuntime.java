@@ -265,6 +265,7 @@ public final class AsyncRuntime implements AutoCloseable {
    * @param make makes the parker, called at most once per runtime
    * @return the installed parker; null on a multi-threaded runtime, whose workers park on their
    *     own (its sockets use a driver with a thread)
+   * @throws IllegalStateException on a current-thread runtime that is shut down
    */
   public Parker parker(Supplier<? extends Parker> make) {
     Objects.requireNonNull(make, "make");

@@ -45,6 +45,9 @@ final class CurrentThreadScheduler implements Scheduler {
   /** What the driver does when idle instead of {@code LockSupport.park} (an I/O driver), or null. */
   private volatile Parker parker;
 
+  /** Set by {@link #stop()}: no parker may be installed any more. Guarded by {@code this}. */
+  private boolean stopped;
+
   /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
   private int sinceParkerPolled;
 
@@ -87,8 +90,14 @@ final class CurrentThreadScheduler implements Scheduler {
    *
    * @param make makes the parker
    * @return the installed parker
+   * @throws IllegalStateException once the runtime stopped: a parker made now would never be
+   *     stopped (an I/O driver's selector would leak)
    */
   synchronized Parker parker(Supplier<? extends Parker> make) {
+    if (stopped) {
+      throw new IllegalStateException("runtime " + runtime.name() + " is shut down: open its "
+          + "sockets before close(), or give them a driver with a thread, IoDriver.open()");
+    }
     Parker p = parker;
     if (p == null) {
       p = make.get();
@@ -236,9 +245,14 @@ final class CurrentThreadScheduler implements Scheduler {
     incoming.drainTo(ready);
   }
 
+  /** Stops the installed parker, and refuses to install one from now on. Idempotent. */
   @Override
   public void stop() {
-    Parker p = parker;
+    Parker p;
+    synchronized (this) {
+      stopped = true;
+      p = parker;
+    }
     if (p != null) {
       p.stop();
     }

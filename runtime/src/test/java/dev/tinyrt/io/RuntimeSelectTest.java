@@ -146,4 +146,25 @@ class RuntimeSelectTest {
       assertSame(IoDriver.system(), IoDriver.of(rt), "a multi-threaded runtime uses a driver thread");
     }
   }
+
+  @Test
+  void driverOfAClosedRuntimeIsRefusedAndOpensNoSelector() {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    rt.close();
+    long before = Descriptors.open();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> IoDriver.of(rt));
+    assertTrue(e.getMessage().contains("is shut down: open its sockets before close()"),
+        e.getMessage());
+    assertEquals(before, Descriptors.open(), "IoDriver.of(closed runtime) opened descriptors");
+  }
+
+  @Test
+  void driverOfARuntimeClosedAfterItsDriverWasMadeIsRefusedToo() {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    IoDriver io = IoDriver.of(rt);
+    rt.close();
+    assertTrue(io.isClosed(), "the runtime's driver closes with it");
+    assertThrows(IllegalStateException.class, () -> IoDriver.of(rt),
+        "a closed runtime hands out no driver, not even its closed one");
+  }
 }
