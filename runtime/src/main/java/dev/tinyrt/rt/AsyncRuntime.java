@@ -265,6 +265,7 @@ public final class AsyncRuntime implements AutoCloseable {
    * @param make makes the parker, called at most once per runtime
    * @return the installed parker; null on a multi-threaded runtime, whose workers park on their
    *     own (its sockets use a driver with a thread)
+   * @throws IllegalStateException on a current-thread runtime that is shut down
    */
   public Parker parker(Supplier<? extends Parker> make) {
     Objects.requireNonNull(make, "make");
@@ -350,10 +351,31 @@ public final class AsyncRuntime implements AutoCloseable {
    * then cancels the rest (each gets {@code CancelledException} at its await and unwinds), then
    * stops the workers.
    *
+   * <p>A current-thread runtime runs its tasks here meanwhile, so it must not be driven by another
+   * thread: close it on the thread that called {@code blockOn}, after {@code blockOn} returns.
+   *
    * @param deadline how long to wait for tasks to finish on their own
    * @return whether every task finished before the deadline, without cancellation
+   * @throws IllegalStateException on a current-thread runtime driven by a thread now (in {@code
+   *     blockOn}, this one or another): nothing was changed, the runtime runs on
    */
   public boolean shutdown(Duration deadline) {
+    if (local == null) {
+      return shutdownClaimed(deadline);
+    }
+    // A current-thread runtime is shut down by the thread that drives it: claimed before any
+    // state changes, so that a close racing a blockOn on another thread (or called inside it)
+    // fails whole and leaves the runtime as it was, and no blockOn starts while it shuts down.
+    local.claim("close()", "close the runtime after blockOn returns");
+    try {
+      return shutdownClaimed(deadline);
+    } finally {
+      local.release();
+    }
+  }
+
+  /** {@link #shutdown}, on a thread that holds a current-thread runtime's claim. */
+  private boolean shutdownClaimed(Duration deadline) {
     shuttingDown = true;
     boolean finishedInTime = awaitLive(deadline);
     if (!finishedInTime) {
@@ -382,7 +404,7 @@ public final class AsyncRuntime implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     if (local != null) {
       // Nobody else runs a current-thread runtime's tasks: run them here until done or deadline.
-      return local.drive(() -> live.size() == 0, deadline);
+      return local.driveClaimed(() -> live.size() == 0, deadline);
     }
     lock.lock();
     try {

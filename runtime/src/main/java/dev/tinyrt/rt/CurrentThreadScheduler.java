@@ -2,6 +2,8 @@
 package dev.tinyrt.rt;
 
 import dev.tinyrt.internal.RuntimeThreads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -27,6 +29,17 @@ final class CurrentThreadScheduler implements Scheduler {
   /** Every this many tasks, the driver takes in the outside wakes even if it has other tasks. */
   static final int INCOMING_INTERVAL = 61;
 
+  private static final VarHandle DRIVER;
+
+  static {
+    try {
+      DRIVER = MethodHandles.lookup()
+          .findVarHandle(CurrentThreadScheduler.class, "driver", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** The runtime whose tasks run here, made current while a thread drives it. */
   private final AsyncRuntime runtime;
 
@@ -36,7 +49,10 @@ final class CurrentThreadScheduler implements Scheduler {
   /** Tasks woken from other threads since the driver last took them, in wake order. */
   private final IncomingQueue incoming = new IncomingQueue();
 
-  /** The thread driving the runtime, if any. */
+  /**
+   * The thread driving the runtime ({@code blockOn}, or {@code close} from its claim to its end),
+   * if any. Set by a CAS from null in {@link #claim}, cleared by its owner in {@link #release}.
+   */
   private volatile Thread driver;
 
   /** Counts the tasks run, for {@link #INCOMING_INTERVAL}. Driver only. */
@@ -44,6 +60,9 @@ final class CurrentThreadScheduler implements Scheduler {
 
   /** What the driver does when idle instead of {@code LockSupport.park} (an I/O driver), or null. */
   private volatile Parker parker;
+
+  /** Set by {@link #stop()}: no parker may be installed any more. Guarded by {@code this}. */
+  private boolean stopped;
 
   /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
   private int sinceParkerPolled;
@@ -87,8 +106,14 @@ final class CurrentThreadScheduler implements Scheduler {
    *
    * @param make makes the parker
    * @return the installed parker
+   * @throws IllegalStateException once the runtime stopped: a parker made now would never be
+   *     stopped (an I/O driver's selector would leak)
    */
   synchronized Parker parker(Supplier<? extends Parker> make) {
+    if (stopped) {
+      throw new IllegalStateException("runtime " + runtime.name() + " is shut down: open its "
+          + "sockets before close(), or give them a driver with a thread, IoDriver.open()");
+    }
     Parker p = parker;
     if (p == null) {
       p = make.get();
@@ -123,13 +148,49 @@ final class CurrentThreadScheduler implements Scheduler {
    * @return whether {@code done} became true
    */
   boolean drive(BooleanSupplier done, long deadlineNanos) {
-    Thread self = Thread.currentThread();
-    if (driver != null) {
-      throw new IllegalStateException(
-          "this current-thread runtime is already driven by " + driver.getName()
-              + " (blockOn inside blockOn?): await the future instead of blocking on it");
+    claim("blockOn", "await the future instead of blocking on it");
+    try {
+      return driveClaimed(done, deadlineNanos);
+    } finally {
+      release();
     }
-    driver = self;
+  }
+
+  /**
+   * Makes this thread the runtime's only driver, until {@link #release}.
+   *
+   * @param call what needs to drive the runtime, for the message: {@code "blockOn"}, {@code
+   *     "close()"}
+   * @param fixInside what to do instead when it is called inside the runtime's own blockOn
+   * @throws IllegalStateException if a thread drives it already (this one, or another)
+   */
+  void claim(String call, String fixInside) {
+    Thread self = Thread.currentThread();
+    // Ordering: a CAS, so that of two threads that start driving at once only one wins; it is
+    // volatile, so the winner sees what the last driver's release published (ready, tick).
+    Thread witness = (Thread) DRIVER.compareAndExchange(this, (Thread) null, self);
+    if (witness == null) {
+      return;
+    }
+    if (witness == self) {
+      throw new IllegalStateException(call + " of runtime " + runtime.name() + " inside its own "
+          + "blockOn (a task or the blocked-on future called it): " + fixInside);
+    }
+    throw new IllegalStateException(call + " of runtime " + runtime.name() + " on thread "
+        + self.getName() + " while thread " + witness.getName() + " drives it (in blockOn or "
+        + "close): a current-thread runtime runs on one thread at a time; call it on that "
+        + "thread after its blockOn returns, or use a multi-threaded runtime");
+  }
+
+  /** Ends this thread's {@link #claim}. */
+  void release() {
+    // Ordering: a volatile write: the next claim's CAS sees everything this driver wrote.
+    driver = null;
+  }
+
+  /** {@link #drive} on a thread that holds the {@link #claim}, which it keeps. */
+  boolean driveClaimed(BooleanSupplier done, long deadlineNanos) {
+    Thread self = Thread.currentThread();
     AsyncRuntime previousRuntime = AsyncRuntime.enter(runtime);
     String previousMark = RuntimeThreads.mark("runtime " + runtime.name());
     boolean interrupted = false;
@@ -174,7 +235,6 @@ final class CurrentThreadScheduler implements Scheduler {
     } finally {
       RuntimeThreads.restore(previousMark);
       AsyncRuntime.leave(previousRuntime);
-      driver = null;
       if (interrupted) {
         self.interrupt();
       }
@@ -236,9 +296,14 @@ final class CurrentThreadScheduler implements Scheduler {
     incoming.drainTo(ready);
   }
 
+  /** Stops the installed parker, and refuses to install one from now on. Idempotent. */
   @Override
   public void stop() {
-    Parker p = parker;
+    Parker p;
+    synchronized (this) {
+      stopped = true;
+      p = parker;
+    }
     if (p != null) {
       p.stop();
     }

@@ -292,7 +292,10 @@ public final class Mpsc {
       redeliver(value);
     }
 
-    /** Delivers a value whose receive was abandoned: to the next receive, or first in the queue. */
+    /**
+     * Delivers a value whose receive was abandoned: to the next receive, or first in the queue; once
+     * the receiver closed, drops it (a close drops every queued value).
+     */
     void redeliver(T value) {
       Waker w;
       synchronized (this) {
@@ -309,13 +312,18 @@ public final class Mpsc {
     }
 
     /**
-     * Delivers a value: hands it to the first waiting receive, or queues it. Lock held.
+     * Delivers a value: hands it to the first waiting receive, or queues it; drops it if the
+     * receiver closed (only a value given back by an abandoned receive gets here then: sends check
+     * first). Lock held.
      *
      * @param atFront queue it before the others (a value given back by an abandoned receive)
      * @return the waker of the receive it was handed to, or null
      */
     @SuppressWarnings("unchecked")
     Waker deliver(T value, boolean atFront) {
+      if (receiverClosed) {
+        return null; // Receiver.close() dropped the queued values; this one goes with them
+      }
       Recv<T> first = (Recv<T>) receivers.peekFirst();
       if (first != null) {
         first.value = value;
@@ -774,8 +782,9 @@ public final class Mpsc {
             fast = DONE;
             return Poll.ready(v);
           }
-          // Woken by a close, or not woken: take what is queued, if anything.
-          v = state.queue.poll();
+          // Woken by a close, or not woken: take what is queued, if anything (nothing once the
+          // receiver closed: its close dropped the queue).
+          v = state.receiverClosed ? null : state.queue.poll();
           if (v == null) {
             if (state.senderClosed || state.receiverClosed) {
               finish();

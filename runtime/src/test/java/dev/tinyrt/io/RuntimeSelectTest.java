@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tinyrt.Future;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.sync.Oneshot;
@@ -16,9 +17,11 @@ import dev.tinyrt.time.Timer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -144,6 +147,90 @@ class RuntimeSelectTest {
     }
     try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
       assertSame(IoDriver.system(), IoDriver.of(rt), "a multi-threaded runtime uses a driver thread");
+    }
+  }
+
+  @Test
+  void driverOfAClosedRuntimeIsRefusedAndOpensNoSelector() {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    rt.close();
+    long before = Descriptors.open();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> IoDriver.of(rt));
+    assertTrue(e.getMessage().contains("is shut down: open its sockets before close()"),
+        e.getMessage());
+    assertEquals(before, Descriptors.open(), "IoDriver.of(closed runtime) opened descriptors");
+  }
+
+  @Test
+  void driverOfARuntimeClosedAfterItsDriverWasMadeIsRefusedToo() {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    IoDriver io = IoDriver.of(rt);
+    rt.close();
+    assertTrue(io.isClosed(), "the runtime's driver closes with it");
+    assertThrows(IllegalStateException.class, () -> IoDriver.of(rt),
+        "a closed runtime hands out no driver, not even its closed one");
+  }
+
+  @Test
+  void closeFromAnotherThreadWhileTheRuntimeSelectsIsRefusedWhole() throws Exception {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    IoDriver io = IoDriver.of(rt);
+    try (TcpListener listener = TcpListener.bind(ANY, io)) {
+      JoinHandle<TcpStream> accept = rt.spawn(listener.accept());
+      AtomicReference<Throwable> closeFailed = new AtomicReference<>();
+      Thread closer = whenSelecting(io, () -> {
+        try {
+          rt.close();
+        } catch (Throwable t) {
+          closeFailed.set(t);
+        }
+      });
+      // Once the close is over, a connection ends the accept, and with it the blockOn.
+      Thread connect = new Thread(() -> {
+        try {
+          closer.join();
+          SocketChannel.open(listener.localAddress()).close();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }, "connect");
+      connect.start();
+      try (TcpStream accepted = rt.blockOn(accept)) {
+        assertTrue(accepted != null, "the accept ran on: the close changed nothing");
+      }
+      closer.join();
+      connect.join();
+      Throwable refused = closeFailed.get();
+      assertTrue(refused instanceof IllegalStateException, "close() from another thread: " + refused);
+      assertTrue(refused.getMessage().contains("on that thread after its blockOn returns"),
+          refused.getMessage());
+      assertFalse(rt.isShutdown(), "a refused close leaves the runtime running");
+      assertFalse(io.isClosed(), "a refused close leaves the selector open");
+      rt.spawn(Future.ready(1)); // still accepts tasks
+    }
+    rt.close(); // on the driving thread, after blockOn: the way that works
+    assertTrue(rt.isShutdown());
+    assertTrue(io.isClosed(), "the runtime's selector was stopped by close()");
+  }
+
+  @Test
+  void blockOnFromAnotherThreadWhileTheRuntimeSelectsIsRefused() throws Exception {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      IoDriver io = IoDriver.of(rt);
+      Oneshot.Channel<String> ch = Oneshot.channel();
+      AtomicReference<Throwable> refused = new AtomicReference<>();
+      Thread other = whenSelecting(io, () -> {
+        try {
+          rt.blockOn(Future.ready("second driver"));
+        } catch (Throwable t) {
+          refused.set(t);
+        }
+        ch.sender().send("done");
+      });
+      assertEquals("done", rt.blockOn(ch.receiver()));
+      other.join();
+      assertTrue(refused.get() instanceof IllegalStateException, "second driver: " + refused.get());
+      assertTrue(refused.get().getMessage().contains("while thread"), refused.get().getMessage());
     }
   }
 }

@@ -90,6 +90,23 @@ class AsyncRuntimeTest {
   }
 
   @Test
+  void closeInsideTheRuntimesOwnBlockOnIsRefusedAndChangesNothing() {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    JoinHandle<Integer> task = rt.spawn(Future.ready(7));
+    Future<Void> closesItsRuntime = cx -> {
+      rt.close();
+      return Poll.readyNull();
+    };
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> rt.blockOn(closesItsRuntime));
+    assertTrue(e.getMessage().contains("close the runtime after blockOn returns"), e.getMessage());
+    assertFalse(rt.isShutdown(), "a refused close leaves the runtime running");
+    assertEquals(7, rt.blockOn(task), "the runtime still runs its tasks");
+    rt.close();
+    assertTrue(rt.isShutdown());
+  }
+
+  @Test
   void aTaskWokenWhileItRunsIsPolledAgainOnce() {
     try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
       int[] polls = {0};

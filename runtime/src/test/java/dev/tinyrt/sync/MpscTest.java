@@ -219,6 +219,38 @@ class MpscTest {
   }
 
   @Test
+  void aValueHandedBackAfterReceiverCloseIsDropped() {
+    // The one receive waits in the lock-free slot; the send hands its value over there.
+    Mpsc.Channel<Long> ch = Mpsc.unbounded();
+    Future<Long> waiting = ch.receiver().recv();
+    assertTrue(waiting.poll(rx.context()).isPending());
+    assertTrue(ch.sender().trySend(1L), "handed to the receive in the slot");
+    ch.receiver().close(); // queued values are dropped, waiting receives give null
+    ((Droppable) waiting).drop(); // abandoned: its value must not come back
+    assertNull(ch.receiver().recv().poll(rx.context()).get(),
+        "after Receiver.close() a recv gives null");
+    assertNull(ch.receiver().tryRecv());
+  }
+
+  @Test
+  void aValueHandedBackFromTheWaitQueueAfterReceiverCloseIsDropped() {
+    // Two receives wait, so the lock is in charge and the value is granted through the queue.
+    Mpsc.Channel<Long> ch = Mpsc.unbounded();
+    CountingWaker w2 = new CountingWaker();
+    Future<Long> first = ch.receiver().recv();
+    Future<Long> second = ch.receiver().recv();
+    assertTrue(first.poll(rx.context()).isPending());
+    assertTrue(second.poll(w2.context()).isPending());
+    assertTrue(ch.sender().trySend(7L));
+    assertEquals(1, rx.count(), "the value went to the first receive");
+    ch.receiver().close();
+    assertEquals(1, w2.count(), "close wakes the receive still waiting");
+    ((Droppable) first).drop();
+    assertNull(second.poll(w2.context()).get(), "the dropped value is not passed on after close");
+    assertNull(ch.receiver().recv().poll(rx.context()).get());
+  }
+
+  @Test
   void closingTheReceiverEndsWaitingReceivesToo() {
     Mpsc.Channel<Integer> ch = Mpsc.unbounded();
     Future<Integer> r = ch.receiver().recv();
