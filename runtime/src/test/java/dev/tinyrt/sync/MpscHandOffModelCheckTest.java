@@ -90,14 +90,7 @@ public class MpscHandOffModelCheckTest {
         || sender.reservedSlots() != 0) {
       throw new AssertionError("waiters or kept slots left after every wait was abandoned");
     }
-    int queued = 0;
-    while (receiver.tryRecv() != null) {
-      queued++;
-    }
-    if (received.get() + queued != sent.get()) {
-      throw new AssertionError("sent " + sent.get() + ", received " + received.get()
-          + ", still queued " + queued);
-    }
+    MpscLedger.assertEachValueOnce(receiver, sent.get(), received.get());
   }
 
   @Test

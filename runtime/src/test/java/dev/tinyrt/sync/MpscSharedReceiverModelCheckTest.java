@@ -97,14 +97,7 @@ public class MpscSharedReceiverModelCheckTest {
     if (receiver.waitingReceives() != 0) {
       throw new AssertionError("receives left queued after they were abandoned");
     }
-    int queued = 0;
-    while (receiver.tryRecv() != null) {
-      queued++;
-    }
-    if (received.get() + queued != sent.get()) {
-      throw new AssertionError("sent " + sent.get() + ", received " + received.get()
-          + ", still queued " + queued);
-    }
+    MpscLedger.assertEachValueOnce(receiver, sent.get(), received.get());
   }
 
   @Test

@@ -82,14 +82,7 @@ public class MpscWakerSwapModelCheckTest {
     if (receiver.waitingReceives() != 0) {
       throw new AssertionError("a receive still waits after every receive was abandoned");
     }
-    int queued = 0;
-    while (receiver.tryRecv() != null) {
-      queued++;
-    }
-    if (received.get() + queued != sent.get()) {
-      throw new AssertionError("sent " + sent.get() + ", received " + received.get()
-          + ", still queued " + queued);
-    }
+    MpscLedger.assertEachValueOnce(receiver, sent.get(), received.get());
   }
 
   @Test
