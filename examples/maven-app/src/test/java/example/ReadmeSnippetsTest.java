@@ -123,6 +123,7 @@ class ReadmeSnippetsTest {
 
   @Test
   void everySnippetClassLoadsRewritten() throws Exception {
+    int loaded = 0;
     try (Stream<Path> paths = Files.list(SNIPPETS)) {
       for (Path path : paths.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
         String name = path.getFileName().toString().replace(".java", "");
@@ -130,9 +131,11 @@ class ReadmeSnippetsTest {
           // Its frames load with it (defined by its initialiser under the agent, from the class
           // files the plugin wrote with -Pinstrument): a rewrite the JVM rejects fails here.
           Class.forName("example.readme." + name, true, getClass().getClassLoader());
+          loaded++;
         }
       }
     }
+    assertTrue(loaded > 0, "no snippet class under " + SNIPPETS);
   }
 
   @Test

@@ -40,9 +40,10 @@ final class AgentLocator {
     try {
       selfAttach = Class.forName(SELF_ATTACH_CLASS, true, loader());
     } catch (ClassNotFoundException e) {
+      String jar = agentJar(); // lists a folder: once
       throw new IllegalStateException(
           "Async.init() needs the tinyrt agent jar (dev.tinyrt:tinyrt-agent) on the class path: "
-              + "add " + agentJar() + " to it, or start the JVM with -javaagent:" + agentJar()
+              + "add " + jar + " to it, or start the JVM with -javaagent:" + jar
               + " and drop the call",
           e);
     }

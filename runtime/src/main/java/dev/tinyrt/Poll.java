@@ -45,7 +45,7 @@ public final class Poll<T> {
   /**
    * Returns the shared ready poll of {@code null}, for futures that complete with no value (a
    * send, a permit, a notification, a sleep): it allocates nothing. It equals
-   * {@code Poll.readyNull()}.
+   * {@code Poll.ready(null)}.
    *
    * @param <T> the value's type
    * @return the one ready poll of {@code null}

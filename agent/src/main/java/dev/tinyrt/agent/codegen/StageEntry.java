@@ -13,7 +13,6 @@ import dev.tinyrt.agent.filter.ClassHierarchy;
 import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
@@ -57,7 +56,7 @@ public final class StageEntry {
       }
     }
     for (AbstractInsnNode areturn : returns) {
-      AbstractInsnNode previous = previousInstructionInBlock(areturn);
+      AbstractInsnNode previous = StateMachineRewriter.previousInstructionInBlock(areturn);
       if (previous instanceof MethodInsnNode call
           && call.getOpcode() == INVOKESTATIC
           && call.owner.equals(ClassHierarchy.COMPLETABLE_FUTURE)
@@ -100,18 +99,5 @@ public final class StageEntry {
     start.add(new MethodInsnNode(
         INVOKESTATIC, RuntimeNames.STAGE_TASK, "start", RuntimeNames.START_DESC, false));
     stub.instructions.insertBefore(areturn, start); // stack: promise
-  }
-
-  /** The instruction before {@code insn} if no jump target lies between them, else null. */
-  private static AbstractInsnNode previousInstructionInBlock(AbstractInsnNode insn) {
-    for (AbstractInsnNode n = insn.getPrevious(); n != null; n = n.getPrevious()) {
-      if (n instanceof FrameNode) {
-        return null;
-      }
-      if (n.getOpcode() >= 0) {
-        return n;
-      }
-    }
-    return null;
   }
 }

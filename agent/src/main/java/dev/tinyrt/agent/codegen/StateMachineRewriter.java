@@ -894,7 +894,7 @@ final class StateMachineRewriter {
   }
 
   /** The instruction before {@code insn} if no jump target lies between them, else null. */
-  private static AbstractInsnNode previousInstructionInBlock(AbstractInsnNode insn) {
+  static AbstractInsnNode previousInstructionInBlock(AbstractInsnNode insn) {
     for (AbstractInsnNode n = insn.getPrevious(); n != null; n = n.getPrevious()) {
       if (n instanceof FrameNode) {
         return null;
