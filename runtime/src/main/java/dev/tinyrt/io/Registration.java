@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>set by a waiting operation after it stored its waker ({@link #await});
  *   <li>cleared by the driver thread when the operation is ready (then it wakes the waker), and by
- *       an operation that finished or was dropped while its bit was still set.
+ *       an operation that finished or was dropped while its bit was still set, before it gives
+ *       its side back ({@link #release}): a side is owned by one operation at a time ({@link
+ *       #reader}, {@link #writer}, taken by CAS), so a release never clears a newer one's bit.
  * </ul>
  *
  * <p>Each change that may differ from the key queues this registration once ({@link #queued}) for
@@ -40,11 +42,19 @@ final class Registration implements Runnable {
   /** The access to {@link #queued}, for its CAS. */
   private static final VarHandle QUEUED;
 
+  /** The access to {@link #reader}, for its CAS: a read takes the reading side by winning it. */
+  private static final VarHandle READER;
+
+  /** The access to {@link #writer}, for its CAS: a write takes the writing side by winning it. */
+  private static final VarHandle WRITER;
+
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       INTEREST = lookup.findVarHandle(Registration.class, "interest", int.class);
       QUEUED = lookup.findVarHandle(Registration.class, "queued", boolean.class);
+      READER = lookup.findVarHandle(Registration.class, "reader", Object.class);
+      WRITER = lookup.findVarHandle(Registration.class, "writer", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -76,10 +86,15 @@ final class Registration implements Runnable {
   /** The waker of the waiting write (or connect), or null. */
   private volatile Waker writeWaker;
 
-  /** The operation waiting on the reading side, to name a second concurrent one; or null. */
+  /**
+   * The operation that owns the reading side while it waits, or null. Taken by a CAS from null in
+   * {@link #await} (a second concurrent read loses it and is named), given back last in {@link
+   * #release}, after its waker and interest bit are gone: so a new read's bit is never cleared by
+   * an old read's release. Updated through {@link #READER}.
+   */
   private volatile Object reader;
 
-  /** The operation waiting on the writing side, to name a second concurrent one; or null. */
+  /** The operation that owns the writing side while it waits, or null; as {@link #reader}. */
   private volatile Object writer;
 
   /**
@@ -131,18 +146,19 @@ final class Registration implements Runnable {
    */
   void await(int ops, Waker waker, Object op) throws IOException {
     boolean read = (ops & READ_SIDE) != 0;
-    Object owner = read ? reader : writer;
+    // Ordering: a volatile CAS; it succeeds only after the previous owner's release gave the side
+    // back (its last step), so that release's interest clear is over before our bit is set.
+    Object owner = (Object) (read ? READER : WRITER).compareAndExchange(this, null, op);
     if (owner != null && owner != op) {
+      // Another operation owns the side: it waits, or is finishing and has not given it back.
       throw new IllegalStateException("two " + (read ? "reads (or accepts)" : "writes")
           + " wait at once on one socket: await one before starting the next, or give each task "
           + "its own socket");
     }
     // Store the waker before the interest bit: the driver reads the waker after clearing the bit.
     if (read) {
-      reader = op;
       readWaker = waker;
     } else {
-      writer = op;
       writeWaker = waker;
     }
     int before = (int) INTEREST.getAndBitwiseOr(this, ops);
@@ -169,23 +185,27 @@ final class Registration implements Runnable {
    * @param op the operation
    */
   void release(int ops, Object op) {
-    if ((ops & READ_SIDE) != 0) {
-      if (reader != op) {
-        return;
-      }
+    boolean read = (ops & READ_SIDE) != 0;
+    // If op does not own the side, it never waited (or was refused): nothing of it to undo.
+    if ((read ? reader : writer) != op) {
+      return;
+    }
+    // While op still owns the side no other operation can set a bit on it (its CAS in await
+    // fails), so the clear below removes op's interest only.
+    if (read) {
       readWaker = null;
-      reader = null;
     } else {
-      if (writer != op) {
-        return;
-      }
       writeWaker = null;
-      writer = null;
     }
     int before = (int) INTEREST.getAndBitwiseAnd(this, ~ops);
     if ((before & ops) != 0) {
       enqueue(); // the key still has the interest: clear it
     }
+    // Ordering: a volatile write, after the waker and the bit are gone; a new operation's CAS
+    // that reads it sees both cleared and sets its own after. Giving the side back first let a
+    // new read set its bit in between, and our clear removed it: its wake was lost forever
+    // (ReleaseRaceModelCheckTest).
+    (read ? READER : WRITER).setVolatile(this, null);
   }
 
   /**
