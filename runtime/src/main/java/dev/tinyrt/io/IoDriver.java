@@ -115,6 +115,13 @@ public final class IoDriver implements AutoCloseable {
   /** A runtime's driver, closed with it: the thread that parked last, to unpark it once closed. */
   private volatile Thread parkedThread;
 
+  /**
+   * For tests: run by the selecting thread each time it announced a blocking select, before it
+   * selects, so a test's other thread can wait for that moment on a latch instead of spinning on
+   * {@link #selecting()}. Null (one volatile read per turn) outside tests.
+   */
+  volatile Runnable selectingHook;
+
   /** How many {@code Selector.wakeup()} calls were made, for tests that check we make few. */
   private final AtomicInteger wakeups = new AtomicInteger();
 
@@ -285,6 +292,10 @@ public final class IoDriver implements AutoCloseable {
     runChanges();
     // Announce the select, unless a wake is pending (then take it and only look).
     if (timeoutNanos > 0 && STATE.compareAndSet(this, IDLE, SELECTING)) {
+      Runnable hook = selectingHook;
+      if (hook != null) {
+        hook.run(); // a test's latch: its other thread acts while we select
+      }
       if (!changes.isEmpty() || closed) {
         selector.selectNow(); // a change came after the drain: apply it first
       } else if (timeoutNanos == Long.MAX_VALUE) {

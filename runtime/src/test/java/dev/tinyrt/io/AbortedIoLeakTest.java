@@ -49,7 +49,7 @@ class AbortedIoLeakTest {
             TcpStream server = rt.blockOn(accepted)) {
           for (int i = 0; i < ROUNDS; i++) {
             // The timer fires from another thread while the runtime's thread selects.
-            Thread advance = RuntimeSelectTest.whenSelecting(io,
+            Outside advance = Outside.whenSelecting(io,
                 () -> clock.advance(Duration.ofSeconds(1)));
             TcpStream reader = i % 2 == 0 ? server : client;
             assertThrows(Elapsed.class, () -> rt.blockOn(

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A current-thread runtime whose own driving thread selects when it has no task to run ({@link
  * IoDriver#of}): sockets served with no I/O thread, a wake from another thread and a timer firing
- * while that thread is blocked in {@code select}, each costing one {@code Selector.wakeup()}.
+ * while that thread is blocked in {@code select}, each costing one {@code Selector.wakeup()}. What
+ * the tests do from outside runs on an {@link Outside} helper, which waits for the select on a
+ * latch and hands its failures back at {@code join()}.
  */
 @Timeout(60)
 class RuntimeSelectTest {
@@ -45,23 +47,12 @@ class RuntimeSelectTest {
         .collect(Collectors.toSet());
   }
 
-  /**
-   * Starts a thread that waits until {@code io}'s selecting thread announced a blocking select,
-   * then runs {@code action}: what the test does from outside while the runtime selects.
-   */
-  static Thread whenSelecting(IoDriver io, Runnable action) {
-    Thread t = new Thread(() -> {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!io.selecting()) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new AssertionError("the runtime's thread never selected");
-        }
-        Thread.onSpinWait();
-      }
-      action.run();
-    }, "outside");
-    t.start();
-    return t;
+  @Test
+  void aHelperThreadsAssertionFailsTheTestAtJoin() throws Exception {
+    Outside helper = Outside.start("failing", () -> assertEquals(1, 2, "in the helper"));
+    AssertionError e = assertThrows(AssertionError.class, helper::join);
+    assertTrue(e.getMessage().contains("failing") && e.getMessage().contains("in the helper"),
+        e.getMessage());
   }
 
   @Test
@@ -104,7 +95,7 @@ class RuntimeSelectTest {
       // value only another thread sends.
       JoinHandle<TcpStream> accept = rt.spawn(listener.accept());
       Oneshot.Channel<String> ch = Oneshot.channel();
-      Thread outside = whenSelecting(io, () -> ch.sender().send("from outside"));
+      Outside outside = Outside.whenSelecting(io, () -> ch.sender().send("from outside"));
       assertEquals("from outside", rt.blockOn(ch.receiver()));
       outside.join();
       assertEquals(1, io.wakeups(), "one wakeup for one wake while selecting");
@@ -118,7 +109,7 @@ class RuntimeSelectTest {
     try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().timer(Timer.manual(clock))
         .build()) {
       IoDriver io = IoDriver.of(rt);
-      Thread outside = whenSelecting(io, () -> clock.advance(Duration.ofSeconds(5)));
+      Outside outside = Outside.whenSelecting(io, () -> clock.advance(Duration.ofSeconds(5)));
       rt.blockOn(rt.timer().sleep(Duration.ofSeconds(5)));
       outside.join();
       assertEquals(1, io.wakeups(), "the timer's wake got the thread out of select once");
@@ -178,7 +169,7 @@ class RuntimeSelectTest {
     try (TcpListener listener = TcpListener.bind(ANY, io)) {
       JoinHandle<TcpStream> accept = rt.spawn(listener.accept());
       AtomicReference<Throwable> closeFailed = new AtomicReference<>();
-      Thread closer = whenSelecting(io, () -> {
+      Outside closer = Outside.whenSelecting(io, () -> {
         try {
           rt.close();
         } catch (Throwable t) {
@@ -186,15 +177,10 @@ class RuntimeSelectTest {
         }
       });
       // Once the close is over, a connection ends the accept, and with it the blockOn.
-      Thread connect = new Thread(() -> {
-        try {
-          closer.join();
-          SocketChannel.open(listener.localAddress()).close();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      }, "connect");
-      connect.start();
+      Outside connect = Outside.start("connect", () -> {
+        closer.join();
+        SocketChannel.open(listener.localAddress()).close();
+      });
       try (TcpStream accepted = rt.blockOn(accept)) {
         assertTrue(accepted != null, "the accept ran on: the close changed nothing");
       }
@@ -219,7 +205,7 @@ class RuntimeSelectTest {
       IoDriver io = IoDriver.of(rt);
       Oneshot.Channel<String> ch = Oneshot.channel();
       AtomicReference<Throwable> refused = new AtomicReference<>();
-      Thread other = whenSelecting(io, () -> {
+      Outside other = Outside.whenSelecting(io, () -> {
         try {
           rt.blockOn(Future.ready("second driver"));
         } catch (Throwable t) {
