@@ -13,6 +13,9 @@ import java.io.IOException;
  * would block does it wait, storing the task's waker and its interest in the channel's {@link
  * Registration}. Its progress lives in its buffers, so trying again after a wake resumes it.
  *
+ * <p>An idle connection holds one waiting read: keep subclasses' fields few, and make them in a
+ * static context (no captured outer instance).
+ *
  * <p>States: NEW (never polled, holds nothing) → WAITING (its interest and waker are registered)
  * ⇄ trying → DONE (returned a value or threw; its wait released). {@link #drop()} in WAITING
  * releases the wait at once: the interest leaves the key and the waker is let go.
@@ -27,11 +30,14 @@ abstract class IoOp<T> implements Future<T>, Droppable {
   /** The channel's registration; a connect sets it on its first attempt, when it opens the socket. */
   Registration registration;
 
-  /** The operations this waits for when it would block (one side). */
-  private final int ops;
+  /** In {@link #ops}: set once it returned or threw, or was dropped; polling again is a misuse. */
+  private static final int DONE = 1 << 31;
 
-  /** Set once it returned or threw, or was dropped; polling again is a misuse. */
-  private boolean done;
+  /**
+   * The operations this waits for when it would block (one side), and {@link #DONE}: one int, not
+   * an int and a boolean, so that a waiting read is 24 bytes (an idle connection holds one).
+   */
+  private int ops;
 
   IoOp(Registration registration, int ops) {
     this.registration = registration;
@@ -62,7 +68,7 @@ abstract class IoOp<T> implements Future<T>, Droppable {
   @Override
   @SuppressWarnings("unchecked")
   public final Poll<T> poll(Context cx) {
-    if (done) {
+    if ((ops & DONE) != 0) {
       throw new IllegalStateException(
           "polled " + what() + " after it completed: await it once and keep its value");
     }
@@ -75,7 +81,7 @@ abstract class IoOp<T> implements Future<T>, Droppable {
         finish();
         return Poll.ready((T) v);
       }
-      registration.await(ops, cx.waker(), this);
+      registration.await(ops, cx.waker(), this); // not DONE: checked above
       return Poll.pending();
     } catch (Throwable e) {
       finish();
@@ -84,16 +90,17 @@ abstract class IoOp<T> implements Future<T>, Droppable {
   }
 
   private void finish() {
-    done = true;
+    int waited = ops;
+    ops = waited | DONE;
     if (registration != null) {
-      registration.release(ops, this);
+      registration.release(waited, this);
     }
   }
 
   /** Abandoned while waiting: the interest leaves the key, the waker is let go. */
   @Override
   public void drop() {
-    if (!done) {
+    if ((ops & DONE) == 0) {
       finish();
       dropped();
     }

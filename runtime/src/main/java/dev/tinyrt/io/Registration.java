@@ -99,9 +99,10 @@ final class Registration implements Runnable {
 
   /**
    * Says what this socket is, for messages ({@code "TcpStream 127.0.0.1:5000 -> 127.0.0.1:6000"}):
-   * built when a message needs it, not kept as a string per connection.
+   * a {@code Supplier<String>}, or the {@link TcpStream} itself (no lambda object per connection),
+   * asked when a message needs it, not kept as a string per connection.
    */
-  volatile Supplier<String> description;
+  volatile Object description;
 
   /** Set by {@link #close()}: operations fail, the key is cancelled. */
   private volatile boolean closed;
@@ -121,8 +122,10 @@ final class Registration implements Runnable {
   }
 
   /** @return what this socket is, for messages */
+  @SuppressWarnings("unchecked")
   String description() {
-    return description.get();
+    Object d = description;
+    return d instanceof TcpStream stream ? stream.describe() : ((Supplier<String>) d).get();
   }
 
   /** @return the channel */

@@ -32,11 +32,8 @@ import java.util.Objects;
  */
 public final class TcpStream implements AutoCloseable {
 
-  /** The channel's registration with its driver. */
+  /** The channel's registration with its driver; it holds the channel (non-blocking). */
   private final Registration registration;
-
-  /** The channel, non-blocking. */
-  private final SocketChannel channel;
 
   /** Our end's address. */
   private final InetSocketAddress localAddress;
@@ -45,11 +42,10 @@ public final class TcpStream implements AutoCloseable {
   private final InetSocketAddress remoteAddress;
 
   private TcpStream(SocketChannel channel, Registration registration) throws IOException {
-    this.channel = channel;
     this.registration = registration;
     this.localAddress = (InetSocketAddress) channel.getLocalAddress();
     this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
-    registration.description = this::describe; // built when a message needs it
+    registration.description = this; // describe(), when a message needs it
   }
 
   /** Wraps an accepted channel; closes it if that fails. */
@@ -94,14 +90,18 @@ public final class TcpStream implements AutoCloseable {
    *     the end of the stream (the peer shut down its output)
    */
   public Future<Integer> read(ByteBuffer buffer) {
-    Objects.requireNonNull(buffer, "buffer");
+    return read(registration, Objects.requireNonNull(buffer, "buffer"));
+  }
+
+  /** {@link #read(ByteBuffer)}, made in a static context: the op holds no stream (24 bytes). */
+  private static IoOp<Integer> read(Registration registration, ByteBuffer buffer) {
     return new IoOp<Integer>(registration, SelectionKey.OP_READ) {
       @Override
       Object attempt() throws IOException {
         if (!buffer.hasRemaining()) {
           return 0;
         }
-        int n = channel.read(buffer);
+        int n = ((SocketChannel) registration.channel()).read(buffer);
         return n == 0 ? WOULD_BLOCK : n;
       }
 
@@ -110,6 +110,61 @@ public final class TcpStream implements AutoCloseable {
         return "a read of " + registration.description();
       }
     };
+  }
+
+  /**
+   * Returns a future ready once the socket may be read: bytes came, the peer shut down its output,
+   * or the socket failed or was closed. It holds no buffer while it waits, so a connection that
+   * waits for its next message this way, then reads with {@link #tryRead} into a buffer it takes
+   * only then, keeps no buffer while idle (tokio's {@code readable()} and {@code try_read}). The
+   * readiness may be spurious: {@link #tryRead} then returns 0, and the caller waits again.
+   *
+   * @return a future of nothing, ready once a read is worth trying
+   */
+  public Future<Void> readable() {
+    return readable(registration);
+  }
+
+  /** {@link #readable()}, made in a static context: the op holds no stream (24 bytes). */
+  private static IoOp<Void> readable(Registration registration) {
+    return new IoOp<Void>(registration, SelectionKey.OP_READ) {
+      /** Set once it waited: the wake that follows says the socket is readable. */
+      private boolean waited;
+
+      @Override
+      Object attempt() {
+        if (waited) {
+          return null;
+        }
+        waited = true; // level-triggered: bytes already there are reported by the next select
+        return WOULD_BLOCK;
+      }
+
+      @Override
+      String what() {
+        return "a readable() of " + registration.description();
+      }
+    };
+  }
+
+  /**
+   * Reads what is there into {@code buffer} now, never waiting: for after {@link #readable()}.
+   *
+   * @param buffer where the bytes go, from its position
+   * @return the number of bytes read: 0 if none were there (or {@code buffer} is full), -1 at the
+   *     end of the stream
+   * @throws IOException if the socket was closed, reset or failed, with a message that says which
+   */
+  public int tryRead(ByteBuffer buffer) throws IOException {
+    Objects.requireNonNull(buffer, "buffer");
+    if (registration.isClosed()) {
+      throw IoErrors.closed(registration);
+    }
+    try {
+      return ((SocketChannel) registration.channel()).read(buffer);
+    } catch (IOException e) {
+      throw (IOException) IoErrors.map(e, registration);
+    }
   }
 
   /**
@@ -125,7 +180,7 @@ public final class TcpStream implements AutoCloseable {
       @Override
       Object attempt() throws IOException {
         while (buffer.hasRemaining()) {
-          int n = channel.read(buffer);
+          int n = channel().read(buffer);
           if (n < 0) {
             throw new EOFException(registration.description() + " ended after "
                 + (wanted - buffer.remaining()) + " of the " + wanted + " bytes readExact wanted");
@@ -159,7 +214,7 @@ public final class TcpStream implements AutoCloseable {
         if (!buffer.hasRemaining()) {
           return 0;
         }
-        int n = channel.write(buffer);
+        int n = channel().write(buffer);
         return n == 0 ? WOULD_BLOCK : n;
       }
 
@@ -182,7 +237,7 @@ public final class TcpStream implements AutoCloseable {
       @Override
       Object attempt() throws IOException {
         while (buffer.hasRemaining()) {
-          if (channel.write(buffer) == 0) {
+          if (channel().write(buffer) == 0) {
             return WOULD_BLOCK;
           }
         }
@@ -204,7 +259,7 @@ public final class TcpStream implements AutoCloseable {
    */
   public void shutdownOutput() throws IOException {
     try {
-      channel.shutdownOutput();
+      channel().shutdownOutput();
     } catch (IOException e) {
       throw (IOException) IoErrors.map(e, registration);
     }
@@ -238,11 +293,11 @@ public final class TcpStream implements AutoCloseable {
 
   /** @return the channel, for the line reader */
   SocketChannel channel() {
-    return channel;
+    return (SocketChannel) registration.channel();
   }
 
-  /** @return what this stream is: its two ends */
-  private String describe() {
+  /** @return what this stream is: its two ends (the registration's description) */
+  String describe() {
     return "TcpStream " + localAddress + " -> " + remoteAddress;
   }
 

@@ -94,6 +94,38 @@ class TcpTest {
   }
 
   @Test
+  void readableWaitsWithNoBufferThenTryReadTakesTheBytes() throws Exception {
+    try (TcpListener listener = TcpListener.bind(ANY, driver);
+        SocketChannel peer = SocketChannel.open(listener.localAddress());
+        TcpStream server = Async.blockOn(listener.accept())) {
+      ByteBuffer in = ByteBuffer.allocate(16);
+      assertEquals(0, server.tryRead(in), "nothing sent yet: tryRead returns at once with 0");
+      // readable() waits with interest on the key, and is woken by the peer's bytes.
+      LatchWaker waker = new LatchWaker();
+      Future<Void> readable = server.readable();
+      assertTrue(readable.poll(waker.context()).isPending());
+      assertEquals(1, counts()[1], "the waiting readable() asks for OP_READ");
+      peer.write(bytes("hi"));
+      waker.awaitWake();
+      assertTrue(readable.poll(waker.context()).isReady());
+      assertEquals(0, counts()[1], "a finished readable() leaves no interest");
+      assertEquals(2, server.tryRead(in));
+      assertEquals("hi", new String(in.array(), 0, 2, UTF_8));
+      // The peer's end of stream wakes it too, and tryRead says so.
+      Future<Void> again = server.readable();
+      assertTrue(again.poll(waker.context()).isPending());
+      peer.shutdownOutput();
+      waker.awaitWake();
+      assertTrue(again.poll(waker.context()).isReady());
+      assertEquals(-1, server.tryRead(in.clear()));
+      server.close();
+      SocketException closed = assertThrows(SocketException.class, () -> server.tryRead(in));
+      assertTrue(closed.getMessage().contains("was closed"), closed.getMessage());
+    }
+    assertArrayEquals(new int[] {0, 0}, counts(), "closing every socket cancelled every key");
+  }
+
+  @Test
   void anOperationThatNeedNotWaitNeverTouchesTheSelector() throws Exception {
     try (TcpListener listener = TcpListener.bind(ANY, driver);
         SocketChannel peer = SocketChannel.open(listener.localAddress())) {
