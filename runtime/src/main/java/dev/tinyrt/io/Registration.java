@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  *       #reader}, {@link #writer}, taken by CAS), so a release never clears a newer one's bit.
  * </ul>
  *
- * <p>Each change that may differ from the key queues this registration once ({@link #queued}) for
+ * <p>Each change that may differ from the key queues this registration once ({@link #QUEUED}) for
  * the driver, which copies the set to the key. The key is made lazily on the first wait (a socket
  * that never blocks never touches the selector) and cancelled when the channel closes.
  */
@@ -36,11 +36,21 @@ final class Registration implements Runnable {
   /** The operations of the reading side. */
   static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
 
-  /** The access to {@link #interest}, for its atomic updates. */
-  private static final VarHandle INTEREST;
+  /** The bits of {@link #state} that are the interest set ({@code SelectionKey.OP_*}). */
+  private static final int OPS = SelectionKey.OP_READ | SelectionKey.OP_WRITE
+      | SelectionKey.OP_CONNECT | SelectionKey.OP_ACCEPT;
 
-  /** The access to {@link #queued}, for its CAS. */
-  private static final VarHandle QUEUED;
+  /**
+   * In {@link #state}: set while this registration sits in the driver's queue, so it is queued
+   * once. Set by the change that queues it, cleared by the driver thread when it runs it.
+   */
+  private static final int QUEUED = 1 << 8;
+
+  /** In {@link #state}: set once by {@link #close()}, never cleared; operations fail. */
+  private static final int CLOSED = 1 << 9;
+
+  /** The access to {@link #state}, for its atomic updates. */
+  private static final VarHandle STATE;
 
   /** The access to {@link #reader}, for its CAS: a read takes the reading side by winning it. */
   private static final VarHandle READER;
@@ -51,8 +61,7 @@ final class Registration implements Runnable {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      INTEREST = lookup.findVarHandle(Registration.class, "interest", int.class);
-      QUEUED = lookup.findVarHandle(Registration.class, "queued", boolean.class);
+      STATE = lookup.findVarHandle(Registration.class, "state", int.class);
       READER = lookup.findVarHandle(Registration.class, "reader", Object.class);
       WRITER = lookup.findVarHandle(Registration.class, "writer", Object.class);
     } catch (ReflectiveOperationException e) {
@@ -67,15 +76,12 @@ final class Registration implements Runnable {
   private final SelectableChannel channel;
 
   /**
-   * The operations a waiter waits for; the key's interest ops follow it. Updated through {@link
-   * #INTEREST} (plain int fields, not atomics: an idle connection pays for every object it holds).
+   * One word: the interest set (the operations a waiter waits for, {@link #OPS}; the key's
+   * interest ops follow it), {@link #QUEUED} and {@link #CLOSED}. Updated through {@link #STATE}
+   * (one int, not atomics nor three fields: an idle connection pays for every byte it holds).
    */
-  @SuppressWarnings("unused") // through INTEREST
-  private volatile int interest;
-
-  /** Set while this registration sits in the driver's queue, so it is queued once. */
-  @SuppressWarnings("unused") // through QUEUED
-  private volatile boolean queued;
+  @SuppressWarnings("unused") // through STATE
+  private volatile int state;
 
   /** The key, made and changed by the driver thread only; null until the first wait. */
   private SelectionKey key;
@@ -104,8 +110,6 @@ final class Registration implements Runnable {
    */
   volatile Object description;
 
-  /** Set by {@link #close()}: operations fail, the key is cancelled. */
-  private volatile boolean closed;
 
   Registration(IoDriver driver, SelectableChannel channel, Supplier<String> description)
       throws IOException {
@@ -135,7 +139,7 @@ final class Registration implements Runnable {
 
   /** @return whether {@link #close()} was called */
   boolean isClosed() {
-    return closed;
+    return ((int) STATE.getVolatile(this) & CLOSED) != 0;
   }
 
   /**
@@ -164,9 +168,10 @@ final class Registration implements Runnable {
     } else {
       writeWaker = waker;
     }
-    int before = (int) INTEREST.getAndBitwiseOr(this, ops);
-    // Checked after the store: close() sets closed before it reads the wakers.
-    if (closed) {
+    int before = (int) STATE.getAndBitwiseOr(this, ops);
+    // Ordering: CLOSED is read in the word we just changed, so after our waker's store; close()
+    // sets CLOSED before it reads the wakers: either we see it here, or it sees our waker.
+    if ((before & CLOSED) != 0) {
       release(ops, op);
       throw IoErrors.closed(this);
     }
@@ -200,7 +205,7 @@ final class Registration implements Runnable {
     } else {
       writeWaker = null;
     }
-    int before = (int) INTEREST.getAndBitwiseAnd(this, ~ops);
+    int before = (int) STATE.getAndBitwiseAnd(this, ~ops);
     if ((before & ops) != 0) {
       enqueue(); // the key still has the interest: clear it
     }
@@ -219,10 +224,10 @@ final class Registration implements Runnable {
    * @throws IOException if closing the channel failed
    */
   void close() throws IOException {
-    if (closed) {
+    // If it was closed already, the first close did everything.
+    if (((int) STATE.getAndBitwiseOr(this, CLOSED) & CLOSED) != 0) {
       return;
     }
-    closed = true;
     try {
       channel.close();
     } finally {
@@ -248,7 +253,8 @@ final class Registration implements Runnable {
   }
 
   private void enqueue() {
-    if (QUEUED.compareAndSet(this, false, true)) {
+    // Ordering: a volatile read-modify-write; only the change that sets QUEUED submits.
+    if (((int) STATE.getAndBitwiseOr(this, QUEUED) & QUEUED) == 0) {
       driver.submit(this);
     }
   }
@@ -257,14 +263,14 @@ final class Registration implements Runnable {
   @Override
   public void run() {
     // Ordering: clear the flag before reading the set, so a change after our read queues us again.
-    QUEUED.setVolatile(this, false);
-    if (closed || driver.isClosed()) {
+    int now = (int) STATE.getAndBitwiseAnd(this, ~QUEUED) & ~QUEUED;
+    if ((now & CLOSED) != 0 || driver.isClosed()) {
       if (key != null) {
         key.cancel(); // the channel's close did it already; flushed by the next select
       }
       return;
     }
-    int ops = (int) INTEREST.getVolatile(this);
+    int ops = now & OPS;
     try {
       if (key == null) {
         if (ops != 0) {
@@ -293,7 +299,7 @@ final class Registration implements Runnable {
       wakeBoth();
       return;
     }
-    int left = (int) INTEREST.getAndBitwiseAnd(this, ~readyOps) & ~readyOps;
+    int left = (int) STATE.getAndBitwiseAnd(this, ~readyOps) & ~readyOps & OPS;
     try {
       selected.interestOps(left);
     } catch (CancelledKeyException e) {
