@@ -51,7 +51,10 @@ public final class IoServers {
 
   private IoServers() {}
 
-  /** Bytes each connection reads into: the same buffer for every contender. */
+  /**
+   * Bytes each connection reads into: the same buffer for every contender. A thread per connection
+   * holds it while it blocks in a read; tinyrt's handlers take it only to read what came.
+   */
   static final int BUFFER = 64;
 
   /** How many server-side handlers wait in a read (idle) or were started (echo). */
@@ -72,25 +75,44 @@ public final class IoServers {
   /** Keeps the accept loops going; the process exits when it has measured. */
   static volatile boolean serving = true;
 
-  /** Waits for bytes that never come; ends when the client closes. */
+  /**
+   * Waits for bytes that never come; ends when the client closes. It waits with {@link
+   * TcpStream#readable()}, holding no buffer: one is taken only to read what came.
+   */
   static Future<Void> idle(TcpStream stream) throws IOException {
     try (stream) {
-      ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
       waiting.incrementAndGet();
-      while (await(stream.read(buffer.clear())) >= 0) {
-        // an idle connection's client sends nothing
+      while (true) {
+        int n = stream.tryRead(ByteBuffer.allocate(BUFFER));
+        if (n < 0) {
+          break;
+        }
+        if (n == 0) {
+          await(stream.readable()); // an idle connection's client sends nothing
+        }
       }
     }
     return Future.ready(null);
   }
 
-  /** Sends back what it reads until the end of the stream. */
+  /**
+   * Sends back what it reads until the end of the stream. Between messages it waits with {@link
+   * TcpStream#readable()}, holding no buffer; the buffer lives while a message is read and written.
+   */
   static Future<Void> echo(TcpStream stream) throws IOException {
     try (stream) {
-      ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
       waiting.incrementAndGet();
-      while (await(stream.read(buffer.clear())) >= 0) {
-        await(stream.writeAll(buffer.flip()));
+      while (true) {
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        int n = stream.tryRead(buffer);
+        if (n < 0) {
+          break;
+        }
+        if (n == 0) {
+          await(stream.readable());
+        } else {
+          await(stream.writeAll(buffer.flip()));
+        }
       }
     }
     return Future.ready(null);
