@@ -13,11 +13,23 @@ import java.nio.charset.StandardCharsets;
  * length ({@link #readExact}) read from one buffer, so the bytes after a line (an HTTP body after
  * its headers) are not lost. Lines are UTF-8, end at {@code \n}, and lose a trailing {@code \r}.
  * One read at a time.
+ *
+ * <p>A reader holds a buffer only while it holds bytes not returned yet: one that waits for its
+ * next line with nothing buffered (an idle chat client) holds none. A read into an empty reader
+ * goes into its thread's scratch buffer, and only the bytes that came are copied into a buffer of
+ * the reader's own.
  */
 public final class LineReader {
 
-  /** The buffer's first size. */
-  private static final int INITIAL_CAPACITY = 8 * 1024;
+  /** The size of a thread's scratch buffer: the most one read into an empty reader takes. */
+  private static final int SCRATCH_CAPACITY = 8 * 1024;
+
+  /** The smallest buffer a reader takes when bytes come (it grows, up to the line limit). */
+  private static final int MIN_CAPACITY = 256;
+
+  /** Each thread's buffer for reads into a reader that holds none; copied out at once. */
+  private static final ThreadLocal<ByteBuffer> SCRATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(SCRATCH_CAPACITY));
 
   /** The longest line accepted by default: a peer cannot make us buffer without bound. */
   public static final int DEFAULT_MAX_LINE = 64 * 1024;
@@ -28,8 +40,11 @@ public final class LineReader {
   /** The longest line accepted, in bytes. */
   private final int maxLine;
 
-  /** Bytes read and not yet returned, between position and limit (read mode). */
-  private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_CAPACITY).flip();
+  /**
+   * Bytes read and not yet returned, between position and limit (read mode); null when there are
+   * none (never an empty buffer: it is let go once its last byte is returned).
+   */
+  private ByteBuffer buffer;
 
   /** How many bytes after the position were already searched for a newline. */
   private int scanned;
@@ -72,23 +87,25 @@ public final class LineReader {
       Object attempt() throws IOException {
         while (true) {
           // Look for a newline in what was not searched yet.
-          int start = buffer.position();
-          for (int i = start + scanned; i < buffer.limit(); i++) {
-            if (buffer.get(i) == '\n') {
-              int end = i > start && buffer.get(i - 1) == '\r' ? i - 1 : i;
-              if (end - start > maxLine) {
-                throw tooLong();
+          if (buffer != null) {
+            int start = buffer.position();
+            for (int i = start + scanned; i < buffer.limit(); i++) {
+              if (buffer.get(i) == '\n') {
+                int end = i > start && buffer.get(i - 1) == '\r' ? i - 1 : i;
+                if (end - start > maxLine) {
+                  throw tooLong();
+                }
+                String line = new String(buffer.array(), buffer.arrayOffset() + start,
+                    end - start, StandardCharsets.UTF_8);
+                scanned = 0;
+                consumed(i + 1);
+                return line;
               }
-              String line = new String(
-                  buffer.array(), buffer.arrayOffset() + start, end - start, StandardCharsets.UTF_8);
-              buffer.position(i + 1);
-              scanned = 0;
-              return line;
             }
-          }
-          scanned = buffer.remaining();
-          if (scanned >= maxLine) {
-            throw tooLong();
+            scanned = buffer.remaining();
+            if (scanned >= maxLine) {
+              throw tooLong();
+            }
           }
           // Read more.
           int n = fill();
@@ -96,13 +113,12 @@ public final class LineReader {
             return WOULD_BLOCK;
           }
           if (n < 0) {
-            if (!buffer.hasRemaining()) {
+            if (buffer == null) {
               return null;
             }
             String last = new String(buffer.array(), buffer.arrayOffset() + buffer.position(),
                 buffer.remaining(), StandardCharsets.UTF_8);
-            buffer.position(buffer.limit());
-            scanned = 0;
+            consumed(buffer.limit());
             return last;
           }
         }
@@ -128,12 +144,12 @@ public final class LineReader {
       @Override
       Object attempt() throws IOException {
         while (target.hasRemaining()) {
-          if (buffer.hasRemaining()) {
+          if (buffer != null) {
             int k = Math.min(buffer.remaining(), target.remaining());
             target.put(target.position(), buffer, buffer.position(), k);
             target.position(target.position() + k);
-            buffer.position(buffer.position() + k);
             scanned = Math.max(0, scanned - k);
+            consumed(buffer.position() + k);
             continue;
           }
           int n = fill();
@@ -160,8 +176,39 @@ public final class LineReader {
         + " bytes: raise the LineReader's maxLine if that is legitimate");
   }
 
+  /**
+   * Moves the buffer's position to {@code position}: the bytes before it were returned. Lets the
+   * buffer go if none are left.
+   */
+  private void consumed(int position) {
+    if (position == buffer.limit()) {
+      buffer = null;
+      scanned = 0;
+    } else {
+      buffer.position(position);
+      if (scanned > buffer.remaining()) {
+        scanned = buffer.remaining();
+      }
+    }
+  }
+
+  /** @return the capacity of the buffer this reader holds, 0 if none (for tests) */
+  int bufferCapacity() {
+    ByteBuffer b = buffer;
+    return b == null ? 0 : b.capacity();
+  }
+
   /** Reads from the stream into the buffer, growing it when full; returns what the read did. */
   private int fill() throws IOException {
+    if (buffer == null) {
+      // Nothing buffered: read into the thread's scratch, keep only what came.
+      ByteBuffer scratch = SCRATCH.get().clear();
+      int n = stream.channel().read(scratch);
+      if (n > 0) {
+        buffer = ByteBuffer.allocate(Math.max(n, MIN_CAPACITY)).put(scratch.flip()).flip();
+      }
+      return n;
+    }
     if (buffer.limit() == buffer.capacity()) {
       if (buffer.position() > 0) {
         buffer.compact().flip();

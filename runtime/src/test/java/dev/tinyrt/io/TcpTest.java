@@ -355,6 +355,7 @@ class TcpTest {
       Async.blockOn(client.writeAll(bytes("hel")));
       assertEquals("hello", finish(first, waker, client, "lo\r\nworld\n\n12345tail"));
       assertEquals("world", Async.blockOn(lines.readLine()));
+      assertTrue(lines.bufferCapacity() > 0, "bytes after the line are kept");
       assertEquals("", Async.blockOn(lines.readLine()));
       ByteBuffer frame = ByteBuffer.allocate(5);
       Async.blockOn(lines.readExact(frame));
@@ -362,6 +363,31 @@ class TcpTest {
       client.shutdownOutput();
       assertEquals("tail", Async.blockOn(lines.readLine()), "a last line without a newline");
       assertNull(Async.blockOn(lines.readLine()), "the end of the stream");
+    }
+  }
+
+  @Test
+  void aLineReaderWaitingWithNothingBufferedHoldsNoBuffer() throws Exception {
+    try (TcpListener listener = TcpListener.bind(ANY, driver);
+        TcpStream client = Async.blockOn(TcpStream.connect(listener.localAddress(), driver));
+        TcpStream server = Async.blockOn(listener.accept())) {
+      LineReader lines = new LineReader(server);
+      assertEquals(0, lines.bufferCapacity(), "a new reader holds no buffer");
+      Async.blockOn(client.writeAll(bytes("one\ntw")));
+      assertEquals("one", Async.blockOn(lines.readLine()));
+      assertTrue(lines.bufferCapacity() > 0, "the bytes after the line are kept");
+      Async.blockOn(client.writeAll(bytes("o\n")));
+      assertEquals("two", Async.blockOn(lines.readLine()));
+      assertEquals(0, lines.bufferCapacity(), "every byte returned: the buffer was let go");
+      // A line that waits holds none either, and gets its bytes when they come.
+      LatchWaker waker = new LatchWaker();
+      Future<String> third = lines.readLine();
+      assertTrue(third.poll(waker.context()).isPending());
+      assertEquals(0, lines.bufferCapacity(), "an idle reader holds no buffer");
+      Async.blockOn(client.writeAll(bytes("three\n")));
+      waker.awaitWake();
+      assertEquals("three", third.poll(waker.context()).get());
+      assertEquals(0, lines.bufferCapacity());
     }
   }
 
