@@ -3,13 +3,16 @@ package dev.tinyrt.rt;
 
 import dev.tinyrt.Future;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A dump of a runtime's live tasks, for a task that hangs or never runs: each task, where it is
  * parked ({@code File.java:line} of each async method on the way, innermost first, as a stack
  * trace lists them), what the innermost await waits for, and, when the JVM runs with {@code
- * -Dtinyrt.taskStats=true}, how often it was polled and woken and for how long it has been parked.
+ * -Dtinyrt.taskStats=true}, how often it was polled and woken and for how long it has been parked;
+ * with {@code -Dtinyrt.lostWakers=true}, whether its waker is lost ({@link LostWakers}).
  *
  * <pre>{@code
  * System.out.print(TaskDump.text(rt));
@@ -101,6 +104,14 @@ public final class TaskDump {
    */
   public static String text(AsyncRuntime runtime) {
     List<Entry> entries = of(runtime);
+    Set<String> lostWakers = new HashSet<>();
+    if (LostWakers.ENABLED) {
+      for (Task<?> task : runtime.liveSnapshot()) {
+        if (LostWakers.DETECTOR.isLost(task)) {
+          lostWakers.add(task.toString());
+        }
+      }
+    }
     StringBuilder out = new StringBuilder();
     out.append("tinyrt task dump of ").append(runtime.name()).append(": ").append(entries.size())
         .append(entries.size() == 1 ? " live task\n" : " live tasks\n");
@@ -118,6 +129,10 @@ public final class TaskDump {
       }
       if (e.awaiting() != null) {
         out.append("    awaiting ").append(e.awaiting()).append('\n');
+      }
+      if (lostWakers.contains(e.task())) {
+        out.append("    its waker is lost: nothing can wake it (-D").append(LostWakers.PROPERTY)
+            .append(")\n");
       }
     }
     if (!entries.isEmpty() && !TaskStats.ENABLED) {

@@ -106,16 +106,7 @@ class TaskDumpTest {
   @Test
   void withTaskStatsItCountsPollsAndWakesAndTimesTheParking() throws Exception {
     // The counts are a static final flag read once per JVM: run the program in one with it on.
-    Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-D" + TaskStats.PROPERTY + "=true",
-            "-cp", System.getProperty("java.class.path"),
-            TaskDumpTest.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
-    assertEquals(0, child.exitValue(), out);
+    String out = ChildJvm.run(TaskDumpTest.class, "-D" + TaskStats.PROPERTY + "=true");
     assertTrue(out.startsWith("tinyrt task dump of stats-test: 1 live task\n  Task@"), out);
     // Woken twice: by its spawn, then by the test.
     assertTrue(out.matches("(?s).* parked for \\d+ ms, polled 2, woken 2: a reply that never "
