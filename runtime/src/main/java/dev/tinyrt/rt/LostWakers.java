@@ -3,6 +3,7 @@ package dev.tinyrt.rt;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.LockHolder;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -77,7 +78,7 @@ final class LostWakers {
    * The waker and context a tracked task is polled with: waking it wakes the task; cancelled when
    * the task is. Whatever keeps it keeps the task wakeable.
    */
-  static final class Probe extends Context implements Waker {
+  static final class Probe extends Context implements Waker, LockHolder.Delegate {
 
     /** The task it wakes. */
     final Task<?> task;
@@ -97,6 +98,11 @@ final class LostWakers {
     @Override
     public Waker waker() {
       return this;
+    }
+
+    @Override
+    public Object task() {
+      return task;
     }
 
     @Override

@@ -2,6 +2,7 @@
 package dev.tinyrt.rt;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.internal.LockHolder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class TaskDump {
         FrameTable.Chain chain = FrameTable.chain(future);
         parkedAt = List.copyOf(chain.points());
         awaiting = chain.frames().isEmpty() ? null
-            : chain.leaf() == null ? null : String.valueOf(chain.leaf());
+            : chain.leaf() == null ? null : describe(chain.leaf());
       }
       TaskStats.Snapshot counts = TaskStats.of(task, now);
       entries.add(new Entry(
@@ -85,6 +86,38 @@ public final class TaskDump {
           counts == null || !status.equals("parked") ? -1 : counts.parkedNanos()));
     }
     return entries;
+  }
+
+  /**
+   * Describes what a task awaits: the future as it prints, and for a lock ({@code Mutex.lock()})
+   * who holds it and where that holder is parked.
+   */
+  private static String describe(Object leaf) {
+    String text = String.valueOf(leaf);
+    if (!(leaf instanceof LockHolder lock)) {
+      return text;
+    }
+    Object holder = lock.holder();
+    if (holder == null) {
+      return text + ", held by no task (free now, or taken with tryLock())";
+    }
+    if (!(holder instanceof Task<?> task)) {
+      return text + ", held by a future polled outside a task (" + holder + ")";
+    }
+    int state = task.state();
+    String where;
+    if ((state & TaskState.COMPLETE) != 0) {
+      where = "finished without closing its guard";
+    } else if ((state & TaskState.RUNNING) != 0) {
+      where = "running";
+    } else if ((state & TaskState.SCHEDULED) != 0) {
+      where = "scheduled";
+    } else {
+      FrameTable.Chain chain = FrameTable.chain(task.future());
+      where = chain.frames().isEmpty() ? "parked in " + task.future()
+          : "parked at " + chain.points().get(0);
+    }
+    return text + ", held by " + task + ", " + where;
   }
 
   /**

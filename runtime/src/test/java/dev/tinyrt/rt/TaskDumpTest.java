@@ -8,6 +8,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.sync.Mutex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,6 +79,71 @@ class TaskDumpTest {
       rt.blockOn(TestFutures.readyAfter(1, null));
       assertEquals(List.of(), TaskDump.of(rt), "a finished task is not live");
       assertEquals("tinyrt task dump of dump-test: 0 live tasks\n", TaskDump.text(rt));
+    }
+  }
+
+  /** Takes a lock, keeps its guard, then waits for a reply that never comes. */
+  static final class LockThenWait implements Future<Long> {
+    /** The lock. */
+    private final Future<Mutex.Guard<Long>> lock;
+
+    /** The guard, once locked. */
+    Mutex.Guard<Long> guard;
+
+    /** The reply it waits for with the lock held. */
+    private final Parked reply = new Parked();
+
+    LockThenWait(Mutex<Long> mutex) {
+      this.lock = mutex.lock();
+    }
+
+    @Override
+    public Poll<Long> poll(Context cx) {
+      if (guard == null) {
+        Poll<Mutex.Guard<Long>> p = lock.poll(cx);
+        if (p.isPending()) {
+          return Poll.pending();
+        }
+        guard = p.get();
+      }
+      return reply.asLong().poll(cx);
+    }
+
+    @Override
+    public String toString() {
+      return "a lock held while waiting";
+    }
+  }
+
+  @Test
+  void aTaskParkedOnAMutexShowsWhichTaskHoldsItAndWhereThatOneIsParked() {
+    Mutex<Long> ledger = new Mutex<>(0L);
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("dump-test").build()) {
+      LockThenWait holding = new LockThenWait(ledger);
+      JoinHandle<Long> holder = rt.spawn(new FakeFrames.Price(holding));
+      rt.blockOn(TestFutures.readyAfter(1, null)); // the holder takes the lock and parks
+      @SuppressWarnings("unchecked") // never ready while the holder keeps the lock
+      Future<Long> lock = (Future<Long>) (Future<?>) ledger.lock();
+      JoinHandle<Long> waiter = rt.spawn(new FakeFrames.Checkout(new FakeFrames.Price(lock)));
+      rt.blockOn(TestFutures.readyAfter(1, null)); // the waiter parks on the lock
+
+      String lockText = "Mutex.lock() of Mutex@" + Integer.toHexString(
+          System.identityHashCode(ledger));
+      TaskDump.Entry e = TaskDump.of(rt).stream()
+          .filter(x -> x.task().equals(waiter.toString())).findFirst().orElseThrow();
+      assertEquals(lockText + ", held by " + holder + ", parked at Shop.price (Shop.java:31), "
+          + "await(reply)", e.awaiting());
+      assertTrue(TaskDump.text(rt).contains("    awaiting " + e.awaiting() + "\n"));
+
+      // Unlocked (handed to the waiter, which has not run yet): no task is named any more.
+      holding.guard.close();
+      TaskDump.Entry after = TaskDump.of(rt).stream()
+          .filter(x -> x.task().equals(waiter.toString())).findFirst().orElseThrow();
+      assertEquals(lockText + ", held by no task (free now, or taken with tryLock())",
+          after.awaiting());
+      holder.abort();
+      waiter.abort();
+      rt.blockOn(TestFutures.readyAfter(1, null));
     }
   }
 
