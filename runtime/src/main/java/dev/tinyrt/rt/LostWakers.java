@@ -266,11 +266,12 @@ final class LostWakers {
    * following some polls, asks for one collection, so that a program that hangs is told why.
    */
   private void reportForever() {
-    int seen = -1;
-    int collectedAt = 0; // the polls counted at the last collection asked for: none yet
+    int seen = polls;
+    long seenSince = System.nanoTime();
+    int collectedAt = 0; // the polls counted when a collection was last asked for: none yet
     while (true) {
       try {
-        Reference<?> r = collected.remove(QUIET_MILLIS);
+        Reference<?> r = collected.remove(QUIET_MILLIS / 4);
         if (r != null) {
           collected((Watch) r);
           continue;
@@ -279,11 +280,14 @@ final class LostWakers {
         return;
       }
       int now = polls;
-      if (now == seen && now != collectedAt) {
+      if (now != seen) {
+        seen = now;
+        seenSince = System.nanoTime();
+      } else if (now != collectedAt
+          && System.nanoTime() - seenSince >= QUIET_MILLIS * 1_000_000L) {
         collectedAt = now;
         System.gc(); // quiet since tasks parked: find the probes nothing holds
       }
-      seen = now;
     }
   }
 
