@@ -12,6 +12,7 @@ import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.rt.TaskDump;
 import dev.tinyrt.rt.Tasks;
 import dev.tinyrt.sync.Oneshot;
+import dev.tinyrt.internal.AwaitedAt;
 import dev.tinyrt.internal.NeverPolled;
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -193,7 +194,7 @@ class DiagnosticsTest {
   }
 
   @Test
-  void aFailureAfterAResumeShowsTheChainOfAwaitingMethodsOfItsTaskButNotAcrossTasks()
+  void aFailureAfterAResumeShowsTheChainOfAwaitingMethodsAndAcrossTasksWhereTheHandleWasAwaited()
       throws IOException {
     // Within a task: the resumed outer frame polls the inner one inline, so the Java stack holds
     // both bodies, each at its line: the await chain costs nothing and is already there.
@@ -213,8 +214,8 @@ class DiagnosticsTest {
       assertTrue(inner >= 0 && outer > inner, String.join("\n", trace));
     }
 
-    // Across tasks: the awaiting task only learns the outcome; the trace is the failed task's
-    // own, and the line that awaited its handle is not in it.
+    // Across tasks: the awaiting task only polls the handle; the trace is the failed task's own,
+    // and the line that awaited its handle comes as a suppressed AwaitedAt, made at delivery.
     Oneshot.Channel<Long> reply2 = Oneshot.channel();
     try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
       JoinHandle<Long> task = rt.spawn(checkoutOfSpawned(reply2.receiver()));
@@ -229,6 +230,21 @@ class DiagnosticsTest {
           String.join("\n", trace));
       assertTrue(trace.stream().noneMatch(l -> l.startsWith("DiagnosticsTest.checkoutOfSpawned(")),
           String.join("\n", trace));
+      int awaitLine = lineOf("spawned-await");
+      String awaitedAt =
+          "DiagnosticsTest.checkoutOfSpawned(DiagnosticsTest.java:" + awaitLine + ")";
+      List<Throwable> notes = java.util.Arrays.stream(e.getSuppressed())
+          .filter(s -> s instanceof AwaitedAt).toList();
+      assertTrue(notes.stream().anyMatch(n -> trace(n).get(0).equals(awaitedAt)
+              && n.getMessage().equals("the outcome of " + innerTaskOf(n) + " was awaited at "
+                  + "DiagnosticsTest.checkoutOfSpawned (DiagnosticsTest.java:" + awaitLine + ")")),
+          notes.toString());
     }
+  }
+
+  /** The task a note names, {@code Task@1b6d3586}. */
+  private static String innerTaskOf(Throwable note) {
+    String m = note.getMessage();
+    return m.substring("the outcome of ".length(), m.indexOf(" was awaited at "));
   }
 }

@@ -6,6 +6,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.AwaitedAt;
 import dev.tinyrt.internal.CallSite;
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ForgetsWaker;
@@ -270,7 +271,7 @@ final class Task<T> extends TaskState
             "the task " + this + " was cancelled (JoinHandle.abort() or its runtime's shutdown)",
             f.cause());
       }
-      throw Sneaky.rethrow(f.cause());
+      throw Sneaky.rethrow(AwaitedAt.note(f.cause(), this)); // only on failure: where awaited
     }
     return (T) o;
   }
