@@ -87,6 +87,12 @@ public final class RuntimeNames {
   /** {@code dev.tinyrt.internal.NeverPolled}, told by each frame of its creation and polls. */
   public static final String NEVER_POLLED = "dev/tinyrt/internal/NeverPolled";
 
+  /**
+   * {@code NeverPolled.PROPERTY}, {@code tinyrt.neverPolled}: when true where the rewrite runs,
+   * frames call {@link #NEVER_POLLED}.
+   */
+  public static final String NEVER_POLLED_PROPERTY = "tinyrt.neverPolled";
+
   /** {@code NeverPolled.created(Object)}, called by a frame's constructor. */
   public static final String NEVER_POLLED_CREATED_DESC = "(Ljava/lang/Object;)V";
 

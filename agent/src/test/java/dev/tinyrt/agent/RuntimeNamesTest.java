@@ -37,6 +37,7 @@ class RuntimeNamesTest {
     assertEquals(dev.tinyrt.rt.AwaitPoint.TABLE_FIELD, RuntimeNames.AWAIT_POINTS);
     assertEquals(Type.getInternalName(dev.tinyrt.internal.NeverPolled.class),
         RuntimeNames.NEVER_POLLED);
+    assertEquals(dev.tinyrt.internal.NeverPolled.PROPERTY, RuntimeNames.NEVER_POLLED_PROPERTY);
   }
 
   @Test

@@ -23,7 +23,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code cpu_ns_per_cart}: {@link CpuTime#carts} (spawn, park twice, finish), all threads;
  *   <li>{@code cpu_ns_per_yield_await}: one task awaiting {@code Tasks.yieldNow()} in a loop: each
- *       await suspends, and the task is polled again by the poll loop (the slow-poll hook);
+ *       await suspends, and the task is polled again by the poll loop (the slow-poll and
+ *       lost-waker hooks);
  *   <li>{@code cpu_ns_per_inline_call}: an async method calling and awaiting another that is
  *       ready at once: a frame made and polled per call (the never-polled hooks).
  * </ul>
@@ -42,8 +43,9 @@ public final class DiagnosticsCost {
     CONFIGS.put("taskStats", List.of("-Dtinyrt.taskStats=true"));
     CONFIGS.put("slowPoll=100ms", List.of("-Dtinyrt.slowPoll=100ms"));
     CONFIGS.put("neverPolled", List.of("-Dtinyrt.neverPolled=true"));
+    CONFIGS.put("lostWakers", List.of("-Dtinyrt.lostWakers=true"));
     CONFIGS.put("all on", List.of("-Dtinyrt.taskStats=true", "-Dtinyrt.slowPoll=100ms",
-        "-Dtinyrt.neverPolled=true", "-Dtinyrt.jmx=true"));
+        "-Dtinyrt.neverPolled=true", "-Dtinyrt.lostWakers=true", "-Dtinyrt.jmx=true"));
   }
 
   /** The per-thread CPU clock. */

@@ -12,15 +12,16 @@ import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.rt.TaskDump;
 import dev.tinyrt.rt.Tasks;
 import dev.tinyrt.sync.Oneshot;
+import dev.tinyrt.internal.AwaitedAt;
 import dev.tinyrt.internal.NeverPolled;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -95,18 +96,7 @@ class DiagnosticsTest {
   @Test
   void withNeverPolledAFutureDroppedUnpolledIsReportedWithItsCallersLine() throws Exception {
     // The flag is a static final read once per JVM: run the program in one with it on.
-    String agent = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("-javaagent:")).findFirst().orElseThrow();
-    Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            agent, "-D" + NeverPolled.PROPERTY + "=true",
-            "-cp", System.getProperty("java.class.path"),
-            DiagnosticsTest.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
-    assertEquals(0, child.exitValue(), out);
+    String out = ChildJvm.run(DiagnosticsTest.class, "-D" + NeverPolled.PROPERTY + "=true");
     assertTrue(out.contains("reports: 1\n"), out);
     assertTrue(out.contains("report: tinyrt: the future of DiagnosticsTest.forgotten, called at "
         + "dev.tinyrt.integration.DiagnosticsTest.main (DiagnosticsTest.java:"
@@ -121,10 +111,36 @@ class DiagnosticsTest {
    *
    * @param args unused
    */
-  public static void main(String[] args) {
+  /**
+   * The child's {@code tinyrt} logger, held: the log manager keeps loggers weakly, and a
+   * collection would take the handler with it.
+   */
+  private static final Logger TINYRT_LOGGER = Logger.getLogger("tinyrt");
+
+  /** How many collections the child asks for before it gives up. */
+  private static final int COLLECTIONS = 100;
+
+  /**
+   * Makes some garbage, asks for a collection and waits (a bounded time) until a weak reference
+   * made just before is enqueued: the collector ran and its references were processed, without
+   * relying on one System.gc() doing it.
+   */
+  static void collectOnce() throws InterruptedException {
+    ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    WeakReference<Object> canary = new WeakReference<>(new Object(), queue);
+    byte[][] pressure = new byte[64][];
+    for (int j = 0; j < pressure.length; j++) {
+      pressure[j] = new byte[16 * 1024];
+    }
+    Reference.reachabilityFence(pressure);
+    System.gc();
+    queue.remove(/* timeoutMillis = */ 100);
+    Reference.reachabilityFence(canary);
+  }
+
+  public static void main(String[] args) throws InterruptedException {
     List<String> reports = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger("tinyrt");
-    logger.addHandler(new Handler() {
+    TINYRT_LOGGER.addHandler(new Handler() {
       @Override
       public void publish(LogRecord record) {
         reports.add(record.getMessage());
@@ -140,8 +156,8 @@ class DiagnosticsTest {
       forgotten(i); // forgotten-call
     }
     try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
-      for (int i = 0; i < 50 && reports.isEmpty(); i++) {
-        System.gc();
+      for (int i = 0; i < COLLECTIONS && reports.isEmpty(); i++) {
+        collectOnce();
         rt.blockOn(forgotten(i)); // a new frame: reports what the collector found, on this thread
       }
     }
@@ -178,7 +194,7 @@ class DiagnosticsTest {
   }
 
   @Test
-  void aFailureAfterAResumeShowsTheChainOfAwaitingMethodsOfItsTaskButNotAcrossTasks()
+  void aFailureAfterAResumeShowsTheChainOfAwaitingMethodsAndAcrossTasksWhereTheHandleWasAwaited()
       throws IOException {
     // Within a task: the resumed outer frame polls the inner one inline, so the Java stack holds
     // both bodies, each at its line: the await chain costs nothing and is already there.
@@ -198,8 +214,8 @@ class DiagnosticsTest {
       assertTrue(inner >= 0 && outer > inner, String.join("\n", trace));
     }
 
-    // Across tasks: the awaiting task only learns the outcome; the trace is the failed task's
-    // own, and the line that awaited its handle is not in it.
+    // Across tasks: the awaiting task only polls the handle; the trace is the failed task's own,
+    // and the line that awaited its handle comes as a suppressed AwaitedAt, made at delivery.
     Oneshot.Channel<Long> reply2 = Oneshot.channel();
     try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().build()) {
       JoinHandle<Long> task = rt.spawn(checkoutOfSpawned(reply2.receiver()));
@@ -214,6 +230,21 @@ class DiagnosticsTest {
           String.join("\n", trace));
       assertTrue(trace.stream().noneMatch(l -> l.startsWith("DiagnosticsTest.checkoutOfSpawned(")),
           String.join("\n", trace));
+      int awaitLine = lineOf("spawned-await");
+      String awaitedAt =
+          "DiagnosticsTest.checkoutOfSpawned(DiagnosticsTest.java:" + awaitLine + ")";
+      List<Throwable> notes = java.util.Arrays.stream(e.getSuppressed())
+          .filter(s -> s instanceof AwaitedAt).toList();
+      assertTrue(notes.stream().anyMatch(n -> trace(n).get(0).equals(awaitedAt)
+              && n.getMessage().equals("the outcome of " + innerTaskOf(n) + " was awaited at "
+                  + "DiagnosticsTest.checkoutOfSpawned (DiagnosticsTest.java:" + awaitLine + ")")),
+          notes.toString());
     }
+  }
+
+  /** The task a note names, {@code Task@1b6d3586}. */
+  private static String innerTaskOf(Throwable note) {
+    String m = note.getMessage();
+    return m.substring("the outcome of ".length(), m.indexOf(" was awaited at "));
   }
 }

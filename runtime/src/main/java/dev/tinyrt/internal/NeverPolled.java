@@ -3,11 +3,9 @@ package dev.tinyrt.internal;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -17,13 +15,16 @@ import java.util.function.Consumer;
  * is a mistake that otherwise says nothing. Reported once per call site (the caller's {@code
  * File.java:line}) to the {@code System.Logger} named {@code tinyrt} (level WARNING).
  *
- * <p>Opt-in: {@code -Dtinyrt.neverPolled=true}. Every agent-generated frame calls {@link
- * #created} from its constructor and {@link #polling} from its {@code poll}; both test the static
- * final {@link #ENABLED} first, so when it is false they are empty once inlined, and nothing is
- * allocated or registered. When on, each frame's creation walks two stack frames and registers a
- * weak reference, removed at its first poll; a reference the collector enqueues is a frame that
- * was never polled. The next frame's creation reports it, or else a daemon thread started with
- * the first frame.
+ * <p>Opt-in: {@code -Dtinyrt.neverPolled=true}, read both where classes are rewritten and at run
+ * time. The agent emits the calls of {@link #created} (from each frame's constructor) and {@link
+ * #polling} (from its {@code poll}) only when the property is true in the JVM that rewrites: off,
+ * frames have no call at all. Classes instrumented at build time ({@code instrument}, the Maven
+ * plugin) have them only if the build ran with the property. Both calls also test the static
+ * final {@link #ENABLED}, so a frame rewritten with them in a JVM run without the property costs
+ * an empty call. When on, each frame's creation walks two stack frames and registers a weak
+ * reference, removed at its first poll; a reference the collector enqueues is a frame that was
+ * never polled. The next frame's creation reports it, or else a daemon thread started with the
+ * first frame.
  */
 public final class NeverPolled {
 
@@ -39,11 +40,13 @@ public final class NeverPolled {
   /** Where the collector puts the references of frames collected unpolled. */
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
 
-  /** Each unpolled frame's reference, by the frame (weakly, by identity). Guarded by itself. */
-  private final Map<Object, Unpolled> byFrame = Collections.synchronizedMap(new WeakHashMap<>());
-
-  /** Keeps the references reachable until they are enqueued or their frame is polled. */
-  private final Set<Unpolled> pending = ConcurrentHashMap.newKeySet();
+  /**
+   * The reference of each frame not polled yet, keyed by itself (found by its frame's identity,
+   * {@link Unpolled#equals}): it keeps the reference reachable until the collector enqueues it or
+   * its frame is polled, and whoever removes a reference from it first is the only one to act on it,
+   * so a frame is reported at most once.
+   */
+  private final Map<Unpolled, Unpolled> pending = new ConcurrentHashMap<>();
 
   /** The call sites already reported. */
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -54,14 +57,38 @@ public final class NeverPolled {
   /** Whether the reporting thread was started (the static tracker only). */
   private volatile boolean started;
 
-  /** A frame not polled yet, with where it was made. */
+  /**
+   * A frame not polled yet, with where it was made; equal to another reference to the same frame
+   * (by identity) while that frame is alive, so a lookup finds it without a second map.
+   */
   static final class Unpolled extends WeakReference<Object> {
-    /** {@code Shop.price, called at Shop.checkout (Shop.java:22)}. */
+    /** {@code Shop.price, called at Shop.checkout (Shop.java:22)}; null for a lookup key. */
     final String site;
+
+    /** The frame's identity hash, kept once the frame is gone. */
+    private final int hash;
 
     Unpolled(Object frame, String site, ReferenceQueue<Object> queue) {
       super(frame, queue);
       this.site = site;
+      this.hash = System.identityHashCode(frame);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof Unpolled other) || other.hash != hash) {
+        return false;
+      }
+      Object frame = get();
+      return frame != null && frame == other.get();
     }
   }
 
@@ -98,15 +125,13 @@ public final class NeverPolled {
   /** Registers {@code frame}, made at {@code site}. */
   void track(Object frame, String site) {
     Unpolled ref = new Unpolled(frame, site, collected);
-    pending.add(ref);
-    byFrame.put(frame, ref);
+    pending.put(ref, ref);
   }
 
   /** Forgets {@code frame}: it is being polled. */
   void polled(Object frame) {
-    Unpolled ref = byFrame.remove(frame);
+    Unpolled ref = pending.remove(new Unpolled(frame, /* site = */ null, /* queue = */ null));
     if (ref != null) {
-      pending.remove(ref);
       ref.clear(); // never enqueued now
     }
   }
@@ -142,7 +167,8 @@ public final class NeverPolled {
   }
 
   private void report(Unpolled ref) {
-    if (pending.remove(ref) && reported.add(ref.site)) {
+    // Removed by identity (a cleared reference equals only itself): true once per reference.
+    if (pending.remove(ref) == ref && reported.add(ref.site)) {
       sink.accept("tinyrt: the future of " + ref.site + " was garbage-collected without ever "
           + "being polled, so none of its code ran: calling an async method only makes its "
           + "future. Await it, spawn it (Tasks.spawn), or block on it (blockOn) at the top "

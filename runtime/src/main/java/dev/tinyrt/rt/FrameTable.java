@@ -128,6 +128,37 @@ final class FrameTable {
     return new Chain(frames, at);
   }
 
+  /**
+   * Follows {@code future}'s awaits to the innermost frame, without building a chain: what a
+   * slow-poll check keeps before each poll.
+   *
+   * @param future a future, or null
+   * @return the innermost frame (parked, or not started), or null if {@code future} is no frame
+   *     or is finished
+   */
+  static Object innermostFrame(Object future) {
+    Object innermost = null;
+    Object at = future;
+    for (int depth = 0; at != null && depth < MAX_DEPTH; depth++) {
+      FrameTable table = of(at.getClass());
+      if (table == null) {
+        break;
+      }
+      int s = table.stateOf(at);
+      if (s < 0 || s >= table.locations.length) {
+        break; // finished, or not readable
+      }
+      innermost = at;
+      at = table.awaited(at, s);
+    }
+    return innermost;
+  }
+
+  /** @return the async method, {@code CartAsync.cartTotal} */
+  String method() {
+    return method;
+  }
+
   /** @return the frame's state, or {@link #DONE} if it cannot be read */
   int stateOf(Object frame) {
     try {

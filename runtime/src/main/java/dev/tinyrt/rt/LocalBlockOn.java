@@ -42,11 +42,8 @@ final class LocalBlockOn<T> {
         return false; // one more of the tasks that were ready before the main future runs
       }
       if (mainWaker.takeNotification()) {
-        SlowPolls.Start slow = SlowPolls.ENABLED ? SlowPolls.before(future) : null; // off: no code
-        Poll<T> poll = future.poll(cx);
-        if (SlowPolls.ENABLED) {
-          SlowPolls.after("the future of blockOn", slow); // a poll that throws is not timed
-        }
+        Poll<T> poll = SlowPolls.ENABLED // off: no code
+            ? SlowPolls.poll(future, cx, "the future of blockOn") : future.poll(cx);
         if (poll.isReady()) {
           result = poll;
           return true;

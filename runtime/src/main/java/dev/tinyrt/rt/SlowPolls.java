@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import dev.tinyrt.Context;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +19,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Off unless the JVM starts with {@code -Dtinyrt.slowPoll}: {@code =100ms}, {@code =1s},
  * {@code =250} (milliseconds), {@code =on} or {@code =true} (100 ms); {@code =0} or {@code =off}
- * turns it off. {@link #ENABLED} is a static final flag, so when it is false each hook in the poll
- * loops ({@code if (SlowPolls.ENABLED) ...}) is a constant the JIT compiles away. When on, each
- * poll reads the clock twice and the frame chain's states once (reflection, cached per class).
+ * turns it off. {@link #ENABLED} is a static final flag, so when it is false the hook in the poll
+ * loops ({@code SlowPolls.ENABLED ? SlowPolls.poll(...) : future.poll(cx)}) is a constant the JIT
+ * compiles away. When on, each poll reads the clock twice and follows the frame chain to its
+ * innermost frame (reflection on fields cached per class, no text, no list): the innermost frame
+ * and its state are all it keeps; the lines are looked up only for a poll that was slow.
  */
 final class SlowPolls {
 
@@ -52,14 +57,14 @@ final class SlowPolls {
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
   /**
-   * A poll under way.
+   * A poll under way: only what the report needs that the poll may change.
    *
    * @param startNanos when it started
    * @param future what is polled
-   * @param from where its innermost frame was before the poll, or null if it is no frame
-   * @param outermost the async method of the polled frame, or null
+   * @param frame its innermost frame before the poll, or null if it is no frame
+   * @param state that frame's state before the poll
    */
-  record Start(long startNanos, Object future, AwaitPoint from, String outermost) {}
+  record Start(long startNanos, Object future, Object frame, int state) {}
 
   /**
    * @param thresholdNanos how long a poll may run
@@ -72,14 +77,24 @@ final class SlowPolls {
     this.sink = sink;
   }
 
-  /** Hook: a poll of {@code future} starts. Only with {@link #ENABLED}. */
-  static Start before(Object future) {
-    return DETECTOR.start(future);
-  }
-
-  /** Hook: the poll that {@code start} began has returned or thrown. Only with {@link #ENABLED}. */
-  static void after(Object task, Start start) {
-    DETECTOR.end(task, start);
+  /**
+   * Hook: polls {@code future} once, timed, and reports the poll if it was slow (returned or
+   * thrown). Only with {@link #ENABLED}: the poll loops call {@code future.poll(cx)} otherwise.
+   *
+   * @param future the future to poll
+   * @param cx its context
+   * @param poller what runs the poll, as the report names it (a task, or a string)
+   * @param <T> the future's value type
+   * @return the poll's result
+   */
+  static <T> Poll<T> poll(Future<T> future, Context cx, Object poller) {
+    SlowPolls detector = DETECTOR;
+    Start start = detector.start(future);
+    try {
+      return future.poll(cx);
+    } finally {
+      detector.end(poller, start);
+    }
   }
 
   /**
@@ -89,9 +104,9 @@ final class SlowPolls {
    * @return what {@link #end} needs
    */
   Start start(Object future) {
-    FrameTable.Chain chain = FrameTable.chain(future);
-    String outermost = chain.frames().isEmpty() ? null : chain.frames().get(0).point().method();
-    return new Start(clock.getAsLong(), future, chain.innermost(), outermost);
+    Object frame = FrameTable.innermostFrame(future);
+    int state = frame == null ? FrameTable.DONE : FrameTable.of(frame.getClass()).stateOf(frame);
+    return new Start(clock.getAsLong(), future, frame, state);
   }
 
   /**
@@ -105,26 +120,30 @@ final class SlowPolls {
     if (nanos <= thresholdNanos) {
       return;
     }
-    String key = start.from() == null
+    AwaitPoint from = start.frame() == null ? null
+        : FrameTable.of(start.frame().getClass()).point(start.state());
+    String key = from == null
         ? start.future().getClass().getName()
-        : start.from().method() + "#" + start.from().state();
+        : from.method() + "#" + from.state();
     if (!reported.add(key)) {
       return;
     }
-    sink.accept(report(task, start, nanos));
+    sink.accept(report(task, start, from, nanos));
   }
 
   /** The report's text. */
-  private String report(Object task, Start start, long nanos) {
+  private String report(Object task, Start start, AwaitPoint from, long nanos) {
     StringBuilder out = new StringBuilder("tinyrt: a poll of ").append(task).append(" took ")
         .append(nanos / 1_000_000).append(" ms (the limit is ").append(thresholdNanos / 1_000_000)
         .append(" ms, -D").append(PROPERTY).append("): it ran ");
-    if (start.from() == null) {
+    if (from == null) {
       out.append(start.future()).append(" (not an async method: its poll method itself)");
     } else {
       AwaitPoint to = FrameTable.chain(start.future()).innermost();
-      out.append("from ").append(describe(start.from())).append(" to ")
-          .append(to == null ? "the end of " + start.outermost() : describe(to));
+      out.append("from ").append(describe(from)).append(" to ")
+          .append(to == null
+              ? "the end of " + FrameTable.of(start.future().getClass()).method()
+              : describe(to));
     }
     return out.append(". While a poll runs, its runtime thread runs no other task: look there for "
         + "a blocking call (Thread.sleep, blocking I/O, a lock, Future.get, a long computation) "

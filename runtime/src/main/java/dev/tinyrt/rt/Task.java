@@ -6,11 +6,13 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.AwaitedAt;
 import dev.tinyrt.internal.CallSite;
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ForgetsWaker;
 import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.Sneaky;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -120,7 +122,7 @@ final class Task<T> extends TaskState
         // A leaf cannot unwind itself: it gives back what it holds. A frame or combinator is
         // polled below with this cancelled context and unwinds itself.
         if (!(future instanceof ForwardsCancellation)) {
-          Cancellation.abandonLeaf(future, this);
+          Cancellation.abandonLeaf(future, LostWakers.ENABLED ? LostWakers.context(this) : this);
           complete(null, Cancellation.cancelled("at its await"));
           return;
         }
@@ -133,19 +135,13 @@ final class Task<T> extends TaskState
     if (TaskStats.ENABLED) {
       TaskStats.polled(this); // off: a static final false, compiled away
     }
-    SlowPolls.Start slow = SlowPolls.ENABLED ? SlowPolls.before(future) : null; // off: no code
+    Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
     Poll<T> poll;
     try {
-      poll = future.poll(this);
+      poll = SlowPolls.ENABLED ? SlowPolls.poll(future, cx, this) : future.poll(cx);
     } catch (Throwable t) {
-      if (SlowPolls.ENABLED) {
-        SlowPolls.after(this, slow);
-      }
       complete(null, t);
       return;
-    }
-    if (SlowPolls.ENABLED) {
-      SlowPolls.after(this, slow);
     }
     if (poll.isReady()) {
       complete(poll.get(), null);
@@ -155,6 +151,7 @@ final class Task<T> extends TaskState
       TaskStats.parked(this);
     }
     Idle idle = transitionToIdle();
+    Reference.reachabilityFence(cx); // a lost-waker probe is not collected before the task is idle
     if (runtime.gaveUp()) {
       giveUp(); // the runtime's shutdown gave up on its live tasks while this one ran
     } else if (idle == Idle.RESCHEDULE) {
@@ -274,7 +271,7 @@ final class Task<T> extends TaskState
             "the task " + this + " was cancelled (JoinHandle.abort() or its runtime's shutdown)",
             f.cause());
       }
-      throw Sneaky.rethrow(f.cause());
+      throw Sneaky.rethrow(AwaitedAt.note(f.cause(), this)); // only on failure: where awaited
     }
     return (T) o;
   }

@@ -2,14 +2,18 @@
 package dev.tinyrt.rt;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.internal.LockHolder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A dump of a runtime's live tasks, for a task that hangs or never runs: each task, where it is
  * parked ({@code File.java:line} of each async method on the way, innermost first, as a stack
  * trace lists them), what the innermost await waits for, and, when the JVM runs with {@code
- * -Dtinyrt.taskStats=true}, how often it was polled and woken and for how long it has been parked.
+ * -Dtinyrt.taskStats=true}, how often it was polled and woken and for how long it has been parked;
+ * with {@code -Dtinyrt.lostWakers=true}, whether its waker is lost ({@link LostWakers}).
  *
  * <pre>{@code
  * System.out.print(TaskDump.text(rt));
@@ -68,7 +72,7 @@ public final class TaskDump {
         FrameTable.Chain chain = FrameTable.chain(future);
         parkedAt = List.copyOf(chain.points());
         awaiting = chain.frames().isEmpty() ? null
-            : chain.leaf() == null ? null : String.valueOf(chain.leaf());
+            : chain.leaf() == null ? null : describe(chain.leaf());
       }
       TaskStats.Snapshot counts = TaskStats.of(task, now);
       entries.add(new Entry(
@@ -82,6 +86,38 @@ public final class TaskDump {
           counts == null || !status.equals("parked") ? -1 : counts.parkedNanos()));
     }
     return entries;
+  }
+
+  /**
+   * Describes what a task awaits: the future as it prints, and for a lock ({@code Mutex.lock()})
+   * who holds it and where that holder is parked.
+   */
+  private static String describe(Object leaf) {
+    String text = String.valueOf(leaf);
+    if (!(leaf instanceof LockHolder lock)) {
+      return text;
+    }
+    Object holder = lock.holder();
+    if (holder == null) {
+      return text + ", held by no task (free now, or taken with tryLock())";
+    }
+    if (!(holder instanceof Task<?> task)) {
+      return text + ", held by a future polled outside a task (" + holder + ")";
+    }
+    int state = task.state();
+    String where;
+    if ((state & TaskState.COMPLETE) != 0) {
+      where = "finished without closing its guard";
+    } else if ((state & TaskState.RUNNING) != 0) {
+      where = "running";
+    } else if ((state & TaskState.SCHEDULED) != 0) {
+      where = "scheduled";
+    } else {
+      FrameTable.Chain chain = FrameTable.chain(task.future());
+      where = chain.frames().isEmpty() ? "parked in " + task.future()
+          : "parked at " + chain.points().get(0);
+    }
+    return text + ", held by " + task + ", " + where;
   }
 
   /**
@@ -101,6 +137,14 @@ public final class TaskDump {
    */
   public static String text(AsyncRuntime runtime) {
     List<Entry> entries = of(runtime);
+    Set<String> lostWakers = new HashSet<>();
+    if (LostWakers.ENABLED) {
+      for (Task<?> task : runtime.liveSnapshot()) {
+        if (LostWakers.DETECTOR.isLost(task)) {
+          lostWakers.add(task.toString());
+        }
+      }
+    }
     StringBuilder out = new StringBuilder();
     out.append("tinyrt task dump of ").append(runtime.name()).append(": ").append(entries.size())
         .append(entries.size() == 1 ? " live task\n" : " live tasks\n");
@@ -118,6 +162,10 @@ public final class TaskDump {
       }
       if (e.awaiting() != null) {
         out.append("    awaiting ").append(e.awaiting()).append('\n');
+      }
+      if (lostWakers.contains(e.task())) {
+        out.append("    its waker is lost: nothing can wake it (-D").append(LostWakers.PROPERTY)
+            .append(")\n");
       }
     }
     if (!entries.isEmpty() && !TaskStats.ENABLED) {

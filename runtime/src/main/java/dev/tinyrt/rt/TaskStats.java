@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
-import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.LongSupplier;
@@ -21,9 +20,15 @@ final class TaskStats {
   /** Whether the counts are kept; read once, when the class initializes. */
   static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
 
-  /** The counts of each task that was polled or woken; weak, so a finished task leaves. */
-  private static final Map<Task<?>, Counts> COUNTS =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  /** How many maps the counts are spread over: a power of two. */
+  private static final int STRIPES = 32;
+
+  /**
+   * The counts of each task that was polled or woken, in the map its identity hash picks; weak, so
+   * a finished task leaves. Each map is guarded by itself: tasks polled or woken on different
+   * threads at once rarely meet on one lock (one global map was a lock every poll took).
+   */
+  private static final Map<Task<?>, Counts>[] COUNTS = stripes();
 
   /** Where the time comes from, in nanoseconds. */
   private static final LongSupplier CLOCK = System::nanoTime;
@@ -100,6 +105,18 @@ final class TaskStats {
   }
 
   private static Counts counts(Task<?> task) {
-    return COUNTS.computeIfAbsent(task, t -> new Counts());
+    Map<Task<?>, Counts> stripe = COUNTS[System.identityHashCode(task) & (STRIPES - 1)];
+    synchronized (stripe) {
+      return stripe.computeIfAbsent(task, t -> new Counts());
+    }
+  }
+
+  @SuppressWarnings("unchecked") // an array of a generic type
+  private static Map<Task<?>, Counts>[] stripes() {
+    Map<Task<?>, Counts>[] maps = new Map[STRIPES];
+    for (int i = 0; i < STRIPES; i++) {
+      maps[i] = new WeakHashMap<>();
+    }
+    return maps;
   }
 }

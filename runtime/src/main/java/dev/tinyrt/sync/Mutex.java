@@ -6,6 +6,7 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.internal.Grant;
+import dev.tinyrt.internal.LockHolder;
 
 /**
  * An async lock around a value, fair, whose guard may be held across awaits: the answer to the
@@ -32,6 +33,13 @@ public final class Mutex<T> {
 
   /** The guarded value. */
   private T value;
+
+  /**
+   * The context the lock was granted to ({@link LockHolder#of}), for the task dump: written when a
+   * {@code lock()} is granted, cleared when its guard closes, null after {@code tryLock()}. Plain:
+   * the holder writes it, a dump reads it racily.
+   */
+  private Object holder;
 
   /**
    * Creates a mutex guarding {@code value}.
@@ -61,16 +69,34 @@ public final class Mutex<T> {
   /** @return the guard if the lock is free now, else null */
   public Guard<T> tryLock() {
     Semaphore.Permit p = semaphore.tryAcquire(1);
-    return p == null ? null : new Guard<>(this, p);
+    if (p == null) {
+      return null;
+    }
+    holder = null; // no context: the dump says the lock is held, not by whom
+    return new Guard<>(this, p);
   }
 
   /** Maps the acquire of the permit to a guard. */
   private record Lock<T>(Mutex<T> mutex, Future<Semaphore.Permit> acquire)
-      implements Future<Guard<T>>, Droppable {
+      implements Future<Guard<T>>, Droppable, LockHolder {
     @Override
     public Poll<Guard<T>> poll(Context cx) {
       Poll<Semaphore.Permit> p = acquire.poll(cx);
-      return p.isPending() ? Poll.pending() : Poll.ready(new Guard<>(mutex, p.get()));
+      if (p.isPending()) {
+        return Poll.pending();
+      }
+      mutex.holder = LockHolder.of(cx);
+      return Poll.ready(new Guard<>(mutex, p.get()));
+    }
+
+    @Override
+    public Object holder() {
+      return mutex.isFree() ? null : mutex.holder;
+    }
+
+    @Override
+    public String toString() {
+      return "Mutex.lock() of Mutex@" + Integer.toHexString(System.identityHashCode(mutex));
     }
 
     @Override
@@ -116,10 +142,14 @@ public final class Mutex<T> {
       }
     }
 
-    /** Unlocks; the next waiter gets the lock. A second call does nothing. */
+    /** Unlocks (and forgets the holder); the next waiter gets the lock. A second call does nothing. */
     @Override
     public void close() {
+      if (closed) {
+        return;
+      }
       closed = true;
+      mutex.holder = null;
       permit.close();
     }
   }

@@ -126,16 +126,7 @@ class SlowPollsTest {
   @Test
   void withThePropertyTheRuntimesPollLoopsReportSlowPolls() throws Exception {
     // The flag is a static final read once per JVM: run the program in one with it on.
-    Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-D" + SlowPolls.PROPERTY + "=50ms",
-            "-cp", System.getProperty("java.class.path"),
-            SlowPollsTest.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
-    assertEquals(0, child.exitValue(), out);
+    String out = ChildJvm.run(SlowPollsTest.class, "-D" + SlowPolls.PROPERTY + "=50ms");
     assertEquals(2, out.split("tinyrt: a poll of ", -1).length - 1, out);
     assertTrue(out.matches("(?s).*tinyrt: a poll of Task@\\p{XDigit}+ took 80 ms \\(the limit is "
         + "50 ms, -Dtinyrt.slowPoll\\): it ran from the start of Shop.checkout \\(Shop.java:20\\) "

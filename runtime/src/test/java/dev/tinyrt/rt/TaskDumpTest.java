@@ -8,6 +8,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.sync.Mutex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -81,6 +82,71 @@ class TaskDumpTest {
     }
   }
 
+  /** Takes a lock, keeps its guard, then waits for a reply that never comes. */
+  static final class LockThenWait implements Future<Long> {
+    /** The lock. */
+    private final Future<Mutex.Guard<Long>> lock;
+
+    /** The guard, once locked. */
+    Mutex.Guard<Long> guard;
+
+    /** The reply it waits for with the lock held. */
+    private final Parked reply = new Parked();
+
+    LockThenWait(Mutex<Long> mutex) {
+      this.lock = mutex.lock();
+    }
+
+    @Override
+    public Poll<Long> poll(Context cx) {
+      if (guard == null) {
+        Poll<Mutex.Guard<Long>> p = lock.poll(cx);
+        if (p.isPending()) {
+          return Poll.pending();
+        }
+        guard = p.get();
+      }
+      return reply.asLong().poll(cx);
+    }
+
+    @Override
+    public String toString() {
+      return "a lock held while waiting";
+    }
+  }
+
+  @Test
+  void aTaskParkedOnAMutexShowsWhichTaskHoldsItAndWhereThatOneIsParked() {
+    Mutex<Long> ledger = new Mutex<>(0L);
+    try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("dump-test").build()) {
+      LockThenWait holding = new LockThenWait(ledger);
+      JoinHandle<Long> holder = rt.spawn(new FakeFrames.Price(holding));
+      rt.blockOn(TestFutures.readyAfter(1, null)); // the holder takes the lock and parks
+      @SuppressWarnings("unchecked") // never ready while the holder keeps the lock
+      Future<Long> lock = (Future<Long>) (Future<?>) ledger.lock();
+      JoinHandle<Long> waiter = rt.spawn(new FakeFrames.Checkout(new FakeFrames.Price(lock)));
+      rt.blockOn(TestFutures.readyAfter(1, null)); // the waiter parks on the lock
+
+      String lockText = "Mutex.lock() of Mutex@" + Integer.toHexString(
+          System.identityHashCode(ledger));
+      TaskDump.Entry e = TaskDump.of(rt).stream()
+          .filter(x -> x.task().equals(waiter.toString())).findFirst().orElseThrow();
+      assertEquals(lockText + ", held by " + holder + ", parked at Shop.price (Shop.java:31), "
+          + "await(reply)", e.awaiting());
+      assertTrue(TaskDump.text(rt).contains("    awaiting " + e.awaiting() + "\n"));
+
+      // Unlocked (handed to the waiter, which has not run yet): no task is named any more.
+      holding.guard.close();
+      TaskDump.Entry after = TaskDump.of(rt).stream()
+          .filter(x -> x.task().equals(waiter.toString())).findFirst().orElseThrow();
+      assertEquals(lockText + ", held by no task (free now, or taken with tryLock())",
+          after.awaiting());
+      holder.abort();
+      waiter.abort();
+      rt.blockOn(TestFutures.readyAfter(1, null));
+    }
+  }
+
   @Test
   void aFrameNotPolledYetIsAtItsFirstLine() {
     try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("dump-test").build()) {
@@ -106,16 +172,7 @@ class TaskDumpTest {
   @Test
   void withTaskStatsItCountsPollsAndWakesAndTimesTheParking() throws Exception {
     // The counts are a static final flag read once per JVM: run the program in one with it on.
-    Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-D" + TaskStats.PROPERTY + "=true",
-            "-cp", System.getProperty("java.class.path"),
-            TaskDumpTest.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
-    assertEquals(0, child.exitValue(), out);
+    String out = ChildJvm.run(TaskDumpTest.class, "-D" + TaskStats.PROPERTY + "=true");
     assertTrue(out.startsWith("tinyrt task dump of stats-test: 1 live task\n  Task@"), out);
     // Woken twice: by its spawn, then by the test.
     assertTrue(out.matches("(?s).* parked for \\d+ ms, polled 2, woken 2: a reply that never "

@@ -33,11 +33,13 @@ public final class AsyncMethodCompiler {
    * @param frame the internal name to give the frame class
    * @param trace whether to emit trace events
    * @param hoistLocals whether to hoist the locals into frame fields even where it does not pay
+   * @param neverPolled whether the frame calls {@code NeverPolled} from its constructor and poll
    * @return the frame class file and the body's descriptor
    * @throws RewriteRefusedException if the method has a shape that cannot be made correct
    */
   public static Compiled compile(
-      ClassNode host, MethodNode method, String frame, boolean trace, boolean hoistLocals)
+      ClassNode host, MethodNode method, String frame, boolean trace, boolean hoistLocals,
+      boolean neverPolled)
       throws RewriteRefusedException {
     // Analysis: hoist uninitialized objects out of the way, then types and liveness at each await.
     ConstructorHoisting.apply(host, method);
@@ -65,7 +67,8 @@ public final class AsyncMethodCompiler {
         extraInts,
         result.layout(),
         where.simpleClassName() + "." + where.method() + " frame",
-        awaitPoints.render(result.stored()));
+        awaitPoints.render(result.stored()),
+        neverPolled);
     return new Compiled(frameClass, bodyDesc, result.stored());
   }
 

@@ -16,13 +16,19 @@ import org.objectweb.asm.commons.Method;
  * final class Shop$cartTotal-Frame implements Future, ForwardsCancellation {
  *   int state; long J0; Object L0; ...   // L0, L1...: kept references and the awaited future
  *   static final String AWAIT_POINTS = "Shop.cartTotal\nShop.java:11\t\t\n...";  // AwaitPointTable
- *   Frame() { NeverPolled.created(this); }                 // empty unless -Dtinyrt.neverPolled
+ *   Frame() { NeverPolled.created(this); }             // only if rewritten with neverPolled
  *   public Poll poll(Context cx) {
- *     NeverPolled.polling(this, state);                     // empty unless -Dtinyrt.neverPolled
- *     return Shop.cartTotal(this, cx);                      // body(Future, Context)
+ *     NeverPolled.polling(this, state);                 // only if rewritten with neverPolled
+ *     return Shop.cartTotal(this, cx);                  // body(Future, Context)
  *   }
  * }
  * }</pre>
+ *
+ * <p>The {@code NeverPolled} calls are emitted only when the rewrite runs with the JVM property
+ * {@code tinyrt.neverPolled=true} (as {@code trace} events only with the agent's {@code trace}
+ * option): otherwise the frame has neither call, not even an empty one. Classes instrumented at
+ * build time ({@code instrument}, the Maven plugin) get them only if the build ran with the
+ * property too.
  */
 final class FrameClassGenerator {
 
@@ -52,6 +58,7 @@ final class FrameClassGenerator {
    * @param layout the typed fields
    * @param description what {@code toString} says, e.g. {@code Shop.cartTotal frame}
    * @param awaitPoints the text of the await-point table ({@link AwaitPointTable})
+   * @param neverPolled whether the constructor and poll call {@code NeverPolled}
    * @return the class file
    */
   static byte[] generate(
@@ -66,7 +73,8 @@ final class FrameClassGenerator {
       int extraInts,
       FrameLayout layout,
       String description,
-      String awaitPoints) {
+      String awaitPoints,
+      boolean neverPolled) {
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     cw.visit(
         version,
@@ -92,29 +100,35 @@ final class FrameClassGenerator {
     cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC,
         RuntimeNames.AWAIT_POINTS, STRING.getDescriptor(), null, awaitPoints).visitEnd();
 
-    // code: Frame() { super(); NeverPolled.created(this); }   (empty once inlined, unless on)
+    // code: Frame() { super(); NeverPolled.created(this); }   (the call only with neverPolled)
     GeneratorAdapter init = new GeneratorAdapter(0, CONSTRUCTOR, null, null, cw);
     init.visitCode();
     init.loadThis();
     init.invokeConstructor(OBJECT, CONSTRUCTOR);
-    init.loadThis(); // stack: frame
-    init.visitMethodInsn(Opcodes.INVOKESTATIC, RuntimeNames.NEVER_POLLED, "created",
-        RuntimeNames.NEVER_POLLED_CREATED_DESC, false);
+    if (neverPolled) {
+      init.loadThis(); // stack: frame
+      init.visitMethodInsn(Opcodes.INVOKESTATIC, RuntimeNames.NEVER_POLLED, "created",
+          RuntimeNames.NEVER_POLLED_CREATED_DESC, false);
+    }
     init.returnValue();
     init.endMethod();
 
     // code: public Poll poll(Context cx) { NeverPolled.polling(this, state); return Host.body(this, cx); }
+    // (the NeverPolled call only with neverPolled)
     GeneratorAdapter poll = new GeneratorAdapter(
         Opcodes.ACC_PUBLIC, new Method("poll", RuntimeNames.POLL_DESC), null, null, cw);
     poll.visitCode();
     if (firstLine >= 0) {
       poll.visitLineNumber(firstLine, poll.mark());
     }
-    poll.loadThis(); // stack: frame
-    poll.loadThis(); // stack: frame frame
-    poll.getField(Type.getObjectType(frame), FrameLayout.STATE, Type.INT_TYPE); // stack: frame state
-    poll.visitMethodInsn(Opcodes.INVOKESTATIC, RuntimeNames.NEVER_POLLED, "polling",
-        RuntimeNames.NEVER_POLLED_POLLING_DESC, false);
+    if (neverPolled) {
+      poll.loadThis(); // stack: frame
+      poll.loadThis(); // stack: frame frame
+      // stack: frame state
+      poll.getField(Type.getObjectType(frame), FrameLayout.STATE, Type.INT_TYPE);
+      poll.visitMethodInsn(Opcodes.INVOKESTATIC, RuntimeNames.NEVER_POLLED, "polling",
+          RuntimeNames.NEVER_POLLED_POLLING_DESC, false);
+    }
     poll.loadThis(); // stack: frame
     poll.loadArg(0); // stack: frame cx
     for (int i = 0; i < extraInts; i++) {

@@ -78,7 +78,8 @@ public final class Explainer {
       AsyncMethods.checkRewritable(original, method);
       ClassNode copy = read(reader);
       compiled = AsyncMethodCompiler.compile(
-          copy, find(copy, method), frame, /* trace = */ false, /* hoistLocals = */ false);
+          copy, find(copy, method), frame, /* trace = */ false, /* hoistLocals = */ false,
+          /* neverPolled = */ false);
     } catch (RewriteRefusedException | RuntimeException e) {
       String reason = e instanceof RewriteRefusedException
           ? e.getMessage()

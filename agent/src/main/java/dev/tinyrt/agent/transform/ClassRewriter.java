@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.agent.transform;
 
+import dev.tinyrt.agent.RuntimeNames;
 import dev.tinyrt.agent.analysis.AsyncMethods;
 import dev.tinyrt.agent.analysis.RewriteRefusedException;
 import dev.tinyrt.agent.analysis.SourceLocation;
@@ -45,21 +46,38 @@ public final class ClassRewriter {
    * @param trace emit trace events at each state transition
    * @param hoistLocals keep every async method's locals in frame fields for the whole body, not
    *     only those of methods where saving them at each await would take too much code
+   * @param neverPolled emit each frame's calls of {@code NeverPolled.created/polling}, which
+   *     report a future collected without ever being polled; only then can {@code
+   *     -Dtinyrt.neverPolled=true} see the frame
    */
-  public record Options(boolean trace, boolean hoistLocals) {
+  public record Options(boolean trace, boolean hoistLocals, boolean neverPolled) {
     /**
      * No tracing; locals hoisted only where they must be, or everywhere when the system property
-     * {@code tinyrt.rewrite.hoistLocals} is true (to run the tests and the fuzzer on that form).
+     * {@code tinyrt.rewrite.hoistLocals} is true (to run the tests and the fuzzer on that form);
+     * the never-polled calls only when the system property {@code tinyrt.neverPolled} is true
+     * where the rewrite runs (the application's JVM for the agent; the build's JVM for {@code
+     * instrument} and the Maven plugin).
      */
-    public static final Options DEFAULT = new Options(false, Boolean.getBoolean(HOIST_PROPERTY));
+    public static final Options DEFAULT = new Options(false, Boolean.getBoolean(HOIST_PROPERTY),
+        Boolean.getBoolean(RuntimeNames.NEVER_POLLED_PROPERTY));
 
     /**
-     * Options with locals hoisted as {@link #DEFAULT} does.
+     * Options with locals hoisted and never-polled calls as {@link #DEFAULT} has them.
      *
      * @param trace emit trace events at each state transition
      */
     public Options(boolean trace) {
       this(trace, DEFAULT.hoistLocals());
+    }
+
+    /**
+     * Options with never-polled calls as {@link #DEFAULT} has them.
+     *
+     * @param trace emit trace events at each state transition
+     * @param hoistLocals keep every async method's locals in frame fields for the whole body
+     */
+    public Options(boolean trace, boolean hoistLocals) {
+      this(trace, hoistLocals, DEFAULT.neverPolled());
     }
   }
 
@@ -205,7 +223,9 @@ public final class ClassRewriter {
               StageEntry.prepareReturns(method);
             }
             AsyncMethodCompiler.Compiled compiled =
-                AsyncMethodCompiler.compile(node, method, frame, options.trace(), options.hoistLocals());
+                AsyncMethodCompiler.compile(
+                    node, method, frame, options.trace(), options.hoistLocals(),
+                    options.neverPolled());
             if (stageType != null) {
               StageEntry.startEagerly(method, stageType);
             }

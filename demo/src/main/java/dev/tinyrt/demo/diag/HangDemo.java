@@ -3,8 +3,10 @@ package dev.tinyrt.demo.diag;
 
 import static dev.tinyrt.Async.await;
 
+import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Futures;
+import dev.tinyrt.Poll;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.sync.Mutex;
 import dev.tinyrt.sync.Oneshot;
@@ -22,7 +24,9 @@ import javax.management.ObjectName;
  * <ul>
  *   <li>{@link #example}'s {@code order} awaits a reply whose sender is kept but never sends (the
  *       reply is forgotten on one path);
- *   <li>its {@code audit} waits for a {@link Mutex} that {@code order} holds while it is parked.
+ *   <li>its {@code audit} waits for a {@link Mutex} that {@code order} holds while it is parked;
+ *   <li>its {@code quote} is a hand-written future that returns pending without keeping its waker:
+ *       nothing can ever wake it ({@code -Dtinyrt.lostWakers=true} reports it).
  * </ul>
  *
  * The dump is taken the way a tool outside the process takes it: the {@code dump} operation of
@@ -61,6 +65,22 @@ public final class HangDemo {
     }
   }
 
+  /**
+   * A quote that is never ready: a hand-written future that forgets {@code cx.waker()}, so nothing
+   * can wake its task, whatever happens later.
+   */
+  static final class Quote implements Future<Long> {
+    @Override
+    public Poll<Long> poll(Context cx) {
+      return Poll.pending(); // lost waker: it should keep cx.waker() where the quote arrives
+    }
+
+    @Override
+    public String toString() {
+      return "Quote (a hand-written future)";
+    }
+  }
+
   /** The fix: wait for the price first, then take the ledger only to record it. */
   static Future<Long> betterOrder(Mutex<Long> ledger, Oneshot.Receiver<Long> reply) {
     long price = await(reply);
@@ -75,11 +95,12 @@ public final class HangDemo {
    *
    * @param rt the runtime
    * @param reply the price's reply, whose sender the caller keeps
-   * @return the two hung tasks' futures
+   * @return the three hung tasks' futures
    */
   static List<Future<Long>> example(AsyncRuntime rt, Oneshot.Channel<Long> reply) {
     Mutex<Long> ledger = new Mutex<>(0L);
-    return List.of(rt.spawn(order(ledger, reply.receiver())), rt.spawn(audit(ledger)));
+    return List.of(rt.spawn(order(ledger, reply.receiver())), rt.spawn(audit(ledger)),
+        rt.spawn(new Quote()));
   }
 
   /**
@@ -109,10 +130,12 @@ public final class HangDemo {
     try (AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("hang-demo").build()) {
       List<Future<Long>> hung = example(rt, reply);
       try {
-        rt.blockOn(Timer.system().timeout(Futures.joinAll(hung), Duration.ofMillis(300)));
+        // 1.5 s: with -Dtinyrt.lostWakers, a quiet second after the last poll makes the
+        // detector collect, and it reports the task whose waker is lost (as a warning).
+        rt.blockOn(Timer.system().timeout(Futures.joinAll(hung), Duration.ofMillis(1_500)));
         System.out.println("example(): finished, which it should not have");
       } catch (Elapsed e) {
-        System.out.println("example(): after 300 ms neither task has finished, and nothing says "
+        System.out.println("example(): after 1.5 s no task has finished, and nothing says "
             + "why. The task dump, read as a tool outside the process reads it (JMX):");
       }
       ObjectName name = new ObjectName("dev.tinyrt:type=Runtime,name=\"hang-demo\"");
