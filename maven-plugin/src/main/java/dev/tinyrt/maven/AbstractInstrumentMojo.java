@@ -20,7 +20,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Rewrites the async methods of one class folder in place, with the agent's own rewrite ({@link
  * InstrumentCommand#instrumentFolder}), so they run with only {@code tinyrt-runtime} on the class
  * path: frames beside their hosts, each rewritten host marked so no later run, and no agent,
- * rewrites it again. Logs each method rewritten and each refused, and fails the build on a refusal
+ * rewrites it again. The classes an EA-style method returns (a {@code CompletableFuture} subclass)
+ * are read from the folder, then the project's class path, then the JDK. Logs each method rewritten and each refused, and fails the build on a refusal
  * unless told only to warn. The two goals differ only in their folder and phase.
  */
 abstract class AbstractInstrumentMojo extends AbstractMojo {
@@ -43,6 +44,12 @@ abstract class AbstractInstrumentMojo extends AbstractMojo {
 
   /** @return the class folder this goal rewrites */
   abstract File classFolder();
+
+  /**
+   * @return the project's class path for this goal's classes (folders and jars, as Maven resolved
+   *     them): where the superclasses of the types their methods return are read from
+   */
+  abstract List<String> classPath();
 
   /** @return the goal's name, which names its ledger */
   abstract String goal();
@@ -83,7 +90,11 @@ abstract class AbstractInstrumentMojo extends AbstractMojo {
   private Map<String, List<String>> rewrite(Path folder, RunLedger ledger, Path ledgerFile)
       throws IOException {
     Map<String, List<String>> refused = new LinkedHashMap<>(ledger.refusalsStillStanding());
-    InstrumentCommand.Report report = InstrumentCommand.instrumentFolder(folder, folder);
+    List<Path> classPath = new ArrayList<>();
+    for (String entry : classPath() == null ? List.<String>of() : classPath()) {
+      classPath.add(Path.of(entry));
+    }
+    InstrumentCommand.Report report = InstrumentCommand.instrumentFolder(folder, folder, classPath);
     for (String method : report.rewritten()) {
       getLog().info("tinyrt: rewrote " + method);
     }

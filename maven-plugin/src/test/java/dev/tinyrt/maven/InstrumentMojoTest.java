@@ -2,12 +2,15 @@
 package dev.tinyrt.maven;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.agent.transform.RewrittenMark;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -36,65 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * is compiled anew.
  */
 class InstrumentMojoTest {
-
-  /** A cart whose first await is pending: its own future wakes itself, then is ready. */
-  static final String SHOP = """
-      package fixture;
-
-      import static dev.tinyrt.Async.await;
-
-      import dev.tinyrt.Async;
-      import dev.tinyrt.Context;
-      import dev.tinyrt.Future;
-      import dev.tinyrt.Poll;
-
-      public class Shop {
-        static int polls;
-
-        static final class Later implements Future<Long> {
-          boolean woken;
-
-          @Override
-          public Poll<Long> poll(Context cx) {
-            polls++;
-            if (woken) {
-              return Poll.ready(12L);
-            }
-            woken = true;
-            cx.waker().wake();
-            return Poll.pending();
-          }
-        }
-
-        static Future<Long> cartTotal(Future<Long> socks, Future<Long> shoes) {
-          long socksPrice = await(socks);
-          long shoesPrice = await(shoes);
-          return Future.ready(socksPrice + shoesPrice);
-        }
-
-        public static String run() {
-          long total = Async.blockOn(cartTotal(new Later(), Future.ready(89L)));
-          return "total " + total + " after " + polls + " polls of the socks";
-        }
-      }
-      """;
-
-  /** A monitor held across an await: refused, at the marked line. */
-  static final String LOCKED = """
-      package fixture;
-
-      import static dev.tinyrt.Async.await;
-
-      import dev.tinyrt.Future;
-
-      public class Locked {
-        static Future<Long> locked(Future<Long> price) {
-          synchronized (Locked.class) {
-            return Future.ready(await(price)); // REFUSED
-          }
-        }
-      }
-      """;
 
   /** The same class with the monitor released before the await: rewritten. */
   static final String UNLOCKED = """
@@ -134,8 +78,8 @@ class InstrumentMojoTest {
 
   @BeforeAll
   static void compileTheFixtures() throws IOException {
-    shopClasses = compile(compiled.resolve("shop"), "Shop", SHOP);
-    lockedClasses = compile(compiled.resolve("locked"), "Locked", LOCKED);
+    shopClasses = compile(compiled.resolve("shop"), "Shop", fixture("Shop"));
+    lockedClasses = compile(compiled.resolve("locked"), "Locked", fixture("Locked"));
     unlockedClasses = compile(compiled.resolve("unlocked"), "Locked", UNLOCKED);
   }
 
@@ -146,19 +90,36 @@ class InstrumentMojoTest {
   }
 
   /**
-   * Compiles {@code fixture/NAME.java} against this JVM's class path (the runtime on it).
+   * The source of a fixture the agent's instrument tests compile too, {@code
+   * agent/src/test/resources/instrument-fixtures/NAME.java} (a test resource of this module too).
+   */
+  static String fixture(String name) throws IOException {
+    try (InputStream in =
+        InstrumentMojoTest.class.getResourceAsStream("/instrument-fixtures/" + name + ".java")) {
+      assertNotNull(in, "no fixture instrument-fixtures/" + name + ".java in the test resources");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Compiles {@code fixture/NAME.java} against this JVM's class path (the runtime on it) and
+   * {@code classPath}.
    *
    * @return the folder of its class files
    */
-  static Path compile(Path dir, String name, String source) throws IOException {
+  static Path compile(Path dir, String name, String source, Path... classPath)
+      throws IOException {
     Path file = dir.resolve("src/fixture/" + name + ".java");
     Files.createDirectories(file.getParent());
     Files.writeString(file, source);
     Path out = dir.resolve("classes");
+    StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+    for (Path entry : classPath) {
+      cp.append(File.pathSeparator).append(entry);
+    }
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     int status = ToolProvider.getSystemJavaCompiler().run(null, null, errors,
-        "--release", "17", "-d", out.toString(),
-        "-cp", System.getProperty("java.class.path"), file.toString());
+        "--release", "17", "-d", out.toString(), "-cp", cp.toString(), file.toString());
     assertEquals(0, status, errors.toString(StandardCharsets.UTF_8));
     return out;
   }
@@ -190,7 +151,7 @@ class InstrumentMojoTest {
   }
 
   /** The 1-based line of {@code source} that holds {@code marker}. */
-  static int lineOf(String source, String marker) {
+  static int lineOf(String source, String marker) throws IOException {
     List<String> lines = source.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).contains(marker)) {
@@ -204,6 +165,7 @@ class InstrumentMojoTest {
   InstrumentMojo mojo() {
     InstrumentMojo mojo = new InstrumentMojo();
     mojo.classesDirectory = classes.toFile();
+    mojo.classpathElements = List.of(classes.toString());
     mojo.ledgerDirectory = dir.resolve("target/tinyrt-maven-plugin").toFile();
     mojo.failOnRefusal = true;
     log = new RecordingLog();
@@ -216,11 +178,24 @@ class InstrumentMojoTest {
    * under the platform loader: no agent, no agent classes, nothing of this test's class path.
    */
   static String runShop(Path folder) throws Exception {
+    return run("fixture.Shop", folder);
+  }
+
+  /**
+   * Calls {@code CLASS_NAME.run()} in a class loader of {@code folders} and the runtime only, as
+   * {@link #runShop} does.
+   */
+  static String run(String className, Path... folders) throws Exception {
     URL runtime = dev.tinyrt.Future.class.getProtectionDomain().getCodeSource().getLocation();
-    try (URLClassLoader loader = new URLClassLoader(
-        new URL[] {folder.toUri().toURL(), runtime}, ClassLoader.getPlatformClassLoader())) {
+    URL[] urls = new URL[folders.length + 1];
+    for (int i = 0; i < folders.length; i++) {
+      urls[i] = folders[i].toUri().toURL();
+    }
+    urls[folders.length] = runtime;
+    try (URLClassLoader loader =
+        new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
       try {
-        return (String) loader.loadClass("fixture.Shop").getMethod("run").invoke(null);
+        return (String) loader.loadClass(className).getMethod("run").invoke(null);
       } catch (InvocationTargetException e) {
         throw (Exception) e.getCause();
       }
@@ -294,7 +269,7 @@ class InstrumentMojoTest {
   @Test
   void aRefusalFailsTheBuildWithItsLocationUntilTheClassIsFixed() throws Exception {
     copy(lockedClasses, classes);
-    String location = "Locked.java:" + lineOf(LOCKED, "// REFUSED");
+    String location = "Locked.java:" + lineOf(fixture("Locked"), "// REFUSED");
 
     MojoFailureException first = assertThrows(MojoFailureException.class, () -> mojo().execute());
     assertTrue(first.getMessage().contains("tinyrt refused 1 async method in " + classes),
@@ -339,6 +314,41 @@ class InstrumentMojoTest {
   }
 
   @Test
+  void anEaMethodReturningASubclassFromTheClassPathIsRewrittenAndRuns() throws Exception {
+    // The subclass comes from a dependency (on the compile class path, not in target/classes),
+    // the tool's own class path has neither.
+    Path dependency = compile(dir.resolve("dependency"), "Receipt", fixture("Receipt"));
+    Path orders = compile(dir.resolve("orders"), "Orders", fixture("Orders"), dependency);
+    copy(orders, classes);
+    InstrumentMojo mojo = mojo();
+    mojo.classpathElements = List.of(classes.toString(), dependency.toString());
+
+    mojo.execute();
+
+    int line = lineOf(fixture("Orders"), "// EA AWAIT");
+    assertTrue(log.at("info").contains(
+            "tinyrt: rewrote fixture.Orders.total (Orders.java:" + line + ")"),
+        log.lines.toString());
+    assertEquals("Receipt 101, waiting for the socks", run("fixture.Orders", classes, dependency),
+        "the method starts at once, parks at the socks, and completes a Receipt of its own");
+  }
+
+  @Test
+  void anEaMethodReturningASubclassFromTheClassFolderIsRewrittenAndRuns() throws Exception {
+    Path dependency = compile(dir.resolve("receipt"), "Receipt", fixture("Receipt"));
+    Path orders = compile(dir.resolve("orders"), "Orders", fixture("Orders"), dependency);
+    copy(dependency, classes);
+    copy(orders, classes);
+
+    mojo().execute();
+
+    assertTrue(log.at("info").stream().anyMatch(
+            line -> line.startsWith("tinyrt: rewrote fixture.Orders.total (Orders.java:")),
+        log.lines.toString());
+    assertEquals("Receipt 101, waiting for the socks", run("fixture.Orders", classes));
+  }
+
+  @Test
   void skipLeavesTheClassesAsTheyAre() throws Exception {
     Map<String, byte[]> compiledFiles = files(classes);
     InstrumentMojo skipped = mojo();
@@ -354,6 +364,7 @@ class InstrumentMojoTest {
     copy(shopClasses, testClasses);
     InstrumentTestsMojo mojo = new InstrumentTestsMojo();
     mojo.testClassesDirectory = testClasses.toFile();
+    mojo.classpathElements = List.of(testClasses.toString());
     mojo.ledgerDirectory = dir.resolve("target/tinyrt-maven-plugin").toFile();
     mojo.failOnRefusal = true;
     mojo.setLog(new RecordingLog());

@@ -108,11 +108,12 @@ public final class AsyncMethods {
    *
    * @param owner the declaring class
    * @param method a method with at least one await
+   * @return the EA-style return type (see {@link #stageReturnType}), or null for a Future method
    * @throws RewriteRefusedException with the user-facing reason when it cannot
    */
-  public static void checkRewritable(ClassNode owner, MethodNode method)
+  public static String checkRewritable(ClassNode owner, MethodNode method)
       throws RewriteRefusedException {
-    checkRewritable(owner, method, ClassHierarchy.of(/* loader = */ null));
+    return checkRewritable(owner, method, ClassHierarchy.of(/* loader = */ null));
   }
 
   /**
@@ -121,9 +122,27 @@ public final class AsyncMethods {
    * @param owner the declaring class
    * @param method a method with at least one await
    * @param hierarchy where to read other classes from (an EA-style method's return type)
+   * @return the EA-style return type (see {@link #stageReturnType}), or null for a Future method
    * @throws RewriteRefusedException with the user-facing reason when it cannot
    */
-  public static void checkRewritable(ClassNode owner, MethodNode method, ClassHierarchy hierarchy)
+  public static String checkRewritable(ClassNode owner, MethodNode method, ClassHierarchy hierarchy)
+      throws RewriteRefusedException {
+    return checkRewritable(owner, method, hierarchy, new ControlFlows());
+  }
+
+  /**
+   * Checks that {@code method}, which calls {@code await}, can become a state machine, walking
+   * the control-flow graph {@code flows} holds for it (built there if it is not yet).
+   *
+   * @param owner the declaring class
+   * @param method a method with at least one await, not changed since it was read
+   * @param hierarchy where to read other classes from (an EA-style method's return type)
+   * @param flows the class's control-flow graphs, shared with the load-time diagnostics
+   * @return the EA-style return type (see {@link #stageReturnType}), or null for a Future method
+   * @throws RewriteRefusedException with the user-facing reason when it cannot
+   */
+  public static String checkRewritable(
+      ClassNode owner, MethodNode method, ClassHierarchy hierarchy, ControlFlows flows)
       throws RewriteRefusedException {
     List<InvokeDynamicInsnNode> references = awaitReferencesOf(method);
     if (!references.isEmpty()) {
@@ -174,7 +193,7 @@ public final class AsyncMethods {
               + "which cannot release it. " + MONITOR_ADVICE);
     }
     if (hasMonitorEnter(method)) {
-      MonitorDepth depth = MonitorDepth.of(method);
+      MonitorDepth depth = MonitorDepth.of(method, flows.of(method));
       for (MethodInsnNode await : awaits) {
         if (depth.before(method.instructions.indexOf(await)) > 0) {
           throw new RewriteRefusedException(
@@ -189,6 +208,7 @@ public final class AsyncMethods {
         && !stage.equals(ClassHierarchy.COMPLETABLE_FUTURE)) {
       checkConstructible(owner, first, stage, hierarchy);
     }
+    return stage;
   }
 
   /**
@@ -201,8 +221,17 @@ public final class AsyncMethods {
       throws RewriteRefusedException {
     ClassHierarchy.Construction construction = hierarchy.noArgumentConstructor(type);
     String problem;
-    if (construction == null) {
-      problem = "its class file could not be read";
+    String simple = type.substring(type.lastIndexOf('/') + 1);
+    if (construction.unreadable() != null) {
+      throw new RewriteRefusedException(
+          "tinyrt cannot rewrite " + first + ": it returns " + type.replace('/', '.') + ", a "
+              + "subclass of CompletableFuture, so the rewritten method must create the future it "
+              + "returns with " + simple + "'s no-argument constructor, but tinyrt cannot tell "
+              + "whether it has one: " + construction.unreadable() + ". Make " + simple
+              + ".class readable there (when instrumenting, pass the folder or jar that holds it "
+              + "with --classpath, or let tinyrt-maven-plugin see it on the project's class path; "
+              + "check the file with 'javap -v'), or declare the method to return "
+              + "CompletableFuture<T>.");
     } else if ((construction.classAccess() & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_INTERFACE)) != 0) {
       problem = "it is abstract";
     } else if (construction.constructorAccess() == -1) {
@@ -214,7 +243,6 @@ public final class AsyncMethods {
     } else {
       return;
     }
-    String simple = type.substring(type.lastIndexOf('/') + 1);
     throw new RewriteRefusedException(
         "tinyrt cannot rewrite " + first + ": it returns " + type.replace('/', '.') + ", a "
             + "subclass of CompletableFuture, so the rewritten method must create the future it "
@@ -239,8 +267,8 @@ public final class AsyncMethods {
         && hierarchy.isCompletableFuture(returned.getInternalName())
             == ClassHierarchy.Answer.UNKNOWN) {
       return "; tinyrt could not read the class file of " + returned.getClassName() + " or of "
-          + "one of its superclasses from the class's loader to tell whether it extends "
-          + "CompletableFuture";
+          + "one of its superclasses from " + hierarchy.sources() + " to tell whether it extends "
+          + "CompletableFuture (when instrumenting, pass where it is with --classpath)";
     }
     return "";
   }

@@ -32,8 +32,19 @@ public final class MonitorDepth {
    * @return the depths
    */
   public static MonitorDepth of(MethodNode method) {
+    return of(method, ControlFlow.of(method));
+  }
+
+  /**
+   * Computes the monitor depth before each instruction of {@code method} over its graph.
+   *
+   * @param method a method with code
+   * @param flow its control-flow graph, as it is now
+   * @return the depths
+   */
+  public static MonitorDepth of(MethodNode method, ControlFlow flow) {
     InsnList insns = method.instructions;
-    return new MonitorDepth(ForwardDataflow.solve(ControlFlow.of(method),
+    return new MonitorDepth(ForwardDataflow.solve(flow,
         new ForwardDataflow.Problem<Integer>() {
           @Override
           public Integer entry() {

@@ -5,19 +5,23 @@ import dev.tinyrt.agent.diagnostics.ExplainMermaid;
 import dev.tinyrt.agent.diagnostics.ExplainText;
 import dev.tinyrt.agent.diagnostics.Explainer;
 import dev.tinyrt.agent.diagnostics.MethodExplanation;
+import dev.tinyrt.agent.filter.ClassHierarchy;
 import dev.tinyrt.agent.transform.RewrittenMark;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.objectweb.asm.ClassReader;
 
 /**
  * {@code explain PATH [--method NAME] [--format text|mermaid]}: prints each async method of the
@@ -28,8 +32,11 @@ final class ExplainCommand implements Command {
 
   /** How to call it. */
   static final String USAGE =
-      "usage: java -jar tinyrt-agent.jar explain PATH [--method NAME] [--format text|mermaid]\n"
-          + "  PATH: a folder of class files (target/classes), a jar, or a .class file";
+      "usage: java -jar tinyrt-agent.jar explain PATH [--method NAME] [--format text|mermaid] "
+          + "[--classpath CP]\n"
+          + "  PATH: a folder of class files (target/classes), a jar, or a .class file\n"
+          + "  CP: where the classes PATH uses come from (folders and jars, separated by '"
+          + File.pathSeparator + "')";
 
   @Override
   public String name() {
@@ -38,8 +45,9 @@ final class ExplainCommand implements Command {
 
   @Override
   public String usage() {
-    return "PATH [--method NAME] [--format text|mermaid]: prints each async method under PATH"
-        + " as the states its frame goes through, what each keeps and the frame's size";
+    return "PATH [--method NAME] [--format text|mermaid] [--classpath CP]: prints each async "
+        + "method under PATH as the states its frame goes through, what each keeps and the "
+        + "frame's size; CP is where the classes PATH uses come from";
   }
 
   /**
@@ -54,10 +62,17 @@ final class ExplainCommand implements Command {
     Path path = null;
     String method = null;
     boolean mermaid = false;
+    List<Path> classPath = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--method") && i + 1 < args.length) {
         method = args[++i];
+      } else if ((a.equals("--classpath") || a.equals("-cp")) && i + 1 < args.length) {
+        for (String entry : args[++i].split(File.pathSeparator)) {
+          if (!entry.isEmpty()) {
+            classPath.add(Path.of(entry));
+          }
+        }
       } else if (a.equals("--format") && i + 1 < args.length) {
         String format = args[++i];
         if (!format.equals("text") && !format.equals("mermaid")) {
@@ -84,9 +99,13 @@ final class ExplainCommand implements Command {
           + "a jar or a .class file");
       return 1;
     }
+    // The classes an EA-style method returns are read as instrument reads them: PATH's classes
+    // first, then the class path given, then the JDK.
+    Map<String, byte[]> byName = byInternalName(classes);
+    ClassHierarchy hierarchy = ClassHierarchy.offline(byName::get, classPath);
     List<MethodExplanation> explained = new ArrayList<>();
     for (byte[] classFile : classes.values()) {
-      explained.addAll(Explainer.explain(classFile, method));
+      explained.addAll(Explainer.explain(classFile, method, hierarchy));
     }
     if (explained.isEmpty()) {
       long rewritten = classes.values().stream().filter(RewrittenMark::isMarked).count();
@@ -99,6 +118,19 @@ final class ExplainCommand implements Command {
     }
     out.print(mermaid ? ExplainMermaid.render(explained) : ExplainText.render(explained));
     return 0;
+  }
+
+  /** The same class files by the internal name each declares; a file that cannot be read is left out. */
+  private static Map<String, byte[]> byInternalName(Map<String, byte[]> classes) {
+    Map<String, byte[]> byName = new HashMap<>();
+    for (byte[] classFile : classes.values()) {
+      try {
+        byName.put(new ClassReader(classFile).getClassName(), classFile);
+      } catch (RuntimeException e) {
+        // Not a class file: it is no superclass of anything.
+      }
+    }
+    return byName;
   }
 
   /** The class files under {@code path}, by entry name, sorted. */

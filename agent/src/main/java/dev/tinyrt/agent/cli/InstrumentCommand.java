@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.agent.cli;
 
+import dev.tinyrt.agent.filter.ClassFileSources;
+import dev.tinyrt.agent.filter.ClassHierarchy;
 import dev.tinyrt.agent.transform.ClassRewriter;
 import dev.tinyrt.agent.transform.RewrittenMark;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,13 +28,16 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * {@code instrument PATH [--out DIR]}: rewrites the async methods of a class folder or a jar at
+ * {@code instrument PATH [--out DIR] [--classpath CP]}: rewrites the async methods of a class folder or a jar at
  * build time, with the agent's own rewrite, so they run with only {@code tinyrt-runtime} on the
  * class path. Each frame class is written beside its host; each rewritten host is marked
- * ({@link RewrittenMark}), so a second run, and the agent at load time, leave it alone.
+ * ({@link RewrittenMark}), so a second run, and the agent at load time, leave it alone. The
+ * classes an EA-style method returns (a {@code CompletableFuture} subclass of the user's) are read
+ * from PATH first, then from the class path given, then from the JDK ({@link
+ * ClassHierarchy#offline}), never from this tool's own class path.
  *
  * <p>Public for build tools that run the same rewrite in their own JVM: {@link
- * #instrumentFolder(Path, Path)} (tinyrt-maven-plugin calls it).
+ * #instrumentFolder(Path, Path, List)} (tinyrt-maven-plugin calls it).
  */
 public final class InstrumentCommand implements Command {
 
@@ -99,9 +105,11 @@ public final class InstrumentCommand implements Command {
 
   @Override
   public String usage() {
-    return "PATH [--out DIR]   rewrite the async methods of a class folder or a jar (in place, or "
-        + "into DIR) so they run without the agent, with only tinyrt-runtime on the class path; "
-        + "exit status 1 if a method is refused";
+    return "PATH [--out DIR] [--classpath CP]   rewrite the async methods of a class folder or a "
+        + "jar (in place, or into DIR) so they run without the agent, with only tinyrt-runtime on "
+        + "the class path; CP (folders and jars, separated by '" + File.pathSeparator + "') is "
+        + "where the classes PATH uses come from, read for the superclasses of the types its "
+        + "methods return; exit status 1 if a method is refused";
   }
 
   @Override
@@ -109,10 +117,17 @@ public final class InstrumentCommand implements Command {
     // Arguments.
     Path in = null;
     Path outDir = null;
+    List<Path> classPath = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       if (arg.equals("--out") && i + 1 < args.size()) {
         outDir = Path.of(args.get(++i));
+      } else if ((arg.equals("--classpath") || arg.equals("-cp")) && i + 1 < args.size()) {
+        for (String entry : args.get(++i).split(File.pathSeparator)) {
+          if (!entry.isEmpty()) {
+            classPath.add(Path.of(entry));
+          }
+        }
       } else if (!arg.startsWith("-") && in == null) {
         in = Path.of(arg);
       } else {
@@ -137,10 +152,10 @@ public final class InstrumentCommand implements Command {
     try {
       if (Files.isDirectory(in)) {
         written = outDir == null ? in : outDir;
-        instrumentFolder(in, written, report);
+        instrumentFolder(in, written, classPath, report);
       } else if (in.getFileName().toString().endsWith(".jar")) {
         written = outDir == null ? in : outDir.resolve(in.getFileName());
-        if (!instrumentJar(in, written, report, err)) {
+        if (!instrumentJar(in, written, classPath, report, err)) {
           return PROBLEMS;
         }
       } else {
@@ -168,7 +183,8 @@ public final class InstrumentCommand implements Command {
 
   /**
    * Rewrites every class file under {@code from} into {@code to} (the same folder: in place), as
-   * {@code instrument FOLDER [--out DIR]} does, without printing: the caller reports.
+   * {@code instrument FOLDER [--out DIR]} does, without printing: the caller reports. Other
+   * classes are read from {@code from} and the JDK only.
    *
    * @param from the class folder, such as {@code target/classes}
    * @param to where the classes and their frames are written; {@code from} to rewrite in place
@@ -176,13 +192,33 @@ public final class InstrumentCommand implements Command {
    * @throws IOException if a file cannot be read or written
    */
   public static Report instrumentFolder(Path from, Path to) throws IOException {
+    return instrumentFolder(from, to, List.of());
+  }
+
+  /**
+   * Rewrites every class file under {@code from} into {@code to} (the same folder: in place), as
+   * {@code instrument FOLDER [--out DIR] [--classpath CP]} does, without printing: the caller
+   * reports.
+   *
+   * @param from the class folder, such as {@code target/classes}
+   * @param to where the classes and their frames are written; {@code from} to rewrite in place
+   * @param classPath where the classes {@code from} uses come from (folders and jars, such as a
+   *     build's compile class path), read after {@code from} and before the JDK for the
+   *     superclasses of the types its methods return
+   * @return what was rewritten, refused and left alone
+   * @throws IOException if a file cannot be read or written
+   */
+  public static Report instrumentFolder(Path from, Path to, List<Path> classPath)
+      throws IOException {
     Report report = new Report();
-    instrumentFolder(from, to, report);
+    instrumentFolder(from, to, classPath, report);
     return report;
   }
 
   /** Rewrites every class file under {@code from} into {@code to} (which may be the same). */
-  private static void instrumentFolder(Path from, Path to, Report report) throws IOException {
+  private static void instrumentFolder(Path from, Path to, List<Path> classPath, Report report)
+      throws IOException {
+    ClassHierarchy hierarchy = ClassHierarchy.offline(ClassFileSources.folder(from), classPath);
     boolean inPlace = Files.exists(to) && Files.isSameFile(from, to);
     List<Path> files;
     try (Stream<Path> walk = Files.walk(from)) {
@@ -192,7 +228,7 @@ public final class InstrumentCommand implements Command {
       String relative = from.relativize(file).toString().replace('\\', '/');
       byte[] bytes = Files.readAllBytes(file);
       Rewritten result = relative.endsWith(".class")
-          ? rewrite(relative, bytes, report)
+          ? rewrite(relative, bytes, hierarchy, report)
           : new Rewritten(Map.of(relative, bytes), false);
       if (result.changed() || !inPlace) {
         // The frames first, the marked host last, each written whole or not at all: a run that
@@ -232,12 +268,14 @@ public final class InstrumentCommand implements Command {
    *
    * @return false, with the reason printed, when the jar is signed
    */
-  private static boolean instrumentJar(Path from, Path to, Report report, PrintStream err)
+  private static boolean instrumentJar(
+      Path from, Path to, List<Path> classPath, Report report, PrintStream err)
       throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     Map<String, ZipEntry> originals = new HashMap<>();
     boolean changed = false;
     try (ZipFile zip = new ZipFile(from.toFile())) {
+      ClassHierarchy hierarchy = ClassHierarchy.offline(ClassFileSources.jar(zip), classPath);
       for (ZipEntry entry : zip.stream().toList()) {
         String name = entry.getName();
         if (name.startsWith("META-INF/") && name.endsWith(".SF")) {
@@ -250,7 +288,7 @@ public final class InstrumentCommand implements Command {
           bytes = stream.readAllBytes();
         }
         Rewritten result = name.endsWith(".class") && !entry.isDirectory()
-            ? rewrite(name, bytes, report)
+            ? rewrite(name, bytes, hierarchy, report)
             : new Rewritten(Map.of(name, bytes), false);
         changed |= result.changed();
         entries.putAll(result.files());
@@ -307,29 +345,44 @@ public final class InstrumentCommand implements Command {
   }
 
   /**
+   * What to say of a class file that cannot be parsed: it is left as it was, its awaits (if any)
+   * throw when they run, and what to check and do.
+   */
+  static String unparsable(String path, RuntimeException e) {
+    return path + " could not be parsed (" + e + ") and is left as it was: if it has async "
+        + "methods, their awaits throw when they run. Check that class file with 'javap -v': a "
+        + "file javap cannot read either is truncated or not a class file (remove it, or rebuild "
+        + "so the compiler writes it again), then run instrument again; if javap reads it, "
+        + "please report it to tinyrt with the class file, and meanwhile run that class under "
+        + "the agent (-javaagent:tinyrt-agent.jar) instead.";
+  }
+
+  /**
    * Rewrites one class file: the host, marked, and its frames beside it (same folder), or the
    * class as it was. Never throws for a class it cannot parse: that class is left unchanged.
    *
    * @param path the class file's path relative to the folder or jar root
+   * @param hierarchy where other classes are read from
    */
-  private static Rewritten rewrite(String path, byte[] bytes, Report report) {
+  private static Rewritten rewrite(
+      String path, byte[] bytes, ClassHierarchy hierarchy, Report report) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(path, bytes);
     ClassRewriter.Outcome outcome;
     try {
-      if (RewrittenMark.isMarked(bytes)) {
+      List<String> kept = RewrittenMark.refusalsIfMarked(bytes);
+      if (kept != null) {
         report.alreadyRewritten++;
         // A refused method stays refused: say so on every run, not only the first.
-        List<String> kept = RewrittenMark.refusals(bytes);
         report.refused.addAll(kept);
         if (!kept.isEmpty()) {
           report.refusedByFile.put(path, kept);
         }
         return new Rewritten(files, false);
       }
-      outcome = ClassRewriter.rewriteOffline(bytes, ClassRewriter.Options.DEFAULT);
+      outcome = ClassRewriter.rewriteOffline(bytes, ClassRewriter.Options.DEFAULT, hierarchy);
     } catch (RuntimeException e) {
-      report.unreadable.add(path + " could not be parsed (" + e + ")");
+      report.unreadable.add(unparsable(path, e));
       return new Rewritten(files, false);
     }
     if (outcome.unchanged()) {

@@ -9,6 +9,7 @@ import dev.tinyrt.agent.analysis.SourceLocation;
 import dev.tinyrt.agent.codegen.AsyncMethodCompiler;
 import dev.tinyrt.agent.codegen.StoredStates;
 import dev.tinyrt.agent.filter.AsyncFilter;
+import dev.tinyrt.agent.filter.ClassHierarchy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -51,6 +52,22 @@ public final class Explainer {
    *     awaits
    */
   public static List<MethodExplanation> explain(byte[] classFile, String methodName) {
+    return explain(classFile, methodName, ClassHierarchy.of(/* loader = */ null));
+  }
+
+  /**
+   * Explains the async methods of {@code classFile}, reading the classes an EA-style method
+   * returns through {@code hierarchy} (the defining loader's at load time; the folder or jar and
+   * the class path given at build time).
+   *
+   * @param classFile a class file
+   * @param methodName explain only methods of this name, or null for all
+   * @param hierarchy where to read other classes' files from
+   * @return one explanation per async method, in declaration order; empty for a class without
+   *     awaits
+   */
+  public static List<MethodExplanation> explain(
+      byte[] classFile, String methodName, ClassHierarchy hierarchy) {
     List<MethodExplanation> explained = new ArrayList<>();
     if (!AsyncFilter.mentionsAsync(classFile)) {
       return explained;
@@ -63,19 +80,19 @@ public final class Explainer {
               && AsyncMethods.awaitReferencesOf(method).isEmpty())) {
         continue;
       }
-      explained.add(explainMethod(reader, original, method));
+      explained.add(explainMethod(reader, original, method, hierarchy));
     }
     return explained;
   }
 
   private static MethodExplanation explainMethod(
-      ClassReader reader, ClassNode original, MethodNode method) {
+      ClassReader reader, ClassNode original, MethodNode method, ClassHierarchy hierarchy) {
     String where = SourceLocation.of(original, method, null).toString();
     // The plan: compile a copy of the class, as the transformer would.
     String frame = original.name + "$" + method.name + "-Frame";
     AsyncMethodCompiler.Compiled compiled;
     try {
-      AsyncMethods.checkRewritable(original, method);
+      AsyncMethods.checkRewritable(original, method, hierarchy);
       ClassNode copy = read(reader);
       compiled = AsyncMethodCompiler.compile(
           copy, find(copy, method), frame, /* trace = */ false, /* hoistLocals = */ false,

@@ -2,6 +2,7 @@
 package dev.tinyrt.agent.diagnostics;
 
 import dev.tinyrt.agent.analysis.AsyncMethods;
+import dev.tinyrt.agent.analysis.ControlFlows;
 import dev.tinyrt.agent.analysis.SourceLocation;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,19 @@ public final class LoadTimeWarnings {
   public static List<String> of(byte[] classFile, AllowList allowed) {
     ClassNode node = new ClassNode();
     new ClassReader(classFile).accept(node, ClassReader.SKIP_FRAMES);
+    return of(node, allowed, new ControlFlows());
+  }
+
+  /**
+   * Returns the warnings for a class already read, walking the control-flow graphs {@code flows}
+   * holds (the rewrite's own, when it built one for a method) and adding those it builds.
+   *
+   * @param node a class that mentions {@code dev/tinyrt/Async}, as read (not yet rewritten)
+   * @param allowed the blocking calls not to warn about
+   * @param flows the class's control-flow graphs so far
+   * @return the warnings, in method and code order
+   */
+  public static List<String> of(ClassNode node, AllowList allowed, ControlFlows flows) {
     List<String> warnings = new ArrayList<>();
     for (MethodNode method : node.methods) {
       List<MethodInsnNode> awaits = AsyncMethods.awaitsOf(method);
@@ -40,7 +54,7 @@ public final class LoadTimeWarnings {
         continue; // not an async method: a refusal says why, if it awaits
       }
       blockingCalls(node, method, allowed, warnings);
-      locksHeld(node, method, awaits, warnings);
+      locksHeld(node, method, awaits, flows, warnings);
     }
     return warnings;
   }
@@ -72,7 +86,11 @@ public final class LoadTimeWarnings {
   }
 
   private static void locksHeld(
-      ClassNode owner, MethodNode method, List<MethodInsnNode> awaits, List<String> warnings) {
+      ClassNode owner,
+      MethodNode method,
+      List<MethodInsnNode> awaits,
+      ControlFlows flows,
+      List<String> warnings) {
     List<AbstractInsnNode> takes = new ArrayList<>();
     for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
       if (LockDepth.isLock(insn) || LockDepth.isTryLock(insn)) {
@@ -82,7 +100,7 @@ public final class LoadTimeWarnings {
     if (takes.isEmpty()) {
       return;
     }
-    LockDepth depth = LockDepth.of(method);
+    LockDepth depth = LockDepth.of(method, flows.of(method));
     Set<Integer> lines = new TreeSet<>();
     for (AbstractInsnNode take : takes) {
       lines.add(SourceLocation.of(owner, method, take).line());

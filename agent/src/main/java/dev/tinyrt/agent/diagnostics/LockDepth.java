@@ -72,8 +72,19 @@ final class LockDepth {
    * @return the depths
    */
   static LockDepth of(MethodNode method) {
+    return of(method, ControlFlow.of(method));
+  }
+
+  /**
+   * Computes the lock depth before each instruction of {@code method} over its graph.
+   *
+   * @param method a method with code
+   * @param flow its control-flow graph, as it is now
+   * @return the depths
+   */
+  static LockDepth of(MethodNode method, ControlFlow flow) {
     InsnList insns = method.instructions;
-    return new LockDepth(ForwardDataflow.solve(ControlFlow.of(method),
+    return new LockDepth(ForwardDataflow.solve(flow,
         new ForwardDataflow.Problem<Integer>() {
           @Override
           public Integer entry() {

@@ -4,6 +4,7 @@ package dev.tinyrt.agent.transform;
 import dev.tinyrt.agent.AgentLog;
 import dev.tinyrt.agent.AgentOptions;
 import dev.tinyrt.agent.RuntimeNames;
+import dev.tinyrt.agent.analysis.ControlFlows;
 import dev.tinyrt.agent.diagnostics.AllowList;
 import dev.tinyrt.agent.diagnostics.ExplainText;
 import dev.tinyrt.agent.diagnostics.Explainer;
@@ -17,7 +18,10 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.objectweb.asm.tree.ClassNode;
 
 /**
  * The agent's class-file transformer. Never throws, never loads a class: a class it cannot handle
@@ -87,14 +91,21 @@ public final class AsyncTransformer implements ClassFileTransformer {
       return null;
     }
     try {
-      ClassRewriter.Outcome outcome = ClassRewriter.rewrite(classfileBuffer, rewriteOptions, ClassHierarchy.of(loader));
+      ClassHierarchy hierarchy = ClassHierarchy.of(loader);
+      // The warnings are read from the class as the rewrite read it, before it changes it.
+      List<String> warnings = new ArrayList<>();
+      ClassRewriter.Outcome outcome = ClassRewriter.rewrite(classfileBuffer, rewriteOptions,
+          hierarchy, (original, flows) -> warn(className, original, flows, warnings));
       if (outcome.unchanged()) {
         return null;
       }
       for (String refusal : outcome.refusals()) {
         AgentLog.once(Level.WARNING, refusal);
       }
-      diagnose(className, classfileBuffer);
+      for (String warning : warnings) {
+        AgentLog.once(Level.WARNING, warning);
+      }
+      explain(className, classfileBuffer, hierarchy);
       if (options.verbose()) {
         for (String method : outcome.rewritten()) {
           AgentLog.once(Level.INFO, "tinyrt rewrote " + method + " into a state machine");
@@ -115,24 +126,37 @@ public final class AsyncTransformer implements ClassFileTransformer {
   }
 
   /**
-   * The load-time diagnostics of a class with async methods: blocking calls and locks held across
-   * awaits (logged once each), and its states when the {@code explain} option is on.
+   * The load-time warnings of a class with async methods, blocking calls and locks held across
+   * awaits, added to {@code warnings} (logged once each by the caller).
    */
-  private void diagnose(String className, byte[] classFile) {
+  private void warn(
+      String className, ClassNode original, ControlFlows flows, List<String> warnings) {
     try {
-      for (String warning : LoadTimeWarnings.of(classFile, allowBlocking)) {
-        AgentLog.once(Level.WARNING, warning);
-      }
-      if (options.explain()) {
-        System.out.print(ExplainText.render(Explainer.explain(classFile, /* methodName = */ null)));
-      }
+      warnings.addAll(LoadTimeWarnings.of(original, allowBlocking, flows));
     } catch (RuntimeException e) {
-      // A diagnostic must never cost the rewrite: the class is rewritten all the same.
-      AgentLog.once(
-          Level.WARNING,
-          "tinyrt's load-time diagnostics failed on " + className.replace('/', '.') + " (" + e
-              + "); its async methods are rewritten as usual. Please report it with the class file.");
+      diagnosticsFailed(className, e);
     }
+  }
+
+  /** Prints the states of a class's async methods when the {@code explain} option is on. */
+  private void explain(String className, byte[] classFile, ClassHierarchy hierarchy) {
+    if (!options.explain()) {
+      return;
+    }
+    try {
+      System.out.print(ExplainText.render(
+          Explainer.explain(classFile, /* methodName = */ null, hierarchy)));
+    } catch (RuntimeException e) {
+      diagnosticsFailed(className, e);
+    }
+  }
+
+  /** A diagnostic must never cost the rewrite: the class is rewritten all the same. */
+  private static void diagnosticsFailed(String className, RuntimeException e) {
+    AgentLog.once(
+        Level.WARNING,
+        "tinyrt's load-time diagnostics failed on " + className.replace('/', '.') + " (" + e
+            + "); its async methods are rewritten as usual. Please report it with the class file.");
   }
 
   private static URL location(ProtectionDomain domain) {

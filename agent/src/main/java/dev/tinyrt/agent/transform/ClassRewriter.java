@@ -3,6 +3,7 @@ package dev.tinyrt.agent.transform;
 
 import dev.tinyrt.agent.RuntimeNames;
 import dev.tinyrt.agent.analysis.AsyncMethods;
+import dev.tinyrt.agent.analysis.ControlFlows;
 import dev.tinyrt.agent.analysis.RewriteRefusedException;
 import dev.tinyrt.agent.analysis.SourceLocation;
 import dev.tinyrt.agent.codegen.AsyncMethodCompiler;
@@ -103,6 +104,25 @@ public final class ClassRewriter {
     }
   }
 
+  /**
+   * Looks at the class as it was read, once its methods are judged and before the rewrite changes
+   * them: the agent's load-time diagnostics, which so read neither the class nor a method's control
+   * flow a second time.
+   */
+  @FunctionalInterface
+  public interface Inspection {
+    /** Does nothing. */
+    Inspection NONE = (original, flows) -> {};
+
+    /**
+     * Looks at the class.
+     *
+     * @param original the class as read, with frames expanded; not to be changed
+     * @param flows the control-flow graphs already built for its methods, to share
+     */
+    void inspect(ClassNode original, ControlFlows flows);
+  }
+
   /** Ends every frame class name: a character javac never emits in a name from source. */
   static final String FRAME_SUFFIX = "-Frame";
 
@@ -138,39 +158,66 @@ public final class ClassRewriter {
    * @throws RuntimeException if the class file cannot be parsed (the caller leaves it unchanged)
    */
   public static Outcome rewrite(byte[] classFile, Options options, ClassHierarchy hierarchy) {
-    return rewrite(classFile, options, /* defineFramesInHost = */ true, hierarchy);
+    return rewrite(classFile, options, hierarchy, Inspection.NONE);
+  }
+
+  /**
+   * Rewrites {@code classFile} as {@link #rewrite(byte[], Options, ClassHierarchy)} does, letting
+   * {@code inspection} look at the class as it was read when it has methods that await (the
+   * agent's load-time diagnostics).
+   *
+   * @param classFile the class file
+   * @param options the options
+   * @param hierarchy where to read other classes' files from
+   * @param inspection what looks at the class before it is changed
+   * @return the outcome; {@link Outcome#unchanged()} for a class without await calls
+   * @throws RuntimeException if the class file cannot be parsed (the caller leaves it unchanged)
+   */
+  public static Outcome rewrite(
+      byte[] classFile, Options options, ClassHierarchy hierarchy, Inspection inspection) {
+    return rewrite(classFile, options, /* defineFramesInHost = */ true, hierarchy, inspection);
   }
 
   /**
    * Rewrites {@code classFile} for a class folder or jar ({@code instrument}): the host does not
    * define its frames; the caller writes {@link Outcome#frames()} beside it as class files. Other
-   * classes (an EA-style method's {@code CompletableFuture} subclass) are read through the system
-   * class loader.
+   * classes (an EA-style method's {@code CompletableFuture} subclass) are read through {@code
+   * hierarchy}: {@link ClassHierarchy#offline} over the folder or jar and the build's class path.
    *
    * @param classFile the class file
    * @param options the options
+   * @param hierarchy where to read other classes' files from
    * @return the outcome; {@link Outcome#unchanged()} for a class without await calls
    * @throws RuntimeException if the class file cannot be parsed
    */
-  public static Outcome rewriteOffline(byte[] classFile, Options options) {
+  public static Outcome rewriteOffline(byte[] classFile, Options options, ClassHierarchy hierarchy) {
     return rewrite(
-        classFile, options, /* defineFramesInHost = */ false, ClassHierarchy.of(/* loader = */ null));
+        classFile, options, /* defineFramesInHost = */ false, hierarchy, Inspection.NONE);
   }
 
   private static Outcome rewrite(
-      byte[] classFile, Options options, boolean defineFramesInHost, ClassHierarchy hierarchy) {
-    // A class rewritten offline (marked by instrument) is never rewritten again.
-    if (!AsyncFilter.mentionsAsync(classFile) || RewrittenMark.isMarked(classFile)) {
+      byte[] classFile,
+      Options options,
+      boolean defineFramesInHost,
+      ClassHierarchy hierarchy,
+      Inspection inspection) {
+    if (!AsyncFilter.mentionsAsync(classFile)) {
       return Outcome.UNCHANGED;
     }
     ClassReader reader = new ClassReader(classFile);
-    ClassNode probe = read(reader);
+    ClassNode probe = new ClassNode();
+    reader.accept(probe, RewrittenMark.prototypes(), ClassReader.EXPAND_FRAMES);
+    // A class rewritten offline (marked by instrument) is never rewritten again.
+    if (RewrittenMark.isMarked(probe)) {
+      return Outcome.UNCHANGED;
+    }
 
     // Decide, method by method: refused with a reason, or async.
     Map<String, String> refused = new LinkedHashMap<>();
     List<String> async = new ArrayList<>();
     // The EA-style async methods' declared return types, by method key.
     Map<String, String> stageTypes = new LinkedHashMap<>();
+    ControlFlows flows = new ControlFlows();
     for (MethodNode method : probe.methods) {
       if (AsyncMethods.awaitsOf(method).isEmpty()
           && AsyncMethods.awaitReferencesOf(method).isEmpty()) {
@@ -184,22 +231,25 @@ public final class ClassRewriter {
                   + (probe.version & 0xFFFF) + "), which tinyrt does not rewrite. Recompile it "
                   + "with --release 8 or newer.");
         }
-        AsyncMethods.checkRewritable(probe, method, hierarchy);
+        String stageType = AsyncMethods.checkRewritable(probe, method, hierarchy, flows);
         async.add(key(method));
-        if (!AsyncMethods.returnsFuture(method)) {
-          stageTypes.put(key(method), AsyncMethods.stageReturnType(method, hierarchy));
+        if (stageType != null) {
+          stageTypes.put(key(method), stageType);
         }
       } catch (RewriteRefusedException e) {
         refused.put(key(method), e.getMessage());
+      } catch (RuntimeException e) {
+        refused.put(key(method), internalError(probe, method, e));
       }
     }
     if (async.isEmpty() && refused.isEmpty()) {
       return Outcome.UNCHANGED;
     }
+    inspection.inspect(probe, flows);
 
-    // Build; a method that fails joins the refused ones and the class is built again.
-    while (true) {
-      ClassNode node = read(reader);
+    // Build; a method that fails joins the refused ones and the class is built again (the first
+    // build changes the class as read, which nothing reads after it; a later one reads it anew).
+    for (ClassNode node = probe; ; node = read(reader)) {
       Map<String, byte[]> frames = new LinkedHashMap<>();
       List<String> rewritten = new ArrayList<>();
       String failedMethod = null;

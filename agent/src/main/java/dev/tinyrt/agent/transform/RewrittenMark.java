@@ -13,6 +13,7 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
 
 /**
  * The mark of a class rewritten at build time ({@code instrument}): a class attribute named
@@ -92,6 +93,45 @@ public final class RewrittenMark {
     return mark == null ? List.of() : mark.refusals;
   }
 
+  /**
+   * Returns the refusals kept in the mark of {@code classFile}, or null when it is not marked: one
+   * read of the class file for both questions.
+   *
+   * @param classFile a class file
+   * @return the refusals recorded when it was rewritten (maybe none), or null if it was not
+   */
+  public static List<String> refusalsIfMarked(byte[] classFile) {
+    Mark mark = read(classFile);
+    return mark == null ? null : mark.refusals;
+  }
+
+  /**
+   * The attribute prototypes to read a class with ({@code ClassReader.accept(visitor, prototypes,
+   * options)}) so that {@link #isMarked(ClassNode)} can tell whether it carries the mark.
+   *
+   * @return a new array holding the mark's prototype
+   */
+  static Attribute[] prototypes() {
+    return new Attribute[] {new Mark(List.of())};
+  }
+
+  /**
+   * Returns whether {@code node}, read with {@link #prototypes()}, carries the mark.
+   *
+   * @param node a class read with the mark's prototype
+   * @return whether it was rewritten by {@code instrument}
+   */
+  static boolean isMarked(ClassNode node) {
+    if (node.attrs != null) {
+      for (Attribute attribute : node.attrs) {
+        if (attribute instanceof Mark) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Returns the mark of {@code classFile}, or null when it carries none. */
   private static Mark read(byte[] classFile) {
     Mark[] found = {null};
@@ -104,7 +144,7 @@ public final class RewrittenMark {
             }
           }
         },
-        new Attribute[] {new Mark(List.of())},
+        prototypes(),
         ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     return found[0];
   }

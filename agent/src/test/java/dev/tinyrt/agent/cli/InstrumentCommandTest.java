@@ -11,22 +11,16 @@ import dev.tinyrt.agent.AgentOptions;
 import dev.tinyrt.agent.transform.AsyncTransformer;
 import dev.tinyrt.agent.transform.ClassRewriter;
 import dev.tinyrt.agent.transform.RewrittenMark;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,65 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class InstrumentCommandTest {
-
-  /** A cart whose first await is pending: its own future wakes itself, then is ready. */
-  static final String SHOP = """
-      package fixture;
-
-      import static dev.tinyrt.Async.await;
-
-      import dev.tinyrt.Async;
-      import dev.tinyrt.Context;
-      import dev.tinyrt.Future;
-      import dev.tinyrt.Poll;
-
-      public class Shop {
-        static int polls;
-
-        static final class Later implements Future<Long> {
-          boolean woken;
-
-          @Override
-          public Poll<Long> poll(Context cx) {
-            polls++;
-            if (woken) {
-              return Poll.ready(12L);
-            }
-            woken = true;
-            cx.waker().wake();
-            return Poll.pending();
-          }
-        }
-
-        static Future<Long> cartTotal(Future<Long> socks, Future<Long> shoes) {
-          long socksPrice = await(socks); // AWAIT
-          long shoesPrice = await(shoes);
-          return Future.ready(socksPrice + shoesPrice);
-        }
-
-        public static void main(String[] args) {
-          long total = Async.blockOn(cartTotal(new Later(), Future.ready(89L)));
-          System.out.println("total " + total + " after " + polls + " polls of the socks");
-        }
-      }
-      """;
-
-  /** A monitor held across an await: refused, with its line. */
-  static final String REFUSED = """
-      package fixture;
-
-      import static dev.tinyrt.Async.await;
-
-      import dev.tinyrt.Future;
-
-      public class Refused {
-        static Future<Long> locked(Future<Long> price) {
-          synchronized (Refused.class) {
-            return Future.ready(await(price)); // REFUSED
-          }
-        }
-      }
-      """;
 
   /** Where the shop is compiled once for all tests. */
   @TempDir static Path compiled;
@@ -114,86 +49,45 @@ class InstrumentCommandTest {
 
   @BeforeAll
   static void compileTheShop() throws IOException {
-    shopClasses = compile(compiled, "Shop", SHOP);
+    shopClasses = InstrumentFixtures.compile(compiled, List.of(), "Shop");
   }
 
   @BeforeEach
   void copyTheShop() throws IOException {
     classes = dir.resolve("classes");
-    for (Map.Entry<String, byte[]> file : files(shopClasses).entrySet()) {
-      Path target = classes.resolve(file.getKey());
-      Files.createDirectories(target.getParent());
-      Files.write(target, file.getValue());
-    }
+    InstrumentFixtures.copy(shopClasses, classes);
   }
 
   /**
-   * Compiles {@code fixture/NAME.java} against this JVM's class path (the runtime on it).
-   *
-   * @return the folder of its class files, under {@code dir}
+   * Runs {@code MAIN_CLASS} in a fresh JVM, without any agent, on {@code classPath} and the
+   * runtime, and returns what it printed; fails if it does not exit with status 0.
    */
-  static Path compile(Path dir, String name, String source) throws IOException {
-    Path sources = dir.resolve("src/fixture");
-    Files.createDirectories(sources);
-    Path file = Files.writeString(sources.resolve(name + ".java"), source);
-    Path out = dir.resolve("classes-" + name);
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    int status = ToolProvider.getSystemJavaCompiler().run(null, null, errors,
-        "--release", "17", "-d", out.toString(),
-        "-cp", System.getProperty("java.class.path"), file.toString());
-    assertEquals(0, status, errors.toString(StandardCharsets.UTF_8));
-    return out;
-  }
-
-  static int lineOf(String source, String marker) {
-    List<String> lines = source.lines().toList();
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains(marker)) {
-        return i + 1;
-      }
+  static String runMain(String mainClass, Path... classPath) throws Exception {
+    Path runtime = Path.of(
+        dev.tinyrt.Future.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    StringBuilder cp = new StringBuilder();
+    for (Path entry : classPath) {
+      cp.append(entry).append(File.pathSeparator);
     }
-    throw new AssertionError(marker);
-  }
-
-  /** Every file under {@code root} with its bytes, by relative path. */
-  static Map<String, byte[]> files(Path root) throws IOException {
-    Map<String, byte[]> files = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path f : walk.filter(Files::isRegularFile).toList()) {
-        files.put(root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
-      }
-    }
-    return files;
+    ChildJvm.Ran ran = ChildJvm.java("-cp", cp.toString() + runtime, mainClass);
+    assertEquals(0, ran.status(), ran.output());
+    return ran.output().strip();
   }
 
   /** Runs {@code fixture.Shop} in a fresh JVM, without any agent, on {@code classPath} and the runtime. */
   static String runShop(Path classPath) throws Exception {
-    Path runtime = Path.of(
-        dev.tinyrt.Future.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", classPath + File.pathSeparator + runtime, "fixture.Shop")
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    return out.strip();
+    return runMain("fixture.Shop", classPath);
   }
 
   @Test
   void withoutInstrumentTheShopFailsWithoutTheAgent() throws Exception {
     Path runtime = Path.of(
         dev.tinyrt.Future.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", classes + File.pathSeparator + runtime, "fixture.Shop")
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(1, p.exitValue(), out);
-    assertTrue(out.contains("Async.await was called in fixture.Shop.cartTotal"), out);
+    ChildJvm.Ran ran =
+        ChildJvm.java("-cp", classes + File.pathSeparator + runtime, "fixture.Shop");
+    assertEquals(1, ran.status(), ran.output());
+    assertTrue(ran.output().contains("Async.await was called in fixture.Shop.cartTotal"),
+        ran.output());
   }
 
   @Test
@@ -202,7 +96,7 @@ class InstrumentCommandTest {
     MainTest.Ran ran = MainTest.run("instrument", classes.toString(), "--out", out.toString());
 
     assertEquals(0, ran.status(), ran.err());
-    int line = lineOf(SHOP, "// AWAIT");
+    int line = InstrumentFixtures.lineOf("Shop", "// AWAIT");
     assertTrue(ran.out().contains("rewrote fixture.Shop.cartTotal (Shop.java:" + line + ")"), ran.out());
     assertTrue(ran.out().contains("1 async methods rewritten in 1 classes (1 frame classes written), "
         + "0 refused, 0 classes already rewritten; " + out), ran.out());
@@ -219,13 +113,13 @@ class InstrumentCommandTest {
   void aSecondRunChangesNothing() throws Exception {
     MainTest.Ran first = MainTest.run("instrument", classes.toString());
     assertEquals(0, first.status(), first.err());
-    Map<String, byte[]> once = files(classes);
+    Map<String, byte[]> once = InstrumentFixtures.files(classes);
 
     MainTest.Ran second = MainTest.run("instrument", classes.toString());
     assertEquals(0, second.status(), second.err());
     assertTrue(second.out().contains("0 async methods rewritten in 0 classes (0 frame classes "
         + "written), 0 refused, 1 classes already rewritten"), second.out());
-    Map<String, byte[]> twice = files(classes);
+    Map<String, byte[]> twice = InstrumentFixtures.files(classes);
     assertEquals(once.keySet(), twice.keySet());
     once.forEach((name, bytes) -> assertArrayEquals(bytes, twice.get(name), name));
   }
@@ -247,7 +141,7 @@ class InstrumentCommandTest {
     Path jar = dir.resolve("shop.jar");
     try (OutputStream file = Files.newOutputStream(jar);
         ZipOutputStream zip = new ZipOutputStream(file)) {
-      for (Map.Entry<String, byte[]> entry : files(classes).entrySet()) {
+      for (Map.Entry<String, byte[]> entry : InstrumentFixtures.files(classes).entrySet()) {
         zip.putNextEntry(new ZipEntry(entry.getKey()));
         zip.write(entry.getValue());
         zip.closeEntry();
@@ -268,31 +162,78 @@ class InstrumentCommandTest {
 
   @Test
   void aRefusedMethodIsReportedWithItsLineAndFailsTheRun() throws Exception {
-    Path refused = compile(dir, "Refused", REFUSED);
+    Path refused = InstrumentFixtures.compile(dir.resolve("locked"), List.of(), "Locked");
     MainTest.Ran ran = MainTest.run("instrument", refused.toString());
 
     assertEquals(InstrumentCommand.PROBLEMS, ran.status());
-    int line = lineOf(REFUSED, "// REFUSED");
+    int line = InstrumentFixtures.lineOf("Locked", "// REFUSED");
     assertTrue(ran.err().startsWith("refused: "), ran.err());
-    assertTrue(ran.err().contains("fixture.Refused.locked"), ran.err());
-    assertTrue(ran.err().contains("Refused.java:" + line), ran.err());
+    assertTrue(ran.err().contains("fixture.Locked.locked"), ran.err());
+    assertTrue(ran.err().contains("Locked.java:" + line), ran.err());
     assertTrue(ran.out().contains("0 async methods rewritten in 1 classes (0 frame classes written), "
         + "1 refused"), ran.out());
   }
 
   @Test
   void aRefusalIsReportedAgainWhenTheRewrittenFolderIsInstrumentedAgain() throws Exception {
-    Path refused = compile(dir, "Refused", REFUSED);
+    Path refused = InstrumentFixtures.compile(dir.resolve("locked"), List.of(), "Locked");
     MainTest.Ran first = MainTest.run("instrument", refused.toString());
     assertEquals(InstrumentCommand.PROBLEMS, first.status(), first.out());
 
     MainTest.Ran second = MainTest.run("instrument", refused.toString());
 
     assertEquals(InstrumentCommand.PROBLEMS, second.status(), second.out());
-    int line = lineOf(REFUSED, "// REFUSED");
+    int line = InstrumentFixtures.lineOf("Locked", "// REFUSED");
     assertTrue(second.err().startsWith("refused: "), second.err());
-    assertTrue(second.err().contains("Refused.java:" + line), second.err());
+    assertTrue(second.err().contains("Locked.java:" + line), second.err());
     assertEquals(first.err(), second.err());
     assertTrue(second.out().contains("1 refused, 1 classes already rewritten"), second.out());
+  }
+
+  @Test
+  void anEaMethodReturningASubclassFromTheFolderIsRewrittenAndRuns() throws Exception {
+    Path orders = InstrumentFixtures.compile(dir.resolve("orders"), List.of(), "Receipt", "Orders");
+    Path out = dir.resolve("out");
+
+    MainTest.Ran ran = MainTest.run("instrument", orders.toString(), "--out", out.toString());
+
+    assertEquals(0, ran.status(), ran.err());
+    int line = InstrumentFixtures.lineOf("Orders", "// EA AWAIT");
+    assertTrue(ran.out().contains("rewrote fixture.Orders.total (Orders.java:" + line + ")"),
+        ran.out());
+    assertEquals("Receipt 101, waiting for the socks", runMain("fixture.Orders", out),
+        "the method starts at once, parks at the socks, and completes a Receipt of its own");
+  }
+
+  @Test
+  void anEaMethodReturningASubclassFromTheClassPathIsRewrittenWithClasspath() throws Exception {
+    Path receipt = InstrumentFixtures.compile(dir.resolve("dependency"), List.of(), "Receipt");
+    Path orders = InstrumentFixtures.compile(dir.resolve("orders"), List.of(receipt), "Orders");
+
+    // Without the class path, the return type's superclass cannot be read: refused, saying why.
+    MainTest.Ran alone = MainTest.run("instrument", orders.toString(), "--out",
+        dir.resolve("alone").toString());
+    assertEquals(InstrumentCommand.PROBLEMS, alone.status(), alone.out());
+    assertTrue(alone.err().contains("could not read the class file of fixture.Receipt"),
+        alone.err());
+    assertTrue(alone.err().contains("--classpath"), "it names the fix: " + alone.err());
+
+    Path out = dir.resolve("out");
+    MainTest.Ran ran = MainTest.run("instrument", orders.toString(), "--out", out.toString(),
+        "--classpath", receipt.toString());
+    assertEquals(0, ran.status(), ran.err());
+    assertTrue(ran.out().contains("rewrote fixture.Orders.total (Orders.java:"), ran.out());
+    assertEquals("Receipt 101, waiting for the socks", runMain("fixture.Orders", out, receipt));
+  }
+
+  @Test
+  void explainReadsASubclassFromTheFolder() throws Exception {
+    Path orders = InstrumentFixtures.compile(dir.resolve("orders"), List.of(), "Receipt", "Orders");
+
+    MainTest.Ran ran = MainTest.run("explain", orders.toString(), "--method", "total");
+
+    assertEquals(0, ran.status(), ran.err());
+    assertFalse(ran.out().contains("cannot rewrite"), ran.out());
+    assertTrue(ran.out().contains("total"), ran.out());
   }
 }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,12 @@ class InstrumentJarIT {
 
   @Test
   void javaDashJarInstrumentsAFolderWithTheRelocatedRewrite() throws Exception {
-    Path classes = InstrumentCommandTest.compile(dir, "Shop", InstrumentCommandTest.SHOP);
+    Path classes = InstrumentFixtures.compile(dir, java.util.List.of(), "Shop");
     Path out = dir.resolve("out");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", agentJar().toString(), "instrument", classes.toString(), "--out", out.toString())
-        .redirectErrorStream(true)
-        .start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), printed);
+    ChildJvm.Ran ran = ChildJvm.java(
+        "-jar", agentJar().toString(), "instrument", classes.toString(), "--out", out.toString());
+    String printed = ran.output();
+    assertEquals(0, ran.status(), printed);
     assertTrue(printed.contains("rewrote fixture.Shop.cartTotal (Shop.java:"), printed);
     assertEquals("total 101 after 2 polls of the socks", InstrumentCommandTest.runShop(out));
   }

@@ -42,7 +42,7 @@ class InstrumentOddEntriesTest {
   @TempDir Path dir;
 
   private Path oddJar() throws Exception {
-    Path shop = InstrumentCommandTest.compile(dir, "Shop", InstrumentCommandTest.SHOP);
+    Path shop = InstrumentFixtures.compile(dir, java.util.List.of(), "Shop");
     Path plainSource = Files.writeString(dir.resolve("Plain.java"), PLAIN);
     Path plainOut = dir.resolve("classes-plain");
     assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null,
@@ -61,7 +61,7 @@ class InstrumentOddEntriesTest {
       zip.putNextEntry(new ZipEntry("fixture/notes.txt"));
       zip.write("not a class".getBytes());
       zip.closeEntry();
-      for (Map.Entry<String, byte[]> e : InstrumentCommandTest.files(shop).entrySet()) {
+      for (Map.Entry<String, byte[]> e : InstrumentFixtures.files(shop).entrySet()) {
         zip.putNextEntry(new ZipEntry(e.getKey()));
         zip.write(e.getValue());
         zip.closeEntry();
@@ -82,6 +82,10 @@ class InstrumentOddEntriesTest {
     assertEquals(0, ran.status(), ran.err());
     assertTrue(ran.err().contains("left unchanged: fixture/Broken.class could not be parsed"),
         ran.err());
+    // What it means and what to do: check the file, rebuild or remove it, run again.
+    assertTrue(ran.err().contains("is left as it was: if it has async methods, their awaits "
+        + "throw when they run. Check that class file with 'javap -v'"), ran.err());
+    assertTrue(ran.err().contains("then run instrument again"), ran.err());
     assertTrue(ran.out().contains("1 async methods rewritten in 1 classes"), ran.out());
     try (ZipFile after = new ZipFile(jar.toFile())) {
       assertArrayEquals(TRUNCATED,

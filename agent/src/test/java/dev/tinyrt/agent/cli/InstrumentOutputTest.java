@@ -30,7 +30,7 @@ class InstrumentOutputTest {
    */
   @Test
   void aRunThatCannotWriteAFrameLeavesItsHostForTheNextRun() throws Exception {
-    Path classes = InstrumentCommandTest.compile(dir, "Shop", InstrumentCommandTest.SHOP);
+    Path classes = InstrumentFixtures.compile(dir, java.util.List.of(), "Shop");
     Path frame = classes.resolve("fixture/Shop$cartTotal-Frame.class");
     Files.createDirectories(frame); // the frame cannot be written
     MainTest.Ran first = MainTest.run("instrument", classes.toString());
@@ -49,7 +49,7 @@ class InstrumentOutputTest {
    */
   @Test
   void aStoredEntryStaysStoredAndEntriesKeepTheirTime() throws Exception {
-    Path classes = InstrumentCommandTest.compile(dir, "Shop", InstrumentCommandTest.SHOP);
+    Path classes = InstrumentFixtures.compile(dir, java.util.List.of(), "Shop");
     Path jar = dir.resolve("app.jar");
     byte[] nested = "a nested jar".getBytes();
     try (OutputStream file = Files.newOutputStream(jar);
@@ -64,7 +64,7 @@ class InstrumentOutputTest {
       zip.putNextEntry(stored);
       zip.write(nested);
       zip.closeEntry();
-      for (Map.Entry<String, byte[]> e : InstrumentCommandTest.files(classes).entrySet()) {
+      for (Map.Entry<String, byte[]> e : InstrumentFixtures.files(classes).entrySet()) {
         zip.putNextEntry(new ZipEntry(e.getKey()));
         zip.write(e.getValue());
         zip.closeEntry();
