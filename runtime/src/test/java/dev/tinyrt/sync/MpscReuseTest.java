@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyrt.CountingWaker;
+import dev.tinyrt.Droppable;
+import dev.tinyrt.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The futures {@code recv()} and {@code send(v)} hand out again, and the rule in {@link Mpsc}. */
+@Timeout(60)
+class MpscReuseTest {
+
+  final CountingWaker rx = new CountingWaker();
+  final CountingWaker tx = new CountingWaker();
+
+  @Test
+  void aReceiveCompletedOnThisThreadIsHandedOutAgainAndGetsTheNextValue() {
+    Mpsc.Channel<String> ch = Mpsc.bounded(1);
+    Future<String> first = ch.receiver().recv();
+    assertTrue(first.poll(rx.context()).isPending());
+    assertTrue(ch.sender().send("a").poll(tx.context()).isReady());
+    assertEquals("a", first.poll(rx.context()).get());
+
+    Future<String> second = ch.receiver().recv();
+    assertSame(first, second, "completed on this thread without the lock: reused");
+    assertTrue(second.poll(rx.context()).isPending(), "fresh again: it waits for the next value");
+    assertTrue(ch.sender().send("b").poll(tx.context()).isReady());
+    assertEquals(2, rx.count());
+    assertEquals("b", second.poll(rx.context()).get());
+
+    assertTrue(ch.sender().send("c").poll(tx.context()).isReady());
+    assertEquals("c", ch.receiver().recv().poll(rx.context()).get(), "a value already there");
+    assertEquals(0, ch.receiver().waitingReceives());
+  }
+
+  @Test
+  void aReceivePolledAgainAfterItCompletedThrowsAndNamesTheFix() {
+    Mpsc.Channel<String> ch = Mpsc.bounded(1);
+    assertTrue(ch.sender().trySend("a"));
+    Future<String> r = ch.receiver().recv();
+    assertEquals("a", r.poll(rx.context()).get());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> r.poll(rx.context()));
+    assertTrue(e.getMessage().contains(MpscReuseTest.class.getName()), e.getMessage());
+    assertTrue(e.getMessage().contains("call receiver.recv() for each value"), e.getMessage());
+    assertTrue(ch.sender().trySend("b"));
+    assertEquals("b", ch.receiver().recv().poll(rx.context()).get(), "the misuse took nothing");
+  }
+
+  @Test
+  void aSendPolledAgainAfterItCompletedThrowsAndSendsNothing() {
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    Future<Void> s = ch.sender().send("a");
+    assertTrue(s.poll(tx.context()).isReady());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> s.poll(tx.context()));
+    assertTrue(e.getMessage().contains("call sender.send(value) for each value"), e.getMessage());
+    assertEquals("a", ch.receiver().tryRecv());
+    assertEquals(null, ch.receiver().tryRecv(), "sent once");
+  }
+
+  @Test
+  void aPendingOrNeverPolledReceiveIsNotHandedOutAgain() {
+    Mpsc.Channel<Integer> ch = Mpsc.unbounded();
+    Future<Integer> waiting = ch.receiver().recv();
+    assertTrue(waiting.poll(rx.context()).isPending());
+    Future<Integer> other = ch.receiver().recv();
+    assertNotSame(waiting, other, "the first still waits");
+    Future<Integer> third = ch.receiver().recv();
+    assertNotSame(other, third, "the second was never polled");
+
+    CountingWaker otherWaker = new CountingWaker();
+    assertTrue(other.poll(otherWaker.context()).isPending());
+    ch.sender().trySend(1);
+    ch.sender().trySend(2);
+    assertEquals(1, waiting.poll(rx.context()).get(), "fair: the first waiting gets the first");
+    assertEquals(2, other.poll(otherWaker.context()).get());
+  }
+
+  @Test
+  void aDroppedReceiveOrOneCompletedUnderTheLockIsNotHandedOutAgain() {
+    Mpsc.Channel<Integer> ch = Mpsc.unbounded();
+    Future<Integer> dropped = ch.receiver().recv();
+    assertTrue(dropped.poll(rx.context()).isPending());
+    ((Droppable) dropped).drop();
+    assertNotSame(dropped, ch.receiver().recv());
+
+    // Two values queued: the lock is in charge, the receive completes under it.
+    Mpsc.Channel<Integer> locked = Mpsc.unbounded();
+    locked.sender().trySend(1);
+    locked.sender().trySend(2);
+    Future<Integer> underLock = locked.receiver().recv();
+    assertEquals(1, underLock.poll(rx.context()).get());
+    Future<Integer> next = locked.receiver().recv();
+    assertNotSame(underLock, next);
+    assertEquals(2, next.poll(rx.context()).get());
+  }
+
+  @Test
+  void aReceiveCompletedOnAnotherThreadIsNotClaimedHere() throws InterruptedException {
+    Mpsc.Channel<Integer> ch = Mpsc.unbounded();
+    ch.sender().trySend(7);
+    AtomicReference<Future<Integer>> done = new AtomicReference<>();
+    Thread other = new Thread(() -> {
+      Future<Integer> r = ch.receiver().recv();
+      r.poll(rx.context());
+      done.set(r);
+    });
+    other.start();
+    other.join();
+    Future<Integer> mine = ch.receiver().recv();
+    assertNotSame(done.get(), mine, "only the thread that completed a receive may claim it");
+    assertTrue(mine.poll(rx.context()).isPending());
+  }
+
+  @Test
+  void aSendIsHandedOutAgainOnlyOnceItDeliveredWithoutWaiting() {
+    Mpsc.Channel<Integer> ch = Mpsc.bounded(1);
+    Future<Void> first = ch.sender().send(1);
+    assertTrue(first.poll(tx.context()).isReady());
+    Future<Void> second = ch.sender().send(2);
+    assertSame(first, second);
+    assertTrue(second.poll(tx.context()).isPending(), "full: it waits for room, on the lock");
+    Future<Void> third = ch.sender().send(3);
+    assertNotSame(second, third, "the waiting send is not handed out");
+
+    assertEquals(1, ch.receiver().tryRecv());
+    assertTrue(second.poll(tx.context()).isReady());
+    assertNotSame(second, ch.sender().send(4), "it completed under the lock");
+    assertEquals(2, ch.receiver().tryRecv());
+  }
+
+  @Test
+  void theMisuseTheRuleForbidsIsTheNextReceive() {
+    // Documents the rule: a finished receive kept and polled after the next recv() is that receive.
+    Mpsc.Channel<String> ch = Mpsc.bounded(1);
+    ch.sender().trySend("a");
+    Future<String> kept = ch.receiver().recv();
+    assertEquals("a", kept.poll(rx.context()).get());
+    Future<String> next = ch.receiver().recv();
+    assertSame(kept, next);
+    ch.sender().trySend("b");
+    assertEquals("b", kept.poll(rx.context()).get(), "the kept future took the next value");
+    assertThrows(IllegalStateException.class, () -> next.poll(rx.context()),
+        "and whoever asked for it is told, not left waiting");
+  }
+}
