@@ -268,7 +268,8 @@ public final class AsyncMethods {
             == ClassHierarchy.Answer.UNKNOWN) {
       return "; tinyrt could not read the class file of " + returned.getClassName() + " or of "
           + "one of its superclasses from " + hierarchy.sources() + " to tell whether it extends "
-          + "CompletableFuture (when instrumenting, pass where it is with --classpath)";
+          + "CompletableFuture (at build time, give the folder or jar that holds it with "
+          + "--classpath; tinyrt-maven-plugin gives the project's class path)";
     }
     return "";
   }

@@ -91,9 +91,8 @@ public final class ClassHierarchy {
     return new ClassHierarchy(
         ClassFileSources.firstOf(
             rewritten, ClassFileSources.classPath(classPath), ClassFileSources.jdk()),
-        "the classes being instrumented, the class path given (" + (classPath.isEmpty()
-            ? "none; instrument takes --classpath, tinyrt-maven-plugin passes the project's"
-            : classPath.size() + " entries") + ") and the JDK");
+        "the classes being instrumented, the class path given ("
+            + (classPath.isEmpty() ? "none" : classPath.size() + " entries") + ") and the JDK");
   }
 
   /** @return where class files are read from, as messages name it */
