@@ -104,7 +104,6 @@ public final class Mpsc {
 
   private Mpsc() {}
 
-
   /**
    * Creates a channel holding at most {@code capacity} queued values.
    *
