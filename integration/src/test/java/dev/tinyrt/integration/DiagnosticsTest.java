@@ -112,10 +112,10 @@ class DiagnosticsTest {
    * @param args unused
    */
   /**
-   * The child's {@code tinyrt} logger, held: the log manager keeps loggers weakly, and a
+   * The child's {@code dev.tinyrt} logger, held: the log manager keeps loggers weakly, and a
    * collection would take the handler with it.
    */
-  private static final Logger TINYRT_LOGGER = Logger.getLogger("tinyrt");
+  private static final Logger TINYRT_LOGGER = Logger.getLogger("dev.tinyrt");
 
   /** How many collections the child asks for before it gives up. */
   private static final int COLLECTIONS = 100;

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * Reports an async method's future that was garbage-collected without ever being polled: calling
  * an async method runs nothing, so a call whose future is neither awaited, spawned nor blocked on
  * is a mistake that otherwise says nothing. Reported once per call site (the caller's {@code
- * File.java:line}) to the {@code System.Logger} named {@code tinyrt} (level WARNING).
+ * File.java:line}) to the {@code System.Logger} named {@code dev.tinyrt} (level WARNING).
  *
  * <p>Opt-in: {@code -Dtinyrt.neverPolled=true}, read both where classes are rewritten and at run
  * time. The agent emits the calls of {@link #created} (from each frame's constructor) and {@link
@@ -219,8 +219,8 @@ public final class NeverPolled {
     return className.substring(className.lastIndexOf('.') + 1);
   }
 
-  /** Sends a report to the {@code tinyrt} logger. */
+  /** Sends a report to the {@code dev.tinyrt} logger. */
   private static void log(String report) {
-    System.getLogger("tinyrt").log(System.Logger.Level.WARNING, report);
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, report);
   }
 }

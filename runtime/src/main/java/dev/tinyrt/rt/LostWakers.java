@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * waker references; Java has no such count, so the garbage collector counts for us: a tracked task
  * is polled with a waker of its own (a {@link Probe}, which wakes the task), held by the detector
  * only weakly. When the collector clears that reference while the task is parked, nothing holds
- * the waker, and the task is reported to the {@code System.Logger} named {@code tinyrt} (level
+ * the waker, and the task is reported to the {@code System.Logger} named {@code dev.tinyrt} (level
  * WARNING) with where it is parked ({@code File.java:line} of each async method, innermost first)
  * and what it awaits; once per await point. {@link TaskDump} marks it too.
  *
@@ -291,8 +291,8 @@ final class LostWakers {
     }
   }
 
-  /** Sends a report to the {@code tinyrt} logger. */
+  /** Sends a report to the {@code dev.tinyrt} logger. */
   private static void log(String report) {
-    System.getLogger("tinyrt").log(System.Logger.Level.WARNING, report);
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, report);
   }
 }

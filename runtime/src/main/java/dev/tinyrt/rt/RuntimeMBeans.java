@@ -103,7 +103,7 @@ final class RuntimeMBeans {
         }
       }
     } catch (JMException | RuntimeException | LinkageError e) {
-      System.getLogger("tinyrt").log(System.Logger.Level.DEBUG,
+      System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,
           "tinyrt could not register runtime " + runtime.name() + " with JMX", e);
     }
   }

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * nothing else, so a blocking call inside an async method stalls every task queued behind it. The
  * report names the task, the await points it ran between ({@code File.java:line}, from the frame's
  * state before the poll to its state after), the duration, and the fix; it is made once per await
- * point, to the {@code System.Logger} named {@code tinyrt} (level WARNING).
+ * point, to the {@code System.Logger} named {@code dev.tinyrt} (level WARNING).
  *
  * <p>Off unless the JVM starts with {@code -Dtinyrt.slowPoll}: {@code =100ms}, {@code =1s},
  * {@code =250} (milliseconds), {@code =on} or {@code =true} (100 ms); {@code =0} or {@code =off}
@@ -166,9 +166,9 @@ final class SlowPolls {
     }
   }
 
-  /** Sends a report to the {@code tinyrt} logger. */
+  /** Sends a report to the {@code dev.tinyrt} logger. */
   private static void log(String report) {
-    System.getLogger("tinyrt").log(System.Logger.Level.WARNING, report);
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, report);
   }
 
   /**

@@ -179,7 +179,7 @@ abstract class OneshotCell<T> {
           // A daemon thread nobody interrupts on purpose: keep serving.
         } catch (RuntimeException | Error e) {
           // A waker threw (wakes must not): the next channel must still be closed.
-          System.getLogger("tinyrt").log(System.Logger.Level.ERROR, "a waker threw while tinyrt"
+          System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR, "a waker threw while tinyrt"
               + " closed a oneshot channel whose Sender was garbage-collected without sending;"
               + " the receiver was still closed, but a wake must never throw: fix the waker that"
               + " threw (its exception follows)", e);

@@ -84,10 +84,10 @@ class LostWakersTest {
   }
 
   /**
-   * The {@code tinyrt} logger of the child JVM, held: the log manager keeps loggers weakly, and a
+   * The {@code dev.tinyrt} logger of the child JVM, held: the log manager keeps loggers weakly, and a
    * collection would take its handler with it.
    */
-  private static final Logger TINYRT_LOGGER = Logger.getLogger("tinyrt");
+  private static final Logger TINYRT_LOGGER = Logger.getLogger("dev.tinyrt");
 
   /** The reports made. */
   private final List<String> reports = new ArrayList<>();
