@@ -13,11 +13,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo's second half: the async cart, rewritten by the agent these tests run with. */
 @Timeout(120)
@@ -54,10 +56,14 @@ class CartDemoTest {
   }
 
   @Test
-  void theDemoWithTheTraceOptionPrintsBothHalvesAndEachTransition() throws Exception {
+  void theDemoWithTheTraceOptionPrintsBothHalvesAndEachTransition(@TempDir Path dir)
+      throws Exception {
     String agent = System.getProperty("tinyrt.agent.jar");
     String runtime = System.getProperty("tinyrt.runtime.jar");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    // The demo's output goes to a file, read once it ended: a demo that hangs then times out here
+    // (reading a pipe to its end first would wait forever), is killed and shows what it printed.
+    Path printed = dir.resolve("demo.out");
     Process process = new ProcessBuilder(
             java.toString(),
             "-javaagent:" + agent + "=trace",
@@ -65,9 +71,14 @@ class CartDemoTest {
             runtime + File.pathSeparator + Path.of("target/classes").toAbsolutePath(),
             CartDemo.class.getName())
         .redirectErrorStream(true)
+        .redirectOutput(printed.toFile())
         .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the demo finished");
+    boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+    if (!ended) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    String output = Files.readString(printed, StandardCharsets.UTF_8);
+    assertTrue(ended, "the demo did not end within 60 s and was killed; it printed:\n" + output);
     assertEquals(0, process.exitValue(), output);
     int socksLine = lineOf("long socksPrice = await(socks);");
     int shoesLine = lineOf("long shoesPrice = await(shoes);");
@@ -94,7 +105,7 @@ class CartDemoTest {
   }
 
   private static int lineOf(String code) throws IOException {
-    List<String> lines = java.nio.file.Files.readAllLines(
+    List<String> lines = Files.readAllLines(
         Path.of("src/main/java/dev/tinyrt/demo/CartAsync.java"));
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).contains(code)) {

@@ -21,6 +21,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -152,14 +154,27 @@ class IoHttpTest {
     }
     int connectionsBefore = connections.get();
     int requestsBefore = requests.get();
-    Process p = new ProcessBuilder(curl, "-sS", "--http1.1", "-w", " [%{num_connects}]\\n",
-        base.resolve("/a").toString(), base.resolve("/b").toString(),
-        base.resolve("/c").toString())
-        .redirectErrorStream(true)
-        .start();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "curl finished");
-    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-    assertEquals(0, p.exitValue(), out);
+    // curl's output goes to a file, read once it ended: a curl that hangs then times out here
+    // (reading a pipe to its end first would wait forever), is killed and shows what it printed.
+    Path printed = Files.createTempFile("curl-", ".out");
+    String out;
+    try {
+      Process p = new ProcessBuilder(curl, "-sS", "--http1.1", "-w", " [%{num_connects}]\\n",
+          base.resolve("/a").toString(), base.resolve("/b").toString(),
+          base.resolve("/c").toString())
+          .redirectErrorStream(true)
+          .redirectOutput(printed.toFile())
+          .start();
+      boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+      if (!ended) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      out = Files.readString(printed, UTF_8);
+      assertTrue(ended, "curl did not end within 30 s and was killed; it printed:\n" + out);
+      assertEquals(0, p.exitValue(), out);
+    } finally {
+      Files.deleteIfExists(printed);
+    }
     int n = requestsBefore;
     assertEquals("GET /a #" + (n + 1) + " [1]\nGET /b #" + (n + 2) + " [0]\nGET /c #" + (n + 3)
         + " [0]\n", out, "curl's three requests, only the first one connecting");

@@ -2,6 +2,7 @@
 package dev.tinyrt.internal;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
@@ -10,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,9 +111,8 @@ public class StageTaskModelCheckTest {
   @Test
   public void modelCheck() {
     // No operations before or after the parallel part: a later wake would hide a lost one.
-    LinChecker.check(StageTaskModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(100)
+    LinChecker.check(StageTaskModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 3, /* invocationsPerIteration = */ 100)
         .actorsBefore(0)
         .actorsAfter(0)
         .threads(2)

@@ -3,10 +3,10 @@ package dev.tinyrt.rt;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.CountingWaker;
+import dev.tinyrt.DeepCheck;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,9 +83,8 @@ public class JoinHandleModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(JoinHandleModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(200)
+    LinChecker.check(JoinHandleModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 3, /* invocationsPerIteration = */ 200)
         .threads(3)
         .actorsPerThread(2));
   }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import dev.tinyrt.DeepCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,9 +48,8 @@ public class RunQueueModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(RunQueueModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(6)
-        .invocationsPerIteration(150)
+    LinChecker.check(RunQueueModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 3, /* invocationsPerIteration = */ 150)
         .threads(2)
         .actorsPerThread(3));
   }

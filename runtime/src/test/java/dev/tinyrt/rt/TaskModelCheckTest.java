@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,9 +74,8 @@ public class TaskModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(TaskModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(300)
+    LinChecker.check(TaskModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 5, /* invocationsPerIteration = */ 300)
         .threads(2)
         .actorsPerThread(3));
   }

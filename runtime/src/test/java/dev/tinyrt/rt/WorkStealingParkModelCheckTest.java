@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,9 +79,8 @@ public class WorkStealingParkModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(WorkStealingParkModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(6)
-        .invocationsPerIteration(150)
+    LinChecker.check(WorkStealingParkModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 3, /* invocationsPerIteration = */ 150)
         .threads(3)
         .actorsBefore(0)
         .actorsAfter(0)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,9 +85,8 @@ public class BroadcastModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(BroadcastModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(30)
-        .invocationsPerIteration(50)
+    LinChecker.check(BroadcastModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 10, /* invocationsPerIteration = */ 50)
         // Short init and post parts: the default five actors each almost always add a send (or a
         // notifyOne) after every wait, which hides a waiter left queued (or a permit invented).
         .actorsBefore(1)

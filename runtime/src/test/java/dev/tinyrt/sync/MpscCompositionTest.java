@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.CountingWaker;
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Future;
 import dev.tinyrt.Futures;
 import dev.tinyrt.Poll;
@@ -31,8 +32,11 @@ import org.junit.jupiter.api.Test;
  */
 class MpscCompositionTest {
 
-  /** Programs per capacity; each is a few dozen steps, so the whole class runs in about a second. */
-  private static final int SEEDS = 3_000;
+  /**
+   * Programs per capacity (CI's 3,000 times {@code scripts/deep-check}'s scale); each is a few
+   * dozen steps, so CI's batch of the whole class runs in about a second.
+   */
+  private static final int SEEDS = DeepCheck.scaled(3_000);
 
   /** The most receives outstanding at once: 1 keeps the slot in use, more force the lock. */
   private static final int MAX_OUTSTANDING = 3;

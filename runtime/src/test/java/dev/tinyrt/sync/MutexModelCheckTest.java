@@ -2,6 +2,7 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
@@ -9,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,9 +119,8 @@ public class MutexModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(MutexModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(150)
+    LinChecker.check(MutexModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 4, /* invocationsPerIteration = */ 150)
         .threads(2)
         .actorsPerThread(3));
   }

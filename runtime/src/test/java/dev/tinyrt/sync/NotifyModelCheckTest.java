@@ -2,6 +2,7 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
@@ -9,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,9 +112,8 @@ public class NotifyModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(NotifyModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(30)
-        .invocationsPerIteration(50)
+    LinChecker.check(NotifyModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 10, /* invocationsPerIteration = */ 50)
         // Short init and post parts: the default five actors each almost always add a send (or a
         // notifyOne) after every wait, which hides a waiter left queued (or a permit invented).
         .actorsBefore(1)

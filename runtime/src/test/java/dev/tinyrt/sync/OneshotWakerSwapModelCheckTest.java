@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,9 +81,8 @@ public class OneshotWakerSwapModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(OneshotWakerSwapModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(8)
-        .invocationsPerIteration(100)
+    LinChecker.check(OneshotWakerSwapModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 4, /* invocationsPerIteration = */ 100)
         .threads(2)
         .actorsPerThread(3));
   }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,9 +95,8 @@ public class WatchModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(WatchModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(30)
-        .invocationsPerIteration(50)
+    LinChecker.check(WatchModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 8, /* invocationsPerIteration = */ 50)
         .threads(2)
         .actorsPerThread(3));
   }

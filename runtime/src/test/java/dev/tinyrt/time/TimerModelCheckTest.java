@@ -3,12 +3,12 @@ package dev.tinyrt.time;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.CountingWaker;
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import java.time.Duration;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,9 +148,8 @@ public class TimerModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(TimerModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(50)
+    LinChecker.check(TimerModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 5, /* invocationsPerIteration = */ 50)
         .threads(3)
         .actorsPerThread(2)
         // No sequential prefix or suffix: the polls and the advance race in every scenario.

@@ -3,9 +3,12 @@ package dev.tinyrt.agent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class SelfAttachIT {
 
+  /** How long a child JVM may run before it is killed and the test fails with its output. */
+  private static final long CHILD_TIMEOUT_SECONDS = 90;
+
   record Run(int exit, List<String> lines) {}
 
   static Run run(Class<?> main) throws Exception {
@@ -28,14 +34,29 @@ class SelfAttachIT {
         .getLocation().toURI()).toString();
     String classpath = String.join(File.pathSeparator,
         Path.of("target/test-classes").toAbsolutePath().toString(), runtime, agent);
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", classpath, main.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(90, TimeUnit.SECONDS));
-    return new Run(p.exitValue(), out.lines().toList());
+    // The child's output goes to a file, not a pipe read before waitFor: a child that hangs then
+    // still times out, and is killed and reported with what it printed.
+    Path output = Files.createTempFile("self-attach-", ".out");
+    try {
+      Process p = new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-cp", classpath, main.getName())
+          .redirectErrorStream(true)
+          .redirectOutput(output.toFile())
+          .start();
+      if (!p.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        fail(main.getName() + " did not end within " + CHILD_TIMEOUT_SECONDS
+            + " s and was killed; what it printed:\n" + read(output));
+      }
+      return new Run(p.exitValue(), read(output).lines().toList());
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  private static String read(Path output) throws IOException {
+    return new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
   }
 
   @Test
