@@ -2,6 +2,7 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -306,9 +306,7 @@ public class RegistrationModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(RegistrationModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(100)
+    LinChecker.check(RegistrationModelCheckTest.class, DeepCheck.modelChecking(20, 100)
         .threads(2)
         .actorsPerThread(3));
   }

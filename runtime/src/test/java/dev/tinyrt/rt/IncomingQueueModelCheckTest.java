@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.Map;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,9 +106,7 @@ public class IncomingQueueModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(IncomingQueueModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(6)
-        .invocationsPerIteration(150)
+    LinChecker.check(IncomingQueueModelCheckTest.class, DeepCheck.modelChecking(6, 150)
         .threads(3)
         .actorsBefore(0)
         .actorsAfter(0)

@@ -2,12 +2,12 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,9 +70,7 @@ public class MpscModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(MpscModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(25)
-        .invocationsPerIteration(400)
+    LinChecker.check(MpscModelCheckTest.class, DeepCheck.modelChecking(25, 400)
         .threads(2)
         .actorsPerThread(3));
   }

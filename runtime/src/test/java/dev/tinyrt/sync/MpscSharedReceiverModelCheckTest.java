@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,9 +102,7 @@ public class MpscSharedReceiverModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(MpscSharedReceiverModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(150)
+    LinChecker.check(MpscSharedReceiverModelCheckTest.class, DeepCheck.modelChecking(10, 150)
         .threads(2)
         .actorsPerThread(3));
   }

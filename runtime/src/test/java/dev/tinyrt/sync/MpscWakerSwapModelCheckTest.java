@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,9 +87,7 @@ public class MpscWakerSwapModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(MpscWakerSwapModelCheckTest.class, new ModelCheckingOptions()
-        .iterations(8)
-        .invocationsPerIteration(100)
+    LinChecker.check(MpscWakerSwapModelCheckTest.class, DeepCheck.modelChecking(8, 100)
         .threads(2)
         .actorsPerThread(3));
   }
