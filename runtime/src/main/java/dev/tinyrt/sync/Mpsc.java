@@ -48,17 +48,21 @@ import java.util.Objects;
  * back to the slot once they are empty again.
  *
  * <p>A message allocates nothing either: {@code recv()} and {@code send(v)} hand out again the
- * future they returned last, once a poll on the calling thread completed it on that lock-free path
- * (a receive that never waited in the lock's queue, a send that never waited for room); otherwise
- * (still pending, never polled, completed on another thread or under the lock) they return a new
- * one. Two consumers or producers never get the same future at once: only the thread that completed
+ * last future of theirs that a poll on the calling thread completed on that lock-free path (a
+ * receive that never waited in the lock's queue, a send that never waited for room); otherwise
+ * (none yet, or the last one completed on another thread) they return a new one. A future that
+ * waited under the lock, failed or was dropped is never handed out again, and the channel keeps no
+ * value or waker alive through the one it may hand out. Two consumers or producers never get the same future at once: only the thread that completed
  * it may claim it. The rule this asks of callers is the one every future has: <b>poll a future
  * until it is ready, then let it go</b>. A receive or send polled again after it completed throws
  * {@link IllegalStateException} naming the caller, until the next {@code recv()} (or {@code send})
  * on that thread hands it out again; from then on it is that next receive (or send), so a caller
  * that keeps a finished future and polls it again would take the next value in place of whoever
- * asked for it. A finished future must not be dropped again either (every combinator drops only
- * unfinished children).
+ * asked for it. A finished future must not be dropped either once it may have been handed out
+ * again (every combinator of tinyrt drops only unfinished children): the drop would cancel that
+ * next receive (or send), and whoever waits on it would wait until its task is aborted, never
+ * told. A hand-written combinator that drops every child in a {@code finally} must skip the
+ * children that returned ready.
  */
 public final class Mpsc {
 
@@ -161,6 +165,15 @@ public final class Mpsc {
      * </ul>
      */
     volatile Object slot;
+
+    /**
+     * The receive {@link Receiver#recv} hands out again (see {@link Recv#reuseBy}): the last one
+     * finished on the lock-free path, which holds no value and no waker any more. A hint any
+     * consumer may overwrite, read and written plainly: whoever reads it claims the receive only
+     * if its own thread completed it. A receive that waited in the queue or was dropped is never
+     * put here, so the channel keeps nothing alive through it.
+     */
+    Recv<T> spareRecv;
 
     /** How many values may be queued or promised to senders. */
     final int capacity;
@@ -405,9 +418,11 @@ public final class Mpsc {
     private final Cleaner.Cleanable abandonment;
 
     /**
-     * The send this sender hands out again once it completed (see {@link Send#reuseBy}); a hint
-     * any producer may overwrite, read and written plainly: whoever reads it claims the send only
-     * if its own thread completed it.
+     * The send this sender hands out again (see {@link Send#reuseBy}): the last one finished on
+     * the fast path, which holds no value any more. A hint any producer may overwrite, read and
+     * written plainly: whoever reads it claims the send only if its own thread completed it. A
+     * send that waited, failed or was dropped is never put here, so the sender keeps no value and
+     * no waker alive.
      */
     private Send<T> spare;
 
@@ -428,9 +443,7 @@ public final class Mpsc {
       if (s != null && s.reuseBy(Thread.currentThread().getId(), value)) {
         return s;
       }
-      s = new Send<>(this, value);
-      spare = s;
-      return s;
+      return new Send<>(this, value);
     }
 
     /**
@@ -495,7 +508,7 @@ public final class Mpsc {
   /** A send, its own node in the senders' wait queue once it waits. */
   private static final class Send<T> extends WaitNode implements Future<Void>, Droppable {
 
-    /** Never polled yet, or polled and finished on the fast path. */
+    /** Never polled yet (new, or handed out again by {@link #reuseBy}). */
     private static final byte FRESH = 0;
 
     /** Polled on the locked path: its node state says the rest, under the lock. */
@@ -550,6 +563,7 @@ public final class Mpsc {
         value = null;
         path = SENT_FAST;
         completedBy = Thread.currentThread().getId();
+        sender.spare = this;
         return SENT;
       }
       return pollOther(cx);
@@ -637,13 +651,6 @@ public final class Mpsc {
     /** The channel. */
     private final State<T> state;
 
-    /**
-     * The receive this receiver hands out again once it completed (see {@link Recv#reuseBy}); a
-     * hint any consumer may overwrite, read and written plainly: whoever reads it claims the
-     * receive only if its own thread completed it.
-     */
-    private Recv<T> spare;
-
     Receiver(State<T> state) {
       this.state = state;
     }
@@ -658,13 +665,11 @@ public final class Mpsc {
      * @return a future of the next value
      */
     public Future<T> recv() {
-      Recv<T> r = spare;
+      Recv<T> r = state.spareRecv;
       if (r != null && r.reuseBy(Thread.currentThread().getId())) {
         return r;
       }
-      r = new Recv<>(state);
-      spare = r;
-      return r;
+      return new Recv<>(state);
     }
 
     /** @return the next value if one is queued, else null */
@@ -776,8 +781,9 @@ public final class Mpsc {
 
     /**
      * The id of the thread whose poll finished this receive on the lock-free path (it never joined
-     * the wait queue), until {@link #reuseBy} hands it out again; 0 otherwise (thread ids start at
-     * 1 and are never reused). A primitive, so writing it costs no garbage collector barrier.
+     * the wait queue), until {@link #reuseBy} hands it out again; 0 otherwise (thread ids are
+     * positive; the JDK may reuse a terminated thread's id, and a thread that ended holds no
+     * future, so the new thread claiming it takes nobody's). A primitive, so writing it costs no garbage collector barrier.
      *
      * <p>Plain access is enough for "only the thread that completed it claims it": a thread reads
      * back its own id only if its own last write here was its id (a thread never sees a write of
@@ -815,6 +821,7 @@ public final class Mpsc {
       // Ordering: nobody else reads the state once it is HANDED, or ever saw it FRESH.
       FAST.setOpaque(this, DONE);
       completedBy = Thread.currentThread().getId();
+      state.spareRecv = this;
     }
 
     @Override

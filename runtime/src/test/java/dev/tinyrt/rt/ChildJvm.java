@@ -46,7 +46,15 @@ final class ChildJvm {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
-      if (!child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      boolean ended = false;
+      try {
+        ended = child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } finally {
+        if (!ended) {
+          child.destroyForcibly(); // also when the test's own timeout interrupts the wait
+        }
+      }
+      if (!ended) {
         child.destroyForcibly().waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         fail("the child JVM " + main.getSimpleName() + " did not end within " + TIMEOUT_SECONDS
             + " s; it printed:\n" + read(log.toFile()));

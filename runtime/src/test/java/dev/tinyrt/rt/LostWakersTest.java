@@ -158,7 +158,7 @@ class LostWakersTest {
 
     // Held by the registry: after a collection the probe is still there, nothing is reported.
     System.gc();
-    assertEquals(0, detector.drain());
+    assertEquals(0, detector.drain(200), "a probe the registry holds is not collected");
     assertTrue(reports.isEmpty(), reports::toString);
 
     probe = null;

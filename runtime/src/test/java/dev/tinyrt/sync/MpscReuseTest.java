@@ -152,4 +152,34 @@ class MpscReuseTest {
     assertThrows(IllegalStateException.class, () -> next.poll(rx.context()),
         "and whoever asked for it is told, not left waiting");
   }
+
+  @Test
+  void aStaleDropOfAFinishedReceiveCancelsTheNextOneSilently() {
+    // Documents the other half of the rule (Mpsc's Javadoc): dropping a finished receive after
+    // recv() handed it out again drops that next receive, whose waker is then never woken.
+    Mpsc.Channel<String> ch = Mpsc.bounded(1);
+    ch.sender().trySend("a");
+    Future<String> kept = ch.receiver().recv();
+    assertEquals("a", kept.poll(rx.context()).get());
+    Future<String> next = ch.receiver().recv();
+    assertSame(kept, next);
+    CountingWaker nextWaker = new CountingWaker();
+    assertTrue(next.poll(nextWaker.context()).isPending());
+    ((Droppable) kept).drop();
+    assertTrue(ch.sender().trySend("b"));
+    assertEquals(0, nextWaker.count(), "the next receive was dropped with it: nobody wakes it");
+    assertEquals("b", ch.receiver().tryRecv(), "the value waits for a new receive, not lost");
+  }
+
+  @Test
+  void aSendThatWaitedUnderTheLockIsNotHandedOutAgain() {
+    Mpsc.Channel<String> ch = Mpsc.bounded(1);
+    assertTrue(ch.sender().trySend("full"));
+    Future<Void> waited = ch.sender().send("waits");
+    assertTrue(waited.poll(tx.context()).isPending());
+    assertEquals("full", ch.receiver().tryRecv());
+    assertTrue(waited.poll(tx.context()).isReady());
+    assertNotSame(waited, ch.sender().send("next"),
+        "a send finished under the lock is not the sender's spare (it would keep its value)");
+  }
 }

@@ -56,7 +56,15 @@ final class ChildJvm {
         .redirectErrorStream(true)
         .redirectOutput(output.toFile())
         .start();
-    if (!child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+    boolean ended = false;
+    try {
+      ended = child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } finally {
+      if (!ended) {
+        child.destroyForcibly(); // also when the test's own timeout interrupts the wait
+      }
+    }
+    if (!ended) {
       child.destroyForcibly();
       child.waitFor(10, TimeUnit.SECONDS);
       fail("the child JVM " + command + " did not end within " + TIMEOUT_SECONDS
