@@ -563,7 +563,9 @@ public final class Mpsc {
         value = null;
         path = SENT_FAST;
         completedBy = Thread.currentThread().getId();
-        sender.spare = this;
+        if (sender.spare != this) {
+          sender.spare = this; // steady state: already it, no store and no GC barrier
+        }
         return SENT;
       }
       return pollOther(cx);
@@ -821,7 +823,9 @@ public final class Mpsc {
       // Ordering: nobody else reads the state once it is HANDED, or ever saw it FRESH.
       FAST.setOpaque(this, DONE);
       completedBy = Thread.currentThread().getId();
-      state.spareRecv = this;
+      if (state.spareRecv != this) {
+        state.spareRecv = this; // steady state: already it, no store and no GC barrier
+      }
     }
 
     @Override
