@@ -2,7 +2,6 @@
 package dev.tinyrt.internal;
 
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,34 +60,13 @@ public final class NeverPolled {
    * A frame not polled yet, with where it was made; equal to another reference to the same frame
    * (by identity) while that frame is alive, so a lookup finds it without a second map.
    */
-  static final class Unpolled extends WeakReference<Object> {
+  static final class Unpolled extends IdentityWeakKey {
     /** {@code Shop.price, called at Shop.checkout (Shop.java:22)}; null for a lookup key. */
     final String site;
-
-    /** The frame's identity hash, kept once the frame is gone. */
-    private final int hash;
 
     Unpolled(Object frame, String site, ReferenceQueue<Object> queue) {
       super(frame, queue);
       this.site = site;
-      this.hash = System.identityHashCode(frame);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (o == this) {
-        return true;
-      }
-      if (!(o instanceof Unpolled other) || other.hash != hash) {
-        return false;
-      }
-      Object frame = get();
-      return frame != null && frame == other.get();
     }
   }
 

@@ -5,7 +5,6 @@ import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 import java.lang.System.Logger.Level;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,13 +29,13 @@ import java.util.concurrent.ExecutionException;
 final class StageHub {
 
   /** Hubs of stages that have not completed, by the stage's identity. */
-  private static final ConcurrentHashMap<Key, StageHub> HUBS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<IdentityWeakKey, StageHub> HUBS = new ConcurrentHashMap<>();
 
   /** Keys whose stage was collected before it completed, to remove from {@link #HUBS}. */
   private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
 
   /** The key this hub is registered under, to leave the map on completion. */
-  private final Key key;
+  private final IdentityWeakKey key;
 
   /** The first waiter, or null. Guarded by this. */
   private StageFuture<?> head;
@@ -56,7 +55,7 @@ final class StageHub {
   /** The stage's failure, unwrapped, once done, or null. Guarded by this until done. */
   private Throwable failure;
 
-  private StageHub(Key key) {
+  private StageHub(IdentityWeakKey key) {
     this.key = key;
   }
 
@@ -68,7 +67,7 @@ final class StageHub {
    */
   static StageHub of(CompletionStage<?> stage) {
     expungeCollected();
-    Key key = new Key(stage, COLLECTED);
+    IdentityWeakKey key = new IdentityWeakKey(stage, COLLECTED);
     StageHub hub = HUBS.get(key);
     if (hub != null) {
       return hub;
@@ -199,7 +198,7 @@ final class StageHub {
    * @return the number of linked waiters, 0 if the stage has no hub
    */
   static int waitersOf(CompletionStage<?> stage) {
-    StageHub hub = HUBS.get(new Key(stage, null));
+    StageHub hub = HUBS.get(new IdentityWeakKey(stage, null));
     if (hub == null) {
       return 0;
     }
@@ -215,32 +214,5 @@ final class StageHub {
       e = e.getCause();
     }
     return e;
-  }
-
-  /** A weak reference to a stage, equal to another key of the same stage (by identity). */
-  private static final class Key extends WeakReference<Object> {
-
-    /** The stage's identity hash, kept after it is collected. */
-    private final int hash;
-
-    Key(Object stage, ReferenceQueue<Object> queue) {
-      super(stage, queue);
-      this.hash = System.identityHashCode(stage);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (o == this) {
-        return true;
-      }
-      // A collected stage's key equals only itself.
-      Object stage = get();
-      return stage != null && o instanceof Key k && k.get() == stage;
-    }
   }
 }

@@ -197,7 +197,9 @@ public final class RewrittenMark {
       try {
         return new DataInputStream(new ByteArrayInputStream(bytes)).readUTF();
       } catch (IOException e) {
-        throw new IllegalStateException("a malformed refusal in the " + NAME + " attribute", e);
+        throw new IllegalStateException(reader.getClassName().replace('/', '.') + ": a malformed"
+            + " refusal in its " + NAME + " attribute (the class file was changed after tinyrt"
+            + " rewrote it): compile the class again from its source and rewrite it again", e);
       }
     }
   }
