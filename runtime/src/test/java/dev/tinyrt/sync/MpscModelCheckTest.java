@@ -1,77 +1,111 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
-import dev.tinyrt.Context;
 import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
+import dev.tinyrt.WokenTask;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
+import org.jetbrains.kotlinx.lincheck.annotations.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck explores two producers and the consumer of a bounded mpsc channel: every outcome must
- * match a sequential run, and a consumer left pending must have been woken by any value sent
- * after it registered.
+ * Lincheck explores producers ({@code trySend}, the sender's {@code close}) against the consumer
+ * task of a bounded mpsc channel, whose one receive waits in the lock-free slot or in the lock's
+ * queue, is handed a value, is closed on, or is abandoned. Checked once the scenario ended ({@link
+ * #nothingLost}): the consumer's receive left pending was woken, or cannot go on (no lost wake);
+ * no receive waits once it was abandoned; every value sent was received once or is still queued.
+ *
+ * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
+ * lost in every run (a {@code handOver} or a {@code close} that forgets to wake) is lost in the
+ * sequential runs too, so a result saying so would match them. And the consumer behaves as an
+ * executor does ({@link WokenTask}): it keeps one receive until it is ready or dropped, and polls
+ * it again only once woken. A consumer that gave up a pending receive for a new one made the
+ * check fire on correct code (the value rightly went to the first), and one that polled a pending
+ * receive unprompted would find a value that a lost wake left there and hide it.
  */
 public class MpscModelCheckTest {
 
   private final Mpsc.Sender<Integer> sender;
   private final Mpsc.Receiver<Integer> receiver;
 
-  /** Orders completed sends against the consumer's last pending poll. */
-  private final AtomicLong clock = new AtomicLong();
+  /** The consumer task: one receive at a time, polled again only once woken. */
+  private final WokenTask<Integer> consumer;
 
-  /** The clock when the last send completed. */
-  private volatile long lastSendDone = -1;
+  /** Values the producers sent (a {@code trySend} that returned true). */
+  private final AtomicInteger sent = new AtomicInteger();
 
-  /** The clock when the consumer's last poll returned pending, or -1 if it did not. */
-  private volatile long pendingSince = -1;
-
-  /** The wake count of the waker the consumer's last pending poll registered. */
-  private volatile AtomicInteger lastWaker;
+  /** Values the consumer received; the consumer's thread writes it, the validation reads it. */
+  private int received;
 
   /** A fresh channel of capacity 2 for each scenario. */
   public MpscModelCheckTest() {
     Mpsc.Channel<Integer> channel = Mpsc.bounded(2);
     sender = channel.sender();
     receiver = channel.receiver();
+    consumer = new WokenTask<>("the consumer's recv", receiver::recv);
   }
 
+  /** A producer sends a value if there is room (it hands it to a waiting receive if one waits). */
   @Operation
-  public boolean trySend(int v) {
-    boolean sent = sender.trySend(v);
-    if (sent) {
-      lastSendDone = clock.incrementAndGet();
+  public void trySend() {
+    try {
+      if (sender.trySend(1)) {
+        sent.incrementAndGet();
+      }
+    } catch (IllegalStateException sendAfterClose) {
+      // The sender was closed: nothing was sent.
     }
-    return sent;
   }
 
-  @Operation(nonParallelGroup = "consumer")
-  public String recv() {
-    AtomicInteger wakes = new AtomicInteger();
-    Poll<Integer> p = receiver.recv().poll(Context.from(wakes::incrementAndGet));
-    if (p.isPending()) {
-      lastWaker = wakes;
-      pendingSince = clock.incrementAndGet();
-      return "pending";
-    }
-    pendingSince = -1;
-    return "value " + p.get();
+  /** A producer closes the sending side: a waiting receive is woken and gives null. */
+  @Operation
+  public void closeSender() {
+    sender.close();
   }
 
-  /** A value sent after the consumer parked must have woken it. */
+  /** The consumer's turn: a new receive, or its pending one again if it was woken. */
   @Operation(nonParallelGroup = "consumer")
-  public String check() {
-    long since = pendingSince;
-    return since >= 0 && lastSendDone > since && lastWaker.get() == 0 ? "lost wake-up" : "ok";
+  public void recv() {
+    count(consumer.turn());
+  }
+
+  /** The consumer abandons its pending receive (a lost select, a timeout). */
+  @Operation(nonParallelGroup = "consumer")
+  public void dropRecv() {
+    consumer.abandon();
+  }
+
+  private void count(Poll<Integer> p) {
+    if (p != null && p.get() != null) {
+      received++;
+    }
+  }
+
+  /** Run once the scenario ended, when no operation runs. */
+  @Validate
+  public void nothingLost() {
+    consumer.assertNoLostWake();
+    // A receive woken but not polled yet (its task would be): it takes what it was given.
+    if (consumer.isWaiting()) {
+      count(consumer.turn());
+    }
+    consumer.abandon();
+    if (receiver.waitingReceives() != 0) {
+      throw new AssertionError("a receive still waits after the consumer abandoned its receive");
+    }
+    MpscLedger.assertEachValueOnce(receiver, sent.get(), received);
   }
 
   @Test
   public void modelCheck() {
     LinChecker.check(MpscModelCheckTest.class, DeepCheck.modelChecking(25, 400)
         .threads(2)
-        .actorsPerThread(3));
+        .actorsPerThread(3)
+        // No sequential prefix or suffix: the validation runs after the last part, and a receive
+        // polled in a suffix would take what a lost wake left behind.
+        .actorsBefore(0)
+        .actorsAfter(0));
   }
 }
