@@ -83,7 +83,7 @@ public final class BenchMain {
    * Runs the benchmarks.
    *
    * @param args {@code [--quick] [--json FILE] [--docs DIR] [--agent JAR] [--only
-   *     carts|pingpong|outside|yield|io|micro] [--from-json FILE] [--runtimes KIND,KIND]}
+   *     carts|pingpong|outside|yield|io|micro|fanin] [--from-json FILE] [--runtimes KIND,KIND]}
    */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
@@ -182,6 +182,9 @@ public final class BenchMain {
     if (only == null || only.equals("io")) {
       IoGroup.run(quick, agent, runs);
     }
+    if (only == null || only.equals("fanin")) {
+      FanIn.group(quick, agent, runs);
+    }
     if (only == null || only.equals("micro")) {
       measureOnce("bytes", "tinyrt", 200_000, 0, agent, "dev.tinyrt.bench.AllocationBreakdown", 2);
       micro(quick, agent);
@@ -202,7 +205,8 @@ public final class BenchMain {
   }
 
   /** What {@code --only} accepts: groups of scenarios measured together. */
-  static final List<String> GROUPS = List.of("carts", "pingpong", "outside", "yield", "io", "micro");
+  static final List<String> GROUPS =
+      List.of("carts", "pingpong", "outside", "yield", "io", "micro", "fanin");
 
   /** Messages per ping-pong exchange (2M; 500k in --quick); a run repeats exchanges until it lasted a second. */
   private static long pingPongMessages = 2_000_000;
@@ -214,6 +218,9 @@ public final class BenchMain {
     }
     if (scenario.startsWith("io-")) {
       return "io";
+    }
+    if (scenario.startsWith("fanin-")) {
+      return "fanin";
     }
     return switch (scenario) {
       case "bytes" -> "micro";
@@ -587,6 +594,7 @@ public final class BenchMain {
         .append(" s counts as that long (starved).\n\n");
     md.append(table("yield-starvation")).append('\n');
     md.append(IoGroup.markdown());
+    md.append(FanIn.markdown());
     md.append("## 5. Micro (JMH, `-prof gc`)\n\nReadyAwait: an await of a ready future inside an async ")
         .append("method (1,000 distinct futures per invocation, each value consumed by a `Blackhole`) against ")
         .append("the same loop by hand. SuspendResume: a oneshot, a frame, a pending poll, a send, a ready ")

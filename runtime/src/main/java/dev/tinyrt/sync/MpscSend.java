@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.sync;
+
+import dev.tinyrt.Context;
+import dev.tinyrt.Droppable;
+import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
+import dev.tinyrt.Waker;
+import dev.tinyrt.internal.CallSite;
+
+/** A send, its own node in the senders' wait queue once it waits. */
+final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
+
+  /** Never polled yet (new, or handed out again by {@link #reuseBy}). */
+  private static final byte FRESH = 0;
+
+  /** Polled on the locked path: its node state says the rest, under the lock. */
+  private static final byte LOCKED_PATH = 1;
+
+  /** Finished on the fast path. */
+  private static final byte SENT_FAST = 2;
+
+  /** The ready poll of a send, shared: a send's value is {@code null}. */
+  private static final Poll<Void> SENT = Poll.readyNull();
+
+  /** Keeps the sender reachable while the send is in flight, so it is not seen as abandoned. */
+  private final Mpsc.Sender<T> sender;
+
+  /** The channel. */
+  private final MpscState<T> state;
+
+  /** The value to deliver; null once delivered on the fast path (the send keeps nothing). */
+  private T value;
+
+  /** {@link #FRESH}, {@link #LOCKED_PATH} or {@link #SENT_FAST}; only this send's poller writes it. */
+  private byte path;
+
+  /**
+   * The id of the thread whose poll finished this send on the fast path, until {@link #reuseBy}
+   * hands it out again; 0 otherwise. Plain access (see {@link MpscRecv#completedBy}).
+   */
+  private long completedBy;
+
+  MpscSend(Mpsc.Sender<T> sender, MpscState<T> state, T value) {
+    this.sender = sender;
+    this.state = state;
+    this.value = value;
+  }
+
+  /**
+   * Hands this send out again for {@code next}, if the thread of id {@code thread} finished it on
+   * the fast path: it is then in no queue, holds nothing, and no other thread will touch it.
+   */
+  boolean reuseBy(long thread, T next) {
+    // Ordering: plain, as for a receive (see MpscRecv.completedBy).
+    if (completedBy != thread) {
+      return false;
+    }
+    completedBy = 0;
+    value = next;
+    path = FRESH;
+    return true;
+  }
+
+  @Override
+  public Poll<Void> poll(Context cx) {
+    if (path == FRESH && state.trySendFast(value)) {
+      // Never waited: nobody else knows this send, so it delivered without the lock.
+      value = null;
+      path = SENT_FAST;
+      completedBy = Thread.currentThread().getId();
+      if (sender.spare != this) {
+        sender.spare = this; // steady state: already it, no store and no GC barrier
+      }
+      return SENT;
+    }
+    return pollOther(cx);
+  }
+
+  /** The rest of {@link #poll}: a send that waits or waited, or one polled after it completed. */
+  private Poll<Void> pollOther(Context cx) {
+    if (path == SENT_FAST) {
+      throw pollAfterCompletion();
+    }
+    path = LOCKED_PATH;
+    Waker receiver;
+    Waker nextSender = null;
+    synchronized (state) {
+      state.enterLocked();
+      try {
+        if (isDone()) {
+          throw pollAfterCompletion();
+        }
+        if (state.receiverClosed || state.senderClosed) {
+          if (state.senders.abandon(this) == MpscState.SLOT) {
+            state.reserved--;
+          }
+          state.checkOpen();
+        }
+        if (isGranted()) {
+          // A slot was kept for this send when it was told there is room.
+          consumeGrant();
+          state.reserved--;
+          receiver = state.deliver(value, /* atFront = */ false);
+          // Handed straight to a receive, the kept slot is free again.
+          nextSender = state.wakeNextSender();
+        } else if (isQueued() || !state.hasRoomForNewcomer()) {
+          // Wait, behind the senders already waiting.
+          state.senders.park(this, cx.waker());
+          return Poll.pending();
+        } else {
+          finish();
+          receiver = state.deliver(value, /* atFront = */ false);
+        }
+      } finally {
+        state.leaveLocked();
+      }
+    }
+    WakeList.wake(receiver);
+    WakeList.wake(nextSender);
+    return SENT;
+  }
+
+  /** The error of a send polled after it completed. */
+  private static IllegalStateException pollAfterCompletion() {
+    return new IllegalStateException(CallSite.callerOutside(MpscSend.class, Mpsc.Sender.class)
+        + " polled an mpsc send that had already completed: its value was delivered (or it"
+        + " failed) on an earlier poll. A send delivers one value; call sender.send(value) for"
+        + " each value, and drop the future once it is ready (send() may hand the same object"
+        + " out again for the next value)");
+  }
+
+  @Override
+  public void drop() {
+    if (path != LOCKED_PATH) {
+      return; // never waited: it is in no queue and was granted nothing
+    }
+    Waker w = null;
+    synchronized (state) {
+      state.enterLocked();
+      if (state.senders.abandon(this) == MpscState.SLOT) {
+        // A slot was kept for it: pass it on.
+        state.reserved--;
+        w = state.wakeNextSender();
+      }
+      state.leaveLocked();
+    }
+    WakeList.wake(w);
+  }
+}
+
