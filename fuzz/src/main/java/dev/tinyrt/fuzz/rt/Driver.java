@@ -2,7 +2,9 @@
 package dev.tinyrt.fuzz.rt;
 
 import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.Waker;
 import dev.tinyrt.rt.JoinHandle;
+import dev.tinyrt.rt.WorkerPool;
 import dev.tinyrt.time.ManualClock;
 import dev.tinyrt.time.Timer;
 import java.time.Duration;
@@ -32,7 +34,10 @@ final class Driver {
   enum Kind {
     /** {@code AsyncRuntime.builder().currentThread()}. */
     CURRENT_THREAD,
-    /** {@code AsyncRuntime.builder().multiThread(2)}. */
+    /**
+     * {@code AsyncRuntime.builder().multiThread(2)} on the {@link WorkerPool#WORK_STEALING}
+     * scheduler, named so that {@code -Dtinyrt.workerPool} does not change what a seed runs on.
+     */
     MULTI_THREAD
   }
 
@@ -47,6 +52,12 @@ final class Driver {
 
   /** How many more times to look before an ended task counts as held by a primitive. */
   private static final int HOLD_LOOKS = 4;
+
+  /** How long the lost-wake check waits for blocking jobs, which run on real threads. */
+  private static final Duration BLOCKING_JOBS = Duration.ofSeconds(2);
+
+  /** Most rounds the lost-wake check lets a current-thread runtime run before it looks. */
+  private static final int SETTLE_ROUNDS = 20;
 
   /** Runs so far, for unique runtime names. */
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -154,9 +165,15 @@ final class Driver {
     Random random = new Random(seed * 31 + kind.ordinal());
     Timer timer = Timer.manual(clock);
     AsyncRuntime.Builder builder = AsyncRuntime.builder().name(name).timer(timer);
+    // A current-thread run counts its blocking jobs, for the lost-wake check; a multi-threaded one
+    // keeps the runtime's own pool, which its shutdown must stop.
+    BlockingPool blocking = kind == Kind.CURRENT_THREAD ? new BlockingPool(name) : null;
+    if (blocking != null) {
+      builder.blockingExecutor(blocking);
+    }
     AsyncRuntime rt = kind == Kind.CURRENT_THREAD
         ? builder.currentThread().build()
-        : builder.multiThread(2).build();
+        : builder.multiThread(2).workerPool(WorkerPool.WORK_STEALING).build();
     Interpreter interpreter = RewritingLoader.interpreter();
     int root = env.newTask(program);
     env.spawned(root, rt.spawn(interpreter.task(program, env, root)));
@@ -182,23 +199,76 @@ final class Driver {
       }
       let(rt, kind, 1 + random.nextInt(20));
     }
+    List<String> found = new ArrayList<>();
     if (!early) {
       // Let the program end on its own as far as it can: every sleep comes due.
       for (int i = 0; i < 6; i++) {
         clock.advance(Duration.ofMillis(60));
         let(rt, kind, 100);
       }
+      if (kind == Kind.CURRENT_THREAD) {
+        // One thread runs every task: what still waits now waits for good, unless a wake was lost.
+        found.addAll(lostWakes(rt, env, blocking));
+        tally.lostWakeChecks.increment();
+      }
     }
     // Shut down: what is still waiting (a deadlock, a recv nobody sends to) is cancelled.
     rt.shutdown(Duration.ZERO);
+    if (blocking != null) {
+      blocking.shutdownNow();
+    }
 
-    List<String> found = new ArrayList<>();
     if (rt.liveTasks() != 0) {
       found.add("live: " + rt.liveTasks() + " task(s) live after shutdown returned");
     }
     found.addAll(env.check(timer));
     env.tally(tally);
     found.addAll(leakedThreads(name));
+    return found;
+  }
+
+  /**
+   * Looks for lost wake-ups on a current-thread runtime with nothing left to run: once every
+   * blocking job ran and the runtime ran until no node began or ended twice in a row, wakes every
+   * live task spuriously (wakers allow it) and lets them run. Whatever moves then was ready and
+   * not woken. Also checks that no shared handle keeps more wakers than tasks await it (an
+   * abandoned await must take its waker back).
+   */
+  private static List<String> lostWakes(AsyncRuntime rt, Env env, BlockingPool blocking) {
+    long deadline = System.nanoTime() + BLOCKING_JOBS.toNanos();
+    while (!blocking.idle() && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100)); // a pool thread, not a task
+    }
+    for (int quiet = 0, round = 0; quiet < 2 && round < SETTLE_ROUNDS; round++) {
+      long before = env.progress();
+      let(rt, Kind.CURRENT_THREAD, 200);
+      quiet = env.progress() == before ? quiet + 1 : 0;
+    }
+    List<String> found = new ArrayList<>();
+    for (int target : env.sharedTasks()) {
+      JoinHandle<Long> h = env.handle(target);
+      if (h != null && !h.isFinished()) {
+        int registered = Registered.count(h, "waiterCount");
+        int awaiting = env.awaitingTasks(target);
+        if (registered > awaiting) {
+          found.add("join: task " + target + "'s handle keeps " + registered + " waker(s) but "
+              + awaiting + " task(s) await it: an abandoned await left its waker behind");
+        }
+      }
+    }
+    env.watchProgress();
+    for (JoinHandle<Long> h : env.handles()) {
+      if (!h.isFinished() && h instanceof Waker w) {
+        w.wake();
+      }
+    }
+    let(rt, Kind.CURRENT_THREAD, 200);
+    List<String> moved = env.progressedSince();
+    if (!moved.isEmpty()) {
+      found.add("wake: a lost wake-up: with nothing left to run, a spurious wake of every task "
+          + "let " + moved.subList(0, Math.min(3, moved.size())) + " go on: what it waited for "
+          + "was ready but nobody woke it");
+    }
     return found;
   }
 

@@ -67,6 +67,9 @@ public final class Env {
     /** What it threw, or null if it returned (or never ran). */
     volatile Throwable failure;
 
+    /** What it returned, once it did. */
+    volatile Long value;
+
     TaskEntry(Node body) {
       this.body = body;
     }
@@ -126,6 +129,36 @@ public final class Env {
   /** Next clean-up id. */
   private final AtomicInteger nextCleanup = new AtomicInteger();
 
+  /** The oneshot channels and their ledger. */
+  private final OneshotSlots oneshots = new OneshotSlots();
+
+  /** The watch channels and their ledger. */
+  private final WatchSlots watches = new WatchSlots();
+
+  /** The broadcast channels and their ledger. */
+  private final BroadcastSlots broadcasts = new BroadcastSlots();
+
+  /** The ids of the tasks a {@code spawn-shared} shared, in order. */
+  private final List<Integer> sharedTasks = new CopyOnWriteArrayList<>();
+
+  /**
+   * Awaits of shared handles under way: by awaited task id, how many awaits each awaiting task has
+   * under way.
+   */
+  private final Map<Integer, Map<Integer, AtomicInteger>> joining = new ConcurrentHashMap<>();
+
+  /** Blocking jobs that ran. */
+  private final AtomicInteger blockingRan = new AtomicInteger();
+
+  /** Awaits of shared handles that got the task's outcome. */
+  private final AtomicInteger sharedJoins = new AtomicInteger();
+
+  /** Node instances begun plus ended, and task starts and ends: any progress moves it. */
+  private final AtomicLong progress = new AtomicLong();
+
+  /** While the driver looks for lost wake-ups: what progressed, else null. */
+  private volatile List<String> progressed;
+
   /** Violations seen while the program ran (a mutex held twice, a permit over-granted). */
   private final List<String> violations = new CopyOnWriteArrayList<>();
 
@@ -159,6 +192,7 @@ public final class Env {
     int id = nextInstance.getAndIncrement();
     entered.put(id, node);
     finallies.put(id, new AtomicInteger());
+    progressed("began", node);
     return id;
   }
 
@@ -169,6 +203,32 @@ public final class Env {
    */
   public void exit(int id) {
     finallies.get(id).incrementAndGet();
+    progressed("ended", entered.get(id));
+  }
+
+  private void progressed(String what, Node node) {
+    progress.incrementAndGet();
+    List<String> seen = progressed;
+    if (seen != null) {
+      seen.add(what + " " + shorten(node.render()));
+    }
+  }
+
+  /** @return a count that moves whenever a node instance begins or ends */
+  long progress() {
+    return progress.get();
+  }
+
+  /** From now on, records each node instance that begins or ends, for {@link #progressedSince}. */
+  void watchProgress() {
+    progressed = new CopyOnWriteArrayList<>();
+  }
+
+  /** @return what began or ended since {@link #watchProgress}; stops recording */
+  List<String> progressedSince() {
+    List<String> seen = progressed;
+    progressed = null;
+    return seen == null ? List.of() : seen;
   }
 
   /** @return how many node instances began */
@@ -208,6 +268,14 @@ public final class Env {
   /** @param task the id of the task whose body began */
   public void taskStarted(int task) {
     tasks.get(task).starts.incrementAndGet();
+  }
+
+  /**
+   * @param task the id of a task whose body returned
+   * @param value what it returned
+   */
+  public void taskReturned(int task, long value) {
+    tasks.get(task).value = value;
   }
 
   /**
@@ -351,6 +419,121 @@ public final class Env {
     return notifies.get(i);
   }
 
+  /** @return the oneshot channels */
+  public OneshotSlots oneshots() {
+    return oneshots;
+  }
+
+  /** @return the watch channels */
+  public WatchSlots watches() {
+    return watches;
+  }
+
+  /** @return the broadcast channels */
+  public BroadcastSlots broadcasts() {
+    return broadcasts;
+  }
+
+  /** @param task the id of a task whose handle the program shares from now on */
+  public void share(int task) {
+    sharedTasks.add(task);
+  }
+
+  /**
+   * @param index any number
+   * @return the id of the shared task {@code index} modulo their count, or -1 if none is shared
+   */
+  public int sharedTask(int index) {
+    int n = sharedTasks.size();
+    return n == 0 ? -1 : sharedTasks.get(index % n);
+  }
+
+  /**
+   * @param target the task whose handle is about to be awaited
+   * @param awaiter the awaiting task
+   */
+  public void joinBegan(int target, int awaiter) {
+    joining.computeIfAbsent(target, t -> new ConcurrentHashMap<>())
+        .computeIfAbsent(awaiter, a -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /**
+   * @param target the task whose handle an await of {@code awaiter} stopped awaiting
+   * @param awaiter the awaiting task
+   */
+  public void joinEnded(int target, int awaiter) {
+    joining.get(target).get(awaiter).decrementAndGet();
+  }
+
+  /**
+   * Records what an await of a shared handle returned: the task's own value.
+   *
+   * @param target the awaited task
+   * @param value what the await returned
+   */
+  public void joined(int target, long value) {
+    sharedJoins.incrementAndGet();
+    TaskEntry t = tasks.get(target);
+    if (t.value == null || t.value != value) {
+      violations.add("join: an await of task " + target + "'s handle returned " + value
+          + " but the task " + (t.value == null ? "did not return" : "returned " + t.value));
+    }
+  }
+
+  /**
+   * Records what an await of a shared handle threw.
+   *
+   * @param target the awaited task
+   * @param thrown what the await threw
+   */
+  public void joinThrew(int target, Throwable thrown) {
+    sharedJoins.incrementAndGet();
+    TaskEntry t = tasks.get(target);
+    boolean cancelled = thrown instanceof CancelledException && t.handle.isCancelled();
+    if (!cancelled && (t.failure == null || t.failure.getClass() != thrown.getClass())) {
+      violations.add("join: an await of task " + target + "'s handle threw " + thrown
+          + " but the task ended with " + (t.failure == null ? "its value" : t.failure));
+    }
+  }
+
+  /**
+   * How many tasks await task {@code target}'s handle now.
+   *
+   * @param target a shared task
+   * @return the awaiting tasks with an await under way
+   */
+  int awaitingTasks(int target) {
+    int n = 0;
+    for (AtomicInteger under : joining.getOrDefault(target, Map.of()).values()) {
+      n += under.get() > 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** @return the ids of the shared tasks */
+  List<Integer> sharedTasks() {
+    return sharedTasks;
+  }
+
+  /** @return a blocking job that returns 8 at once; it must run once at most */
+  public java.util.concurrent.Callable<Long> blockingJob() {
+    AtomicInteger runs = new AtomicInteger();
+    return () -> {
+      if (runs.incrementAndGet() != 1) {
+        violations.add("blocking: a spawnBlocking job ran " + runs + " times");
+      }
+      blockingRan.incrementAndGet();
+      return 8L;
+    };
+  }
+
+  /** @param value what an await of {@code spawnBlocking} returned */
+  public void blockingReturned(long value) {
+    if (value != 8) {
+      violations.add("blocking: an await of spawnBlocking returned " + value + ", not its job's 8");
+    }
+  }
+
   /** Notifies every notify's waiters and sends on every channel with room: wakes whoever waits. */
   void wakeEverything() {
     for (Notify n : notifies) {
@@ -362,6 +545,15 @@ public final class Env {
       if (sender(i).trySend(value)) {
         sent.add(value);
       }
+    }
+    for (int i = 0; i < OneshotSlots.SLOTS; i++) {
+      oneshots.takeSender(i).send(newValue());
+    }
+    for (int i = 0; i < WatchSlots.SLOTS; i++) {
+      watches.current(i).send(newValue());
+    }
+    for (int i = 0; i < BroadcastSlots.SLOTS; i++) {
+      broadcasts.current(i).send(newValue());
     }
   }
 
@@ -486,6 +678,24 @@ public final class Env {
         found.add("channel: value " + v + " was sent but never delivered nor left in the queue");
       }
     }
+    // No primitive still queues a waiting future: each left when it ended or was abandoned.
+    for (int i = 0; i < MUTEXES; i++) {
+      registered(found, "mutex m" + i, mutexes.get(i), "waiterCount");
+    }
+    for (int i = 0; i < SEMAPHORES; i++) {
+      registered(found, "semaphore s" + i, semaphores.get(i), "waiterCount");
+    }
+    for (int i = 0; i < NOTIFIES; i++) {
+      registered(found, "notify n" + i, notifies.get(i), "waiterCount");
+    }
+    for (int i = 0; i < CHANNELS; i++) {
+      registered(found, "channel c" + i + "'s sender", sender(i), "waitingSends");
+      registered(found, "channel c" + i + "'s receiver", receiver(i), "waitingReceives");
+      registered(found, "channel c" + i + "'s receive lock", receiveLocks.get(i), "waiterCount");
+    }
+    oneshots.check(found);
+    watches.check(found);
+    broadcasts.check(found);
     // The timer holds no entry for a dropped sleep.
     int pending = timer.pending();
     if (pending != 0) {
@@ -501,6 +711,8 @@ public final class Env {
    */
   void tally(Tally tally) {
     tally.runs.increment();
+    tally.sharedJoins.add(sharedJoins.get());
+    tally.blockingJobs.add(blockingRan.get());
     tally.nodes.add(entered.size());
     for (TaskEntry t : tasks) {
       Throwable f = t.failure;
@@ -518,7 +730,16 @@ public final class Env {
     }
   }
 
-  private static String shorten(String text) {
+  private static void registered(List<String> found, String name, Object primitive,
+      String counter) {
+    int n = Registered.count(primitive, counter);
+    if (n != 0) {
+      found.add("registered: " + name + " still queues " + n + " waiting future(s) after every "
+          + "task ended");
+    }
+  }
+
+  static String shorten(String text) {
     return text.length() <= 120 ? text : text.substring(0, 117) + "...";
   }
 }

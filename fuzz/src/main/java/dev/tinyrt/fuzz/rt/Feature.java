@@ -31,6 +31,22 @@ enum Feature {
   SHARED_RECV,
   /** {@code Notify}. */
   NOTIFY,
+  /**
+   * {@code Oneshot} channels: values sent, senders closed or dropped (closed by the collector)
+   * while receivers wait, often inside a {@code select} or {@code timeout} that abandons them.
+   */
+  ONESHOT,
+  /** {@code Watch} channels: sends, closes, and {@code changed()} waits of fresh subscribers. */
+  WATCH,
+  /**
+   * {@code Broadcast} channels of capacity 2 with long-lived receivers that several receives share,
+   * so they lag behind ({@code LaggedException}); closes while receives wait.
+   */
+  BROADCAST,
+  /** Handles of spawned tasks awaited by several tasks at once, and after an abort. */
+  SHARED_JOIN,
+  /** {@code Tasks.spawnBlocking} awaited, and abandoned by combinators. */
+  BLOCKING,
   /** Thrown and caught unchecked exceptions. */
   THROW,
   /** Thrown and caught checked exceptions (an async method throws them unwrapped). */

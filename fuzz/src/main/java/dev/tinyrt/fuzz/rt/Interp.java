@@ -3,10 +3,13 @@ package dev.tinyrt.fuzz.rt;
 
 import static dev.tinyrt.Async.await;
 
+import dev.tinyrt.CancelledException;
 import dev.tinyrt.Future;
 import dev.tinyrt.Futures;
 import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.rt.Tasks;
+import dev.tinyrt.sync.ChannelClosedException;
+import dev.tinyrt.sync.LaggedException;
 import dev.tinyrt.sync.Mutex;
 import dev.tinyrt.sync.Semaphore;
 import dev.tinyrt.time.Elapsed;
@@ -41,6 +44,7 @@ public final class Interp implements Interpreter {
     Throwable failure = null;
     try {
       long v = await(exec(body, env, task));
+      env.taskReturned(task, v);
       return Future.ready(v);
     } catch (Exception | Error e) {
       failure = e;
@@ -101,6 +105,17 @@ public final class Interp implements Interpreter {
           env.notifier(s.index()).notifyOne();
         }
         v = 4;
+      } else if (n instanceof Node.OneshotOp o) {
+        v = await(oneshot(o, env));
+      } else if (n instanceof Node.WatchOp w) {
+        v = await(watch(w, env));
+      } else if (n instanceof Node.BroadcastOp b) {
+        v = await(broadcast(b, env));
+      } else if (n instanceof Node.SharedJoin j) {
+        v = await(sharedJoin(j, env, task));
+      } else if (n instanceof Node.Blocking) {
+        v = await(Tasks.spawnBlocking(env.blockingJob()));
+        env.blockingReturned(v);
       } else if (n instanceof Node.AbortSelf) {
         // The task cancels itself while it runs: the next await (or the end) sees it. On a
         // multi-threaded runtime it may run before its spawner stored its handle: then it cannot.
@@ -155,6 +170,9 @@ public final class Interp implements Interpreter {
     } else if (s.mode() == Node.Mode.ABORT) {
       handle.abort();
       v = await(env.joinQuietly(handle));
+    } else if (s.mode() == Node.Mode.SHARED) {
+      env.share(child);
+      v = 5;
     } else {
       v = 5;
     }
@@ -223,6 +241,116 @@ public final class Interp implements Interpreter {
     Long value = await(env.receiver(r.channel()).recv());
     env.received(value);
     return Future.ready(value == null ? -4L : value);
+  }
+
+  /** A oneshot node: a receive of the slot's next free receiver, or a send, close or drop. */
+  static Future<Long> oneshot(Node.OneshotOp o, Env env) throws Exception {
+    Node.ChannelAction action = o.action();
+    if (action != Node.ChannelAction.RECV) {
+      OneshotSlots.Pair p = env.oneshots().takeSender(o.slot());
+      if (action == Node.ChannelAction.SEND) {
+        long value = env.newValue();
+        p.send(value);
+        return Future.ready(value);
+      }
+      if (action == Node.ChannelAction.CLOSE) {
+        p.close();
+      } else {
+        p.drop();
+      }
+      return Future.ready(7L);
+    }
+    OneshotSlots.Pair p = env.oneshots().takeReceiver(o.slot());
+    try {
+      Long value = await(p.receiver());
+      p.received(value);
+      return Future.ready(value == null ? -4L : value);
+    } catch (ChannelClosedException e) {
+      p.sawClosed();
+      return Future.ready(-6L);
+    } finally {
+      p.abandoned(); // does nothing if it received or saw the close
+    }
+  }
+
+  /** A watch node: a send, a close, or a fresh subscriber's wait for a change. */
+  static Future<Long> watch(Node.WatchOp w, Env env) throws Exception {
+    Node.ChannelAction action = w.action();
+    if (action == Node.ChannelAction.SEND) {
+      long value = env.newValue();
+      env.watches().current(w.slot()).send(value);
+      return Future.ready(value);
+    }
+    if (action != Node.ChannelAction.RECV) {
+      env.watches().close(w.slot());
+      return Future.ready(7L);
+    }
+    WatchSlots.Generation g = env.watches().current(w.slot());
+    try {
+      Long value = await(g.subscribe().changed());
+      env.watches().changed(g, value);
+      return Future.ready(value == null ? -4L : value);
+    } catch (ChannelClosedException e) {
+      env.watches().sawClosed(g);
+      return Future.ready(-6L);
+    }
+  }
+
+  /** A broadcast node: a send, a close, or a receive on a shared long-lived receiver. */
+  static Future<Long> broadcast(Node.BroadcastOp b, Env env) throws Exception {
+    Node.ChannelAction action = b.action();
+    if (action == Node.ChannelAction.SEND) {
+      long value = env.newValue();
+      env.broadcasts().current(b.slot()).send(value);
+      return Future.ready(value);
+    }
+    if (action != Node.ChannelAction.RECV) {
+      env.broadcasts().close(b.slot());
+      return Future.ready(7L);
+    }
+    BroadcastSlots.Generation g = env.broadcasts().current(b.slot());
+    try {
+      Long value = await(g.receiver(b.receiver()).recv());
+      env.broadcasts().received(g, b.receiver(), value);
+      return Future.ready(value == null ? -4L : value);
+    } catch (LaggedException e) {
+      g.lagged(b.receiver(), e);
+      return Future.ready(-7L);
+    }
+  }
+
+  /** Awaits or aborts a shared handle; an await checks it gets the task's own outcome. */
+  static Future<Long> sharedJoin(Node.SharedJoin j, Env env, int task) throws Exception {
+    int target = env.sharedTask(j.index());
+    if (target < 0) {
+      return Future.ready(0L);
+    }
+    JoinHandle<Long> handle = env.handle(target);
+    if (handle == null) {
+      return Future.ready(0L); // shared before its spawner stored the handle: not yet usable
+    }
+    if (j.abort()) {
+      handle.abort();
+      return Future.ready(6L);
+    }
+    env.joinBegan(target, task);
+    try {
+      long v = await(handle);
+      env.joined(target, v);
+      return Future.ready(v);
+    } catch (CancelledException e) {
+      if (!handle.isCancelled()) {
+        throw e; // our own cancellation
+      }
+      env.joinThrew(target, e);
+      return Future.ready(-1L);
+    } catch (Exception e) {
+      // The task's own failure, unchecked or checked, rethrown unchanged by the await.
+      env.joinThrew(target, e);
+      throw e;
+    } finally {
+      env.joinEnded(target, task);
+    }
   }
 
   static Future<Long> cleanup(Node.Cleanup c, Env env, int task) throws Exception {

@@ -34,7 +34,29 @@ public sealed interface Node {
     /** Aborts it at once, then waits for it to end without taking its outcome. */
     ABORT,
     /** Leaves it running on its own. */
-    DETACH
+    DETACH,
+    /**
+     * Leaves it running and shares its handle with the program: {@link SharedJoin} nodes of any
+     * task await or abort it, several at once, before and after it ended.
+     */
+    SHARED
+  }
+
+  /** What a channel node does with its channel's current sender or receiver. */
+  enum ChannelAction {
+    /** Sends a fresh value. */
+    SEND,
+    /** Closes the sender (a watch or broadcast slot then opens a new channel). */
+    CLOSE,
+    /** Lets go of a oneshot sender without sending or closing: the collector closes it. */
+    DROP,
+    /** Receives (oneshot), waits for a change (watch) or receives the next value (broadcast). */
+    RECV;
+
+    /** @return the name in a rendered program */
+    String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** Runs the children in order; the sum of their values. */
@@ -245,6 +267,61 @@ public sealed interface Node {
     @Override
     public String render() {
       return "(" + (all ? "notify-waiters" : "notify-one") + " n" + index + ")";
+    }
+  }
+
+  /**
+   * Oneshot slot {@code slot}: its sends and receives pair up first come, first served, each pair
+   * a channel of its own (a receive takes the oldest receiver no receive took, making a new
+   * channel if none is left; a send, close or drop the oldest such sender).
+   */
+  record OneshotOp(ChannelAction action, int slot) implements Node {
+    @Override
+    public String render() {
+      return "(oneshot-" + action.word() + " o" + slot + ")";
+    }
+  }
+
+  /**
+   * Watch slot {@code slot}: send a fresh value, close (the slot opens a new channel), or
+   * subscribe and await {@code changed()}.
+   */
+  record WatchOp(ChannelAction action, int slot) implements Node {
+    @Override
+    public String render() {
+      return "(watch-" + action.word() + " w" + slot + ")";
+    }
+  }
+
+  /**
+   * Broadcast slot {@code slot}: send a fresh value, close (the slot opens a new channel), or
+   * receive on its long-lived receiver {@code receiver}, which any number of nodes share (so it
+   * lags behind and several receives wait on it at once).
+   */
+  record BroadcastOp(ChannelAction action, int slot, int receiver) implements Node {
+    @Override
+    public String render() {
+      return "(broadcast-" + action.word() + " b" + slot
+          + (action == ChannelAction.RECV ? " r" + receiver : "") + ")";
+    }
+  }
+
+  /**
+   * The {@code index}-th handle a {@code spawn-shared} put in the program's list (modulo its
+   * size; nothing if the list is empty): awaited ({@code abort} false), or aborted.
+   */
+  record SharedJoin(int index, boolean abort) implements Node {
+    @Override
+    public String render() {
+      return "(" + (abort ? "abort-shared h" : "join-shared h") + index + ")";
+    }
+  }
+
+  /** Awaits {@code Tasks.spawnBlocking} of a job that returns at once. */
+  record Blocking() implements Node {
+    @Override
+    public String render() {
+      return "(blocking)";
     }
   }
 

@@ -67,6 +67,10 @@ final class ProgramParser {
       case "wait" -> new Node.Wait(number("n"));
       case "notify-one" -> new Node.Signal(number("n"), false);
       case "notify-waiters" -> new Node.Signal(number("n"), true);
+      case "spawn-shared" -> new Node.Spawn(node(), Node.Mode.SHARED);
+      case "join-shared" -> new Node.SharedJoin(number("h"), false);
+      case "abort-shared" -> new Node.SharedJoin(number("h"), true);
+      case "blocking" -> new Node.Blocking();
       case "abort-self" -> new Node.AbortSelf();
       case "throw" -> new Node.Throw(false);
       case "throw-checked" -> new Node.Throw(true);
@@ -75,13 +79,38 @@ final class ProgramParser {
         Node body = node();
         yield new Node.Cleanup(body, node());
       }
-      default -> throw new IllegalArgumentException("unknown operation " + head);
+      default -> channelOp(head);
     };
     if (!(n instanceof Node.Seq || n instanceof Node.JoinAll || n instanceof Node.Select
         || n instanceof Node.Race)) {
       expect(")");
     }
     return n;
+  }
+
+  /** {@code oneshot-send o0}, {@code watch-recv w1}, {@code broadcast-recv b0 r1}... */
+  private Node channelOp(String head) {
+    int dash = head.indexOf('-');
+    if (dash < 0) {
+      throw new IllegalArgumentException("unknown operation " + head);
+    }
+    Node.ChannelAction action;
+    try {
+      action = Node.ChannelAction.valueOf(
+          head.substring(dash + 1).toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown operation " + head, e);
+    }
+    return switch (head.substring(0, dash)) {
+      case "oneshot" -> new Node.OneshotOp(action, number("o"));
+      case "watch" -> new Node.WatchOp(action, number("w"));
+      case "broadcast" -> {
+        int slot = number("b");
+        yield new Node.BroadcastOp(action, slot,
+            action == Node.ChannelAction.RECV ? number("r") : 0);
+      }
+      default -> throw new IllegalArgumentException("unknown operation " + head);
+    };
   }
 
   /** Nodes up to and including the closing parenthesis. */

@@ -15,6 +15,10 @@ final class RtGenerator {
   /** Most children of a sequence or combinator. */
   private static final int MAX_WIDTH = 3;
 
+  /** The modes of a plain spawn (a shared one is a kind of its own, with its feature). */
+  private static final List<Node.Mode> SPAWN_MODES =
+      List.of(Node.Mode.JOIN, Node.Mode.ABORT, Node.Mode.DETACH);
+
   /** The seeded choices. */
   private final Random random;
 
@@ -49,6 +53,13 @@ final class RtGenerator {
     add(kinds, Feature.THROW, Kind.THROW);
     add(kinds, Feature.CHECKED, Kind.THROW_CHECKED);
     add(kinds, Feature.SELF_ABORT, Kind.ABORT_SELF);
+    add(kinds, Feature.ONESHOT, Kind.ONESHOT_SEND, Kind.ONESHOT_RECV, Kind.ONESHOT_RECV,
+        Kind.ONESHOT_END);
+    add(kinds, Feature.WATCH, Kind.WATCH_SEND, Kind.WATCH_RECV, Kind.WATCH_RECV, Kind.WATCH_CLOSE);
+    add(kinds, Feature.BROADCAST, Kind.BROADCAST_SEND, Kind.BROADCAST_SEND, Kind.BROADCAST_RECV,
+        Kind.BROADCAST_RECV, Kind.BROADCAST_CLOSE);
+    add(kinds, Feature.SHARED_JOIN, Kind.JOIN_SHARED, Kind.JOIN_SHARED, Kind.ABORT_SHARED);
+    add(kinds, Feature.BLOCKING, Kind.BLOCKING);
     if (depth < MAX_DEPTH) {
       kinds.add(Kind.SEQ);
       add(kinds, Feature.SPAWN, Kind.SPAWN, Kind.SPAWN);
@@ -60,6 +71,7 @@ final class RtGenerator {
       if (features.contains(Feature.THROW) || features.contains(Feature.CHECKED)) {
         kinds.add(Kind.CATCH);
       }
+      add(kinds, Feature.SHARED_JOIN, Kind.SPAWN_SHARED, Kind.SPAWN_SHARED);
     }
     int d = depth + 1;
     return switch (kinds.get(random.nextInt(kinds.size()))) {
@@ -75,8 +87,27 @@ final class RtGenerator {
       case THROW_CHECKED -> new Node.Throw(/* checked = */ true);
       case ABORT_SELF -> new Node.AbortSelf();
       case SEQ -> new Node.Seq(children(d, 1 + random.nextInt(MAX_WIDTH)));
-      case SPAWN -> new Node.Spawn(node(d),
-          Node.Mode.values()[random.nextInt(Node.Mode.values().length)]);
+      case SPAWN -> new Node.Spawn(node(d), SPAWN_MODES.get(random.nextInt(SPAWN_MODES.size())));
+      case SPAWN_SHARED -> new Node.Spawn(node(d), Node.Mode.SHARED);
+      case ONESHOT_SEND -> new Node.OneshotOp(Node.ChannelAction.SEND,
+          random.nextInt(OneshotSlots.SLOTS));
+      case ONESHOT_RECV -> new Node.OneshotOp(Node.ChannelAction.RECV,
+          random.nextInt(OneshotSlots.SLOTS));
+      case ONESHOT_END -> new Node.OneshotOp(random.nextBoolean()
+          ? Node.ChannelAction.CLOSE : Node.ChannelAction.DROP, random.nextInt(OneshotSlots.SLOTS));
+      case WATCH_SEND -> new Node.WatchOp(Node.ChannelAction.SEND, random.nextInt(WatchSlots.SLOTS));
+      case WATCH_RECV -> new Node.WatchOp(Node.ChannelAction.RECV, random.nextInt(WatchSlots.SLOTS));
+      case WATCH_CLOSE -> new Node.WatchOp(Node.ChannelAction.CLOSE,
+          random.nextInt(WatchSlots.SLOTS));
+      case BROADCAST_SEND -> new Node.BroadcastOp(Node.ChannelAction.SEND,
+          random.nextInt(BroadcastSlots.SLOTS), 0);
+      case BROADCAST_RECV -> new Node.BroadcastOp(Node.ChannelAction.RECV,
+          random.nextInt(BroadcastSlots.SLOTS), random.nextInt(BroadcastSlots.RECEIVERS));
+      case BROADCAST_CLOSE -> new Node.BroadcastOp(Node.ChannelAction.CLOSE,
+          random.nextInt(BroadcastSlots.SLOTS), 0);
+      case JOIN_SHARED -> new Node.SharedJoin(random.nextInt(4), /* abort = */ false);
+      case ABORT_SHARED -> new Node.SharedJoin(random.nextInt(4), /* abort = */ true);
+      case BLOCKING -> new Node.Blocking();
       case JOIN_ALL -> new Node.JoinAll(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case SELECT -> new Node.Select(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case RACE -> new Node.Race(children(d, 1 + random.nextInt(MAX_WIDTH)));
@@ -117,6 +148,8 @@ final class RtGenerator {
   /** The kinds of node to draw from. */
   private enum Kind {
     VALUE, YIELD, SLEEP, SEND, RECV, SHARED_RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
-    SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH, CLEANUP
+    SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH, CLEANUP,
+    ONESHOT_SEND, ONESHOT_RECV, ONESHOT_END, WATCH_SEND, WATCH_RECV, WATCH_CLOSE, BROADCAST_SEND,
+    BROADCAST_RECV, BROADCAST_CLOSE, JOIN_SHARED, ABORT_SHARED, BLOCKING, SPAWN_SHARED
   }
 }

@@ -33,11 +33,21 @@ final class Tally {
   /** Runs the driver shut down early, at a random step. */
   final LongAdder earlyShutdowns = new LongAdder();
 
+  /** Awaits of a shared handle that returned or threw the task's outcome. */
+  final LongAdder sharedJoins = new LongAdder();
+
+  /** Blocking jobs that ran. */
+  final LongAdder blockingJobs = new LongAdder();
+
+  /** Current-thread runs checked for lost wake-ups. */
+  final LongAdder lostWakeChecks = new LongAdder();
+
   @Override
   public String toString() {
     return runs + " runs, " + nodes + " node instances; tasks: " + returned + " returned, "
         + failed + " failed, " + cancelled + " cancelled, " + neverRan + " cancelled before "
         + "their first poll; " + aborts + " aborts and " + earlyShutdowns
-        + " early shutdowns injected";
+        + " early shutdowns injected; " + sharedJoins + " shared joins, " + blockingJobs
+        + " blocking jobs, " + lostWakeChecks + " runs checked for lost wake-ups";
   }
 }

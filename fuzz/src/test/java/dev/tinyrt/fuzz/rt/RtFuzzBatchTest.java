@@ -15,14 +15,18 @@ import org.junit.jupiter.api.Timeout;
  * current-thread and the multi-threaded runtime with aborts and shutdowns injected, break no
  * invariant.
  *
- * <p>Every feature is in: the generator flag {@code --features} (and {@link #FEATURES}) can leave
- * out one the runtime breaks, with its reduced reproducer in the commit that does so, until fixed.
+ * <p>The features of the first fuzzer, named so that the later ones (oneshot, watch, broadcast,
+ * shared joins, blocking jobs: {@link RtFuzzCompositionBatchTest}) leave these programs as they
+ * were. The generator flag {@code --features} (and {@link #FEATURES}) can leave out one the runtime
+ * breaks, with its reduced reproducer in the commit that does so, until fixed.
  */
 @Timeout(300)
 class RtFuzzBatchTest {
 
-  /** What the batch's programs and driver use: everything. */
-  static final Set<Feature> FEATURES = Feature.parse("all");
+  /** What the batch's programs and driver use: every feature of the first fuzzer. */
+  static final Set<Feature> FEATURES = Feature.parse("spawn,combinators,timeout,sleep,mutex,"
+      + "semaphore,channel,shared_recv,notify,throw,checked,non_cancellable,abort,self_abort,"
+      + "shutdown");
 
   @Test
   void threeHundredProgramsBreakNoInvariantOnEitherRuntime() throws Exception {

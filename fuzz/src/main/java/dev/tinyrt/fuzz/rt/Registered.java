@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.fuzz.rt;
+
+import dev.tinyrt.sync.Oneshot;
+import java.lang.reflect.Method;
+
+/**
+ * Reads the primitives' own waiter counters, which are package-private (they are for tests, not
+ * users): how many futures a semaphore, notify, channel or task handle still keeps registered.
+ * The fuzzer runs on the class path, so reflection reaches them.
+ */
+final class Registered {
+
+  private Registered() {}
+
+  /**
+   * Calls the no-argument counter {@code method} of {@code primitive}, declared by its class or a
+   * superclass.
+   *
+   * @param primitive e.g. a {@code Semaphore}
+   * @param method e.g. {@code waiterCount}
+   * @return what it returned
+   * @throws IllegalStateException if the counter is gone (a renamed method): fix the name here
+   */
+  static int count(Object primitive, String method) {
+    return ((Number) call(primitive, method)).intValue();
+  }
+
+  /** @return whether the channel still holds the waker of {@code receiver}'s receive */
+  static boolean oneshotHoldsWaker(Oneshot.Receiver<?> receiver) {
+    return (Boolean) call(receiver, "holdsWaker");
+  }
+
+  /** @return whether the channel still holds a value for {@code receiver} */
+  static boolean oneshotHoldsValue(Oneshot.Receiver<?> receiver) {
+    return (Boolean) call(receiver, "holdsValue");
+  }
+
+  private static Object call(Object target, String method) {
+    for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+      try {
+        Method m = c.getDeclaredMethod(method);
+        m.setAccessible(true);
+        return m.invoke(target);
+      } catch (NoSuchMethodException e) {
+        // Declared higher up, maybe.
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + c.getName() + "." + method + ": " + e, e);
+      }
+    }
+    throw new IllegalStateException(target.getClass().getName() + " has no counter " + method
+        + "(): the fuzzer reads the primitives' package-private counters; update its name in "
+        + "Registered's callers");
+  }
+}
