@@ -2,6 +2,7 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.IoMode;
 import dev.tinyrt.rt.Parker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,12 +43,16 @@ import java.util.concurrent.locks.LockSupport;
  *       readable socket nobody reads) and wakes the waker stored for each of them.
  * </ol>
  *
- * <p>Two ways to run it. {@link #open()} and {@link #system()} have their own thread, which the
- * multi-threaded runtime's tasks use (measured against per-worker selectors in {@code
- * docs/benchmarks.md}). {@link #of(AsyncRuntime)} of a current-thread runtime has no thread: it is
- * the runtime's {@link Parker}, so the runtime's driving thread selects when it has no task to run
- * (and looks without blocking every few dozen tasks when it always has one). Its sockets are then
- * served only while that runtime is driven: use them from its tasks.
+ * <p>Three ways to run it. {@link #open()} and {@link #system()} have their own thread, which a
+ * multi-threaded runtime's tasks use by default ({@link IoMode#DRIVER_THREAD}; measured against
+ * per-worker selectors in {@code docs/benchmarks.md}). {@link #of(AsyncRuntime)} of a
+ * current-thread runtime has no thread: it is the runtime's {@link Parker}, so the runtime's
+ * driving thread selects when it has no task to run (and looks without blocking every few dozen
+ * tasks when it always has one). Its sockets are then served only while that runtime is driven:
+ * use them from its tasks. On a multi-threaded runtime built with {@link IoMode#PER_WORKER}, each
+ * worker has such a driver: {@link #of(AsyncRuntime)} returns the calling worker's (one chosen
+ * round robin from another thread), and a socket accepted or connected by a task lives on the
+ * selector of the worker that polled the accept or connect.
  *
  * <p>Who may block in {@code select}, and who must wake it, is one state word ({@link #state}):
  *
@@ -96,8 +101,11 @@ public final class IoDriver implements AutoCloseable {
   /** Work for the driver thread: registrations whose interest changed, and checks from tests. */
   private final ConcurrentLinkedQueue<Runnable> changes = new ConcurrentLinkedQueue<>();
 
-  /** The driver thread; null for a runtime's driver, selected by the runtime's driving thread. */
+  /** The driver thread; null for a runtime's driver, selected by the runtime's own threads. */
   private final Thread thread;
+
+  /** The runtime whose threads select on this driver; null for a driver with its own thread. */
+  private final AsyncRuntime runtime;
 
   /** For messages: the thread's name, or the runtime's. */
   private final String name;
@@ -125,20 +133,24 @@ public final class IoDriver implements AutoCloseable {
   /** How many {@code Selector.wakeup()} calls were made, for tests that check we make few. */
   private final AtomicInteger wakeups = new AtomicInteger();
 
-  /** @param runtime the current-thread runtime whose thread selects; null for a thread of its own */
-  private IoDriver(AsyncRuntime runtime) {
+  /**
+   * @param runtime the runtime whose thread (or worker) selects; null for a thread of its own
+   * @param number which of the runtime's selectors this is, from 1, for messages
+   */
+  private IoDriver(AsyncRuntime runtime, int number) {
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
       throw new UncheckedIOException("could not open a java.nio Selector for the I/O driver", e);
     }
+    this.runtime = runtime;
     if (runtime == null) {
       this.thread = new Thread(this::drive, "tinyrt-io-" + THREADS.incrementAndGet());
       this.thread.setDaemon(true);
       this.name = thread.getName();
     } else {
       this.thread = null;
-      this.name = "runtime " + runtime.name() + "'s thread";
+      this.name = "runtime " + runtime.name() + "'s selector " + number;
     }
   }
 
@@ -164,7 +176,7 @@ public final class IoDriver implements AutoCloseable {
    * @return a started driver
    */
   public static IoDriver open() {
-    IoDriver d = new IoDriver(null);
+    IoDriver d = new IoDriver(null, 0);
     d.thread.start();
     return d;
   }
@@ -172,7 +184,10 @@ public final class IoDriver implements AutoCloseable {
   /**
    * Returns the driver of {@code runtime}'s sockets. On a current-thread runtime, its own driver,
    * made on the first call, with no thread: the runtime's driving thread selects on it when it has
-   * no task to run, and it closes with the runtime. On a multi-threaded runtime, {@link #system()}.
+   * no task to run, and it closes with the runtime. On a multi-threaded runtime built with {@link
+   * IoMode#PER_WORKER}, the calling worker's driver (one chosen round robin from another thread);
+   * the first call makes one per worker, and they close with the runtime. On any other
+   * multi-threaded runtime, {@link #system()}.
    *
    * <pre>{@code
    * try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
@@ -185,7 +200,9 @@ public final class IoDriver implements AutoCloseable {
    * @return its driver
    */
   public static IoDriver of(AsyncRuntime runtime) {
-    Parker p = runtime.parker(() -> new IoDriver(runtime).new RuntimeParker());
+    AtomicInteger made = new AtomicInteger(); // numbers a runtime's selectors, for messages
+    Parker p = runtime.parker(
+        () -> new IoDriver(runtime, made.incrementAndGet()).new RuntimeParker());
     if (p == null) {
       return system();
     }
@@ -194,6 +211,24 @@ public final class IoDriver implements AutoCloseable {
           + ": give its sockets a driver with a thread, IoDriver.open()");
     }
     return io.driver();
+  }
+
+  /**
+   * Returns the driver a socket accepted or connected now should live on: for a runtime's driver,
+   * the calling worker's ({@link #of}); else, or once that runtime is shut down, this one.
+   *
+   * @return the driver for a new socket
+   */
+  IoDriver forNewSocket() {
+    AsyncRuntime rt = runtime;
+    if (rt == null) {
+      return this;
+    }
+    try {
+      return of(rt);
+    } catch (IllegalStateException shutDown) {
+      return this; // closed with its runtime: the socket's first wait names that
+    }
   }
 
   /** @return whether {@link #close()} was called */
@@ -215,8 +250,8 @@ public final class IoDriver implements AutoCloseable {
     }
     if (thread == null) {
       throw new IllegalStateException(
-          "this I/O driver belongs to " + name + " and closes with that runtime: close the "
-              + "runtime, or open a driver of your own with IoDriver.open()");
+          "this I/O driver is " + name + ", turned by that runtime's own threads, and closes "
+              + "with it: close the runtime, or open a driver of your own with IoDriver.open()");
     }
     closed = true;
     selector.wakeup();

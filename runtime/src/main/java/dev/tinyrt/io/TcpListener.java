@@ -117,7 +117,8 @@ public final class TcpListener implements AutoCloseable {
     @Override
     Object attempt() throws IOException {
       SocketChannel accepted = channel.accept();
-      return accepted == null ? WOULD_BLOCK : TcpStream.of(accepted, driver);
+      // On a per-worker runtime, the stream's key goes to the selector of the worker accepting.
+      return accepted == null ? WOULD_BLOCK : TcpStream.of(accepted, driver.forNewSocket());
     }
 
     @Override

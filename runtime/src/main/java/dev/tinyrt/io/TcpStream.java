@@ -328,7 +328,9 @@ public final class TcpStream implements AutoCloseable {
     Object attempt() throws IOException {
       if (channel == null) {
         channel = SocketChannel.open();
-        registration = new Registration(driver, channel, () -> "TcpStream connecting to " + address);
+        // On a per-worker runtime, its key goes to the selector of the worker connecting.
+        registration = new Registration(driver.forNewSocket(), channel,
+            () -> "TcpStream connecting to " + address);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         if (!channel.connect(address)) {
           return WOULD_BLOCK;

@@ -94,7 +94,8 @@ public final class AsyncRuntime implements AutoCloseable {
     } else {
       this.local = null;
       this.scheduler = switch (b.pool) {
-        case WORK_STEALING -> new WorkStealingScheduler(this, b.workers, name, b.workerStackSize);
+        case WORK_STEALING ->
+            new WorkStealingScheduler(this, b.workers, name, b.workerStackSize, b.io);
         case FORK_JOIN -> new ForkJoinScheduler(this, b.workers, name, b.workerStackSize);
         case SHARED_QUEUE -> new SharedQueueScheduler(this, b.workers, name, b.workerStackSize);
       };
@@ -260,16 +261,22 @@ public final class AsyncRuntime implements AutoCloseable {
   /**
    * Returns what this current-thread runtime's driving thread does when it has no task to run,
    * installing the parker {@code make} returns on the first call: {@code IoDriver.of(runtime)}
-   * installs an I/O driver that selects there, so its sockets need no thread of their own.
+   * installs an I/O driver that selects there, so its sockets need no thread of their own. On a
+   * multi-threaded runtime built with {@link IoMode#PER_WORKER}, each worker's parker: the first
+   * call installs one made by {@code make} on every worker, and each call returns the calling
+   * worker's, or, from another thread, one chosen round robin.
    *
-   * @param make makes the parker, called at most once per runtime
-   * @return the installed parker; null on a multi-threaded runtime, whose workers park on their
-   *     own (its sockets use a driver with a thread)
-   * @throws IllegalStateException on a current-thread runtime that is shut down
+   * @param make makes the parker, called at most once per runtime (once per worker)
+   * @return the installed parker; null on a multi-threaded runtime whose workers park on their own
+   *     (its sockets use a driver with a thread)
+   * @throws IllegalStateException on a runtime that is shut down
    */
   public Parker parker(Supplier<? extends Parker> make) {
     Objects.requireNonNull(make, "make");
-    return local == null ? null : local.parker(make);
+    if (local != null) {
+      return local.parker(make);
+    }
+    return scheduler instanceof WorkStealingScheduler ws ? ws.parker(make) : null;
   }
 
   /** @return the scheduler of a current-thread runtime (for tests), or null */
@@ -440,6 +447,7 @@ public final class AsyncRuntime implements AutoCloseable {
   public static final class Builder {
     private int workers = Runtime.getRuntime().availableProcessors();
     private WorkerPool pool = WorkerPool.byDefault();
+    private IoMode io = IoMode.byDefault();
     private long workerStackSize = Workers.DEFAULT_STACK_SIZE;
     private ExecutorService blocking;
     private String name;
@@ -471,6 +479,16 @@ public final class AsyncRuntime implements AutoCloseable {
      */
     public Builder workerPool(WorkerPool pool) {
       this.pool = Objects.requireNonNull(pool);
+      return this;
+    }
+
+    /**
+     * @param io where a multi-threaded runtime's sockets are selected ({@code IoDriver.of}): one
+     *     driver thread, or each worker's own selector (work-stealing pool only); see {@link IoMode}
+     * @return this builder
+     */
+    public Builder io(IoMode io) {
+      this.io = Objects.requireNonNull(io);
       return this;
     }
 

@@ -4,7 +4,9 @@ package dev.tinyrt.rt;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The multi-threaded scheduler, on tokio's design: one {@link Worker} thread per core, each with a
@@ -28,6 +30,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Fairness: the LIFO slot serves at most {@link Worker#MAX_LIFO_POLLS} tasks in a row, and every
  * {@link Worker#GLOBAL_QUEUE_INTERVAL}th task comes from the injection queue, so neither a
  * ping-pong pair nor a full local queue keeps outside work waiting.
+ *
+ * <p>With {@link IoMode#PER_WORKER}, {@link #parker} installs a {@link Parker} on every worker (an
+ * I/O driver's selector, on {@code IoDriver.of(runtime)}'s first call): a sleeping worker parks by
+ * selecting, a wake of it goes through its parker ({@link #unpark}), and readiness that its
+ * selector reports wakes tasks into its own LIFO slot, which it then runs itself.
  */
 final class WorkStealingScheduler implements Scheduler {
 
@@ -49,8 +56,17 @@ final class WorkStealingScheduler implements Scheduler {
   /** Tasks from outside the workers, in arrival order. Lock-free: a wake never blocks here. */
   final ConcurrentLinkedQueue<Task<?>> injection = new ConcurrentLinkedQueue<>();
 
-  /** Set by {@link #stop()}: workers exit, schedules drop their task. */
+  /** Set by {@link #stop()}: workers exit, schedules drop their task. Written under {@code this}. */
   private volatile boolean stopped;
+
+  /** Where the workers' sockets are selected: whether {@link #parker} installs parkers. */
+  private final IoMode io;
+
+  /** Per worker, its installed parker; null until {@link #parker}'s first call. Written under this. */
+  private volatile Parker[] parkers;
+
+  /** Picks a worker's parker round robin for calls from outside the workers. */
+  private final AtomicInteger nextParker = new AtomicInteger();
 
   /**
    * @param runtime the runtime whose tasks run here
@@ -59,13 +75,25 @@ final class WorkStealingScheduler implements Scheduler {
    * @param stackSize each worker's stack, in bytes (see {@code AsyncRuntime.Builder.workerStackSize})
    */
   WorkStealingScheduler(AsyncRuntime runtime, int workers, String name, long stackSize) {
-    this(runtime, workers, name, stackSize, /* start = */ true);
+    this(runtime, workers, name, stackSize, IoMode.DRIVER_THREAD);
+  }
+
+  /** As above, with the workers' sockets selected where {@code io} says. */
+  WorkStealingScheduler(AsyncRuntime runtime, int workers, String name, long stackSize, IoMode io) {
+    this(runtime, workers, name, stackSize, io, /* start = */ true);
   }
 
   /** As above; tests pass {@code start = false} to drive the workers' steps by hand. */
   WorkStealingScheduler(
       AsyncRuntime runtime, int workers, String name, long stackSize, boolean start) {
+    this(runtime, workers, name, stackSize, IoMode.DRIVER_THREAD, start);
+  }
+
+  /** The constructor all others call. */
+  WorkStealingScheduler(AsyncRuntime runtime, int workers, String name, long stackSize, IoMode io,
+      boolean start) {
     this.runtime = runtime;
+    this.io = io;
     this.idle = new Idle(workers);
     this.workers = new Worker[workers];
     for (int i = 0; i < workers; i++) {
@@ -122,8 +150,76 @@ final class WorkStealingScheduler implements Scheduler {
     VarHandle.fullFence();
     int worker = idle.workerToNotify();
     if (worker >= 0) {
-      LockSupport.unpark(workers[worker]);
+      unpark(workers[worker]);
     }
+  }
+
+  /**
+   * Ends {@code w}'s park: through its parker if it has one (a selector is woken only if the
+   * worker is blocked in it), else {@code LockSupport}. Never throws, never blocks.
+   */
+  static void unpark(Worker w) {
+    Parker p = w.parker;
+    if (p != null) {
+      p.unpark();
+      return;
+    }
+    LockSupport.unpark(w);
+    // Ordering: a parker installed since our read was unparked by its installer after it was
+    // written; read again so that a worker that switched to it meanwhile is unparked there too.
+    p = w.parker;
+    if (p != null) {
+      p.unpark();
+    }
+  }
+
+  /**
+   * Returns the calling worker's parker, or, from another thread, one worker's chosen round
+   * robin; the first call installs one made by {@code make} on every worker (each then parks
+   * through it). Null unless this runtime was built with {@link IoMode#PER_WORKER}.
+   *
+   * @param make makes one worker's parker; called once per worker, on the first call
+   * @return a worker's parker, or null
+   * @throws IllegalStateException once stopped: a parker made now would never be stopped
+   */
+  Parker parker(Supplier<? extends Parker> make) {
+    if (io != IoMode.PER_WORKER) {
+      return null;
+    }
+    Parker[] installed = parkers;
+    if (installed == null) {
+      installed = install(make);
+    }
+    if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
+      return installed[w.index];
+    }
+    return installed[Math.floorMod(nextParker.getAndIncrement(), installed.length)];
+  }
+
+  /** Makes and installs the workers' parkers, once; a worker parked meanwhile parks again there. */
+  private synchronized Parker[] install(Supplier<? extends Parker> make) {
+    if (stopped) {
+      throw new IllegalStateException("runtime " + runtime.name() + " is shut down: open its "
+          + "sockets before close(), or give them a driver with a thread, IoDriver.open()");
+    }
+    Parker[] installed = parkers;
+    if (installed != null) {
+      return installed;
+    }
+    installed = new Parker[workers.length];
+    for (int i = 0; i < installed.length; i++) {
+      installed[i] = make.get();
+    }
+    for (int i = 0; i < installed.length; i++) {
+      Worker w = workers[i];
+      w.parker = installed[i];
+      // Ordering: after the volatile write, so that a worker that reads the new parker finds its
+      // permit (and goes round its loop once more), and one still in LockSupport.park comes out.
+      installed[i].unpark();
+      LockSupport.unpark(w);
+    }
+    parkers = installed;
+    return installed;
   }
 
   /** @return whether some queue other than {@code self}'s LIFO slot holds a task */
@@ -146,9 +242,13 @@ final class WorkStealingScheduler implements Scheduler {
 
   @Override
   public void stop() {
-    stopped = true;
+    Parker[] installed;
+    synchronized (this) {
+      stopped = true; // under the lock: no parker is installed from now on
+      installed = parkers;
+    }
     for (Worker w : workers) {
-      LockSupport.unpark(w);
+      unpark(w);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     for (Worker w : workers) {
@@ -161,6 +261,13 @@ final class WorkStealingScheduler implements Scheduler {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      }
+    }
+    // The selectors close once their workers left them (or after the wait: a worker that is still
+    // in select is woken by the close, and its park then fails quietly).
+    if (installed != null) {
+      for (Parker p : installed) {
+        p.stop();
       }
     }
     // What is left was given up on by the runtime: let it be collected.

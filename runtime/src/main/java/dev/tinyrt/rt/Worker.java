@@ -40,6 +40,16 @@ final class Worker extends Thread {
   /** Where a steal starts, so that workers do not all rob the same one first. */
   private int stealSeed;
 
+  /**
+   * What this worker parks through when asleep ({@link IoMode#PER_WORKER}: its I/O driver, which
+   * selects), or null for {@code LockSupport}. Installed once, by {@link
+   * WorkStealingScheduler#parker}, possibly while this worker runs.
+   */
+  volatile Parker parker;
+
+  /** Counts the tasks run since the parker last looked at its selector without blocking. */
+  private int sinceParkerPolled;
+
   Worker(WorkStealingScheduler scheduler, int index, ThreadGroup group, String name, long stack) {
     super(group, null, name, stack);
     this.scheduler = scheduler;
@@ -56,12 +66,49 @@ final class Worker extends Thread {
       Task<?> task = findTask();
       if (task != null) {
         task.run();
+        pollParkerNowAndThen();
         continue;
       }
       while (scheduler.idle.isAsleep(index) && !scheduler.isStopped()) {
-        LockSupport.park(this);
+        if (park()) {
+          break;
+        }
       }
       wokenUp();
+    }
+  }
+
+  /**
+   * Parks once while asleep: through {@link #parker} (a select) if one is installed. Readiness
+   * its selector reports wakes tasks on this thread, into this worker's own LIFO slot and queue;
+   * nobody else will wake this worker for them, so it takes its sleep back and runs them.
+   *
+   * @return whether it took its sleep back: it is awake and counted as searching
+   */
+  private boolean park() {
+    Parker p = parker;
+    if (p == null) {
+      LockSupport.park(this);
+      return false;
+    }
+    p.park(Long.MAX_VALUE);
+    if (lifo != null || !queue.isEmpty()) {
+      scheduler.idle.cancelSleep(index); // or a queuer woke it first: awake and searching either way
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every {@link #GLOBAL_QUEUE_INTERVAL} tasks, lets the parker look at its selector without
+   * blocking, so that readiness on this worker's sockets is not starved while it always has a
+   * task (it wakes their tasks into this worker's queue).
+   */
+  private void pollParkerNowAndThen() {
+    Parker p = parker;
+    if (p != null && ++sinceParkerPolled >= GLOBAL_QUEUE_INTERVAL) {
+      sinceParkerPolled = 0;
+      p.park(0);
     }
   }
 

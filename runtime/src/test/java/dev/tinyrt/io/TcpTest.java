@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * TCP driven by hand: each future is polled with a waker that counts, and the test waits for the
  * driver's wake (a cross-thread check) before polling again. A private driver per test lets it
- * count the keys left on the selector.
+ * count the keys left on the selector. Here the driver has its own thread ({@link
+ * IoDriver#open()}); {@link TcpPerWorkerTest} runs every test again on a worker's selector.
  */
 @Timeout(60)
 class TcpTest {
@@ -37,11 +38,21 @@ class TcpTest {
   /** Any free port on loopback. */
   static final InetSocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-  final IoDriver driver = IoDriver.open();
+  final IoDriver driver = openDriver();
+
+  /** @return the driver every test's sockets use (called once per test, while constructing) */
+  IoDriver openDriver() {
+    return IoDriver.open();
+  }
+
+  /** Stops what {@link #openDriver()} started. */
+  void closeDriver() {
+    driver.close();
+  }
 
   @AfterEach
   void stopDriver() {
-    driver.close();
+    closeDriver();
   }
 
   /** @return {@code {registered keys, keys with interest}}, read on the driver's thread */
