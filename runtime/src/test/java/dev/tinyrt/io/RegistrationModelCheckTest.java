@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.io;
 
-import dev.tinyrt.Context;
 import dev.tinyrt.DeepCheck;
-import dev.tinyrt.Poll;
+import dev.tinyrt.WokenTask;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -12,24 +11,32 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.spi.AbstractSelectableChannel;
 import java.nio.channels.spi.SelectorProvider;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
+import org.jetbrains.kotlinx.lincheck.annotations.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck explores the registration protocol of a real {@link Registration} and a real read
- * ({@link IoOp}): a task's poll that registers its interest, the selecting thread applying queued
- * interest and dispatching readiness, the peer making the socket readable, a drop (cancellation)
- * and a close, in every interleaving. The selector is a stand-in (a {@link Reactor} over a key that
- * is level-triggered like epoll): Lincheck cannot run a native one.
+ * Lincheck explores the registration protocol of a real {@link Registration} and real reads
+ * ({@link IoOp}): two tasks on two threads whose reads of one socket register their interest, are
+ * dropped (cancellation) or refused (a second waiting read is a named misuse), the selecting
+ * thread applying queued interest and dispatching readiness, the peer making the socket readable,
+ * and a close, in every interleaving. The selector is a stand-in (a {@link Reactor} over a key
+ * that is level-triggered like epoll): Lincheck cannot run a native one.
  *
- * <p>After each of its turns, the selecting thread checks two things no sequential run breaks: a
- * read left pending while its data is there (or its socket closed) was woken since its last poll
- * (no lost wake-up); and once no read waits, the key asks for nothing (a dropped read leaves no
- * interest behind, so no busy loop on a readable socket nobody reads).
+ * <p>Checked once the scenario ended ({@link #noWakeLostNoInterestLeft}): a read left pending whose
+ * last waker was never woken cannot go on, and the key still asks for its interest, so readiness
+ * wakes it (no lost wake-up: neither readiness that forgets the waiter nor a release that clears
+ * the other task's interest); and once no read waits, the key asks for nothing.
+ *
+ * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
+ * lost in every run (readiness that does not wake the waiter) is lost in the sequential runs too,
+ * so a result saying so would match them. The tasks behave as executors do ({@link WokenTask}):
+ * they poll a waiting read again only once woken, since an unprompted poll would take the bytes a
+ * lost wake left unannounced, or register its interest afresh.
  */
 public class RegistrationModelCheckTest {
 
@@ -165,32 +172,17 @@ public class RegistrationModelCheckTest {
   /** Set once the socket was closed. */
   private volatile boolean closed;
 
-  /** Set when a close began (it wakes the waiter before {@link #closed} is set). */
-  private volatile boolean closeStarted;
+  /** Task A: reads the socket, one read at a time, polled again only once woken. */
+  private final WokenTask<String> a;
 
-  /** The waiting read, or null. Reader thread only. */
-  private IoOp<String> pending;
-
-  /** The wakes of the reader's waker. */
-  private final AtomicInteger wakes = new AtomicInteger();
-
-  /** {@link #wakes} when the last poll began. */
-  private volatile int wakesAtLastPoll;
-
-  /** Whether the last poll left the read pending. */
-  private volatile boolean lastPollPending;
-
-  /** Counts the reader's finished operations, so a check can tell that one ran meanwhile. */
-  private volatile int readerOps;
-
-  /** Set while the reader is inside an operation. */
-  private volatile boolean readerBusy;
-
-  private final Context cx = Context.from(wakes::incrementAndGet);
+  /** Task B: reads the same socket from another thread (a second waiting read is refused). */
+  private final WokenTask<String> b;
 
   /** A fresh socket for each scenario Lincheck runs. */
   public RegistrationModelCheckTest() throws IOException {
     registration = new Registration(reactor, new NoChannel(), () -> "the model's socket");
+    a = new WokenTask<>("task A's read", this::newRead);
+    b = new WokenTask<>("task B's read", this::newRead);
   }
 
   /** A read: takes the bytes if they are there, else waits. */
@@ -211,103 +203,115 @@ public class RegistrationModelCheckTest {
     };
   }
 
-  /** The task polls its read (a new one if none waits). */
-  @Operation(nonParallelGroup = "task")
-  public String read() {
-    readerBusy = true;
+  /** A task's turn: a new read, or its pending one again if it was woken. */
+  private static void read(WokenTask<String> task) {
     try {
-      if (pending == null) {
-        pending = newRead();
-      }
-      wakesAtLastPoll = wakes.get();
-      Poll<String> p = pending.poll(cx);
-      if (p.isPending()) {
-        lastPollPending = true;
-        return "pending";
-      }
-      pending = null;
-      lastPollPending = false;
-      return p.get();
-    } catch (Exception e) { // a SocketException once closed, thrown as it is
-      pending = null;
-      lastPollPending = false;
-      return "closed";
-    } finally {
-      readerOps++;
-      readerBusy = false;
+      task.turn();
+    } catch (Exception e) {
+      // The read finished with its exception: the socket was closed (thrown unchecked, as a
+      // socket operation does), or the other task's read waits (a second read is refused).
     }
   }
 
-  /** The task abandons its waiting read (a timeout, a lost select, an abort). */
-  @Operation(nonParallelGroup = "task")
-  public String drop() {
-    readerBusy = true;
-    try {
-      if (pending == null) {
-        return "none";
-      }
-      pending.drop();
-      pending = null;
-      lastPollPending = false;
-      return "dropped";
-    } finally {
-      readerOps++;
-      readerBusy = false;
-    }
+  @Operation(nonParallelGroup = "a")
+  public void readA() {
+    read(a);
+  }
+
+  /** Task A abandons its waiting read (a timeout, a lost select, an abort). */
+  @Operation(nonParallelGroup = "a")
+  public void dropA() {
+    a.abandon();
+  }
+
+  @Operation(nonParallelGroup = "b")
+  public void readB() {
+    read(b);
+  }
+
+  @Operation(nonParallelGroup = "b")
+  public void dropB() {
+    b.abandon();
   }
 
   /**
-   * The peer sends bytes: the socket becomes readable, unless it was closed. On the task's thread,
-   * so the selecting thread is what each step races with (readiness is level-triggered: bytes
-   * that came before the read registered are still there when it does).
+   * The peer sends bytes: the socket becomes readable, unless it was closed. Readiness is
+   * level-triggered: bytes that came before a read registered are still there when it does. On
+   * the selecting thread, so that the two tasks' threads hold only reads and drops (and B's close):
+   * task A's read-then-drop against task B's read comes up in more scenarios.
    */
-  @Operation(nonParallelGroup = "task")
+  @Operation(nonParallelGroup = "selector")
   public void send() {
     if (!closed) {
       readable.set(true);
     }
   }
 
-  /** Someone closes the socket. */
-  @Operation(nonParallelGroup = "task")
+  /**
+   * Task B closes the socket: a waiting read is woken and fails. On B's thread, so that it races
+   * both task A's read and the selecting thread's turn (a key cancelled under it).
+   */
+  @Operation(nonParallelGroup = "b")
   public void close() throws IOException {
-    closeStarted = true;
     registration.close();
     closed = true;
   }
 
-  /**
-   * A turn of the selecting thread, then the two checks, about the reader's state from before the
-   * turn (skipped if the reader ran an operation meanwhile, or a close was under way: the close
-   * wakes the waiter itself, and the selecting thread then skips the key).
-   */
+  /** A turn of the selecting thread: apply the queued changes, select, dispatch readiness. */
   @Operation(nonParallelGroup = "selector")
-  public String turnAndCheck() {
-    int opsBefore = readerOps;
-    boolean busyBefore = readerBusy || (closeStarted && !closed);
-    boolean waiting = lastPollPending;
-    boolean canGoOn = readable.get() || closed;
+  public void turn() {
     reactor.turn();
-    boolean woken = wakes.get() != wakesAtLastPoll;
+  }
+
+  /**
+   * Run once the scenario ended, when no operation runs, after one more turn of the selecting
+   * thread (it runs whenever a change is queued). A read left pending whose last waker was never
+   * woken must be unable to go on now, and must be waiting legitimately: the key asks for {@code
+   * OP_READ}, so the bytes, once they come, wake it. Once no read waits, the key asks for nothing
+   * (a dropped read leaves no interest behind, so no busy loop on a readable socket nobody reads).
+   */
+  @Validate
+  public void noWakeLostNoInterestLeft() {
+    reactor.turn();
+    boolean anyWaits = false;
+    for (WokenTask<String> task : List.of(a, b)) {
+      anyWaits |= task.isWaiting();
+      if (!task.waitsUnwoken()) {
+        continue; // nothing waits, or it was woken: its task polls it again
+      }
+      if (readable.get() || closed) {
+        task.assertNoLostWake(); // a poll now goes on: fails
+        continue;
+      }
+      // Waiting for bytes: check without polling it again (a new poll would register afresh).
+      ModelKey k = reactor.key;
+      int keyOps = k == null || !k.valid ? 0 : k.interestOps;
+      if ((keyOps & SelectionKey.OP_READ) == 0) {
+        throw new AssertionError("lost wake-up: a read waits, but the key asks for " + keyOps
+            + " (its interest was cleared), so no readiness will ever wake it");
+      }
+      readable.set(true);
+      reactor.turn();
+      if (task.waitsUnwoken()) {
+        throw new AssertionError("lost wake-up: the bytes came and the selecting thread saw the "
+            + "key ready, yet the waiting read's waker was not woken");
+      }
+    }
     ModelKey k = reactor.key;
-    boolean interested = k != null && k.valid && k.interestOps != 0;
-    // Read after everything above: a reader operation that overlapped any of it shows here.
-    if (busyBefore || readerBusy || readerOps != opsBefore || (closeStarted && !closed)) {
-      return "ok";
+    if (!anyWaits && k != null && k.valid && k.interestOps != 0) {
+      throw new AssertionError("interest left behind: no read waits, yet the key asks for "
+          + k.interestOps + " (a readable socket nobody reads would keep the selector busy)");
     }
-    if (waiting && canGoOn && !woken) {
-      return "lost wake-up";
-    }
-    if (!waiting && interested) {
-      return "interest left behind";
-    }
-    return "ok";
   }
 
   @Test
   public void modelCheck() {
     LinChecker.check(RegistrationModelCheckTest.class, DeepCheck.modelChecking(20, 100)
-        .threads(2)
-        .actorsPerThread(3));
+        .threads(3)
+        .actorsPerThread(2)
+        // No sequential prefix or suffix: the validation runs after the last part, and a read
+        // polled in a suffix would take what a lost wake left behind.
+        .actorsBefore(0)
+        .actorsAfter(0));
   }
 }
