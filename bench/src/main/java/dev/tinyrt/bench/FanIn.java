@@ -32,10 +32,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * meaningful on a loaded machine where the wall clock does not.
  *
  * <p>{@code java -javaagent:tinyrt-agent.jar -cp tinyrt-benchmarks.jar dev.tinyrt.bench.FanIn
- * CONTENDER N WARMUPS PRODUCERS [CAPACITY]}; contenders: {@code tinyrt-KIND} ({@code
+ * CONTENDER N WARMUPS PRODUCERS [CAPACITY [WORK]]}; contenders: {@code tinyrt-KIND} ({@code
  * current-thread} or a {@link WorkerPool} constant), {@code virtual-threads-lbq}, {@code
  * virtual-threads-abq}, {@code kotlin-single-thread} ({@code runBlocking}), {@code kotlin-default}
- * ({@code Dispatchers.Default}); the capacity is {@value #CAPACITY} unless given.
+ * ({@code Dispatchers.Default}); the capacity is {@value #CAPACITY} unless given; WORK (0 unless
+ * given) is the xorshift steps each producer takes before each send ({@link #work}).
  */
 public final class FanIn {
 
@@ -62,12 +63,22 @@ public final class FanIn {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-  /** Sends {@code count} values into the shared channel. */
-  static Future<Integer> producer(Mpsc.Sender<Integer> tx, int count) {
+  /** Sends {@code count} values into the shared channel, {@code work} steps of work before each. */
+  static Future<Long> producer(Mpsc.Sender<Integer> tx, int count, int work) {
+    long x = SEED;
     for (int i = 0; i < count; i++) {
+      x = work(x, work);
       await(tx.send(i & SMALL_MASK));
     }
-    return Future.ready(count);
+    return Future.ready(x);
+  }
+
+  /** The start of each producer's work. */
+  static final long SEED = FanInKotlin.SEED;
+
+  /** A producer's work before each message: {@link FanInKotlin#work}, for every contender. */
+  static long work(long x, int steps) {
+    return FanInKotlin.work(x, steps);
   }
 
   /** Receives {@code total} values and sums them. */
@@ -82,7 +93,8 @@ public final class FanIn {
   /**
    * Runs the warm-up exchanges, then one measured run.
    *
-   * @param args contender, N messages per exchange, warm-up exchanges, producers, [capacity]
+   * @param args contender, N messages per exchange, warm-up exchanges, producers, [capacity,
+   *     [work steps before each send]]
    */
   public static void main(String[] args) throws Exception {
     String contender = args[0];
@@ -90,6 +102,7 @@ public final class FanIn {
     int warmups = Integer.parseInt(args[2]);
     int producers = Integer.parseInt(args[3]);
     int capacity = args.length > 4 ? Integer.parseInt(args[4]) : CAPACITY;
+    int work = args.length > 5 ? Integer.parseInt(args[5]) : 0;
     if (n % producers != 0) {
       throw new IllegalArgumentException(
           "N = " + n + " is not a multiple of " + producers + " producers: pick one that is");
@@ -97,11 +110,11 @@ public final class FanIn {
     double minSeconds = Double.parseDouble(System.getProperty("bench.minSeconds", "1"));
     Usage total = new Usage();
     for (int i = 0; i < warmups; i++) {
-      run(contender, producers, n / producers, capacity, new Usage());
+      run(contender, producers, n / producers, capacity, work, new Usage());
     }
     long messages = 0;
     while (total.wallNanos < minSeconds * 1e9) {
-      run(contender, producers, n / producers, capacity, total);
+      run(contender, producers, n / producers, capacity, work, total);
       messages += n;
     }
     Map<String, Double> m = Measure.metrics();
@@ -160,8 +173,8 @@ public final class FanIn {
   }
 
   /** One exchange: every producer sends {@code perProducer} values, the consumer takes them all. */
-  static void run(String contender, int producers, int perProducer, int capacity, Usage usage)
-      throws Exception {
+  static void run(String contender, int producers, int perProducer, int capacity, int work,
+      Usage usage) throws Exception {
     long expected = (long) producers * expectedSum(perProducer);
     long sum;
     if (Runtimes.isRuntime(contender)) {
@@ -174,7 +187,7 @@ public final class FanIn {
         Snapshot before = Snapshot.now();
         JoinHandle<Long> consumer = rt.spawn(consumer(ch.receiver(), producers * perProducer));
         for (int p = 0; p < producers; p++) {
-          rt.spawn(producer(ch.sender(), perProducer));
+          rt.spawn(producer(ch.sender(), perProducer, work));
         }
         sum = rt.blockOn(consumer);
         Snapshot.now().addSince(before, usage);
@@ -183,11 +196,12 @@ public final class FanIn {
       Snapshot before = Snapshot.now();
       sum = switch (contender) {
         case "virtual-threads-lbq" ->
-            threads(new LinkedBlockingQueue<>(capacity), producers, perProducer);
+            threads(new LinkedBlockingQueue<>(capacity), producers, perProducer, work);
         case "virtual-threads-abq" ->
-            threads(new ArrayBlockingQueue<>(capacity), producers, perProducer);
-        case "kotlin-single-thread" -> FanInKotlin.run(producers, perProducer, capacity, false);
-        case "kotlin-default" -> FanInKotlin.run(producers, perProducer, capacity, true);
+            threads(new ArrayBlockingQueue<>(capacity), producers, perProducer, work);
+        case "kotlin-single-thread" ->
+            FanInKotlin.run(producers, perProducer, capacity, work, false);
+        case "kotlin-default" -> FanInKotlin.run(producers, perProducer, capacity, work, true);
         default -> throw new IllegalArgumentException("unknown contender " + contender
             + "; use one of " + CONTENDERS + " or tinyrt-KIND for another WorkerPool");
       };
@@ -209,7 +223,7 @@ public final class FanIn {
   }
 
   /** Virtual threads: each producer puts into the queue, one consumer takes every value. */
-  static long threads(BlockingQueue<Integer> queue, int producers, int perProducer)
+  static long threads(BlockingQueue<Integer> queue, int producers, int perProducer, int work)
       throws InterruptedException {
     long[] sum = new long[1];
     Thread consumer = Measure.startVirtual(() -> {
@@ -224,13 +238,16 @@ public final class FanIn {
     Thread[] senders = new Thread[producers];
     for (int p = 0; p < producers; p++) {
       senders[p] = Measure.startVirtual(() -> {
+        long x = SEED;
         try {
           for (int i = 0; i < perProducer; i++) {
+            x = work(x, work);
             queue.put(i & SMALL_MASK);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+        FanInKotlin.setSink(x);
       });
     }
     for (Thread t : senders) {

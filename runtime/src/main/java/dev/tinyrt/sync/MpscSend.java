@@ -29,7 +29,10 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
   /** The channel. */
   private final MpscState<T> state;
 
-  /** The value to deliver; null once delivered on the fast path (the send keeps nothing). */
+  /**
+   * The value to deliver; null once delivered, failed or dropped after it waited (the send keeps
+   * nothing, which matters when it is its sender's spare).
+   */
   private T value;
 
   /** {@link #FRESH}, {@link #LOCKED_PATH} or {@link #SENT_FAST}; only this send's poller writes it. */
@@ -95,6 +98,7 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
           if (state.senders.abandon(this) == MpscState.SLOT) {
             state.reserved--;
           }
+          value = null; // it fails: a handed-out spare keeps nothing through the sender
           state.checkOpen();
         }
         if (isGranted()) {
@@ -102,6 +106,7 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
           consumeGrant();
           state.reserved--;
           receiver = state.deliver(value, /* atFront = */ false);
+          value = null; // delivered: see below
           // Handed straight to a receive, the kept slot is free again.
           nextSender = state.wakeNextSender();
         } else if (isQueued() || !state.hasRoomForNewcomer()) {
@@ -111,11 +116,15 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
         } else {
           finish();
           receiver = state.deliver(value, /* atFront = */ false);
+          value = null; // delivered: see below
         }
       } finally {
         state.leaveLocked();
       }
     }
+    // Delivered (the value was nulled above): a send finished here is never stored as the
+    // sender's spare, but it may be that spare already, handed out again by send() before it had
+    // to wait; holding no value, it keeps none alive through the sender.
     WakeList.wake(receiver);
     WakeList.wake(nextSender);
     return SENT;
@@ -138,6 +147,7 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
     Waker w = null;
     synchronized (state) {
       state.enterLocked();
+      value = null; // sends nothing: keeps nothing, should it be the sender's spare
       if (state.senders.abandon(this) == MpscState.SLOT) {
         // A slot was kept for it: pass it on.
         state.reserved--;

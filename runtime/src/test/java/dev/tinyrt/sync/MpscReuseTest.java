@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tinyrt.CountingWaker;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -181,5 +184,35 @@ class MpscReuseTest {
     assertTrue(waited.poll(tx.context()).isReady());
     assertNotSame(waited, ch.sender().send("next"),
         "a send finished under the lock is not the sender's spare (it would keep its value)");
+  }
+
+  @Test
+  void aSpareHandedOutAgainThatThenWaitedKeepsNoValueAliveThroughTheSender()
+      throws InterruptedException {
+    Mpsc.Channel<Object> ch = Mpsc.bounded(1);
+    Future<Void> first = ch.sender().send("a");
+    assertTrue(first.poll(tx.context()).isReady(), "on the lock-free path: the sender's spare");
+    assertEquals("a", ch.receiver().tryRecv());
+    assertTrue(ch.sender().trySend("full"));
+    Object value = new Object();
+    ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    WeakReference<Object> ref = new WeakReference<>(value, collected);
+    Future<Void> second = ch.sender().send(value);
+    assertSame(first, second, "the spare, handed out again");
+    assertTrue(second.poll(tx.context()).isPending(), "full: it waits under the lock");
+    assertEquals("full", ch.receiver().tryRecv());
+    assertTrue(second.poll(tx.context()).isReady());
+    assertSame(value, ch.receiver().tryRecv());
+    value = null;
+    first = null;
+    second = null;
+    // The send is still the sender's spare; once delivered it must not hold the value.
+    Reference<?> gone = null;
+    for (int i = 0; i < 50 && gone == null; i++) {
+      System.gc();
+      gone = collected.remove(100);
+    }
+    assertSame(ref, gone, "the sender's spare kept a delivered value alive");
+    assertTrue(!ch.sender().isClosed(), "the channel, and so its sender's spare, is still alive");
   }
 }
