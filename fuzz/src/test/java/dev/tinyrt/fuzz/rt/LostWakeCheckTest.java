@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class LostWakeCheckTest {
 
-  private final AsyncRuntime rt = AsyncRuntime.builder().currentThread().build();
+  private AsyncRuntime rt = AsyncRuntime.builder().currentThread().build();
   private final BlockingPool blocking = new BlockingPool("lost-wake-check");
   private final Env env = new Env();
 
@@ -29,20 +29,31 @@ class LostWakeCheckTest {
 
   @Test
   void aTaskReadyButNeverWokenIsReported() {
+    assertPlantedLostWakeIsFound(Driver.Kind.CURRENT_THREAD);
+  }
+
+  @Test
+  void aTaskReadyButNeverWokenIsReportedOnTheMultiThreadedRuntime() {
+    rt.shutdown(Duration.ZERO);
+    rt = AsyncRuntime.builder().multiThread(2).build();
+    assertPlantedLostWakeIsFound(Driver.Kind.MULTI_THREAD);
+  }
+
+  private void assertPlantedLostWakeIsFound(Driver.Kind kind) {
     Node node = new Node.Yield();
     int task = env.newTask(node);
-    int[] polls = {0};
+    java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
     // A hand-written future with a planted lost wake: pending without keeping the waker, ready
     // when polled again.
     env.spawned(task, rt.spawn(cx -> {
-      if (polls[0]++ == 0) {
+      if (polls.getAndIncrement() == 0) {
         env.enter(node);
         return Poll.pending();
       }
       env.exit(0);
       return Poll.ready(1L);
     }));
-    List<String> found = Driver.lostWakes(rt, env, blocking);
+    List<String> found = Driver.lostWakes(rt, kind, env, blocking);
     assertEquals(1, found.size(), found.toString());
     assertTrue(found.get(0).startsWith("wake: a lost wake-up"), found.get(0));
   }
@@ -52,7 +63,7 @@ class LostWakeCheckTest {
     Node node = new Node.Wait(0);
     int task = env.newTask(node);
     env.spawned(task, rt.spawn(RewritingLoader.interpreter().task(node, env, task)));
-    assertEquals(List.of(), Driver.lostWakes(rt, env, blocking));
+    assertEquals(List.of(), Driver.lostWakes(rt, Driver.Kind.CURRENT_THREAD, env, blocking));
   }
 
   @Test
