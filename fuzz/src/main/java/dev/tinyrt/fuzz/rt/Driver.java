@@ -173,6 +173,7 @@ final class Driver {
         ? builder.currentThread().build()
         : builder.multiThread(2).workerPool(WorkerPool.WORK_STEALING).build();
     Interpreter interpreter = RewritingLoader.interpreter();
+    env.startTicks(timer);
     int root = env.newTask(program);
     env.spawned(root, rt.spawn(interpreter.task(program, env, root)));
 

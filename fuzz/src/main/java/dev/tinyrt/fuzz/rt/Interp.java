@@ -113,6 +113,8 @@ public final class Interp implements Interpreter {
         v = await(broadcast(b, env));
       } else if (n instanceof Node.SharedJoin j) {
         v = await(sharedJoin(j, env, task));
+      } else if (n instanceof Node.Tick t) {
+        v = await(tick(t, env));
       } else if (n instanceof Node.Blocking) {
         v = await(Tasks.spawnBlocking(env.blockingJob()));
         env.blockingReturned(v);
@@ -350,6 +352,15 @@ public final class Interp implements Interpreter {
       throw e;
     } finally {
       env.joinEnded(target, task);
+    }
+  }
+
+  /** Awaits the next tick of an interval, holding its lock (an interval ticks for one task). */
+  static Future<Long> tick(Node.Tick t, Env env) throws Exception {
+    try (Mutex.Guard<Object> turn = await(env.ticks().lock(t.index()))) {
+      long at = await(env.ticks().interval(t.index()).tick());
+      env.ticks().ticked(t.index(), at);
+      return Future.ready(9L);
     }
   }
 

@@ -143,6 +143,7 @@ final class RtGenerator {
         Kind.BROADCAST_RECV, Kind.BROADCAST_CLOSE);
     add(kinds, Feature.SHARED_JOIN, Kind.JOIN_SHARED, Kind.JOIN_SHARED, Kind.ABORT_SHARED);
     add(kinds, Feature.BLOCKING, Kind.BLOCKING);
+    add(kinds, Feature.TICK, Kind.TICK, Kind.TICK);
     if (depth < MAX_DEPTH) {
       kinds.add(Kind.SEQ);
       add(kinds, Feature.SPAWN, Kind.SPAWN, Kind.SPAWN);
@@ -191,6 +192,7 @@ final class RtGenerator {
       case JOIN_SHARED -> new Node.SharedJoin(random.nextInt(4), /* abort = */ false);
       case ABORT_SHARED -> new Node.SharedJoin(random.nextInt(4), /* abort = */ true);
       case BLOCKING -> new Node.Blocking();
+      case TICK -> new Node.Tick(random.nextInt(Ticks.INTERVALS));
       case JOIN_ALL -> new Node.JoinAll(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case SELECT -> new Node.Select(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case RACE -> new Node.Race(children(d, 1 + random.nextInt(MAX_WIDTH)));
@@ -233,6 +235,6 @@ final class RtGenerator {
     VALUE, YIELD, SLEEP, SEND, RECV, SHARED_RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
     SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH, CLEANUP,
     ONESHOT_SEND, ONESHOT_RECV, ONESHOT_END, WATCH_SEND, WATCH_RECV, WATCH_CLOSE, BROADCAST_SEND,
-    BROADCAST_RECV, BROADCAST_CLOSE, JOIN_SHARED, ABORT_SHARED, BLOCKING, SPAWN_SHARED
+    BROADCAST_RECV, BROADCAST_CLOSE, JOIN_SHARED, ABORT_SHARED, BLOCKING, SPAWN_SHARED, TICK
   }
 }
