@@ -12,7 +12,9 @@ import dev.tinyrt.Futures;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 import dev.tinyrt.time.Elapsed;
+import dev.tinyrt.time.Interval;
 import dev.tinyrt.time.ManualClock;
+import dev.tinyrt.time.MissedTicks;
 import dev.tinyrt.time.Timer;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Leaks measured where users abandon waits: 100,000 receives of oneshot, watch and broadcast
- * channels, every other one started inside a {@code timeout} that elapses, the others inside a
+ * channels (and ticks of an interval), every other one started inside a {@code timeout} that elapses, the others inside a
  * {@code select} that another child wins, each combinator with its own waker. Afterwards the channel queues none of them, keeps none of
  * their wakers (each is collectable), and works as before. {@link AbandonedWaitersLeakTest} drops
  * the receives directly; here the combinators do it.
@@ -184,5 +186,18 @@ class AbandonedInCombinatorsLeakTest {
     tx.send(1);
     assertEquals(1, shared.recv().poll(Context.from(Waker.noop())).get(),
         "no abandoned receive took the value from the shared receiver");
+  }
+
+  @Test
+  void intervalTicks() {
+    Interval hourly = timer.interval(Duration.ofHours(1), MissedTicks.SKIP);
+    long first = (Long) hourly.tick().poll(Context.from(Waker.noop())).get(); // the first is now
+    run(hourly::tick); // abandoned: "assertEquals(0, timer.pending())" in abandonAll
+    assertNoWakerKept();
+    Future<Long> next = hourly.tick();
+    assertTrue(next.poll(Context.from(Waker.noop())).isPending());
+    clock.advance(Duration.ofHours(1));
+    assertEquals(first + Duration.ofHours(1).toNanos(), next.poll(Context.from(Waker.noop())).get(),
+        "the schedule did not move for the abandoned ticks");
   }
 }
