@@ -502,7 +502,8 @@ public final class Env {
   public void joinThrew(int target, Throwable thrown) {
     sharedJoins.incrementAndGet();
     TaskEntry t = tasks.get(target);
-    boolean cancelled = thrown instanceof CancelledException && t.handle.isCancelled();
+    boolean cancelled = thrown instanceof CancelledException && t.handle.isFinished()
+        && t.handle.isCancelled();
     if (!cancelled && (t.failure == null || t.failure.getClass() != thrown.getClass())) {
       violations.add("join: an await of task " + target + "'s handle threw " + thrown
           + " but the task ended with " + (t.failure == null ? "its value" : t.failure));

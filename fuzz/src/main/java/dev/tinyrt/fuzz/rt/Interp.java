@@ -341,8 +341,10 @@ public final class Interp implements Interpreter {
       env.joined(target, v);
       return Future.ready(v);
     } catch (CancelledException e) {
-      if (!handle.isCancelled()) {
-        throw e; // our own cancellation
+      // The task's outcome only if it ended cancelled: a task asked to stop may still return its
+      // value, and then the exception is our own cancellation (a lost select, an abort).
+      if (!(handle.isFinished() && handle.isCancelled())) {
+        throw e;
       }
       env.joinThrew(target, e);
       return Future.ready(-1L);
