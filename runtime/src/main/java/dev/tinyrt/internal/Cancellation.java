@@ -74,7 +74,9 @@ public final class Cancellation {
 
   /**
    * Abandons a leaf future that was polled at least once: a {@link Droppable} is dropped, a {@link
-   * ForgetsWaker} forgets {@code cx}'s waker, anything else holds nothing and is left alone.
+   * ForgetsWaker} forgets {@code cx}'s waker and wakes it once (its task may await the same handle
+   * elsewhere, under the same waker: that await polls again and registers anew), anything else
+   * holds nothing and is left alone.
    *
    * @param leaf the future, not a {@link ForwardsCancellation}
    * @param cx the context it was polled with
@@ -83,7 +85,12 @@ public final class Cancellation {
     if (leaf instanceof Droppable droppable) {
       droppable.drop();
     } else if (leaf instanceof ForgetsWaker shared) {
-      shared.forget(cx.waker());
+      Waker waker = cx.waker();
+      shared.forget(waker);
+      // A handle keeps each waker once, so the same task's other await of it (joinAll(h, h), or
+      // h awaited beside a timeout of h) was forgotten too and would never be woken. A spurious
+      // wake, which wakers allow, makes the task poll again, and that await registers anew.
+      waker.wake();
     }
   }
 

@@ -138,6 +138,9 @@ public final class Env {
   /** The broadcast channels and their ledger. */
   private final BroadcastSlots broadcasts = new BroadcastSlots();
 
+  /** The intervals and their ledger. */
+  private final Ticks ticks = new Ticks();
+
   /** The ids of the tasks a {@code spawn-shared} shared, in order. */
   private final List<Integer> sharedTasks = new CopyOnWriteArrayList<>();
 
@@ -434,6 +437,16 @@ public final class Env {
     return broadcasts;
   }
 
+  /** @return the intervals */
+  public Ticks ticks() {
+    return ticks;
+  }
+
+  /** @param timer the run's timer, which the intervals tick on from now */
+  void startTicks(Timer timer) {
+    ticks.start(timer);
+  }
+
   /** @param task the id of a task whose handle the program shares from now on */
   public void share(int task) {
     sharedTasks.add(task);
@@ -489,7 +502,8 @@ public final class Env {
   public void joinThrew(int target, Throwable thrown) {
     sharedJoins.incrementAndGet();
     TaskEntry t = tasks.get(target);
-    boolean cancelled = thrown instanceof CancelledException && t.handle.isCancelled();
+    boolean cancelled = thrown instanceof CancelledException && t.handle.isFinished()
+        && t.handle.isCancelled();
     if (!cancelled && (t.failure == null || t.failure.getClass() != thrown.getClass())) {
       violations.add("join: an await of task " + target + "'s handle threw " + thrown
           + " but the task ended with " + (t.failure == null ? "its value" : t.failure));
@@ -696,6 +710,7 @@ public final class Env {
     oneshots.check(found);
     watches.check(found);
     broadcasts.check(found);
+    ticks.check(found);
     // The timer holds no entry for a dropped sleep.
     int pending = timer.pending();
     if (pending != 0) {

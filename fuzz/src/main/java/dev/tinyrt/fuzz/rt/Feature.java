@@ -47,6 +47,8 @@ enum Feature {
   SHARED_JOIN,
   /** {@code Tasks.spawnBlocking} awaited, and abandoned by combinators. */
   BLOCKING,
+  /** Ticks of the timer's {@code Interval}s (one per missed-tick policy), abandoned or awaited. */
+  TICK,
   /** Thrown and caught unchecked exceptions. */
   THROW,
   /** Thrown and caught checked exceptions (an async method throws them unwrapped). */

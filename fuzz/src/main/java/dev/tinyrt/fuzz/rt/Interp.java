@@ -113,6 +113,8 @@ public final class Interp implements Interpreter {
         v = await(broadcast(b, env));
       } else if (n instanceof Node.SharedJoin j) {
         v = await(sharedJoin(j, env, task));
+      } else if (n instanceof Node.Tick t) {
+        v = await(tick(t, env));
       } else if (n instanceof Node.Blocking) {
         v = await(Tasks.spawnBlocking(env.blockingJob()));
         env.blockingReturned(v);
@@ -339,8 +341,10 @@ public final class Interp implements Interpreter {
       env.joined(target, v);
       return Future.ready(v);
     } catch (CancelledException e) {
-      if (!handle.isCancelled()) {
-        throw e; // our own cancellation
+      // The task's outcome only if it ended cancelled: a task asked to stop may still return its
+      // value, and then the exception is our own cancellation (a lost select, an abort).
+      if (!(handle.isFinished() && handle.isCancelled())) {
+        throw e;
       }
       env.joinThrew(target, e);
       return Future.ready(-1L);
@@ -350,6 +354,15 @@ public final class Interp implements Interpreter {
       throw e;
     } finally {
       env.joinEnded(target, task);
+    }
+  }
+
+  /** Awaits the next tick of an interval, holding its lock (an interval ticks for one task). */
+  static Future<Long> tick(Node.Tick t, Env env) throws Exception {
+    try (Mutex.Guard<Object> turn = await(env.ticks().lock(t.index()))) {
+      long at = await(env.ticks().interval(t.index()).tick());
+      env.ticks().ticked(t.index(), at);
+      return Future.ready(9L);
     }
   }
 

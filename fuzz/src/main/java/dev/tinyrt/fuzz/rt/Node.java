@@ -317,6 +317,14 @@ public sealed interface Node {
     }
   }
 
+  /** Awaits the next tick of interval {@code index}, one task at a time (by a lock). */
+  record Tick(int index) implements Node {
+    @Override
+    public String render() {
+      return "(tick i" + index + ")";
+    }
+  }
+
   /** Awaits {@code Tasks.spawnBlocking} of a job that returns at once. */
   record Blocking() implements Node {
     @Override

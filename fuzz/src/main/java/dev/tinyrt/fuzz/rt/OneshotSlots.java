@@ -160,6 +160,19 @@ public final class OneshotSlots {
   }
 
   /**
+   * @return whether a receive waits on a channel whose sender was dropped: the collector closes
+   *     it, and wakes the receive, whenever it runs
+   */
+  synchronized boolean closingByCollector() {
+    for (Pair p : all) {
+      if (p.senderFate == SenderFate.DROPPED && p.receiverFate == ReceiverFate.WAITING) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Checks the ledger once every task ended: a receive got the value sent or saw the close, no
    * value was invented; a value sent to a receiver nobody took is still in its channel; a receive
    * abandoned left neither its waker nor the value behind.

@@ -71,6 +71,7 @@ final class ProgramParser {
       case "join-shared" -> new Node.SharedJoin(number("h"), false);
       case "abort-shared" -> new Node.SharedJoin(number("h"), true);
       case "blocking" -> new Node.Blocking();
+      case "tick" -> new Node.Tick(number("i"));
       case "abort-self" -> new Node.AbortSelf();
       case "throw" -> new Node.Throw(false);
       case "throw-checked" -> new Node.Throw(true);

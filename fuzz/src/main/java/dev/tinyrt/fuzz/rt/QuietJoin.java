@@ -42,9 +42,11 @@ final class QuietJoin implements Future<Long>, Droppable {
 
   @Override
   public void drop() {
-    // The handle is shared with other awaiters: take back only our waker.
+    // The handle is shared with other awaiters: take back only our waker, then wake it once, as
+    // Cancellation.abandonLeaf does: the same task may await the handle elsewhere with that waker.
     if (waker != null && handle instanceof ForgetsWaker shared) {
       shared.forget(waker);
+      waker.wake();
     }
   }
 }

@@ -36,6 +36,19 @@ final class Registered {
     return (Boolean) call(receiver, "holdsValue");
   }
 
+  /**
+   * @param handle a task's handle (the task itself)
+   * @return whether the task is neither scheduled, running nor woken while running: it waits for
+   *     a wake, or has ended
+   */
+  static boolean taskIdle(Object handle) {
+    int state = count(handle, "state");
+    return (state & TASK_BUSY) == 0;
+  }
+
+  /** The task state bits SCHEDULED, RUNNING and NOTIFIED of {@code dev.tinyrt.rt.TaskState}. */
+  private static final int TASK_BUSY = 1 | 1 << 1 | 1 << 2;
+
   private static Object call(Object target, String method) {
     for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
       try {

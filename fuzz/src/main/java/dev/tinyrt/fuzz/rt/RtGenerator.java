@@ -32,7 +32,90 @@ final class RtGenerator {
 
   /** @return a new program */
   Node generate() {
-    return new Node.Seq(children(0, 2 + random.nextInt(MAX_WIDTH + 2)));
+    List<Node> top = children(0, 2 + random.nextInt(MAX_WIDTH + 2));
+    List<Feature> paired = pairedFeatures();
+    if (!paired.isEmpty()) {
+      // Programs of the later features also get a producer and a consumer that meet: without
+      // them a receive rarely finds its sender's slot waiting in another task.
+      for (int i = 0, n = 1 + random.nextInt(2); i < n; i++) {
+        top.add(random.nextInt(top.size() + 1), pair(paired.get(random.nextInt(paired.size()))));
+      }
+    }
+    return new Node.Seq(top);
+  }
+
+  /** The enabled features {@link #pair} knows (none of the first fuzzer's, whose programs stay). */
+  private List<Feature> pairedFeatures() {
+    List<Feature> paired = new ArrayList<>();
+    for (Feature f : List.of(Feature.ONESHOT, Feature.WATCH, Feature.BROADCAST,
+        Feature.SHARED_JOIN, Feature.BLOCKING)) {
+      if (features.contains(f)) {
+        paired.add(f);
+      }
+    }
+    return paired;
+  }
+
+  /**
+   * A producer spawned as a task of its own, after a random delay, and a consumer of the same slot
+   * awaited here inside a combinator that may abandon it (a timeout, a select or race against a
+   * sleep or a yield) or a joinAll: the receive waits while the sender sends, closes or goes, and
+   * may be abandoned, aborted or shut down at that very moment.
+   */
+  private Node pair(Feature feature) {
+    int slot = random.nextInt(2);
+    Node producer;
+    Node consumer;
+    switch (feature) {
+      case ONESHOT -> {
+        Node.ChannelAction[] ends = {Node.ChannelAction.SEND, Node.ChannelAction.SEND,
+            Node.ChannelAction.CLOSE, Node.ChannelAction.DROP};
+        producer = new Node.OneshotOp(ends[random.nextInt(ends.length)], slot);
+        consumer = new Node.OneshotOp(Node.ChannelAction.RECV, slot);
+      }
+      case WATCH -> {
+        producer = new Node.WatchOp(random.nextInt(3) == 0
+            ? Node.ChannelAction.CLOSE : Node.ChannelAction.SEND, slot);
+        consumer = new Node.WatchOp(Node.ChannelAction.RECV, slot);
+      }
+      case BROADCAST -> {
+        producer = random.nextInt(3) == 0
+            ? new Node.BroadcastOp(Node.ChannelAction.CLOSE, slot, 0)
+            : new Node.Seq(List.of(new Node.BroadcastOp(Node.ChannelAction.SEND, slot, 0),
+                new Node.BroadcastOp(Node.ChannelAction.SEND, slot, 0),
+                new Node.BroadcastOp(Node.ChannelAction.SEND, slot, 0)));
+        consumer = new Node.BroadcastOp(Node.ChannelAction.RECV, slot,
+            random.nextInt(BroadcastSlots.RECEIVERS));
+      }
+      case SHARED_JOIN -> {
+        // The shared task is the producer: it ends after a delay, or is aborted by another.
+        producer = random.nextBoolean() ? new Node.SharedJoin(slot, /* abort = */ true)
+            : new Node.Value(random.nextInt(100));
+        consumer = new Node.Seq(List.of(
+            new Node.Spawn(new Node.Sleep(1 + random.nextInt(40)), Node.Mode.SHARED),
+            new Node.JoinAll(List.of(new Node.SharedJoin(slot, false),
+                new Node.Timeout(new Node.SharedJoin(slot, false), 1 + random.nextInt(40))))));
+      }
+      default -> {
+        producer = new Node.Yield();
+        consumer = new Node.Blocking();
+      }
+    }
+    Node delay = random.nextBoolean() ? new Node.Sleep(1 + random.nextInt(40)) : new Node.Yield();
+    Node.Mode mode = List.of(Node.Mode.DETACH, Node.Mode.JOIN, Node.Mode.SHARED)
+        .get(random.nextInt(3));
+    Node spawned = new Node.Spawn(new Node.Seq(List.of(delay, producer)), mode);
+    int limit = 1 + random.nextInt(50);
+    Node awaited = switch (random.nextInt(5)) {
+      case 0 -> new Node.Timeout(consumer, limit);
+      case 1 -> new Node.Select(List.of(consumer, new Node.Sleep(limit)));
+      case 2 -> new Node.Race(List.of(new Node.Yield(), consumer));
+      case 3 -> new Node.JoinAll(List.of(consumer, new Node.Sleep(limit)));
+      default -> consumer;
+    };
+    return random.nextBoolean()
+        ? new Node.Seq(List.of(spawned, awaited))
+        : new Node.JoinAll(List.of(awaited, spawned));
   }
 
   private List<Node> children(int depth, int count) {
@@ -60,6 +143,7 @@ final class RtGenerator {
         Kind.BROADCAST_RECV, Kind.BROADCAST_CLOSE);
     add(kinds, Feature.SHARED_JOIN, Kind.JOIN_SHARED, Kind.JOIN_SHARED, Kind.ABORT_SHARED);
     add(kinds, Feature.BLOCKING, Kind.BLOCKING);
+    add(kinds, Feature.TICK, Kind.TICK, Kind.TICK);
     if (depth < MAX_DEPTH) {
       kinds.add(Kind.SEQ);
       add(kinds, Feature.SPAWN, Kind.SPAWN, Kind.SPAWN);
@@ -108,6 +192,7 @@ final class RtGenerator {
       case JOIN_SHARED -> new Node.SharedJoin(random.nextInt(4), /* abort = */ false);
       case ABORT_SHARED -> new Node.SharedJoin(random.nextInt(4), /* abort = */ true);
       case BLOCKING -> new Node.Blocking();
+      case TICK -> new Node.Tick(random.nextInt(Ticks.INTERVALS));
       case JOIN_ALL -> new Node.JoinAll(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case SELECT -> new Node.Select(children(d, 1 + random.nextInt(MAX_WIDTH)));
       case RACE -> new Node.Race(children(d, 1 + random.nextInt(MAX_WIDTH)));
@@ -150,6 +235,6 @@ final class RtGenerator {
     VALUE, YIELD, SLEEP, SEND, RECV, SHARED_RECV, WAIT, SIGNAL, THROW, THROW_CHECKED, ABORT_SELF,
     SEQ, SPAWN, JOIN_ALL, SELECT, RACE, TIMEOUT, LOCK, ACQUIRE, CATCH, CLEANUP,
     ONESHOT_SEND, ONESHOT_RECV, ONESHOT_END, WATCH_SEND, WATCH_RECV, WATCH_CLOSE, BROADCAST_SEND,
-    BROADCAST_RECV, BROADCAST_CLOSE, JOIN_SHARED, ABORT_SHARED, BLOCKING, SPAWN_SHARED
+    BROADCAST_RECV, BROADCAST_CLOSE, JOIN_SHARED, ABORT_SHARED, BLOCKING, SPAWN_SHARED, TICK
   }
 }

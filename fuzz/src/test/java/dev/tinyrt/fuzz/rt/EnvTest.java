@@ -71,6 +71,22 @@ class EnvTest {
   }
 
   @Test
+  void ticksOutOfOrderOrOffScheduleAreReported() {
+    env.startTicks(timer);
+    long start = clock.nanoTime();
+    long period = Duration.ofMillis(7).toNanos(); // interval i0: BURST, every 7 ms
+    env.ticks().ticked(0, start);
+    env.ticks().ticked(0, start + period);
+    assertEquals(List.of(), env.check(timer));
+    env.ticks().ticked(0, start + period); // twice
+    env.ticks().ticked(0, start + 3 * period + 1); // off schedule
+    List<String> found = env.check(timer);
+    assertEquals(2, found.size(), found.toString());
+    assertTrue(found.get(0).startsWith("tick: interval i0 (BURST) ticked at"), found.get(0));
+    assertTrue(found.get(1).contains("off its schedule"), found.get(1));
+  }
+
+  @Test
   void aSleepLeftInTheTimerIsReported() {
     timer.sleep(Duration.ofMillis(10)).poll(Context.from(Waker.noop()));
     assertEquals(List.of("timer: the timer holds 1 sleep(s) after every task ended"),

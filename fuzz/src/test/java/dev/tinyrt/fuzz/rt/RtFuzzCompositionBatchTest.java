@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Timeout;
  * combinators: oneshot receives abandoned by a {@code select} or {@code timeout} while their
  * sender sends, closes or is dropped; watch and broadcast channels closed while receives wait,
  * broadcast receivers that lag; handles awaited by several tasks and after an abort;
- * {@code spawnBlocking}; with aborts and shutdowns injected, on both runtimes, lost wake-ups looked
- * for on the current-thread one. {@code scripts/fuzz-compositions} runs the same for longer.
+ * {@code spawnBlocking}; interval ticks; with aborts and shutdowns injected, on both runtimes, lost wake-ups looked
+ * for. {@code scripts/fuzz-compositions} runs the same for longer.
  */
 @Timeout(300)
 class RtFuzzCompositionBatchTest {
 
   /** The feature set, shared with {@code scripts/fuzz-compositions}. */
   static final Set<Feature> FEATURES = Feature.parse("spawn,combinators,timeout,sleep,oneshot,"
-      + "watch,broadcast,shared_join,blocking,throw,abort,self_abort,shutdown");
+      + "watch,broadcast,shared_join,blocking,tick,throw,abort,self_abort,shutdown");
 
   @Test
   void oneHundredCompositionsBreakNoInvariantOnEitherRuntime() throws Exception {
