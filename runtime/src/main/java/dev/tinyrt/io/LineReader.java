@@ -204,6 +204,7 @@ public final class LineReader {
       // Nothing buffered: read into the thread's scratch, keep only what came.
       ByteBuffer scratch = SCRATCH.get().clear();
       int n = stream.channel().read(scratch);
+      stream.registration().afterRead(n, SCRATCH_CAPACITY);
       if (n > 0) {
         buffer = ByteBuffer.allocate(Math.max(n, MIN_CAPACITY)).put(scratch.flip()).flip();
       }
@@ -223,7 +224,9 @@ public final class LineReader {
     buffer.position(buffer.limit()).limit(buffer.capacity());
     int n;
     try {
+      int room = buffer.remaining();
       n = stream.channel().read(buffer);
+      stream.registration().afterRead(n, room);
     } finally {
       buffer.limit(buffer.position()).position(position);
     }
