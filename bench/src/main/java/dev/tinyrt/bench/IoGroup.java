@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The {@code io} group of {@code scripts/bench} ({@code --only io}): loopback connections served
- * by tinyrt (multi-threaded with its one I/O driver thread, and current-thread selecting on its
- * own thread), platform threads and virtual threads (a thread per connection, blocking sockets).
+ * by tinyrt (multi-threaded with its one I/O driver thread, the same with a selector per worker
+ * for the echo rows, and current-thread selecting on its own thread), platform threads and virtual threads (a thread per connection, blocking sockets).
  * Each run is {@link IoServers} in a fresh JVM with its {@link IoLoadClient} in another, the
  * contenders interleaved round by round.
  */
@@ -58,8 +58,8 @@ final class IoGroup {
       BenchMain.rounds("io-idle", contenders, n, runs, agent, "dev.tinyrt.bench.IoServers", 1,
           "idle");
     }
-    List<String> echo = List.of("tinyrt-multi-thread", "tinyrt-current-thread", "virtual-threads",
-        "platform-threads");
+    List<String> echo = List.of("tinyrt-multi-thread", "tinyrt-per-worker",
+        "tinyrt-current-thread", "virtual-threads", "platform-threads");
     for (long n : ECHO) {
       // Warm-up seconds (passed as WARMUPS) then measured seconds.
       BenchMain.rounds("io-echo", echo, n, runs, agent, "dev.tinyrt.bench.IoServers",

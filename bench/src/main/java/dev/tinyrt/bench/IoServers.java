@@ -8,6 +8,7 @@ import dev.tinyrt.io.IoDriver;
 import dev.tinyrt.io.TcpListener;
 import dev.tinyrt.io.TcpStream;
 import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.IoMode;
 import dev.tinyrt.rt.Tasks;
 import java.io.BufferedReader;
 import java.io.File;
@@ -42,6 +43,7 @@ import java.util.regex.Pattern;
  * <p>{@code java -javaagent:tinyrt-agent.jar -cp tinyrt-benchmarks.jar dev.tinyrt.bench.IoServers
  * CONTENDER N WARMUPS MODE [SECONDS]}; contenders: {@code tinyrt-multi-thread} (a task per
  * connection on the multi-threaded runtime, sockets on the one I/O driver thread), {@code
+ * tinyrt-per-worker} (the same, each worker selecting on its own selector), {@code
  * tinyrt-current-thread} (a current-thread runtime whose thread selects itself), {@code
  * platform-threads} and {@code virtual-threads} (a thread per connection, blocking sockets), and,
  * for {@code idle}, {@code sockets-only} (accepted sockets kept in a list, nobody reading: the
@@ -98,19 +100,20 @@ public final class IoServers {
   /**
    * Sends back what it reads until the end of the stream. Between messages it waits with {@link
    * TcpStream#readable()}, holding no buffer; the buffer lives while a message is read and written.
+   * {@code readable()} answers at once while the socket is known readable (a read that filled its
+   * buffer leaves it so), else after one select: one read per message, none that finds nothing.
    */
   static Future<Void> echo(TcpStream stream) throws IOException {
     try (stream) {
       waiting.incrementAndGet();
       while (true) {
+        await(stream.readable());
         ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         int n = stream.tryRead(buffer);
         if (n < 0) {
           break;
         }
-        if (n == 0) {
-          await(stream.readable());
-        } else {
+        if (n > 0) {
           await(stream.writeAll(buffer.flip()));
         }
       }
@@ -155,8 +158,9 @@ public final class IoServers {
     InetSocketAddress address;
     AsyncRuntime rt = null;
     switch (contender) {
-      case "tinyrt-multi-thread" -> {
-        rt = AsyncRuntime.multiThread();
+      case "tinyrt-multi-thread", "tinyrt-per-worker" -> {
+        rt = AsyncRuntime.builder().io(contender.equals("tinyrt-per-worker")
+            ? IoMode.PER_WORKER : IoMode.DRIVER_THREAD).build();
         TcpListener listener = TcpListener.bind(any, IoDriver.of(rt));
         address = listener.localAddress();
         rt.spawn(acceptLoop(listener, echo));

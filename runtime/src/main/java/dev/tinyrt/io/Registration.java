@@ -49,6 +49,16 @@ final class Registration implements Runnable {
   /** In {@link #state}: set once by {@link #close()}, never cleared; operations fail. */
   private static final int CLOSED = 1 << 9;
 
+  /**
+   * In {@link #state}: the socket may be read without waiting (tokio's cached readiness). Set
+   * when the selector reports it readable ({@link #ready}) and when a stream is made (a first read
+   * is worth trying); cleared by a read that found nothing, or fewer bytes than it had room for
+   * (the kernel's buffer was emptied). It may be stale either way: set while nothing is there
+   * (the next read says so, and clears it), or cleared while bytes came (the selector is
+   * level-triggered: the next wait's select reports them). So a clear never loses a wake.
+   */
+  private static final int READ_READY = 1 << 10;
+
   /** The access to {@link #state}, for its atomic updates. */
   private static final VarHandle STATE;
 
@@ -140,6 +150,30 @@ final class Registration implements Runnable {
   /** @return whether {@link #close()} was called */
   boolean isClosed() {
     return ((int) STATE.getVolatile(this) & CLOSED) != 0;
+  }
+
+  /** @return whether the socket may be read without waiting ({@link #READ_READY}) */
+  boolean isReadReady() {
+    return ((int) STATE.getVolatile(this) & READ_READY) != 0;
+  }
+
+  /** Marks the socket readable without a select: a new stream, whose first read is worth trying. */
+  void markReadReady() {
+    STATE.getAndBitwiseOr(this, READ_READY);
+  }
+
+  /**
+   * After a read: clears {@link #READ_READY} if it found nothing or fewer bytes than it had room
+   * for, so that the next {@code readable()} waits for the selector.
+   *
+   * @param read what the read returned
+   * @param room how many bytes it had room for
+   */
+  void afterRead(int read, int room) {
+    // Ordering: a stale clear (bytes came meanwhile) only costs a select, which reports them.
+    if (read >= 0 && read < room && ((int) STATE.getVolatile(this) & READ_READY) != 0) {
+      STATE.getAndBitwiseAnd(this, ~READ_READY);
+    }
   }
 
   /**
@@ -298,6 +332,11 @@ final class Registration implements Runnable {
     } catch (CancelledKeyException e) {
       wakeBoth();
       return;
+    }
+    if ((readyOps & SelectionKey.OP_READ) != 0) {
+      // Before the wake: the woken readable() sees it, and so does any later one until a read
+      // finds the socket empty.
+      STATE.getAndBitwiseOr(this, READ_READY);
     }
     int left = (int) STATE.getAndBitwiseAnd(this, ~readyOps) & ~readyOps & OPS;
     try {

@@ -46,6 +46,7 @@ public final class TcpStream implements AutoCloseable {
     this.localAddress = (InetSocketAddress) channel.getLocalAddress();
     this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
     registration.description = this; // describe(), when a message needs it
+    registration.markReadReady(); // a first readable() answers at once: the first read tells
   }
 
   /** Wraps an accepted channel; closes it if that fails. */
@@ -98,10 +99,12 @@ public final class TcpStream implements AutoCloseable {
     return new IoOp<Integer>(registration, SelectionKey.OP_READ) {
       @Override
       Object attempt() throws IOException {
-        if (!buffer.hasRemaining()) {
+        int room = buffer.remaining();
+        if (room == 0) {
           return 0;
         }
         int n = ((SocketChannel) registration.channel()).read(buffer);
+        registration.afterRead(n, room);
         return n == 0 ? WOULD_BLOCK : n;
       }
 
@@ -119,6 +122,10 @@ public final class TcpStream implements AutoCloseable {
    * only then, keeps no buffer while idle (tokio's {@code readable()} and {@code try_read}). The
    * readiness may be spurious: {@link #tryRead} then returns 0, and the caller waits again.
    *
+   * <p>It is ready at its first poll, with no select, while the socket is known readable: the
+   * selector reported it so (or the stream is new) and no read since found it empty or read fewer
+   * bytes than it had room for. Otherwise it waits for the selector.
+   *
    * @return a future of nothing, ready once a read is worth trying
    */
   public Future<Void> readable() {
@@ -133,7 +140,7 @@ public final class TcpStream implements AutoCloseable {
 
       @Override
       Object attempt() {
-        if (waited) {
+        if (waited || registration.isReadReady()) {
           return null;
         }
         waited = true; // level-triggered: bytes already there are reported by the next select
@@ -152,7 +159,8 @@ public final class TcpStream implements AutoCloseable {
    *
    * @param buffer where the bytes go, from its position
    * @return the number of bytes read: 0 if none were there (or {@code buffer} is full), -1 at the
-   *     end of the stream
+   *     end of the stream. Fewer bytes than {@code buffer} had room for (0 included) means the
+   *     socket was emptied: the next {@link #readable()} waits for the selector
    * @throws IOException if the socket was closed, reset or failed, with a message that says which
    */
   public int tryRead(ByteBuffer buffer) throws IOException {
@@ -161,7 +169,10 @@ public final class TcpStream implements AutoCloseable {
       throw IoErrors.closed(registration);
     }
     try {
-      return ((SocketChannel) registration.channel()).read(buffer);
+      int room = buffer.remaining();
+      int n = ((SocketChannel) registration.channel()).read(buffer);
+      registration.afterRead(n, room);
+      return n;
     } catch (IOException e) {
       throw (IOException) IoErrors.map(e, registration);
     }
@@ -180,7 +191,9 @@ public final class TcpStream implements AutoCloseable {
       @Override
       Object attempt() throws IOException {
         while (buffer.hasRemaining()) {
+          int room = buffer.remaining();
           int n = channel().read(buffer);
+          registration.afterRead(n, room);
           if (n < 0) {
             throw new EOFException(registration.description() + " ended after "
                 + (wanted - buffer.remaining()) + " of the " + wanted + " bytes readExact wanted");

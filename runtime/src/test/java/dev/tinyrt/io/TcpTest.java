@@ -137,6 +137,38 @@ class TcpTest {
   }
 
   @Test
+  void readableAnswersAtOnceWhileTheSocketIsKnownReadable() throws Exception {
+    try (TcpListener listener = TcpListener.bind(ANY, driver);
+        SocketChannel peer = SocketChannel.open(listener.localAddress());
+        TcpStream server = Async.blockOn(listener.accept())) {
+      LatchWaker waker = new LatchWaker();
+      // A new stream is worth a first read: ready with no select; the read finds nothing.
+      assertTrue(server.readable().poll(waker.context()).isReady(), "a new stream: try a read");
+      assertEquals(0, server.tryRead(ByteBuffer.allocate(4)));
+      // Found empty: the next readable() waits for the selector, which reports the bytes.
+      Future<Void> waits = server.readable();
+      assertTrue(waits.poll(waker.context()).isPending(), "found empty: wait for the selector");
+      peer.write(bytes("abcdef"));
+      waker.awaitWake();
+      assertTrue(waits.poll(waker.context()).isReady());
+      // A read that fills its buffer leaves the socket known readable: no select, no interest.
+      assertEquals(2, server.tryRead(ByteBuffer.allocate(2)));
+      int selectsBefore = driver.wakeups();
+      assertTrue(server.readable().poll(waker.context()).isReady(),
+          "the selector said readable and no read found the socket empty since: ready at once");
+      assertEquals(selectsBefore, driver.wakeups(), "the selector was not woken for it");
+      assertEquals(0, counts()[1], "no interest registered for it");
+      assertEquals(1, waker.count(), "woken once, for the one wait");
+      // A read with room to spare empties the socket: the next readable() waits again.
+      assertEquals(4, server.tryRead(ByteBuffer.allocate(16)));
+      Future<Void> again = server.readable();
+      assertTrue(again.poll(waker.context()).isPending(), "emptied: wait for the selector");
+      assertEquals(1, counts()[1]);
+      ((dev.tinyrt.Droppable) again).drop();
+    }
+  }
+
+  @Test
   void anOperationThatNeedNotWaitNeverTouchesTheSelector() throws Exception {
     try (TcpListener listener = TcpListener.bind(ANY, driver);
         SocketChannel peer = SocketChannel.open(listener.localAddress())) {

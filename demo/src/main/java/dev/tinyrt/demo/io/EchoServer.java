@@ -39,22 +39,24 @@ public final class EchoServer {
   /**
    * Sends back what it reads until the client ends its stream or the connection fails. Between
    * messages it waits with {@code readable()}, holding no buffer: an idle client costs no 4 KB.
+   * {@code readable()} answers at once while the socket is known readable, so a read is tried
+   * only when bytes may be there: one read system call per message, not a second that finds
+   * nothing.
    */
   static Future<Long> echo(TcpStream stream) {
     long total = 0;
     try (stream) {
       while (true) {
+        await(stream.readable()); // no buffer held while it waits
         ByteBuffer buffer = ByteBuffer.allocate(4096);
         int n = stream.tryRead(buffer);
         if (n < 0) {
           break;
         }
-        if (n == 0) {
-          await(stream.readable()); // nothing there: wait for bytes, the buffer let go
-          continue;
+        if (n > 0) {
+          total += n;
+          await(stream.writeAll(buffer.flip()));
         }
-        total += n;
-        await(stream.writeAll(buffer.flip()));
       }
     } catch (IOException e) {
       System.err.println("echo: " + e.getMessage());
