@@ -11,18 +11,21 @@ import java.util.function.Supplier;
 
 /**
  * A current-thread runtime's scheduler: drained by whichever thread drives the runtime ({@code
- * blockOn}, or {@code close} while it waits for tasks).
+ * blockOn}, {@code close} while it waits for tasks, or a test's {@link #runOne}).
  *
  * <p>Two queues. A wake from the driving thread itself (a task waking another, a spawn from a
- * task) goes to {@link #ready}, an array deque only the driver touches: no lock, no allocation. A
- * wake from any other thread goes to {@link #incoming}, a lock-free queue of array chunks ({@link
- * IncomingQueue}), and unparks the driver only if the driver said it is parked or about to be; an
- * unpark that comes before the park is kept by the thread's permit. With a {@link Parker}
- * installed (an I/O driver), the driver selects instead of parking, and an unpark goes through the
- * parker. The driver moves the outside wakes, in one batch, behind {@code ready} when {@code
- * ready} runs dry, every {@link #INCOMING_INTERVAL} tasks, and before a yielded task is queued, so
- * that outside wakes are never starved and a task that yields goes behind everything ready.
- * Neither queue puts anything in the task (a link there would cost every parked task 4 bytes).
+ * task) goes to {@link #ready}, an array deque only the driver touches, through the task's local
+ * word ({@link TaskState#localWake}): no lock, no allocation, no atomic operation. A wake from any
+ * other thread goes through the task's shared word to {@link #incoming}, a lock-free queue of
+ * array chunks ({@link IncomingQueue}), and unparks the driver only if the driver said it is
+ * parked or about to be; an unpark that comes before the park is kept by the thread's permit.
+ * With a {@link Parker} installed (an I/O driver), the driver selects instead of parking, and an
+ * unpark goes through the parker. The driver moves the outside wakes, in one batch, behind {@code
+ * ready} when {@code ready} runs dry, every {@link #INCOMING_INTERVAL} tasks, and before a task
+ * that woke itself is queued again, so that outside wakes are never starved and a task that
+ * yields goes behind everything ready; a task woken both ways is queued once ({@link
+ * TaskState#takeFromIncoming}). Neither queue puts anything in the task (a link there would cost
+ * every parked task 4 bytes).
  */
 final class CurrentThreadScheduler implements Scheduler {
 
@@ -72,13 +75,52 @@ final class CurrentThreadScheduler implements Scheduler {
     this.runtime = runtime;
   }
 
+  /** @return whether the calling thread drives this runtime now (holds its claim) */
+  boolean isDriving() {
+    return Thread.currentThread() == driver;
+  }
+
+  /**
+   * A wake from the driving thread: queues {@code task} on {@link #ready} unless it is queued,
+   * being polled (then it is queued when its poll ends) or complete. Driver only.
+   *
+   * @param task the woken task, of this runtime
+   */
+  void wakeLocal(Task<?> task) {
+    if (task.localWake() == TaskState.Wake.SCHEDULE) {
+      appendLocal(task);
+    }
+  }
+
+  /**
+   * Queues {@code task}, which woke itself while it was polled, behind everything ready, the
+   * outside wakes included. Driver only; the task has LOCAL_QUEUED.
+   */
+  void requeueYielded(Task<?> task) {
+    takeIncoming();
+    appendLocal(task);
+  }
+
+  /** Appends a task that has LOCAL_QUEUED to {@link #ready}; never throws (a wake never does). */
+  private void appendLocal(Task<?> task) {
+    try {
+      ready.addLast(task);
+    } catch (RuntimeException | Error refused) {
+      // The deque could not grow: the task can never run again, so it is cancelled rather than
+      // left live with its awaiters waiting forever (as AsyncRuntime does for a refused wake).
+      task.localUnqueued();
+      System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,
+          "runtime " + runtime.name() + " could not queue " + task + "; it is cancelled", refused);
+      task.giveUp();
+    }
+  }
+
+  /**
+   * A wake from any thread but the driving one (the task's shared word has SCHEDULED): pushes the
+   * task on {@link #incoming} and unparks the driver if it parks.
+   */
   @Override
   public void schedule(Task<?> task) {
-    if (Thread.currentThread() == driver) {
-      // The driver woke it (from a task it runs): only the driver touches ready.
-      ready.addLast(task);
-      return;
-    }
     // The queue tells whether the driver announced a park before it could see this task.
     if (incoming.push(task)) {
       unparkDriver(driver);
@@ -124,17 +166,6 @@ final class CurrentThreadScheduler implements Scheduler {
       }
     }
     return p;
-  }
-
-  @Override
-  public void scheduleYielded(Task<?> task) {
-    if (Thread.currentThread() != driver) {
-      schedule(task);
-      return;
-    }
-    // Behind everything ready, the outside wakes included.
-    takeIncoming();
-    ready.addLast(task);
   }
 
   /**
@@ -201,7 +232,7 @@ final class CurrentThreadScheduler implements Scheduler {
         }
         Task<?> task = next();
         if (task != null) {
-          task.run();
+          task.runLocal(this);
           pollParkerNowAndThen();
           continue;
         }
@@ -254,18 +285,24 @@ final class CurrentThreadScheduler implements Scheduler {
   }
 
   /**
-   * Runs the next queued task, if any, on this thread (for tests that drive the runtime one step
-   * at a time; not while a thread drives it).
+   * Runs the next queued task, if any, on this thread, which drives the runtime meanwhile (for
+   * tests that drive it one step at a time).
    *
    * @return whether a task ran
+   * @throws IllegalStateException if a thread drives the runtime now
    */
   boolean runOne() {
-    Task<?> task = next();
-    if (task == null) {
-      return false;
+    claim("runOne", "let blockOn run the tasks");
+    try {
+      Task<?> task = next();
+      if (task == null) {
+        return false;
+      }
+      task.runLocal(this);
+      return true;
+    } finally {
+      release();
     }
-    task.run();
-    return true;
   }
 
   /**
@@ -291,9 +328,16 @@ final class CurrentThreadScheduler implements Scheduler {
     return ready.pollFirst();
   }
 
-  /** Moves the outside wakes, in order, behind {@link #ready}. */
+  /**
+   * Moves the outside wakes, in order, behind {@link #ready}; a task already there (woken from
+   * this thread too) keeps its place and is not queued twice.
+   */
   private void takeIncoming() {
-    incoming.drainTo(ready);
+    for (Task<?> task; (task = incoming.poll()) != null; ) {
+      if (task.takeFromIncoming()) {
+        appendLocal(task);
+      }
+    }
   }
 
   /** Stops the installed parker, and refuses to install one from now on. Idempotent. */

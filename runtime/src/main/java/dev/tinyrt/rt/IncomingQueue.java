@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 /**
  * The outside wakes of a current-thread runtime, and the handshake that parks and unparks its
  * driving thread: any thread {@link #push}es, only the driving thread {@link #drainTo}s, in
- * batches, and no one takes a lock.
+ * batches ({@link #poll} until null), and no one takes a lock.
  *
  * <p>The queue is a linked list of array chunks (Kotlin's and JCTools' unbounded MPSC queues have
  * this shape). A producer claims a slot with one {@code getAndAdd} on its chunk's counter and
@@ -128,6 +128,36 @@ final class IncomingQueue {
   }
 
   /**
+   * Takes the next task pushed, in push order; driver only. Returns null at a slot claimed but not
+   * written yet (its producer is between its two steps) as at the end.
+   *
+   * @return the task, or null if none was pushed (and written) since the last take
+   */
+  Task<?> poll() {
+    Chunk c = head;
+    int i = headIndex;
+    if (i == chunkSize) {
+      // Past the chunk's end: on to the next one if it is linked (the old chunk is garbage).
+      Chunk next = c.next;
+      if (next == null) {
+        return null;
+      }
+      c = next;
+      i = 0;
+      head = c;
+      headIndex = 0;
+    }
+    // Ordering: acquire, paired with the producer's volatile write of the slot.
+    Task<?> task = (Task<?>) SLOT.getAcquire(c.slots, i);
+    if (task == null) {
+      return null;
+    }
+    c.slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
+    headIndex = i + 1;
+    return task;
+  }
+
+  /**
    * Moves every task pushed so far, in order, to the end of {@code out}; driver only. Stops early
    * at a slot claimed but not written yet (its producer is between its two steps).
    *
@@ -135,32 +165,10 @@ final class IncomingQueue {
    * @return how many were moved
    */
   int drainTo(ArrayDeque<Task<?>> out) {
-    Chunk c = head;
-    int i = headIndex;
     int moved = 0;
-    while (true) {
-      if (i == chunkSize) {
-        // Past the chunk's end: on to the next one if it is linked (the old chunk is garbage).
-        Chunk next = c.next;
-        if (next == null) {
-          break;
-        }
-        c = next;
-        i = 0;
-        continue;
-      }
-      // Ordering: acquire, paired with the producer's volatile write of the slot.
-      Task<?> task = (Task<?>) SLOT.getAcquire(c.slots, i);
-      if (task == null) {
-        break;
-      }
-      c.slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
-      i++;
+    for (Task<?> task; (task = poll()) != null; moved++) {
       out.addLast(task);
-      moved++;
     }
-    head = c;
-    headIndex = i;
     return moved;
   }
 

@@ -77,11 +77,10 @@ final class Task<T> extends TaskState
 
   @Override
   public boolean isCancelled() {
-    int s = state();
     // A finished task reports whether it ended cancelled; a running one, whether it was asked to.
-    return (s & COMPLETE) != 0
+    return isComplete()
         ? waitersThenOutcome instanceof Failure f && f.cancelled()
-        : (s & CANCEL_REQUESTED) != 0;
+        : isCancelRequested();
   }
 
   // Waker.
@@ -91,6 +90,12 @@ final class Task<T> extends TaskState
     if (TaskStats.ENABLED) {
       TaskStats.woken(this); // off: a static final false, compiled away
     }
+    // On the thread that drives its current-thread runtime: plain writes, no atomic operation.
+    CurrentThreadScheduler local = runtime.localScheduler();
+    if (local != null && local.isDriving()) {
+      local.wakeLocal(this);
+      return;
+    }
     if (transitionToNotified() == Wake.SCHEDULE) {
       runtime.schedule(this);
     }
@@ -99,56 +104,27 @@ final class Task<T> extends TaskState
   // Running.
 
   /**
-   * Polls the task once. Only its scheduler calls it, for a task it took from its queue.
+   * Polls the task once. Only a multi-threaded runtime's scheduler calls it, for a task it took
+   * from its queue (a current-thread runtime's driver calls {@link #runLocal}).
    *
    * @throws IllegalStateException if the task was not scheduled (a {@code JoinHandle} cast to
    *     {@code Runnable}): the runtime runs its tasks; await the handle instead
    */
   @Override
   public void run() {
-    Start start = transitionToRunning();
-    switch (start) {
-      case COMPLETED:
-        return;
-      case NOT_SCHEDULED:
-        throw new IllegalStateException(CallSite.callerOutside(Task.class) + " called run() on "
-            + this + ", which was not scheduled: a tinyrt task runs only on its runtime. A "
-            + "JoinHandle is not a Runnable; await it or call toCompletableFuture() instead");
-      case CANCELLED_BEFORE_START:
-        // No code of it ran: nothing to unwind, nothing to give back.
-        complete(null, new CancelledException("the task was cancelled before it started"));
-        return;
-      case CANCELLED:
-        // A leaf cannot unwind itself: it gives back what it holds. A frame or combinator is
-        // polled below with this cancelled context and unwinds itself.
-        if (!(future instanceof ForwardsCancellation)) {
-          Cancellation.abandonLeaf(future, LostWakers.ENABLED ? LostWakers.context(this) : this);
-          complete(null, Cancellation.cancelled("at its await"));
-          return;
-        }
-        break;
-      default:
-        break;
+    if (runtime.localScheduler() != null) {
+      throw notScheduled(); // only its driving thread polls a current-thread runtime's task
     }
-    // The runtime is current on this thread already: each worker (and a current-thread runtime's
-    // driver) made it so once, not once per poll.
-    if (TaskStats.ENABLED) {
-      TaskStats.polled(this); // off: a static final false, compiled away
+    Start start = transitionToRunning();
+    if (start == Start.COMPLETED) {
+      return;
+    }
+    if (start == Start.NOT_SCHEDULED) {
+      throw notScheduled();
     }
     Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
-    Poll<T> poll;
-    try {
-      poll = SlowPolls.ENABLED ? SlowPolls.poll(future, cx, this) : future.poll(cx);
-    } catch (Throwable t) {
-      complete(null, t);
+    if (!pollOnce(start, cx)) {
       return;
-    }
-    if (poll.isReady()) {
-      complete(poll.get(), null);
-      return;
-    }
-    if (TaskStats.ENABLED) {
-      TaskStats.parked(this);
     }
     Idle idle = transitionToIdle();
     Reference.reachabilityFence(cx); // a lost-waker probe is not collected before the task is idle
@@ -159,10 +135,87 @@ final class Task<T> extends TaskState
     }
   }
 
-  /** Stores the outcome and tells every awaiter; the caller holds RUNNING. */
+  /**
+   * Polls the task once on the thread that drives its current-thread runtime, which took it from
+   * its ready queue: the local transitions of {@link TaskState}, no atomic operation but on a
+   * first poll.
+   *
+   * @param scheduler the runtime's scheduler, to queue the task again if it woke itself
+   */
+  void runLocal(CurrentThreadScheduler scheduler) {
+    Start start = localStart();
+    if (start == Start.COMPLETED) {
+      return;
+    }
+    Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
+    if (!pollOnce(start, cx)) {
+      localCompleted();
+      return;
+    }
+    Idle idle = localIdle();
+    Reference.reachabilityFence(cx); // a lost-waker probe is not collected before the task is idle
+    if (runtime.gaveUp()) {
+      giveUp(); // the runtime's shutdown gave up on its live tasks while this one ran
+    } else if (idle == Idle.RESCHEDULE) {
+      scheduler.requeueYielded(this); // woken while it ran: behind everything ready now
+    }
+  }
+
+  private IllegalStateException notScheduled() {
+    return new IllegalStateException(CallSite.callerOutside(Task.class) + " called run() on "
+        + this + ", which was not scheduled: a tinyrt task runs only on its runtime. A "
+        + "JoinHandle is not a Runnable; await it or call toCompletableFuture() instead");
+  }
+
+  /**
+   * Polls the future once, or delivers the cancellation {@code start} says; the caller holds
+   * RUNNING or LOCAL_RUNNING.
+   *
+   * @return true if the task is still pending; false if it completed
+   */
+  private boolean pollOnce(Start start, Context cx) {
+    switch (start) {
+      case CANCELLED_BEFORE_START:
+        // No code of it ran: nothing to unwind, nothing to give back.
+        complete(null, new CancelledException("the task was cancelled before it started"));
+        return false;
+      case CANCELLED:
+        // A leaf cannot unwind itself: it gives back what it holds. A frame or combinator is
+        // polled below with this cancelled context and unwinds itself.
+        if (!(future instanceof ForwardsCancellation)) {
+          Cancellation.abandonLeaf(future, cx);
+          complete(null, Cancellation.cancelled("at its await"));
+          return false;
+        }
+        break;
+      default:
+        break;
+    }
+    // The runtime is current on this thread already: each worker (and a current-thread runtime's
+    // driver) made it so once, not once per poll.
+    if (TaskStats.ENABLED) {
+      TaskStats.polled(this); // off: a static final false, compiled away
+    }
+    Poll<T> poll;
+    try {
+      poll = SlowPolls.ENABLED ? SlowPolls.poll(future, cx, this) : future.poll(cx);
+    } catch (Throwable t) {
+      complete(null, t);
+      return false;
+    }
+    if (poll.isReady()) {
+      complete(poll.get(), null);
+      return false;
+    }
+    if (TaskStats.ENABLED) {
+      TaskStats.parked(this);
+    }
+    return true;
+  }
+
+  /** Stores the outcome and tells every awaiter; the caller holds RUNNING or LOCAL_RUNNING. */
   private void complete(T v, Throwable t) {
-    boolean byCancellation =
-        t instanceof CancelledException && (state() & CANCEL_REQUESTED) != 0;
+    boolean byCancellation = t instanceof CancelledException && isCancelRequested();
     Object outcome = t == null ? v : new Failure(t, byCancellation);
     future = null;
     // Out of the live list first: whoever sees the task finished sees it no longer live.
@@ -282,6 +335,13 @@ final class Task<T> extends TaskState
    * blocks that need no await run), its awaiters are woken, and later wakes do nothing.
    */
   void giveUp() {
+    CurrentThreadScheduler local = runtime.localScheduler();
+    if (local != null && !local.isDriving()) {
+      // Only the driving thread completes a current-thread runtime's task, and it may be polling
+      // it now: ask for cancellation, which its next poll delivers (the next wake queues it).
+      transitionToCancelRequestedUnqueued();
+      return;
+    }
     Take take = transitionToTaken();
     if (take == Take.BUSY || take == Take.COMPLETED) {
       return; // a runner gives up on it when its poll ends; or nothing is left to do
@@ -302,7 +362,7 @@ final class Task<T> extends TaskState
 
   @Override
   public boolean isFinished() {
-    return (state() & COMPLETE) != 0;
+    return isComplete();
   }
 
   @Override

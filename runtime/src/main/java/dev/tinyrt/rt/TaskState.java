@@ -6,10 +6,20 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The state word of a {@link Task} and its transitions, tokio's {@code state.rs}: every change of
- * the word is one of the methods below, each returning what happened, so {@code Task} reads as
- * "do the transition, act on its result". The word lives in the task object itself (this is its
- * superclass), so a task stays one allocation.
+ * The state of a {@link Task} and its transitions, tokio's {@code state.rs}: every change of the
+ * state is one of the methods below, each returning what happened, so {@code Task} reads as "do
+ * the transition, act on its result". The state lives in the task object itself (this is its
+ * superclass), so a task stays one allocation of 32 bytes.
+ *
+ * <p>Two words. The shared word, {@link #state}, is read and changed atomically by any thread;
+ * every runtime uses it. The local word, {@link #local}, is used by a current-thread runtime only:
+ * it is read and written with plain accesses, and only by the thread that drives that runtime
+ * (the holder of {@code CurrentThreadScheduler}'s claim; the claim's compare-and-set and its
+ * release's volatile write hand the word from one driving thread to the next). Each is one byte,
+ * so a task stays 32 bytes, and a plain write of one never clobbers an atomic update of the other
+ * (distinct fields are distinct memory locations: no word tearing, JLS 17.6).
+ *
+ * <h2>Shared word (multi-threaded runtimes: every transition)</h2>
  *
  * <pre>
  *                 wake                run                 poll pending
@@ -26,6 +36,45 @@ import java.lang.invoke.VarHandle;
  *   abort: sets CANCEL_REQUESTED (sticky) in any state but COMPLETE, then wakes the task.
  *   STARTED is set by the first run and never cleared.
  * </pre>
+ *
+ * <h2>A current-thread runtime: the local word, and the shared word's part in it</h2>
+ *
+ * <p>Only the driving thread polls a current-thread runtime's tasks, so no other thread needs to
+ * know that one is being polled, and a wake from the driving thread itself (the running task
+ * waking another, a spawn from a task) needs no atomic operation. There:
+ *
+ * <pre>
+ *   wake from the driver (localWake, plain):
+ *     COMPLETE                → nothing
+ *     LOCAL_QUEUED            → nothing: its one entry in the ready queue will poll it
+ *     LOCAL_RUNNING           → LOCAL_NOTIFIED: queued behind everything ready when the poll ends
+ *     otherwise               → LOCAL_QUEUED: the driver appends it to its ready queue
+ *   wake from any other thread (transitionToNotified, atomic, unchanged): idle → SCHEDULED, and
+ *     the waker pushes the task on the incoming queue. RUNNING is never set by a local poll, so
+ *     an outside wake during one sets SCHEDULED too: the poll may have missed it, another follows.
+ *   the driver takes a task off the incoming queue (takeFromIncoming, one atomic AND):
+ *     clears SCHEDULED (a wake after this queues it again); then COMPLETE → drop it;
+ *     LOCAL_QUEUED → drop it (its entry in the ready queue polls it later); otherwise LOCAL_QUEUED
+ *     and the driver appends it to its ready queue.
+ *   the driver takes a task off its ready queue (localStart, plain; one atomic OR on a first poll
+ *     to set STARTED): LOCAL_QUEUED → LOCAL_RUNNING, then reads the shared word: COMPLETE → done
+ *     (a give-up completed it while it was queued); CANCEL_REQUESTED → deliver the cancellation.
+ *   a poll returns pending (localIdle, plain): LOCAL_RUNNING and LOCAL_NOTIFIED cleared; if it was
+ *     LOCAL_NOTIFIED and is not queued, LOCAL_QUEUED, and the driver queues it behind everything
+ *     ready (the outside wakes first).
+ *   completion: as on every runtime, COMPLETE under the task's lock (one atomic OR, once).
+ * </pre>
+ *
+ * <p>Why no wake is lost. Every entry of the ready queue is a task with LOCAL_QUEUED, and every
+ * task with LOCAL_QUEUED has exactly one entry (set only where an entry is appended, cleared only
+ * where one is taken), so a task with LOCAL_QUEUED is polled later. A wake from the driver either
+ * finds LOCAL_QUEUED, or makes it so, or (the task is being polled) has it made so when the poll
+ * ends. A wake from another thread either sets SCHEDULED and pushes the task, or finds SCHEDULED
+ * set by a push the driver has not taken yet (it clears SCHEDULED before anything else when it
+ * takes one, so such a take comes after the wake); either way the driver takes the task from the
+ * incoming queue after the wake, and leaves it with LOCAL_QUEUED. A task's ready entry at most one,
+ * its incoming entry at most one (under SCHEDULED): nothing grows however often it is woken.
+ * {@code LocalWakeModelCheckTest} model-checks this.
  */
 abstract class TaskState extends Context {
 
@@ -54,14 +103,33 @@ abstract class TaskState extends Context {
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(TaskState.class, "state", int.class);
+      STATE = MethodHandles.lookup().findVarHandle(TaskState.class, "state", byte.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** The state bits above. */
-  private volatile int state;
+  /** The shared bits above; any thread, atomically (one byte: see the class comment). */
+  private volatile byte state;
+
+  /**
+   * The local bits below; a current-thread runtime's driving thread only, plain reads and writes.
+   */
+  private byte local;
+
+  // Local bits (a current-thread runtime's driving thread only).
+
+  /**
+   * Set while the task has its one entry in the driver's ready queue: set where that entry is
+   * appended, cleared where it is taken.
+   */
+  static final int LOCAL_QUEUED = 1;
+
+  /** Set while the driver polls the task (or completes it). Never set on another runtime. */
+  static final int LOCAL_RUNNING = 1 << 1;
+
+  /** Set by a wake from the driver while LOCAL_RUNNING: queued again when the poll ends. */
+  static final int LOCAL_NOTIFIED = 1 << 2;
 
   /** What a wake must do. */
   enum Wake {
@@ -107,9 +175,33 @@ abstract class TaskState extends Context {
     COMPLETED
   }
 
-  /** @return the state word, for reads that need no transition */
+  /**
+   * The state as the diagnostics read it ({@code TaskDump}, {@code LostWakers}): the shared bits,
+   * plus RUNNING for LOCAL_RUNNING and SCHEDULED for LOCAL_QUEUED. Any thread; off the driving
+   * thread the local bits are a racy look, good for a report, not for a decision.
+   *
+   * @return the state bits
+   */
   final int state() {
-    return state;
+    int s = state;
+    int l = local;
+    if ((l & LOCAL_RUNNING) != 0) {
+      s |= RUNNING;
+    }
+    if ((l & LOCAL_QUEUED) != 0) {
+      s |= SCHEDULED;
+    }
+    return s;
+  }
+
+  /** @return whether COMPLETE is set: one volatile read of the shared word */
+  final boolean isComplete() {
+    return (state & COMPLETE) != 0;
+  }
+
+  /** @return whether CANCEL_REQUESTED is set: one volatile read of the shared word */
+  final boolean isCancelRequested() {
+    return (state & CANCEL_REQUESTED) != 0;
   }
 
   /** Wakes: idle becomes SCHEDULED, RUNNING becomes NOTIFIED. */
@@ -126,7 +218,7 @@ abstract class TaskState extends Context {
           return Wake.NOTHING;
         }
         // It runs: ask for another poll after this one.
-        int witness = (int) STATE.compareAndExchange(this, s, s | NOTIFIED);
+        int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | NOTIFIED));
         if (witness == s) {
           return Wake.NOTHING;
         }
@@ -135,7 +227,7 @@ abstract class TaskState extends Context {
       }
       // It is idle: queue it. Ordering: the CAS is a volatile write, so whatever the waking
       // thread wrote before wake() is visible to the thread that reads the state to run it.
-      int witness = (int) STATE.compareAndExchange(this, s, s | SCHEDULED);
+      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | SCHEDULED));
       if (witness == s) {
         return Wake.SCHEDULE;
       }
@@ -156,7 +248,8 @@ abstract class TaskState extends Context {
         return Start.NOT_SCHEDULED;
       }
       // Ordering: the CAS acquires what the waker wrote before its wake.
-      int witness = (int) STATE.compareAndExchange(this, s, (s & ~SCHEDULED) | RUNNING | STARTED);
+      int witness = (byte) STATE.compareAndExchange(
+          this, (byte) s, (byte) ((s & ~SCHEDULED) | RUNNING | STARTED));
       if (witness == s) {
         boolean started = (s & STARTED) != 0;
         if ((s & CANCEL_REQUESTED) != 0) {
@@ -173,7 +266,7 @@ abstract class TaskState extends Context {
     int s = state;
     while (true) {
       int next = (s & NOTIFIED) != 0 ? (s & ~(RUNNING | NOTIFIED)) | SCHEDULED : s & ~RUNNING;
-      int witness = (int) STATE.compareAndExchange(this, s, next);
+      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) next);
       if (witness == s) {
         return (next & SCHEDULED) != 0 ? Idle.RESCHEDULE : Idle.IDLE;
       }
@@ -187,7 +280,7 @@ abstract class TaskState extends Context {
    * COMPLETE.
    */
   final void transitionToComplete() {
-    STATE.getAndBitwiseOr(this, COMPLETE);
+    STATE.getAndBitwiseOr(this, (byte) COMPLETE);
   }
 
   /**
@@ -199,7 +292,7 @@ abstract class TaskState extends Context {
   final boolean transitionToCancelRequested() {
     int s = state;
     while ((s & (COMPLETE | CANCEL_REQUESTED)) == 0) {
-      int witness = (int) STATE.compareAndExchange(this, s, s | CANCEL_REQUESTED);
+      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | CANCEL_REQUESTED));
       if (witness == s) {
         return true;
       }
@@ -215,13 +308,140 @@ abstract class TaskState extends Context {
       if ((s & COMPLETE) != 0) {
         return Take.COMPLETED;
       }
-      if ((s & RUNNING) != 0) {
+      // Being polled: by a worker (RUNNING), or by the driver of a current-thread runtime, which
+      // is the caller then (LOCAL_RUNNING is never set off that runtime).
+      if ((s & RUNNING) != 0 || (local & LOCAL_RUNNING) != 0) {
         return Take.BUSY;
       }
-      int witness = (int) STATE.compareAndExchange(
-          this, s, (s & ~SCHEDULED) | RUNNING | CANCEL_REQUESTED);
+      int witness = (byte) STATE.compareAndExchange(
+          this, (byte) s, (byte) ((s & ~SCHEDULED) | RUNNING | CANCEL_REQUESTED));
       if (witness == s) {
         return (s & STARTED) != 0 ? Take.TAKEN_STARTED : Take.TAKEN_NEW;
+      }
+      s = witness;
+    }
+  }
+
+  // Transitions of a current-thread runtime's driving thread (see the class comment). Each is
+  // called on that thread only: the local word is plain.
+
+  /**
+   * A wake from the driving thread: LOCAL_QUEUED if the task is neither queued, running nor
+   * complete; LOCAL_NOTIFIED if it is being polled.
+   *
+   * @return SCHEDULE: the caller must append the task to its ready queue
+   */
+  final Wake localWake() {
+    // Ordering: a volatile read; a COMPLETE it misses was set by this thread (only the driver
+    // completes a current-thread task), so it is never missed.
+    if ((state & COMPLETE) != 0) {
+      return Wake.NOTHING;
+    }
+    int l = local;
+    // If it has its entry in the ready queue, that entry polls it after this wake.
+    if ((l & LOCAL_QUEUED) != 0) {
+      return Wake.NOTHING;
+    }
+    // If it is being polled (it woke itself, or something it polls did), queue it when it ends.
+    if ((l & LOCAL_RUNNING) != 0) {
+      local = (byte) (l | LOCAL_NOTIFIED);
+      return Wake.NOTHING;
+    }
+    local = (byte) (l | LOCAL_QUEUED);
+    return Wake.SCHEDULE;
+  }
+
+  /**
+   * The driver took the task off its incoming queue (an outside wake): clears SCHEDULED, then
+   * gives it its one entry in the ready queue unless it has one or is complete.
+   *
+   * @return whether the caller must append the task to its ready queue
+   */
+  final boolean takeFromIncoming() {
+    // Ordering: an atomic read-modify-write, since other threads compare-and-set this word; it
+    // acquires what the waker wrote before its wake (it also released it with the queue's slot).
+    // Clearing SCHEDULED first: a wake that finds it clear from now on pushes the task again, and
+    // one that found it set came before this take, which leaves the task queued below.
+    int s = (byte) STATE.getAndBitwiseAnd(this, (byte) ~SCHEDULED);
+    if ((s & COMPLETE) != 0) {
+      return false;
+    }
+    int l = local;
+    if ((l & LOCAL_QUEUED) != 0) {
+      return false;
+    }
+    local = (byte) (l | LOCAL_QUEUED);
+    return true;
+  }
+
+  /**
+   * The driver took the task off its ready queue to poll it: LOCAL_QUEUED becomes LOCAL_RUNNING.
+   *
+   * @return what to do: COMPLETED (a give-up completed it while it was queued: nothing), or one
+   *     of the polls
+   */
+  final Start localStart() {
+    int l = local;
+    // Ordering: a volatile read. A CANCEL_REQUESTED it misses was set after it, and the abort's
+    // wake that follows queues another poll, which sees it.
+    int s = state;
+    if ((s & COMPLETE) != 0) {
+      local = (byte) (l & ~LOCAL_QUEUED);
+      return Start.COMPLETED;
+    }
+    local = (byte) ((l & ~LOCAL_QUEUED) | LOCAL_RUNNING);
+    boolean started = (s & STARTED) != 0;
+    if (!started) {
+      // Once per task. Ordering: atomic, since other threads compare-and-set this word.
+      s = (byte) STATE.getAndBitwiseOr(this, (byte) STARTED);
+    }
+    if ((s & CANCEL_REQUESTED) != 0) {
+      return started ? Start.CANCELLED : Start.CANCELLED_BEFORE_START;
+    }
+    return started ? Start.POLL : Start.FIRST_POLL;
+  }
+
+  /**
+   * A poll by the driver returned pending: LOCAL_RUNNING and LOCAL_NOTIFIED cleared.
+   *
+   * @return RESCHEDULE if it was woken by the driver meanwhile and is not queued: it has
+   *     LOCAL_QUEUED now, and the caller must queue it behind everything ready
+   */
+  final Idle localIdle() {
+    int l = local;
+    int next = l & ~(LOCAL_RUNNING | LOCAL_NOTIFIED);
+    if ((l & (LOCAL_NOTIFIED | LOCAL_QUEUED)) == LOCAL_NOTIFIED) {
+      local = (byte) (next | LOCAL_QUEUED);
+      return Idle.RESCHEDULE;
+    }
+    local = (byte) next;
+    return Idle.IDLE;
+  }
+
+  /** The driver completed the task: LOCAL_RUNNING and LOCAL_NOTIFIED cleared (for the reports). */
+  final void localCompleted() {
+    local = (byte) (local & ~(LOCAL_RUNNING | LOCAL_NOTIFIED));
+  }
+
+  /** A wake from the driver could not append the task (no memory): LOCAL_QUEUED undone. */
+  final void localUnqueued() {
+    local = (byte) (local & ~LOCAL_QUEUED);
+  }
+
+  /**
+   * A give-up from a thread that does not drive the task's current-thread runtime (a wake from
+   * there could not be queued): only the driver may complete the task, which it may be polling
+   * now, so this asks for cancellation and clears SCHEDULED (the wake that set it was not queued,
+   * so the next wake queues the task again, and its next poll delivers the cancellation).
+   */
+  final void transitionToCancelRequestedUnqueued() {
+    int s = state;
+    while ((s & COMPLETE) == 0) {
+      // Ordering: atomic, since other threads compare-and-set this word.
+      int witness = (byte) STATE.compareAndExchange(
+          this, (byte) s, (byte) ((s & ~SCHEDULED) | CANCEL_REQUESTED));
+      if (witness == s) {
+        return;
       }
       s = witness;
     }
