@@ -25,7 +25,7 @@ import java.util.Objects;
  * {@code null}; after {@code Receiver.close()} a send throws {@link ChannelClosedException}.
  * Values may not be null.
  *
- * <p>Cancel safety: a {@code recv} abandoned ({@link Droppable#drop()}) before it returned loses
+ * <p>Cancel safety: a {@code recv} abandoned ({@link dev.tinyrt.Droppable#drop()}) before it returned loses
  * nothing: a value handed to it goes to the next waiting receive, or back to the front of the
  * queue. A {@code send} abandoned while waiting sends nothing and gives up its place, and a slot
  * kept for it goes to the next waiting send. Both sides wait on the package's one {@code
