@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.fuzz.rt;
 
-import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.Waker;
+import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.rt.WorkerPool;
 import dev.tinyrt.time.ManualClock;
@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Runs one program on one runtime and checks the invariants: spawns the program as a task on a
  * runtime with a manual clock, then for a seeded number of steps advances the clock, aborts a random
- * task and lets the runtime run, possibly shutting it down at a random step; then shuts it down
+ * task and lets the runtime run, possibly shutting it down at a random step; if it did not, lets
+ * the program come to rest and looks for lost wake-ups ({@link #lostWakes}); then shuts it down
  * and checks the {@link Env}'s ledger, the live tasks and the runtime's threads; once the runtime
  * is out of reach, that no ended task is still reachable from the program's primitives (a waker
  * left behind); last, that waking whatever is left after shutdown throws nothing. A watchdog makes
@@ -56,7 +57,7 @@ final class Driver {
   /** How long the lost-wake check waits for blocking jobs, which run on real threads. */
   private static final Duration BLOCKING_JOBS = Duration.ofSeconds(2);
 
-  /** Most rounds the lost-wake check lets a current-thread runtime run before it looks. */
+  /** Most rounds the lost-wake check lets the runtime run, before and after its spurious wakes. */
   private static final int SETTLE_ROUNDS = 20;
 
   /** Runs so far, for unique runtime names. */

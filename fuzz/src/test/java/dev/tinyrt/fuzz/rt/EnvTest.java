@@ -71,6 +71,42 @@ class EnvTest {
   }
 
   @Test
+  void aOneshotValueInventedOrLostIsReported() {
+    env.oneshots().takeReceiver(0).received(999L); // nobody sent it
+    OneshotSlots.Pair lost = env.oneshots().takeSender(1);
+    lost.value = 5;
+    lost.senderFate = OneshotSlots.SenderFate.SENT; // recorded as sent, never sent
+    List<String> found = env.check(timer);
+    assertEquals(2, found.size(), found.toString());
+    assertTrue(found.get(0).contains("received 999 but its sender is UNUSED"), found.get(0));
+    assertTrue(found.get(1).contains("lost what its sender did (SENT)"), found.get(1));
+  }
+
+  @Test
+  void aWatchValueNeverSentIsReported() {
+    env.watches().changed(env.watches().current(0), 12345L);
+    assertEquals(List.of("watch: changed() returned 12345, which was never sent on its channel"),
+        env.check(timer));
+  }
+
+  @Test
+  void aBroadcastValueLostOrDeliveredTwiceIsReported() {
+    BroadcastSlots.Generation g = env.broadcasts().current(0);
+    g.sent.add(7L); // recorded as sent, never sent: each receiver misses it
+    List<String> found = env.check(timer);
+    assertEquals(2, found.size(), found.toString());
+    assertTrue(found.get(0).endsWith("got 0 values and skipped 0 of the 1 sent: values were lost"),
+        found.get(0));
+
+    Env twice = new Env();
+    BroadcastSlots.Generation h = twice.broadcasts().current(1);
+    h.send(8);
+    twice.broadcasts().received(h, 0, 8L);
+    List<String> again = twice.check(timer);
+    assertTrue(again.get(0).endsWith("receiver r0 got 8 twice"), again.toString());
+  }
+
+  @Test
   void ticksOutOfOrderOrOffScheduleAreReported() {
     env.startTicks(timer);
     long start = clock.nanoTime();
