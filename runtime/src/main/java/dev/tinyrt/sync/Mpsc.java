@@ -127,8 +127,9 @@ public final class Mpsc {
      * The send this sender hands out again (see {@link MpscSend#reuseBy}): the last one finished on
      * the fast path, which holds no value any more. A hint any producer may overwrite, read and
      * written plainly: whoever reads it claims the send only if its own thread completed it. A
-     * send that waited, failed or was dropped is never put here, so the sender keeps no value and
-     * no waker alive.
+     * send that waited, failed or was dropped is never put here, and one handed out from here that
+     * then waits drops its value once delivered, failed or dropped, so the sender keeps no value
+     * and no waker alive.
      */
     MpscSend<T> spare;
 
@@ -242,5 +243,4 @@ public final class Mpsc {
       return state.waitingReceives();
     }
   }
-
 }
