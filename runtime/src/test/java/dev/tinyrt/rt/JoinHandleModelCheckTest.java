@@ -82,6 +82,7 @@ public class JoinHandleModelCheckTest {
 
   @Test
   public void modelCheck() {
+    LostWakersBeforeLincheck.start();
     LinChecker.check(JoinHandleModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 3, /* invocationsPerIteration = */ 200)
         .threads(3)

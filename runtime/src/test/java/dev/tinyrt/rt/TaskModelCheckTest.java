@@ -75,6 +75,7 @@ public class TaskModelCheckTest {
 
   @Test
   public void modelCheck() {
+    LostWakersBeforeLincheck.start();
     LinChecker.check(TaskModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 5, /* invocationsPerIteration = */ 300)
         .threads(2)
