@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * once the scenario ended ({@link #noWakeLost}): an awaiter left pending whose last waker was never
  * woken must not find the task finished when it polls now. A handle that kept one waker (the bug
  * this was first written for) loses the other awaiter's wake-up; so does a completion that wakes
- * nobody, or a poll that registers its waker after the completion took the waiters.
+ * nobody (planted once: this check fails on it).
  *
  * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
  * lost in every run (a completion that wakes nobody) is lost in the sequential runs too, so a
@@ -82,6 +82,7 @@ public class JoinHandleModelCheckTest {
 
   @Test
   public void modelCheck() {
+    LostWakersBeforeLincheck.start();
     LinChecker.check(JoinHandleModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 3, /* invocationsPerIteration = */ 200)
         .threads(3)

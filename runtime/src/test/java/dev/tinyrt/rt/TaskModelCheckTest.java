@@ -75,8 +75,9 @@ public class TaskModelCheckTest {
 
   @Test
   public void modelCheck() {
+    LostWakersBeforeLincheck.start();
     LinChecker.check(TaskModelCheckTest.class, DeepCheck.modelChecking(
-            /* iterations = */ 5, /* invocationsPerIteration = */ 300)
+            /* iterations = */ 3, /* invocationsPerIteration = */ 150)
         .threads(2)
         .actorsPerThread(3)
         // No sequential prefix or suffix: the validation runs after the last part, and a run or a

@@ -100,7 +100,7 @@ public class MpscModelCheckTest {
 
   @Test
   public void modelCheck() {
-    LinChecker.check(MpscModelCheckTest.class, DeepCheck.modelChecking(25, 400)
+    LinChecker.check(MpscModelCheckTest.class, DeepCheck.modelChecking(10, 150)
         .threads(2)
         .actorsPerThread(3)
         // No sequential prefix or suffix: the validation runs after the last part, and a receive
