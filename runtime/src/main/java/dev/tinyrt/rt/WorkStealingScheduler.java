@@ -187,8 +187,8 @@ final class WorkStealingScheduler implements Scheduler {
       return null;
     }
     Parker[] installed = parkers;
-    if (installed == null) {
-      installed = install(make);
+    if (installed == null || stopped) {
+      installed = install(make); // refuses once stopped, as the current-thread runtime does
     }
     if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
       return installed[w.index];
@@ -207,8 +207,18 @@ final class WorkStealingScheduler implements Scheduler {
       return installed;
     }
     installed = new Parker[workers.length];
-    for (int i = 0; i < installed.length; i++) {
-      installed[i] = make.get();
+    try {
+      for (int i = 0; i < installed.length; i++) {
+        installed[i] = make.get();
+      }
+    } catch (RuntimeException | Error e) {
+      // A selector could not be opened (out of descriptors, say): give back those that were.
+      for (Parker p : installed) {
+        if (p != null) {
+          p.stop();
+        }
+      }
+      throw e;
     }
     for (int i = 0; i < installed.length; i++) {
       Worker w = workers[i];
