@@ -112,16 +112,27 @@ final class WorkStealingScheduler implements Scheduler {
       return;
     }
     if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
-      Task<?> previous = w.lifo;
-      w.lifo = task;
-      if (previous != null) {
-        w.pushLocal(previous);
-        notifyOne();
-      }
+      scheduleLocal(w, task);
       return;
     }
     injection.add(task);
     notifyOne();
+  }
+
+  /**
+   * Schedules {@code task}, woken on worker {@code w}'s own thread (by the task it runs, or by
+   * readiness its selector reported while it parked), into {@code w}'s LIFO slot.
+   *
+   * @param w the worker whose thread this is
+   * @param task the woken task
+   */
+  void scheduleLocal(Worker w, Task<?> task) {
+    Task<?> previous = w.lifo;
+    w.lifo = task;
+    if (previous != null) {
+      w.pushLocal(previous);
+      notifyOne();
+    }
   }
 
   @Override
