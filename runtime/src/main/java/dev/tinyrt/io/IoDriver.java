@@ -44,13 +44,13 @@ import java.util.concurrent.locks.LockSupport;
  * </ol>
  *
  * <p>Three ways to run it. {@link #open()} and {@link #system()} have their own thread, which a
- * multi-threaded runtime's tasks use by default ({@link IoMode#DRIVER_THREAD}; measured against
- * per-worker selectors in {@code docs/benchmarks.md}). {@link #of(AsyncRuntime)} of a
+ * multi-threaded runtime built with {@link IoMode#DRIVER_THREAD} uses (measured against per-worker
+ * selectors in {@code docs/benchmarks.md}). {@link #of(AsyncRuntime)} of a
  * current-thread runtime has no thread: it is the runtime's {@link Parker}, so the runtime's
  * driving thread selects when it has no task to run (and looks without blocking every few dozen
  * tasks when it always has one). Its sockets are then served only while that runtime is driven:
- * use them from its tasks. On a multi-threaded runtime built with {@link IoMode#PER_WORKER}, each
- * worker has such a driver: {@link #of(AsyncRuntime)} returns the calling worker's (one chosen
+ * use them from its tasks. On a multi-threaded runtime with {@link IoMode#PER_WORKER} (the
+ * default), each worker has such a driver: {@link #of(AsyncRuntime)} returns the calling worker's (one chosen
  * round robin from another thread), and a socket accepted or connected by a task lives on the
  * selector of the worker that polled the accept or connect.
  *
@@ -184,8 +184,8 @@ public final class IoDriver implements AutoCloseable {
   /**
    * Returns the driver of {@code runtime}'s sockets. On a current-thread runtime, its own driver,
    * made on the first call, with no thread: the runtime's driving thread selects on it when it has
-   * no task to run, and it closes with the runtime. On a multi-threaded runtime built with {@link
-   * IoMode#PER_WORKER}, the calling worker's driver (one chosen round robin from another thread);
+   * no task to run, and it closes with the runtime. On a multi-threaded runtime with {@link
+   * IoMode#PER_WORKER} (the default), the calling worker's driver (one chosen round robin from another thread);
    * the first call makes one per worker, and they close with the runtime. On any other
    * multi-threaded runtime, {@link #system()}.
    *

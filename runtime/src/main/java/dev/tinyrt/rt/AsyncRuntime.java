@@ -483,8 +483,9 @@ public final class AsyncRuntime implements AutoCloseable {
     }
 
     /**
-     * @param io where a multi-threaded runtime's sockets are selected ({@code IoDriver.of}): one
-     *     driver thread, or each worker's own selector (work-stealing pool only); see {@link IoMode}
+     * @param io where a multi-threaded runtime's sockets are selected ({@code IoDriver.of}): each
+     *     worker's own selector (the default; work-stealing pool only), or one driver thread; see
+     *     {@link IoMode}
      * @return this builder
      */
     public Builder io(IoMode io) {

@@ -112,16 +112,27 @@ final class WorkStealingScheduler implements Scheduler {
       return;
     }
     if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
-      Task<?> previous = w.lifo;
-      w.lifo = task;
-      if (previous != null) {
-        w.pushLocal(previous);
-        notifyOne();
-      }
+      scheduleLocal(w, task);
       return;
     }
     injection.add(task);
     notifyOne();
+  }
+
+  /**
+   * Schedules {@code task}, woken on worker {@code w}'s own thread (by the task it runs, or by
+   * readiness its selector reported while it parked), into {@code w}'s LIFO slot.
+   *
+   * @param w the worker whose thread this is
+   * @param task the woken task
+   */
+  void scheduleLocal(Worker w, Task<?> task) {
+    Task<?> previous = w.lifo;
+    w.lifo = task;
+    if (previous != null) {
+      w.pushLocal(previous);
+      notifyOne();
+    }
   }
 
   @Override
@@ -187,8 +198,8 @@ final class WorkStealingScheduler implements Scheduler {
       return null;
     }
     Parker[] installed = parkers;
-    if (installed == null) {
-      installed = install(make);
+    if (installed == null || stopped) {
+      installed = install(make); // refuses once stopped, as the current-thread runtime does
     }
     if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
       return installed[w.index];
@@ -207,8 +218,18 @@ final class WorkStealingScheduler implements Scheduler {
       return installed;
     }
     installed = new Parker[workers.length];
-    for (int i = 0; i < installed.length; i++) {
-      installed[i] = make.get();
+    try {
+      for (int i = 0; i < installed.length; i++) {
+        installed[i] = make.get();
+      }
+    } catch (RuntimeException | Error e) {
+      // A selector could not be opened (out of descriptors, say): give back those that were.
+      for (Parker p : installed) {
+        if (p != null) {
+          p.stop();
+        }
+      }
+      throw e;
     }
     for (int i = 0; i < installed.length; i++) {
       Worker w = workers[i];

@@ -83,9 +83,10 @@ final class Worker extends Thread {
    * its selector reports wakes tasks on this thread, into this worker's own LIFO slot and queue;
    * nobody else will wake this worker for them, so it takes its sleep back and runs them.
    *
-   * @return whether it took its sleep back: it is awake and counted as searching
+   * @return whether it took its sleep back: it is awake and counted as searching (package-private
+   *     for WorkStealingSelectParkModelCheckTest, which steps it)
    */
-  private boolean park() {
+  boolean park() {
     Parker p = parker;
     if (p == null) {
       LockSupport.park(this);

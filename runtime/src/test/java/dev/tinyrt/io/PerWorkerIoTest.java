@@ -4,6 +4,7 @@ package dev.tinyrt.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Async;
@@ -199,6 +200,23 @@ class PerWorkerIoTest {
       }
       return Poll.ready((int) in.get(0));
     };
+  }
+
+  @Test
+  void aShutDownRuntimeHandsOutNoDriverAndOpensNoSelector() {
+    AsyncRuntime never = perWorker(2);
+    never.close();
+    long before = Descriptors.open();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> IoDriver.of(never));
+    assertTrue(e.getMessage().contains("is shut down: open its sockets before close()"),
+        e.getMessage());
+    assertEquals(before, Descriptors.open(), "IoDriver.of(closed runtime) opened selectors");
+    AsyncRuntime used = perWorker(2);
+    IoDriver io = IoDriver.of(used);
+    used.close();
+    assertTrue(io.isClosed(), "the workers' selectors close with the runtime");
+    assertThrows(IllegalStateException.class, () -> IoDriver.of(used),
+        "a closed runtime hands out no driver, not even its closed ones");
   }
 
   /** A runtime whose tasks wait on sockets on both workers' selectors, shut down. */

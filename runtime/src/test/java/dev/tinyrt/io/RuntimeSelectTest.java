@@ -4,12 +4,14 @@ package dev.tinyrt.io;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Future;
 import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.IoMode;
 import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.sync.Oneshot;
 import dev.tinyrt.time.ManualClock;
@@ -136,8 +138,17 @@ class RuntimeSelectTest {
       IllegalStateException e = assertThrows(IllegalStateException.class, IoDriver.of(rt)::close);
       assertTrue(e.getMessage().contains("close the runtime"), e.getMessage());
     }
-    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
-      assertSame(IoDriver.system(), IoDriver.of(rt), "a multi-threaded runtime uses a driver thread");
+    try (AsyncRuntime rt =
+        AsyncRuntime.builder().multiThread(1).io(IoMode.DRIVER_THREAD).build()) {
+      assertSame(IoDriver.system(), IoDriver.of(rt), "io(DRIVER_THREAD) uses the driver thread");
+    }
+    if (System.getProperty("tinyrt.io") == null) {
+      try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).build()) {
+        IoDriver io = IoDriver.of(rt);
+        assertNotSame(IoDriver.system(), io, "by default each worker selects on its own");
+        IllegalStateException e = assertThrows(IllegalStateException.class, io::close);
+        assertTrue(e.getMessage().contains("close the runtime"), e.getMessage());
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.tinyrt.Future;
 import dev.tinyrt.io.LineReader;
+import dev.tinyrt.io.IoDriver;
 import dev.tinyrt.io.TcpListener;
 import dev.tinyrt.io.TcpStream;
 import dev.tinyrt.rt.AsyncRuntime;
@@ -111,7 +112,8 @@ public final class ChatServer {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT;
     Broadcast.Sender<String> room = Broadcast.channel(BACKLOG);
     try (AsyncRuntime rt = AsyncRuntime.multiThread();
-        TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", port))) {
+        TcpListener listener =
+            TcpListener.bind(new InetSocketAddress("127.0.0.1", port), IoDriver.of(rt))) {
       System.out.println("chat server on " + listener.localAddress()
           + " (try: nc 127.0.0.1 " + port + ", or LoadClient chat " + port + ")");
       rt.blockOn(serve(listener, room));

@@ -4,6 +4,7 @@ package dev.tinyrt.demo.io;
 import static dev.tinyrt.Async.await;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.io.IoDriver;
 import dev.tinyrt.io.TcpListener;
 import dev.tinyrt.io.TcpStream;
 import dev.tinyrt.rt.AsyncRuntime;
@@ -73,7 +74,8 @@ public final class EchoServer {
   public static void main(String[] args) throws IOException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT;
     try (AsyncRuntime rt = AsyncRuntime.multiThread();
-        TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", port))) {
+        TcpListener listener =
+            TcpListener.bind(new InetSocketAddress("127.0.0.1", port), IoDriver.of(rt))) {
       System.out.println("echo server on " + listener.localAddress()
           + " (try: LoadClient echo " + listener.localAddress().getPort() + ")");
       rt.blockOn(serve(listener));
