@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.bench;
 
+import static dev.tinyrt.Async.await;
+
 import dev.tinyrt.Future;
+import dev.tinyrt.Futures;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.sync.Oneshot;
 import java.lang.management.ManagementFactory;
@@ -10,14 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The current-thread ping-pong and the 1M carts timed by the CPU time of the threads that do the
+ * The current-thread ping-pong, spawn+join inside a task, suspend+resume through a oneshot, and the
+ * 1M carts, timed by the CPU time of the threads that do the
  * work ({@code ThreadMXBean}), not by the wall clock: on a shared, loaded machine the wall clock
  * mostly measures the wait for a core, while a thread's CPU time stays close to what the work
  * costs. Used to compare two builds of the runtime (put the other build's runtime jar first on the
  * class path) when the machine is too busy for {@code scripts/bench} to mean anything.
  *
  * <p>{@code java -javaagent:tinyrt-agent.jar -cp tinyrt-benchmarks.jar dev.tinyrt.bench.CpuTime
- * pingpong|carts N [ROUNDS]}; prints one JSON line per round after three warm-up rounds.
+ * pingpong|spawnjoin|suspend|carts N [ROUNDS]}; prints one JSON line per round after three
+ * warm-up rounds.
  */
 public final class CpuTime {
 
@@ -36,22 +41,78 @@ public final class CpuTime {
     String scenario = args[0];
     int n = Integer.parseInt(args[1]);
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    boolean pingPong = switch (scenario) {
-      case "pingpong" -> true;
-      case "carts" -> false;
-      default -> throw new IllegalArgumentException(
-          "unknown scenario " + scenario + ": use pingpong or carts");
-    };
+    if (!java.util.List.of("pingpong", "spawnjoin", "suspend", "carts").contains(scenario)) {
+      throw new IllegalArgumentException(
+          "unknown scenario " + scenario + ": use pingpong, spawnjoin, suspend or carts");
+    }
     for (int i = 0; i < 3; i++) {
-      if (pingPong) {
-        pingPong(500_000);
-      } else {
-        carts(50_000);
-      }
+      run(scenario, scenario.equals("carts") ? 50_000 : 500_000);
     }
     for (int i = 0; i < rounds; i++) {
-      Measure.report(pingPong ? pingPong(n) : carts(n));
+      Measure.report(run(scenario, n));
     }
+  }
+
+  private static Map<String, Double> run(String scenario, int n) throws InterruptedException {
+    return switch (scenario) {
+      case "pingpong" -> pingPong(n);
+      case "spawnjoin" -> spawnJoin(n);
+      case "suspend" -> suspendResume(n);
+      default -> carts(n);
+    };
+  }
+
+  /** Spawn+join inside a task on the current-thread runtime: all of it on this thread. */
+  static Map<String, Double> spawnJoin(int spawns) {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    long cpu = THREADS.getCurrentThreadCpuTime();
+    long bytes = THREADS.getCurrentThreadAllocatedBytes();
+    rt.blockOn(rt.spawn(SpawnJoinBenchmark.spawnAndJoin(spawns)));
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("cpu_ns_per_spawn_join", (double) (THREADS.getCurrentThreadCpuTime() - cpu) / spawns);
+    m.put("bytes_per_spawn_join",
+        (double) (THREADS.getCurrentThreadAllocatedBytes() - bytes) / spawns);
+    rt.close();
+    return m;
+  }
+
+  /**
+   * One side of the oneshot relay: awaits a sender on its receiver (a suspend and a resume), then
+   * sends the other side, on that sender, the sender of a new channel it awaits next.
+   */
+  @SuppressWarnings("unchecked")
+  static Future<Integer> relay(Oneshot.Receiver<Object> first, int rounds) {
+    Oneshot.Receiver<Object> rx = first;
+    for (int i = 0; i < rounds; i++) {
+      Oneshot.Sender<Object> peer = (Oneshot.Sender<Object>) await(rx);
+      Oneshot.Channel<Object> next = Oneshot.channel();
+      rx = next.receiver();
+      peer.send(next.sender());
+    }
+    return Future.ready(rounds);
+  }
+
+  /**
+   * Suspend+resume through a oneshot on the current-thread runtime: two tasks hand each other
+   * the sender of a new oneshot, so each hop is a channel, a send (a wake from the runtime's own
+   * thread), a pending poll and the poll that resumes. All of it on this thread.
+   */
+  static Map<String, Double> suspendResume(int hops) {
+    AsyncRuntime rt = AsyncRuntime.currentThread();
+    Oneshot.Channel<Object> toA = Oneshot.channel();
+    Oneshot.Channel<Object> toB = Oneshot.channel();
+    long cpu = THREADS.getCurrentThreadCpuTime();
+    long bytes = THREADS.getCurrentThreadAllocatedBytes();
+    Future<Integer> a = rt.spawn(relay(toA.receiver(), hops / 2));
+    Future<Integer> b = rt.spawn(relay(toB.receiver(), hops / 2));
+    toA.sender().send(toB.sender());
+    rt.blockOn(Futures.joinAll(a, b));
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("cpu_ns_per_suspend_resume", (double) (THREADS.getCurrentThreadCpuTime() - cpu) / hops);
+    m.put("bytes_per_suspend_resume",
+        (double) (THREADS.getCurrentThreadAllocatedBytes() - bytes) / hops);
+    rt.close();
+    return m;
   }
 
   /** Ping-pong over bounded(1) channels on the current-thread runtime: all of it on this thread. */

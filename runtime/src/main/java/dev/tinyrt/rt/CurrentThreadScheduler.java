@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * TaskState#takeFromIncoming}). Neither queue puts anything in the task (a link there would cost
  * every parked task 4 bytes).
  */
-final class CurrentThreadScheduler implements Scheduler {
+final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
   /** Every this many tasks, the driver takes in the outside wakes even if it has other tasks. */
   static final int INCOMING_INTERVAL = 61;
@@ -58,7 +58,11 @@ final class CurrentThreadScheduler implements Scheduler {
    */
   private volatile Thread driver;
 
-  /** Counts the tasks run, for {@link #INCOMING_INTERVAL}. Driver only. */
+  /**
+   * Counts the tasks {@link #runOne} ran, for {@link #INCOMING_INTERVAL}; {@link #driveClaimed}
+   * counts in a local variable instead, so that the driver does not write, once per task, the
+   * line other threads read {@link #driver} from when they wake a task. Driver only.
+   */
   private int tick;
 
   /** What the driver does when idle instead of {@code LockSupport.park} (an I/O driver), or null. */
@@ -198,7 +202,8 @@ final class CurrentThreadScheduler implements Scheduler {
   void claim(String call, String fixInside) {
     Thread self = Thread.currentThread();
     // Ordering: a CAS, so that of two threads that start driving at once only one wins; it is
-    // volatile, so the winner sees what the last driver's release published (ready, tick).
+    // volatile, so the winner sees what the last driver's release published (ready, the tasks'
+    // local words).
     Thread witness = (Thread) DRIVER.compareAndExchange(this, (Thread) null, self);
     if (witness == null) {
       return;
@@ -225,12 +230,13 @@ final class CurrentThreadScheduler implements Scheduler {
     AsyncRuntime previousRuntime = AsyncRuntime.enter(runtime);
     String previousMark = RuntimeThreads.mark("runtime " + runtime.name());
     boolean interrupted = false;
+    int ticks = 0;
     try {
       while (true) {
         if (done.getAsBoolean()) {
           return true;
         }
-        Task<?> task = next();
+        Task<?> task = next(++ticks % INCOMING_INTERVAL == 0);
         if (task != null) {
           task.runLocal(this);
           pollParkerNowAndThen();
@@ -294,7 +300,7 @@ final class CurrentThreadScheduler implements Scheduler {
   boolean runOne() {
     claim("runOne", "let blockOn run the tasks");
     try {
-      Task<?> task = next();
+      Task<?> task = next(++tick % INCOMING_INTERVAL == 0);
       if (task == null) {
         return false;
       }
@@ -320,9 +326,13 @@ final class CurrentThreadScheduler implements Scheduler {
     return ready.isEmpty() && !incoming.mayHaveTasks();
   }
 
-  /** @return the next task to run, or null if none is queued */
-  private Task<?> next() {
-    if (++tick % INCOMING_INTERVAL == 0 || ready.isEmpty()) {
+  /**
+   * @param outsideWakesDue whether {@link #INCOMING_INTERVAL} tasks ran since the outside wakes
+   *     were last taken in on schedule
+   * @return the next task to run, or null if none is queued
+   */
+  private Task<?> next(boolean outsideWakesDue) {
+    if (outsideWakesDue || ready.isEmpty()) {
       takeIncoming();
     }
     return ready.pollFirst();
@@ -333,10 +343,14 @@ final class CurrentThreadScheduler implements Scheduler {
    * this thread too) keeps its place and is not queued twice.
    */
   private void takeIncoming() {
-    for (Task<?> task; (task = incoming.poll()) != null; ) {
-      if (task.takeFromIncoming()) {
-        appendLocal(task);
-      }
+    incoming.drainTo(this);
+  }
+
+  /** One task taken in from {@link #incoming}: queued unless it is queued already or complete. */
+  @Override
+  public void accept(Task<?> task) {
+    if (task.takeFromIncoming()) {
+      appendLocal(task);
     }
   }
 

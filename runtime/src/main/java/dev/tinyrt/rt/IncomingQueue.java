@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 /**
  * The outside wakes of a current-thread runtime, and the handshake that parks and unparks its
  * driving thread: any thread {@link #push}es, only the driving thread {@link #drainTo}s, in
- * batches ({@link #poll} until null), and no one takes a lock.
+ * batches, and no one takes a lock.
  *
  * <p>The queue is a linked list of array chunks (Kotlin's and JCTools' unbounded MPSC queues have
  * this shape). A producer claims a slot with one {@code getAndAdd} on its chunk's counter and
@@ -127,49 +127,71 @@ final class IncomingQueue {
     }
   }
 
-  /**
-   * Takes the next task pushed, in push order; driver only. Returns null at a slot claimed but not
-   * written yet (its producer is between its two steps) as at the end.
-   *
-   * @return the task, or null if none was pushed (and written) since the last take
-   */
-  Task<?> poll() {
-    Chunk c = head;
-    int i = headIndex;
-    if (i == chunkSize) {
-      // Past the chunk's end: on to the next one if it is linked (the old chunk is garbage).
-      Chunk next = c.next;
-      if (next == null) {
-        return null;
-      }
-      c = next;
-      i = 0;
-      head = c;
-      headIndex = 0;
-    }
-    // Ordering: acquire, paired with the producer's volatile write of the slot.
-    Task<?> task = (Task<?>) SLOT.getAcquire(c.slots, i);
-    if (task == null) {
-      return null;
-    }
-    c.slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
-    headIndex = i + 1;
-    return task;
+  /** Where {@link #drainTo(Sink)} puts the tasks it takes. */
+  interface Sink {
+    /** @param task the next task taken, in push order */
+    void accept(Task<?> task);
   }
 
   /**
-   * Moves every task pushed so far, in order, to the end of {@code out}; driver only. Stops early
-   * at a slot claimed but not written yet (its producer is between its two steps).
+   * Hands every task pushed so far, in order, to {@code out}; driver only. Stops early at a slot
+   * claimed but not written yet (its producer is between its two steps). The driver's place in
+   * the queue is written back once per batch, not once per task: the line that holds it is also
+   * the one producers read {@link #tail} and {@link #parked} from.
+   *
+   * @param out where the tasks go
+   * @return how many were moved
+   */
+  int drainTo(Sink out) {
+    Chunk c = head;
+    int i = headIndex;
+    int moved = 0;
+    try {
+      while (true) {
+        if (i == chunkSize) {
+          // Past the chunk's end: on to the next one if it is linked (the old chunk is garbage).
+          Chunk next = c.next;
+          if (next == null) {
+            break;
+          }
+          c = next;
+          i = 0;
+          continue;
+        }
+        // Ordering: acquire, paired with the producer's volatile write of the slot.
+        Task<?> task = (Task<?>) SLOT.getAcquire(c.slots, i);
+        if (task == null) {
+          break;
+        }
+        c.slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
+        i++;
+        moved++;
+        out.accept(task);
+      }
+    } finally {
+      // Also if out threw: the slots taken are null now, and must not be looked at again.
+      if (c != head || i != headIndex) {
+        head = c;
+        headIndex = i;
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Moves every task pushed so far, in order, to the end of {@code out}; driver only (see {@link
+   * #drainTo(Sink)}).
    *
    * @param out where the tasks go
    * @return how many were moved
    */
   int drainTo(ArrayDeque<Task<?>> out) {
-    int moved = 0;
-    for (Task<?> task; (task = poll()) != null; moved++) {
-      out.addLast(task);
-    }
-    return moved;
+    return drainTo(new Sink() {
+      @Override
+      public void accept(Task<?> task) {
+        out.addLast(task);
+      }
+    });
   }
 
   /**

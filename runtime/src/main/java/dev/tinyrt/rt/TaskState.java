@@ -34,7 +34,7 @@ import java.lang.invoke.VarHandle;
  *   idle or SCHEDULED ──give up (shutdown)──▶ RUNNING, taken by the runtime ──▶ COMPLETE
  *
  *   abort: sets CANCEL_REQUESTED (sticky) in any state but COMPLETE, then wakes the task.
- *   STARTED is set by the first run and never cleared.
+ *   STARTED is set by the first run and never cleared (on a current-thread runtime: LOCAL_STARTED).
  * </pre>
  *
  * <h2>A current-thread runtime: the local word, and the shared word's part in it</h2>
@@ -56,9 +56,10 @@ import java.lang.invoke.VarHandle;
  *     clears SCHEDULED (a wake after this queues it again); then COMPLETE → drop it;
  *     LOCAL_QUEUED → drop it (its entry in the ready queue polls it later); otherwise LOCAL_QUEUED
  *     and the driver appends it to its ready queue.
- *   the driver takes a task off its ready queue (localStart, plain; one atomic OR on a first poll
- *     to set STARTED): LOCAL_QUEUED → LOCAL_RUNNING, then reads the shared word: COMPLETE → done
- *     (a give-up completed it while it was queued); CANCEL_REQUESTED → deliver the cancellation.
+ *   the driver takes a task off its ready queue (localStart, plain): LOCAL_QUEUED →
+ *     LOCAL_RUNNING|LOCAL_STARTED (the local STARTED, read by the driver's give-up), then reads
+ *     the shared word: COMPLETE → done (a give-up completed it while it was queued);
+ *     CANCEL_REQUESTED → deliver the cancellation.
  *   a poll returns pending (localIdle, plain): LOCAL_RUNNING and LOCAL_NOTIFIED cleared; if it was
  *     LOCAL_NOTIFIED and is not queued, LOCAL_QUEUED, and the driver queues it behind everything
  *     ready (the outside wakes first).
@@ -131,6 +132,12 @@ abstract class TaskState extends Context {
   /** Set by a wake from the driver while LOCAL_RUNNING: queued again when the poll ends. */
   static final int LOCAL_NOTIFIED = 1 << 2;
 
+  /**
+   * Set by the driver's first poll, instead of the shared STARTED (no atomic operation); read by
+   * a give-up, which on a current-thread runtime only the driver makes. Never cleared.
+   */
+  static final int LOCAL_STARTED = 1 << 3;
+
   /** What a wake must do. */
   enum Wake {
     /** The task was idle and is now SCHEDULED: the waker must queue it. */
@@ -177,8 +184,9 @@ abstract class TaskState extends Context {
 
   /**
    * The state as the diagnostics read it ({@code TaskDump}, {@code LostWakers}): the shared bits,
-   * plus RUNNING for LOCAL_RUNNING and SCHEDULED for LOCAL_QUEUED. Any thread; off the driving
-   * thread the local bits are a racy look, good for a report, not for a decision.
+   * plus RUNNING for LOCAL_RUNNING, SCHEDULED for LOCAL_QUEUED and STARTED for LOCAL_STARTED. Any
+   * thread; off the driving thread the local bits are a racy look, good for a report, not for a
+   * decision.
    *
    * @return the state bits
    */
@@ -190,6 +198,9 @@ abstract class TaskState extends Context {
     }
     if ((l & LOCAL_QUEUED) != 0) {
       s |= SCHEDULED;
+    }
+    if ((l & LOCAL_STARTED) != 0) {
+      s |= STARTED;
     }
     return s;
   }
@@ -316,7 +327,8 @@ abstract class TaskState extends Context {
       int witness = (byte) STATE.compareAndExchange(
           this, (byte) s, (byte) ((s & ~SCHEDULED) | RUNNING | CANCEL_REQUESTED));
       if (witness == s) {
-        return (s & STARTED) != 0 ? Take.TAKEN_STARTED : Take.TAKEN_NEW;
+        return (s & STARTED) != 0 || (local & LOCAL_STARTED) != 0
+            ? Take.TAKEN_STARTED : Take.TAKEN_NEW;
       }
       s = witness;
     }
@@ -375,7 +387,8 @@ abstract class TaskState extends Context {
   }
 
   /**
-   * The driver took the task off its ready queue to poll it: LOCAL_QUEUED becomes LOCAL_RUNNING.
+   * The driver took the task off its ready queue to poll it: LOCAL_QUEUED becomes
+   * LOCAL_RUNNING|LOCAL_STARTED.
    *
    * @return what to do: COMPLETED (a give-up completed it while it was queued: nothing), or one
    *     of the polls
@@ -389,12 +402,8 @@ abstract class TaskState extends Context {
       local = (byte) (l & ~LOCAL_QUEUED);
       return Start.COMPLETED;
     }
-    local = (byte) ((l & ~LOCAL_QUEUED) | LOCAL_RUNNING);
-    boolean started = (s & STARTED) != 0;
-    if (!started) {
-      // Once per task. Ordering: atomic, since other threads compare-and-set this word.
-      s = (byte) STATE.getAndBitwiseOr(this, (byte) STARTED);
-    }
+    boolean started = (l & LOCAL_STARTED) != 0;
+    local = (byte) ((l & ~LOCAL_QUEUED) | LOCAL_RUNNING | LOCAL_STARTED);
     if ((s & CANCEL_REQUESTED) != 0) {
       return started ? Start.CANCELLED : Start.CANCELLED_BEFORE_START;
     }

@@ -150,12 +150,12 @@ public final class Oneshot {
         if ((s & VALUE_SENT) != 0) {
           T v = value;
           value = null;
-          getAndSet(RX_DONE);
+          markReceiverDone(s);
           return Poll.ready(v);
         }
         // If the sender finished without a value, fail.
         if ((s & CLOSED) != 0) {
-          getAndSet(RX_DONE);
+          markReceiverDone(s);
           throw new ChannelClosedException(
               (s & ABANDONED) != 0
                   ? "the oneshot Sender was garbage-collected without sending a value: every "

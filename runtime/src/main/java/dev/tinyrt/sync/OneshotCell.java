@@ -95,6 +95,19 @@ abstract class OneshotCell<T> {
     return (int) STATE.compareAndExchange(this, expected, next);
   }
 
+  /**
+   * Sets RX_DONE once the receiver saw {@code finished}, a state with VALUE_SENT or CLOSED: from
+   * then on the receiver is the state's only writer (every other writer claims first, and a claim
+   * that finds SENDER_CLAIMED writes nothing), so no atomic read-modify-write is needed.
+   *
+   * @param finished the state the receiver read, with VALUE_SENT or CLOSED
+   */
+  void markReceiverDone(int finished) {
+    // Ordering: release; no thread races this write (see above), and whoever reads RX_DONE later
+    // (a poll after completion, toString) needs only to see it, not anything before it.
+    STATE.setRelease(this, finished | RX_DONE);
+  }
+
   /** Atomically ors {@code bits} into the state; returns the state before. */
   int getAndSet(int bits) {
     return (int) STATE.getAndBitwiseOr(this, bits);
