@@ -147,6 +147,36 @@ final class Registration implements Runnable {
     return channel;
   }
 
+  /**
+   * Sets {@code bits} in the state word, as {@code STATE.getAndBitwiseOr} would: the same
+   * weak-CAS loop the JDK runs for it, written out because Lincheck's model checker does not
+   * switch threads before a {@code getAndBitwise*} call, so the model checks would never see a
+   * race there ({@code LincheckSwitchesAtVarHandlesTest}).
+   *
+   * @return the word before
+   */
+  private int getAndOr(int bits) {
+    int s;
+    do {
+      s = (int) STATE.getVolatile(this);
+    } while (!STATE.weakCompareAndSet(this, s, s | bits));
+    return s;
+  }
+
+  /**
+   * Keeps only {@code mask}'s bits of the state word, as {@code STATE.getAndBitwiseAnd} would
+   * (written out for the reason {@link #getAndOr} gives).
+   *
+   * @return the word before
+   */
+  private int getAndAnd(int mask) {
+    int s;
+    do {
+      s = (int) STATE.getVolatile(this);
+    } while (!STATE.weakCompareAndSet(this, s, s & mask));
+    return s;
+  }
+
   /** @return whether {@link #close()} was called */
   boolean isClosed() {
     return ((int) STATE.getVolatile(this) & CLOSED) != 0;
@@ -159,7 +189,7 @@ final class Registration implements Runnable {
 
   /** Marks the socket readable without a select: a new stream, whose first read is worth trying. */
   void markReadReady() {
-    STATE.getAndBitwiseOr(this, READ_READY);
+    getAndOr(READ_READY);
   }
 
   /**
@@ -172,7 +202,7 @@ final class Registration implements Runnable {
   void afterRead(int read, int room) {
     // Ordering: a stale clear (bytes came meanwhile) only costs a select, which reports them.
     if (read >= 0 && read < room && ((int) STATE.getVolatile(this) & READ_READY) != 0) {
-      STATE.getAndBitwiseAnd(this, ~READ_READY);
+      getAndAnd(~READ_READY);
     }
   }
 
@@ -202,7 +232,7 @@ final class Registration implements Runnable {
     } else {
       writeWaker = waker;
     }
-    int before = (int) STATE.getAndBitwiseOr(this, ops);
+    int before = getAndOr(ops);
     // Ordering: CLOSED is read in the word we just changed, so after our waker's store; close()
     // sets CLOSED before it reads the wakers: either we see it here, or it sees our waker.
     if ((before & CLOSED) != 0) {
@@ -239,7 +269,7 @@ final class Registration implements Runnable {
     } else {
       writeWaker = null;
     }
-    int before = (int) STATE.getAndBitwiseAnd(this, ~ops);
+    int before = getAndAnd(~ops);
     if ((before & ops) != 0) {
       enqueue(); // the key still has the interest: clear it
     }
@@ -259,7 +289,7 @@ final class Registration implements Runnable {
    */
   void close() throws IOException {
     // If it was closed already, the first close did everything.
-    if (((int) STATE.getAndBitwiseOr(this, CLOSED) & CLOSED) != 0) {
+    if ((getAndOr(CLOSED) & CLOSED) != 0) {
       return;
     }
     try {
@@ -288,7 +318,7 @@ final class Registration implements Runnable {
 
   private void enqueue() {
     // Ordering: a volatile read-modify-write; only the change that sets QUEUED submits.
-    if (((int) STATE.getAndBitwiseOr(this, QUEUED) & QUEUED) == 0) {
+    if ((getAndOr(QUEUED) & QUEUED) == 0) {
       driver.submit(this);
     }
   }
@@ -297,7 +327,7 @@ final class Registration implements Runnable {
   @Override
   public void run() {
     // Ordering: clear the flag before reading the set, so a change after our read queues us again.
-    int now = (int) STATE.getAndBitwiseAnd(this, ~QUEUED) & ~QUEUED;
+    int now = getAndAnd(~QUEUED) & ~QUEUED;
     if ((now & CLOSED) != 0 || driver.isClosed()) {
       if (key != null) {
         key.cancel(); // the channel's close did it already; flushed by the next select
@@ -336,9 +366,9 @@ final class Registration implements Runnable {
     if ((readyOps & SelectionKey.OP_READ) != 0) {
       // Before the wake: the woken readable() sees it, and so does any later one until a read
       // finds the socket empty.
-      STATE.getAndBitwiseOr(this, READ_READY);
+      getAndOr(READ_READY);
     }
-    int left = (int) STATE.getAndBitwiseAnd(this, ~readyOps) & ~readyOps & OPS;
+    int left = getAndAnd(~readyOps) & ~readyOps & OPS;
     try {
       selected.interestOps(left);
     } catch (CancelledKeyException e) {

@@ -291,7 +291,12 @@ abstract class TaskState extends Context {
    * COMPLETE.
    */
   final void transitionToComplete() {
-    STATE.getAndBitwiseOr(this, (byte) COMPLETE);
+    // A weak-CAS loop, what the JDK's getAndBitwiseOr runs, written out: Lincheck's model checker
+    // does not switch threads before a getAndBitwise* call, so it would not see a race here.
+    byte s;
+    do {
+      s = (byte) STATE.getVolatile(this);
+    } while (!STATE.weakCompareAndSet(this, s, (byte) (s | COMPLETE)));
   }
 
   /**
@@ -374,7 +379,12 @@ abstract class TaskState extends Context {
     // acquires what the waker wrote before its wake (it also released it with the queue's slot).
     // Clearing SCHEDULED first: a wake that finds it clear from now on pushes the task again, and
     // one that found it set came before this take, which leaves the task queued below.
-    int s = (byte) STATE.getAndBitwiseAnd(this, (byte) ~SCHEDULED);
+    // A weak-CAS loop, what the JDK's getAndBitwiseAnd runs, written out: Lincheck's model checker
+    // does not switch threads before a getAndBitwise* call, so it would not see a race here.
+    byte s;
+    do {
+      s = (byte) STATE.getVolatile(this);
+    } while (!STATE.weakCompareAndSet(this, s, (byte) (s & ~SCHEDULED)));
     if ((s & COMPLETE) != 0) {
       return false;
     }

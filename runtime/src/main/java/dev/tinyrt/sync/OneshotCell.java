@@ -110,7 +110,13 @@ abstract class OneshotCell<T> {
 
   /** Atomically ors {@code bits} into the state; returns the state before. */
   int getAndSet(int bits) {
-    return (int) STATE.getAndBitwiseOr(this, bits);
+    // A weak-CAS loop, what the JDK's getAndBitwiseOr runs, written out: Lincheck's model checker
+    // does not switch threads before a getAndBitwise* call, so it would not see a race here.
+    int s;
+    do {
+      s = (int) STATE.getVolatile(this);
+    } while (!STATE.weakCompareAndSet(this, s, s | bits));
+    return s;
   }
 
   /**
