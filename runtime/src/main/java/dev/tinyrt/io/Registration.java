@@ -193,15 +193,18 @@ final class Registration implements Runnable {
   }
 
   /**
-   * After a read: clears {@link #READ_READY} if it found nothing or fewer bytes than it had room
-   * for, so that the next {@code readable()} waits for the selector.
+   * After a read: clears {@link #READ_READY} if it found nothing (even into a full buffer) or fewer
+   * bytes than it had room for, so that the next {@code readable()} waits for the selector.
    *
    * @param read what the read returned
    * @param room how many bytes it had room for
    */
   void afterRead(int read, int room) {
     // Ordering: a stale clear (bytes came meanwhile) only costs a select, which reports them.
-    if (read >= 0 && read < room && ((int) STATE.getVolatile(this) & READ_READY) != 0) {
+    // A read of nothing clears it whatever the room: into a full buffer (room 0) it proves
+    // nothing, and keeping the bit would make readable() answer at once forever (a busy loop).
+    if (read >= 0 && (read == 0 || read < room)
+        && ((int) STATE.getVolatile(this) & READ_READY) != 0) {
       getAndAnd(~READ_READY);
     }
   }

@@ -169,6 +169,23 @@ class TcpTest {
   }
 
   @Test
+  void aReadOfNothingIntoAFullBufferStillMakesReadableWait() throws Exception {
+    try (TcpListener listener = TcpListener.bind(ANY, driver);
+        SocketChannel peer = SocketChannel.open(listener.localAddress());
+        TcpStream server = Async.blockOn(listener.accept())) {
+      LatchWaker waker = new LatchWaker();
+      assertTrue(server.readable().poll(waker.context()).isReady(), "a new stream: try a read");
+      // No room, nothing read: were the socket still taken as readable, a loop of readable()
+      // and tryRead would spin without ever waiting.
+      assertEquals(0, server.tryRead(ByteBuffer.allocate(0)));
+      Future<Void> waits = server.readable();
+      assertTrue(waits.poll(waker.context()).isPending(),
+          "a read that found nothing, even with no room, must send readable() to the selector");
+      ((dev.tinyrt.Droppable) waits).drop();
+    }
+  }
+
+  @Test
   void anOperationThatNeedNotWaitNeverTouchesTheSelector() throws Exception {
     try (TcpListener listener = TcpListener.bind(ANY, driver);
         SocketChannel peer = SocketChannel.open(listener.localAddress())) {
