@@ -280,8 +280,10 @@ final class WorkStealingScheduler implements Scheduler {
       try {
         w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
       } catch (InterruptedException e) {
+        // Stop waiting, but still close the selectors below (each holds two descriptors); the
+        // interrupt is kept for the caller.
         Thread.currentThread().interrupt();
-        return;
+        break;
       }
     }
     // The selectors close once their workers left them (or after the wait: a worker that is still
