@@ -35,7 +35,10 @@ public enum IoMode {
    * opened or accepted it (one chosen round robin from outside the workers); its task may run on
    * any worker. The default. Its risk: a socket's readiness is seen only by its own worker, so a
    * worker held up in a long poll delays its sockets (by up to the rest of that poll) even while
-   * others idle.
+   * others idle, and a poll that blocks its worker's thread until one of that worker's own
+   * sockets is read (a {@code CompletableFuture.join()} or a nested {@code blockOn} inside a task,
+   * waiting on a task that reads that socket) waits forever. Blocking a worker inside a poll is a
+   * misuse on any runtime; if a program does it, {@link #DRIVER_THREAD} keeps its sockets moving.
    */
   PER_WORKER;
 
