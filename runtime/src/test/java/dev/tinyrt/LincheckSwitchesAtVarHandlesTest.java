@@ -152,6 +152,35 @@ class LincheckSwitchesAtVarHandlesTest {
     }
   }
 
+  /**
+   * The same planted race on a {@code byte} word set by {@code compareAndExchange}, as the task's
+   * state is: Lincheck must switch between the read and the exchange there too.
+   */
+  public static class ByteFlag {
+    static final VarHandle BITS;
+
+    static {
+      try {
+        BITS = MethodHandles.lookup().findVarHandle(ByteFlag.class, "bits", byte.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    /** The flag word, accessed through {@link #BITS}. */
+    volatile byte bits;
+
+    @Operation
+    public boolean claim() {
+      byte seen = (byte) BITS.getVolatile(this);
+      if ((seen & 1) != 0) {
+        return false;
+      }
+      BITS.compareAndExchange(this, seen, (byte) (seen | 1));
+      return true;
+    }
+  }
+
   /** Every scenario is one claim on each of two threads. */
   private static ModelCheckingOptions twoClaimsRacing() {
     return new ModelCheckingOptions()
@@ -179,6 +208,13 @@ class LincheckSwitchesAtVarHandlesTest {
 
   /** A call of any {@code getAndBitwise*} access mode (not a mention in a comment). */
   private static final Pattern CALL = Pattern.compile("\\.getAndBitwise\\w+\\(");
+
+  @Test
+  void aRaceBeforeAByteCompareAndExchangeIsFound() {
+    assertThrows(LincheckAssertionError.class,
+        () -> LinChecker.check(ByteFlag.class, twoClaimsRacing()),
+        "Lincheck found no race before a byte compareAndExchange: the task's state word is a byte");
+  }
 
   @Test
   void theRuntimeUsesNoGetAndBitwise() throws IOException {
