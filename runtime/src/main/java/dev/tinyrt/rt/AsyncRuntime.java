@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -88,7 +89,10 @@ public final class AsyncRuntime implements AutoCloseable {
 
   private AsyncRuntime(Builder b) {
     this.name = b.name != null ? b.name : "tinyrt-" + RUNTIMES.incrementAndGet();
-    if (b.workers == 0) {
+    if (b.scheduler != null) {
+      this.local = null;
+      this.scheduler = b.scheduler.apply(this);
+    } else if (b.workers == 0) {
       this.local = new CurrentThreadScheduler(this);
       this.scheduler = local;
     } else {
@@ -456,6 +460,12 @@ public final class AsyncRuntime implements AutoCloseable {
     private ExecutorService blocking;
     private String name;
     private Timer timer;
+
+    /**
+     * A scheduler of the caller's, for this package's tests only (a model check runs a
+     * multi-threaded runtime's tasks by hand, on threads Lincheck made); null: the pool's.
+     */
+    Function<AsyncRuntime, Scheduler> scheduler;
 
     private Builder() {}
 

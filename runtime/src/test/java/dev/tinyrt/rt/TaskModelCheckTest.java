@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
  * Lincheck explores wakes of a task from several threads against the worker that runs it (the
  * waker/poll protocol of {@link Task}, a wake while it runs included). Checked once the scenario
  * ended ({@link #noWakeLost}): a task whose last poll began before the last wake began is in its
- * run queue; else that wake was lost and the task stays parked with a wake-up nobody saw.
+ * run queue; else that wake was lost and the task stays parked with a wake-up nobody saw. This
+ * runtime is a current-thread one, whose driving thread polls with its local word; the shared
+ * word's RUNNING and NOTIFIED, which the multi-threaded runtimes use, are checked by {@link
+ * TaskOnWorkersModelCheckTest}.
  *
  * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
  * lost in every run (a wake of an idle task that does not queue it) is lost in the sequential runs
