@@ -40,10 +40,12 @@ import java.util.Objects;
  * back to the slot once they are empty again.
  *
  * <p>A message allocates nothing either: {@code recv()} and {@code send(v)} hand out again the
- * last future of theirs that a poll on the calling thread completed on that lock-free path (a
- * receive that never waited in the lock's queue, a send that never waited for room); otherwise
- * (none yet, or the last one completed on another thread) they return a new one. A future that
- * waited under the lock, failed or was dropped is never handed out again, and the channel keeps
+ * last future of theirs that a poll on the calling thread completed without any other thread ever
+ * seeing it: on that lock-free path, or under the lock on its first poll (a receive that took a
+ * queued value, a send that found room: with several producers most messages go that way); a
+ * receive that never waited in the slot or the lock's queue, a send that never waited for room.
+ * Otherwise (none yet, or the last one completed on another thread) they return a new one. A
+ * future that waited, failed or was dropped is never handed out again, and the channel keeps
  * no value or waker alive through the one it may hand out. Two consumers or producers never get
  * the same future at once: only the thread that completed it may claim it. The rule this asks of
  * callers is the one every future has: <b>poll a future until it is ready, then let it go</b>. A
@@ -124,8 +126,8 @@ public final class Mpsc {
     private final Cleaner.Cleanable abandonment;
 
     /**
-     * The send this sender hands out again (see {@link MpscSend#reuseBy}): the last one finished on
-     * the fast path, which holds no value any more. A hint any producer may overwrite, read and
+     * The send this sender hands out again (see {@link MpscSend#reuseBy}): the last one finished
+     * without waiting (on the fast path or under the lock), which holds no value any more. A hint any producer may overwrite, read and
      * written plainly: whoever reads it claims the send only if its own thread completed it. A
      * send that waited, failed or was dropped is never put here, and one handed out from here that
      * then waits drops its value once delivered, failed or dropped, so the sender keeps no value

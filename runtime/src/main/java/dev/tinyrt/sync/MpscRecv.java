@@ -78,8 +78,9 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
   volatile byte fast;
 
   /**
-   * The id of the thread whose poll finished this receive on the lock-free path (it never joined
-   * the wait queue), until {@link #reuseBy} hands it out again; 0 otherwise (thread ids are
+   * The id of the thread whose poll finished this receive unseen by any other thread (on the
+   * lock-free path, or under the lock on its first poll: it never waited in the slot or the
+   * queue), until {@link #reuseBy} hands it out again; 0 otherwise (thread ids are
    * positive; the JDK may reuse a terminated thread's id, and a thread that ended holds no
    * future, so the new thread claiming it takes nobody's). A primitive, so writing it costs no
    * garbage collector barrier.
@@ -115,7 +116,10 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
     return true;
   }
 
-  /** Marks a receive finished on the lock-free path, and reusable by this thread. */
+  /**
+   * Marks a receive finished without ever being seen by another thread (on the lock-free path, or
+   * under the lock on its first poll), and reusable by this thread.
+   */
   private void completeFast() {
     // Ordering: nobody else reads the state once it is HANDED, or ever saw it FRESH.
     FAST.setOpaque(this, DONE);
@@ -192,18 +196,24 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
             continue;
           }
           // The lock is in charge, or another receive waits in the slot: queue behind it.
-          return pollLocked(waker);
+          return pollLocked(waker, /* fresh = */ true);
         }
         case QUEUED -> {
-          return pollLocked(waker);
+          return pollLocked(waker, /* fresh = */ false);
         }
         default -> throw pollAfterCompletion();
       }
     }
   }
 
-  /** The poll under the lock, for a receive that is fresh or queued. */
-  private Poll<T> pollLocked(Waker waker) {
+  /**
+   * The poll under the lock, for a receive that is fresh or queued.
+   *
+   * @param fresh whether it was {@link #FRESH}: never in the slot or the wait queue, so a value it
+   *     takes from the queue now finishes it unseen by any other thread, and it may be handed out
+   *     again as on the lock-free path (with several producers most receives end here)
+   */
+  private Poll<T> pollLocked(Waker waker, boolean fresh) {
     T v;
     Waker w;
     synchronized (state) {
@@ -232,8 +242,12 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
           state.receivers.park(this, waker);
           return Poll.pending();
         }
-        finish();
-        fast = DONE;
+        if (fresh) {
+          completeFast(); // its node state stays IDLE, as a receive handed out again needs
+        } else {
+          finish();
+          fast = DONE;
+        }
         w = state.wakeNextSender();
       } finally {
         state.leaveLocked();

@@ -17,7 +17,7 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
   /** Polled on the locked path: its node state says the rest, under the lock. */
   private static final byte LOCKED_PATH = 1;
 
-  /** Finished on the fast path. */
+  /** Finished unseen by any other thread: on the fast path, or under the lock without waiting. */
   private static final byte SENT_FAST = 2;
 
   /** The ready poll of a send, shared: a send's value is {@code null}. */
@@ -70,14 +70,22 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
     if (path == FRESH && state.trySendFast(value)) {
       // Never waited: nobody else knows this send, so it delivered without the lock.
       value = null;
-      path = SENT_FAST;
-      completedBy = Thread.currentThread().getId();
-      if (sender.spare != this) {
-        sender.spare = this; // steady state: already it, no store and no GC barrier
-      }
+      completeUnseen();
       return SENT;
     }
     return pollOther(cx);
+  }
+
+  /**
+   * Marks a send that delivered without waiting (no other thread ever saw it) finished, and
+   * reusable by this thread as its sender's spare.
+   */
+  private void completeUnseen() {
+    path = SENT_FAST;
+    completedBy = Thread.currentThread().getId();
+    if (sender.spare != this) {
+      sender.spare = this; // steady state: already it, no store and no GC barrier
+    }
   }
 
   /** The rest of {@link #poll}: a send that waits or waited, or one polled after it completed. */
@@ -85,6 +93,7 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
     if (path == SENT_FAST) {
       throw pollAfterCompletion();
     }
+    boolean fresh = path == FRESH;
     path = LOCKED_PATH;
     Waker receiver;
     Waker nextSender = null;
@@ -114,15 +123,21 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
           state.senders.park(this, cx.waker());
           return Poll.pending();
         } else {
-          finish();
           receiver = state.deliver(value, /* atFront = */ false);
           value = null; // delivered: see below
+          if (fresh) {
+            // Its first poll, and it did not wait: no other thread ever saw it (its node state
+            // stays IDLE), so it may be handed out again, as on the fast path.
+            completeUnseen();
+          } else {
+            finish();
+          }
         }
       } finally {
         state.leaveLocked();
       }
     }
-    // Delivered (the value was nulled above): a send finished here is never stored as the
+    // Delivered (the value was nulled above): a send that waited is never stored as the
     // sender's spare, but it may be that spare already, handed out again by send() before it had
     // to wait; holding no value, it keeps none alive through the sender.
     WakeList.wake(receiver);

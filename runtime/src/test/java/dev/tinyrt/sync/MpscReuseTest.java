@@ -89,22 +89,59 @@ class MpscReuseTest {
   }
 
   @Test
-  void aDroppedReceiveOrOneCompletedUnderTheLockIsNotHandedOutAgain() {
+  void aDroppedReceiveIsNotHandedOutAgain() {
     Mpsc.Channel<Integer> ch = Mpsc.unbounded();
     Future<Integer> dropped = ch.receiver().recv();
     assertTrue(dropped.poll(rx.context()).isPending());
     ((Droppable) dropped).drop();
     assertNotSame(dropped, ch.receiver().recv());
+  }
 
-    // Two values queued: the lock is in charge, the receive completes under it.
+  @Test
+  void aReceiveCompletedUnderTheLockOnItsFirstPollIsHandedOutAgain() {
+    // Two values queued: the lock is in charge, the receive completes under it, never waiting.
     Mpsc.Channel<Integer> locked = Mpsc.unbounded();
     locked.sender().trySend(1);
     locked.sender().trySend(2);
+    locked.sender().trySend(3);
     Future<Integer> underLock = locked.receiver().recv();
     assertEquals(1, underLock.poll(rx.context()).get());
     Future<Integer> next = locked.receiver().recv();
-    assertNotSame(underLock, next);
+    assertSame(underLock, next, "no other thread ever saw it: handed out again");
     assertEquals(2, next.poll(rx.context()).get());
+    assertEquals(3, locked.receiver().recv().poll(rx.context()).get());
+  }
+
+  @Test
+  void aReceiveThatWaitedInTheQueueIsNotHandedOutAgain() {
+    Mpsc.Channel<Integer> ch = Mpsc.unbounded();
+    Future<Integer> inSlot = ch.receiver().recv();
+    assertTrue(inSlot.poll(rx.context()).isPending(), "waits in the slot");
+    CountingWaker second = new CountingWaker();
+    Future<Integer> queued = ch.receiver().recv();
+    assertTrue(queued.poll(second.context()).isPending(), "another waits: this one is queued");
+    ch.sender().trySend(1);
+    ch.sender().trySend(2);
+    assertEquals(1, inSlot.poll(rx.context()).get());
+    assertEquals(2, queued.poll(second.context()).get());
+    Future<Integer> next = ch.receiver().recv();
+    assertNotSame(queued, next, "a send's thread held it while it waited: not handed out");
+    ((Droppable) next).drop();
+  }
+
+  @Test
+  void aSendDeliveredUnderTheLockWithoutWaitingIsHandedOutAgain() {
+    Mpsc.Channel<Integer> ch = Mpsc.unbounded();
+    assertTrue(ch.sender().trySend(1));
+    assertTrue(ch.sender().trySend(2)); // two queued: the lock is in charge
+    Future<Void> underLock = ch.sender().send(3);
+    assertTrue(underLock.poll(tx.context()).isReady());
+    Future<Void> next = ch.sender().send(4);
+    assertSame(underLock, next, "no other thread ever saw it: handed out again");
+    assertTrue(next.poll(tx.context()).isReady());
+    for (int v = 1; v <= 4; v++) {
+      assertEquals(v, ch.receiver().tryRecv());
+    }
   }
 
   @Test
