@@ -126,12 +126,12 @@ public final class Mpsc {
     private final Cleaner.Cleanable abandonment;
 
     /**
-     * The send this sender hands out again (see {@link MpscSend#reuseBy}): the last one finished
-     * without waiting (on the fast path or under the lock), which holds no value any more. A hint any producer may overwrite, read and
-     * written plainly: whoever reads it claims the send only if its own thread completed it. A
-     * send that waited, failed or was dropped is never put here, and one handed out from here that
-     * then waits drops its value once delivered, failed or dropped, so the sender keeps no value
-     * and no waker alive.
+     * The send this sender hands out again (see {@link MpscSend#reuseBy}): the last one
+     * finished without waiting (on the fast path or under the lock), which holds no value now.
+     * A hint any producer may overwrite, read and written plainly: whoever reads it claims the
+     * send only if its own thread completed it. A send that waited, failed or was dropped is
+     * never put here, and one handed out from here that then waits drops its value once
+     * delivered, failed or dropped, so the sender keeps no value and no waker alive.
      */
     MpscSend<T> spare;
 

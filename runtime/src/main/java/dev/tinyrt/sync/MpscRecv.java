@@ -100,8 +100,9 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
   }
 
   /**
-   * Hands this receive out again if the thread of id {@code thread} finished it on the lock-free
-   * path: it is then {@link #DONE}, in no queue and not in the slot, holds no value and no waker,
+   * Hands this receive out again if the thread of id {@code thread} finished it without waiting
+   * (on the lock-free path, or under the lock on its first poll): it is then {@link #DONE}, in no
+   * queue (its node state IDLE) and not in the slot, holds no value and no waker,
    * and no other thread will touch it (a send that took it out of the slot is done with it once it
    * saw {@link #HANDED}, but for a wake of the waker it read, which may be spurious).
    */

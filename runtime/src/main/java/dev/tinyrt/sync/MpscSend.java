@@ -39,8 +39,9 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
   private byte path;
 
   /**
-   * The id of the thread whose poll finished this send on the fast path, until {@link #reuseBy}
-   * hands it out again; 0 otherwise. Plain access (see {@link MpscRecv#completedBy}).
+   * The id of the thread whose poll finished this send without waiting (on the fast path or under
+   * the lock), until {@link #reuseBy} hands it out again; 0 otherwise. Plain access (see {@link
+   * MpscRecv#completedBy}).
    */
   private long completedBy;
 
@@ -51,8 +52,9 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
   }
 
   /**
-   * Hands this send out again for {@code next}, if the thread of id {@code thread} finished it on
-   * the fast path: it is then in no queue, holds nothing, and no other thread will touch it.
+   * Hands this send out again for {@code next}, if the thread of id {@code thread} finished it
+   * without waiting: it is then in no queue (its node state IDLE), holds nothing, and no other
+   * thread will touch it.
    */
   boolean reuseBy(long thread, T next) {
     // Ordering: plain, as for a receive (see MpscRecv.completedBy).

@@ -3,6 +3,7 @@ package dev.tinyrt.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +128,27 @@ class MpscReuseTest {
     Future<Integer> next = ch.receiver().recv();
     assertNotSame(queued, next, "a send's thread held it while it waited: not handed out");
     ((Droppable) next).drop();
+  }
+
+  @Test
+  void aQueuedReceiveThatTakesARedeliveredValueIsNotHandedOutAgain() {
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    Future<String> r0 = ch.receiver().recv();
+    assertTrue(r0.poll(rx.context()).isPending(), "r0 waits in the slot");
+    assertTrue(ch.sender().trySend("v"), "handed to r0");
+    CountingWaker w1 = new CountingWaker();
+    CountingWaker w2 = new CountingWaker();
+    Future<String> r1 = ch.receiver().recv();
+    assertTrue(r1.poll(w1.context()).isPending(), "r1 waits in the slot");
+    Future<String> r2 = ch.receiver().recv();
+    assertTrue(r2.poll(w2.context()).isPending(), "r2 moves r1 into the queue and waits behind it");
+    ch.sender().close(); // both queued receives are told
+    ((Droppable) r0).drop(); // r0's value goes back to the front of the queue
+    assertEquals("v", r1.poll(w1.context()).get(), "r1 was queued: it takes the value back");
+    Future<String> next = ch.receiver().recv();
+    assertNotSame(r1, next, "r1 waited in the queue: not handed out again");
+    assertNull(next.poll(rx.context()).get(), "closed and empty");
+    ((Droppable) r2).drop();
   }
 
   @Test
