@@ -134,25 +134,13 @@ public final class IoCpuTime {
       while (it.hasNext()) {
         SelectionKey key = it.next();
         it.remove();
-        IoLoadClient.Conn conn = (IoLoadClient.Conn) key.attachment();
-        SocketChannel c = (SocketChannel) key.channel();
-        if (key.isWritable()) {
-          c.write(conn.out);
-          if (!conn.out.hasRemaining()) {
-            key.interestOps(SelectionKey.OP_READ);
-          }
-        }
-        if (key.isReadable()) {
-          if (c.read(conn.in) < 0) {
-            throw new IOException("the server closed a connection");
-          }
-          if (!conn.in.hasRemaining()) {
-            done++;
-            conn.in.clear();
-            if (sent < messages) {
-              IoLoadClient.send(key, conn, System.nanoTime());
-              sent++;
-            }
+        if (IoLoadClient.echoedBack(key)) {
+          IoLoadClient.Conn conn = (IoLoadClient.Conn) key.attachment();
+          done++;
+          conn.in.clear();
+          if (sent < messages) {
+            IoLoadClient.send(key, conn, System.nanoTime());
+            sent++;
           }
         }
       }

@@ -97,28 +97,16 @@ public final class IoLoadClient {
       while (it.hasNext()) {
         SelectionKey key = it.next();
         it.remove();
-        Conn conn = (Conn) key.attachment();
-        SocketChannel c = (SocketChannel) key.channel();
-        if (key.isWritable()) {
-          c.write(conn.out);
-          if (!conn.out.hasRemaining()) {
-            key.interestOps(SelectionKey.OP_READ);
-          }
-        }
-        if (key.isReadable()) {
-          if (c.read(conn.in) < 0) {
-            throw new IOException("the server closed a connection");
-          }
-          if (!conn.in.hasRemaining()) {
-            long done = System.nanoTime();
-            if (conn.sentAt >= measureFrom && done < measureTo) {
-              counted++;
-              if (kept < samples.length) {
-                samples[kept++] = done - conn.sentAt;
-              }
+        if (echoedBack(key)) {
+          Conn conn = (Conn) key.attachment();
+          long done = System.nanoTime();
+          if (conn.sentAt >= measureFrom && done < measureTo) {
+            counted++;
+            if (kept < samples.length) {
+              samples[kept++] = done - conn.sentAt;
             }
-            send(key, conn, done);
           }
+          send(key, conn, done);
         }
       }
     }
@@ -134,6 +122,32 @@ public final class IoLoadClient {
   }
 
   /** Sends the next message on {@code key}'s connection. */
+  /**
+   * Serves one selected connection: writes what is left of its message (then waits to read only),
+   * reads what came back.
+   *
+   * @param key a selected key whose attachment is its {@link Conn}
+   * @return whether the whole echo of its message is in now
+   * @throws IOException if the server closed the connection
+   */
+  static boolean echoedBack(SelectionKey key) throws IOException {
+    Conn conn = (Conn) key.attachment();
+    SocketChannel c = (SocketChannel) key.channel();
+    if (key.isWritable()) {
+      c.write(conn.out);
+      if (!conn.out.hasRemaining()) {
+        key.interestOps(SelectionKey.OP_READ);
+      }
+    }
+    if (!key.isReadable()) {
+      return false;
+    }
+    if (c.read(conn.in) < 0) {
+      throw new IOException("the server closed a connection");
+    }
+    return !conn.in.hasRemaining();
+  }
+
   static void send(SelectionKey key, Conn conn, long now) throws IOException {
     conn.in.clear();
     conn.out.clear();

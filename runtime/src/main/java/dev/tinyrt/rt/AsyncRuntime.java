@@ -319,7 +319,7 @@ public final class AsyncRuntime implements AutoCloseable {
    * driving thread, so it only gets a cancellation request, delivered by its next wake; with no
    * further wake it is finished by the runtime's shutdown, when it gives up on what is left.
    */
-  private void lostWake(Task<?> task, Throwable refused) {
+  void lostWake(Task<?> task, Throwable refused) {
     System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,
         "runtime " + name + " could not queue " + task + "; it is cancelled", refused);
     task.giveUp();

@@ -111,11 +111,9 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
       ready.addLast(task);
     } catch (RuntimeException | Error refused) {
       // The deque could not grow: the task can never run again, so it is cancelled rather than
-      // left live with its awaiters waiting forever (as AsyncRuntime does for a refused wake).
+      // left live with its awaiters waiting forever, as for any refused wake.
       task.localUnqueued();
-      System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,
-          "runtime " + runtime.name() + " could not queue " + task + "; it is cancelled", refused);
-      task.giveUp();
+      runtime.lostWake(task, refused);
     }
   }
 

@@ -3,7 +3,6 @@ package dev.tinyrt.rt;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 
 /**
  * The outside wakes of a current-thread runtime, and the handshake that parks and unparks its
@@ -178,21 +177,7 @@ final class IncomingQueue {
     return moved;
   }
 
-  /**
-   * Moves every task pushed so far, in order, to the end of {@code out}; driver only (see {@link
-   * #drainTo(Sink)}).
-   *
-   * @param out where the tasks go
-   * @return how many were moved
-   */
-  int drainTo(ArrayDeque<Task<?>> out) {
-    return drainTo(new Sink() {
-      @Override
-      public void accept(Task<?> task) {
-        out.addLast(task);
-      }
-    });
-  }
+
 
   /**
    * Whether a push may be waiting to be drained; driver only. A cheap look: one slot, or one link.

@@ -123,15 +123,8 @@ final class Task<T> extends TaskState
       throw notScheduled();
     }
     Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
-    if (!pollOnce(start, cx)) {
-      return;
-    }
-    Idle idle = transitionToIdle();
-    Reference.reachabilityFence(cx); // a lost-waker probe is not collected before the task is idle
-    if (runtime.gaveUp()) {
-      giveUp(); // the runtime's shutdown gave up on its live tasks while this one ran
-    } else if (idle == Idle.RESCHEDULE) {
-      runtime.scheduleYielded(this); // woken while it ran: behind everything ready now
+    if (pollOnce(start, cx)) {
+      parked(transitionToIdle(), cx, null);
     }
   }
 
@@ -148,16 +141,32 @@ final class Task<T> extends TaskState
       return;
     }
     Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
-    if (!pollOnce(start, cx)) {
+    if (pollOnce(start, cx)) {
+      parked(localIdle(), cx, scheduler);
+    } else {
       localCompleted();
-      return;
     }
-    Idle idle = localIdle();
+  }
+
+  /**
+   * After a poll that left the task pending and made it idle: gives it up if the runtime's
+   * shutdown gave up on its live tasks meanwhile, else queues it again if it woke itself.
+   *
+   * @param idle what the idle transition said
+   * @param cx the context it was polled with, kept reachable until now
+   * @param local the current-thread runtime's scheduler that polled it, or null
+   */
+  private void parked(Idle idle, Context cx, CurrentThreadScheduler local) {
     Reference.reachabilityFence(cx); // a lost-waker probe is not collected before the task is idle
     if (runtime.gaveUp()) {
       giveUp(); // the runtime's shutdown gave up on its live tasks while this one ran
     } else if (idle == Idle.RESCHEDULE) {
-      scheduler.requeueYielded(this); // woken while it ran: behind everything ready now
+      // Woken while it ran: behind everything ready now.
+      if (local != null) {
+        local.requeueYielded(this);
+      } else {
+        runtime.scheduleYielded(this);
+      }
     }
   }
 

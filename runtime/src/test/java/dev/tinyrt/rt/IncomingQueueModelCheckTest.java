@@ -36,6 +36,17 @@ public class IncomingQueueModelCheckTest {
   /** What the driver took, in order. Driver only. */
   private final ArrayDeque<Task<?>> taken = new ArrayDeque<>();
 
+  /**
+   * Appends what the driver takes to {@link #taken}. A class, not a method reference: with
+   * {@code taken::addLast} Lincheck 2.39 failed to transform a JDK class and reported a failure.
+   */
+  private final IncomingQueue.Sink toTaken = new IncomingQueue.Sink() {
+    @Override
+    public void accept(Task<?> task) {
+      taken.addLast(task);
+    }
+  };
+
   /** The driver's park permit: set by a push that was told to unpark it. */
   private volatile boolean permit;
 
@@ -71,7 +82,7 @@ public class IncomingQueueModelCheckTest {
       parked = false;
       queue.parkEnded();
     }
-    queue.drainTo(taken);
+    queue.drainTo(toTaken);
     if (queue.prepareToPark()) {
       parked = true;
     }
@@ -84,7 +95,7 @@ public class IncomingQueueModelCheckTest {
       throw new AssertionError("lost wake-up: " + (all - taken.size())
           + " task(s) queued while the driver is parked with no permit");
     }
-    queue.drainTo(taken);
+    queue.drainTo(toTaken);
     Map<Task<?>, Boolean> seen = new IdentityHashMap<>();
     List<List<Task<?>>> byProducer = List.of(new ArrayList<>(), new ArrayList<>());
     for (Task<?> t : taken) {
