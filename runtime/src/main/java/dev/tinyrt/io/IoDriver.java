@@ -43,6 +43,11 @@ import java.util.concurrent.locks.LockSupport;
  *       readable socket nobody reads) and wakes the waker stored for each of them.
  * </ol>
  *
+ * <p>Which driver a socket opened without one uses ({@code TcpListener.bind(address)}, {@code
+ * TcpStream.connect(address)}, {@code UdpSocket.bind(address)}): that of the runtime the caller
+ * runs on, a task of it or its {@code blockOn}, as {@link #of(AsyncRuntime)} returns it; outside
+ * every runtime, {@link #system()}.
+ *
  * <p>Three ways to run it. {@link #open()} and {@link #system()} have their own thread, which a
  * multi-threaded runtime built with {@link IoMode#DRIVER_THREAD} uses (measured against per-worker
  * selectors in {@code docs/benchmarks.md}). {@link #of(AsyncRuntime)} of a
@@ -200,9 +205,7 @@ public final class IoDriver implements AutoCloseable {
    * @return its driver
    */
   public static IoDriver of(AsyncRuntime runtime) {
-    AtomicInteger made = new AtomicInteger(); // numbers a runtime's selectors, for messages
-    Parker p = runtime.parker(
-        () -> new IoDriver(runtime, made.incrementAndGet()).new RuntimeParker());
+    Parker p = parkerOf(runtime);
     if (p == null) {
       return system();
     }
@@ -211,6 +214,34 @@ public final class IoDriver implements AutoCloseable {
           + ": give its sockets a driver with a thread, IoDriver.open()");
     }
     return io.driver();
+  }
+
+  /**
+   * Returns the driver of a socket opened without one ({@code TcpListener.bind(address)}, {@code
+   * TcpStream.connect(address)}, {@code UdpSocket.bind(address)}): on a thread that runs a
+   * runtime's task, or is in a runtime's {@code blockOn}, that runtime's ({@link #of}: no I/O
+   * thread on a per-worker or current-thread runtime); elsewhere, or on a runtime that parks with a
+   * parker of another kind, {@link #system()}.
+   *
+   * @return the driver for a socket opened now by the caller
+   * @throws IllegalStateException if the caller's runtime is shut down
+   */
+  static IoDriver ofCaller() {
+    AsyncRuntime runtime = AsyncRuntime.tryCurrent().orElse(null);
+    if (runtime == null) {
+      return system();
+    }
+    return parkerOf(runtime) instanceof RuntimeParker io ? io.driver() : system();
+  }
+
+  /**
+   * @return {@code runtime}'s parker, installing this class's on the first call (one per worker on
+   *     a per-worker runtime); null if its workers park on their own
+   */
+  private static Parker parkerOf(AsyncRuntime runtime) {
+    AtomicInteger made = new AtomicInteger(); // numbers a runtime's selectors, for messages
+    return runtime.parker(
+        () -> new IoDriver(runtime, made.incrementAndGet()).new RuntimeParker());
   }
 
   /**

@@ -142,6 +142,11 @@ final class Registration implements Runnable {
     return d instanceof TcpStream stream ? stream.describe() : ((Supplier<String>) d).get();
   }
 
+  /** @return whether {@code io}'s selector serves this channel (for this package's tests) */
+  boolean servedBy(IoDriver io) {
+    return driver == io.reactor();
+  }
+
   /** @return the channel */
   SelectableChannel channel() {
     return channel;

@@ -49,7 +49,10 @@ public final class TcpListener implements AutoCloseable {
   }
 
   /**
-   * Binds a listener to {@code address} on the {@linkplain IoDriver#system() system driver}.
+   * Binds a listener to {@code address}, served by the I/O of the runtime the caller runs on (in
+   * one of its tasks, or its {@code blockOn}: {@link IoDriver#of}, the calling worker's selector on
+   * a per-worker runtime, the driving thread's on a current-thread one), or by the {@linkplain
+   * IoDriver#system() system driver} outside every runtime.
    *
    * @param address where to listen; port 0 for any free port ({@link #localAddress()} tells)
    * @return a listening socket
@@ -57,7 +60,7 @@ public final class TcpListener implements AutoCloseable {
    * @throws IOException if the socket could not be opened
    */
   public static TcpListener bind(SocketAddress address) throws IOException {
-    return bind(address, IoDriver.system());
+    return bind(address, IoDriver.ofCaller());
   }
 
   /**
@@ -100,6 +103,11 @@ public final class TcpListener implements AutoCloseable {
   @Override
   public void close() throws IOException {
     registration.close();
+  }
+
+  /** @return whether {@code io}'s selector serves this listener (for this package's tests) */
+  boolean servedBy(IoDriver io) {
+    return registration.servedBy(io);
   }
 
   @Override

@@ -61,15 +61,17 @@ public final class TcpStream implements AutoCloseable {
   }
 
   /**
-   * Returns a future of a connection to {@code address}, served by the {@linkplain
-   * IoDriver#system() system driver}. The socket is opened on the first poll (never before), and
-   * closed if the future is dropped before it connects.
+   * Returns a future of a connection to {@code address}, served by the I/O of the runtime that
+   * polls it first (its task, or its {@code blockOn}: {@link IoDriver#of}, the polling worker's
+   * selector on a per-worker runtime), or by the {@linkplain IoDriver#system() system driver} if
+   * it is first polled outside every runtime. The socket is opened on the first poll (never
+   * before), and closed if the future is dropped before it connects.
    *
    * @param address where to connect
    * @return a future that throws {@link ConnectException} naming the address if it is refused
    */
   public static Future<TcpStream> connect(SocketAddress address) {
-    return connect(address, IoDriver.system());
+    return new Connect(Objects.requireNonNull(address, "address"), /* driver = */ null);
   }
 
   /**
@@ -314,6 +316,11 @@ public final class TcpStream implements AutoCloseable {
     return "TcpStream " + localAddress + " -> " + remoteAddress;
   }
 
+  /** @return whether {@code io}'s selector serves this stream (for this package's tests) */
+  boolean servedBy(IoDriver io) {
+    return registration.servedBy(io);
+  }
+
   @Override
   public String toString() {
     return registration.description() + (registration.isClosed() ? " (closed)" : "");
@@ -325,7 +332,7 @@ public final class TcpStream implements AutoCloseable {
     /** Where to connect. */
     private final SocketAddress address;
 
-    /** The driver. */
+    /** The driver; null for the one of the runtime that polls first ({@link IoDriver#ofCaller}). */
     private final IoDriver driver;
 
     /** The socket, opened on the first poll. */
@@ -340,9 +347,11 @@ public final class TcpStream implements AutoCloseable {
     @Override
     Object attempt() throws IOException {
       if (channel == null) {
+        // On a per-worker runtime, its key goes to the selector of the worker connecting. Chosen
+        // before the socket opens: a refusal (a shut-down runtime) then leaves no descriptor.
+        IoDriver d = driver != null ? driver.forNewSocket() : IoDriver.ofCaller();
         channel = SocketChannel.open();
-        // On a per-worker runtime, its key goes to the selector of the worker connecting.
-        registration = new Registration(driver.forNewSocket(), channel,
+        registration = new Registration(d, channel,
             () -> "TcpStream connecting to " + address);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         if (!channel.connect(address)) {

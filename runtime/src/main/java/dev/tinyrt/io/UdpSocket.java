@@ -33,7 +33,9 @@ public final class UdpSocket implements AutoCloseable {
   }
 
   /**
-   * Binds a UDP socket to {@code address} on the {@linkplain IoDriver#system() system driver}.
+   * Binds a UDP socket to {@code address}, served by the I/O of the runtime the caller runs on (in
+   * one of its tasks, or its {@code blockOn}: {@link IoDriver#of}), or by the {@linkplain
+   * IoDriver#system() system driver} outside every runtime.
    *
    * @param address where to receive; port 0 for any free port
    * @return a bound socket
@@ -41,7 +43,7 @@ public final class UdpSocket implements AutoCloseable {
    * @throws IOException if the socket could not be opened
    */
   public static UdpSocket bind(SocketAddress address) throws IOException {
-    return bind(address, IoDriver.system());
+    return bind(address, IoDriver.ofCaller());
   }
 
   /**
@@ -120,6 +122,11 @@ public final class UdpSocket implements AutoCloseable {
   @Override
   public void close() throws IOException {
     registration.close();
+  }
+
+  /** @return whether {@code io}'s selector serves this socket (for this package's tests) */
+  boolean servedBy(IoDriver io) {
+    return registration.servedBy(io);
   }
 
   @Override

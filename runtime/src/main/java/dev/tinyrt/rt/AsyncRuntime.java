@@ -10,6 +10,7 @@ import dev.tinyrt.time.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -133,6 +134,16 @@ public final class AsyncRuntime implements AutoCloseable {
    */
   public static AsyncRuntime current() {
     return current("AsyncRuntime.current()", "call it from inside a task or a runtime's blockOn");
+  }
+
+  /**
+   * Returns the runtime of the task running on this thread (or of the {@code blockOn} it is in),
+   * if any: what {@link #current()} returns, without throwing outside a runtime.
+   *
+   * @return the runtime, or empty outside every task and {@code blockOn}
+   */
+  public static Optional<AsyncRuntime> tryCurrent() {
+    return Optional.ofNullable(CURRENT.get());
   }
 
   /**
