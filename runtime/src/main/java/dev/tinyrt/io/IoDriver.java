@@ -5,7 +5,6 @@ import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.IoMode;
 import dev.tinyrt.rt.Parker;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedSelectorException;
@@ -15,6 +14,7 @@ import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -100,8 +100,11 @@ public final class IoDriver implements AutoCloseable {
     }
   }
 
-  /** The selector; only the driver thread selects on it and changes its keys. */
-  private final Selector selector;
+  /**
+   * The selector; only the selecting thread selects on it and changes its keys, and it is closed
+   * only while no thread turns it ({@link #turning}).
+   */
+  private final Selection selector;
 
   /** Work for the driver thread: registrations whose interest changed, and checks from tests. */
   private final ConcurrentLinkedQueue<Runnable> changes = new ConcurrentLinkedQueue<>();
@@ -125,6 +128,17 @@ public final class IoDriver implements AutoCloseable {
   /** Set once the selector is closed: a change submitted later is run by its submitter. */
   private volatile boolean stopped;
 
+  /**
+   * Set while the selecting thread is in {@link #turn} (it may be blocked in {@code select}): the
+   * selector is then its own, and a close asked for meanwhile is left to it ({@link #endTurn}).
+   * With {@link #closed}, the hand-off that closes the selector exactly once, never under a
+   * thread that uses it (a worker that outlived its runtime's wait for it, say).
+   */
+  private volatile boolean turning;
+
+  /** Won by the one thread that closes the selector ({@link #shutDown}). */
+  private final AtomicBoolean shutDownClaimed = new AtomicBoolean();
+
   /** A runtime's driver, closed with it: the thread that parked last, to unpark it once closed. */
   private volatile Thread parkedThread;
 
@@ -143,11 +157,7 @@ public final class IoDriver implements AutoCloseable {
    * @param number which of the runtime's selectors this is, from 1, for messages
    */
   private IoDriver(AsyncRuntime runtime, int number) {
-    try {
-      this.selector = Selector.open();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not open a java.nio Selector for the I/O driver", e);
-    }
+    this.selector = Selection.open();
     this.runtime = runtime;
     if (runtime == null) {
       this.thread = new Thread(this::drive, "tinyrt-io-" + THREADS.incrementAndGet());
@@ -157,6 +167,25 @@ public final class IoDriver implements AutoCloseable {
       this.thread = null;
       this.name = "runtime " + runtime.name() + "'s selector " + number;
     }
+  }
+
+  /**
+   * For a model check: a driver with no thread over a stand-in selector, turned through {@link
+   * #newParker()} by the check's own threads.
+   *
+   * @param selector the stand-in
+   * @param name for messages
+   */
+  IoDriver(Selection selector, String name) {
+    this.selector = selector;
+    this.runtime = null;
+    this.thread = null;
+    this.name = name;
+  }
+
+  /** @return a parker that turns this driver, as a runtime's thread does (for a model check) */
+  Parker newParker() {
+    return new RuntimeParker();
   }
 
   /** @return the JVM-wide driver, with its one thread, started on first use */
@@ -284,8 +313,24 @@ public final class IoDriver implements AutoCloseable {
           "this I/O driver is " + name + ", turned by that runtime's own threads, and closes "
               + "with it: close the runtime, or open a driver of your own with IoDriver.open()");
     }
+    requestClose();
+  }
+
+  /**
+   * Asks for the selector to close: at once if no thread turns it, else by that thread as its turn
+   * ends (the select in progress is woken). Either way, {@link #isClosed()} from now on, and
+   * operations that would wait fail. Idempotent.
+   */
+  private void requestClose() {
     closed = true;
     selector.wakeup();
+    // Ordering: closed (volatile) is written before turning is read; the selecting thread writes
+    // turning before it reads closed (turn), and clears it before it reads closed again (endTurn).
+    // So either we see it turning and it sees closed at its turn's end and closes, or it sees
+    // closed before it touches the selector and we close; if both do, shutDown runs once.
+    if (!turning) {
+      shutDown();
+    }
   }
 
   /**
@@ -352,8 +397,19 @@ public final class IoDriver implements AutoCloseable {
    * timeoutNanos}, unless a wake or a change is pending) and wakes the ready operations' wakers.
    *
    * @param timeoutNanos 0 to look without blocking; {@code Long.MAX_VALUE} for no limit
+   * @return false if the driver is closed: the selector was not touched (and is closed, by this
+   *     thread or the closer)
    */
-  private void turn(long timeoutNanos) throws IOException {
+  private boolean turn(long timeoutNanos) throws IOException {
+    // Take the selector for this turn, unless it is closed.
+    turning = true;
+    // Ordering: turning (volatile) is written before closed is read; requestClose writes closed
+    // before it reads turning: if we read it unset, the close is ours or the closer's, never
+    // under our feet (see requestClose).
+    if (closed) {
+      endTurn();
+      return false;
+    }
     // Apply what other threads asked for.
     runChanges();
     // Announce the select, unless a wake is pending (then take it and only look).
@@ -365,7 +421,7 @@ public final class IoDriver implements AutoCloseable {
       if (!changes.isEmpty() || closed) {
         selector.selectNow(); // a change came after the drain: apply it first
       } else if (timeoutNanos == Long.MAX_VALUE) {
-        selector.select();
+        selector.select(/* timeoutMillis = no limit */ 0);
       } else {
         // select(0) would mean forever: wait at least a millisecond, rounded up.
         selector.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
@@ -373,9 +429,29 @@ public final class IoDriver implements AutoCloseable {
     } else {
       selector.selectNow();
     }
+    afterSelect();
+    return true;
+  }
+
+  /**
+   * The rest of a turn once its select returned: wakes the ready, then ends the turn. Package-
+   * private for the model check, which resumes here a select it held as blocked.
+   */
+  void afterSelect() {
     // Ordering: a volatile write; a waker that reads IDLE sets the permit for the next turn.
     STATE.setVolatile(this, IDLE);
     dispatchReady();
+    endTurn();
+  }
+
+  /** Gives the selector back after a turn, and closes it if a close was asked for meanwhile. */
+  private void endTurn() {
+    turning = false;
+    // Ordering: turning is cleared before closed is read: a requestClose that read it set wrote
+    // closed before that read, so we see it here and close in its place.
+    if (closed) {
+      shutDown();
+    }
   }
 
   /** This driver as its registrations see it. */
@@ -393,7 +469,18 @@ public final class IoDriver implements AutoCloseable {
     @Override
     public SelectionKey register(SelectableChannel channel, int ops, Registration registration)
         throws IOException {
-      return channel.register(selector, ops, registration);
+      return selector.register(channel, ops, registration);
+    }
+
+    @Override
+    public String closedReason() {
+      AsyncRuntime rt = runtime;
+      return rt != null
+          ? "runtime " + rt.name() + " was shut down, and its selectors closed with it: finish a "
+              + "socket's operations before closing the runtime that serves it, or open the "
+              + "socket on a driver with a thread of its own (IoDriver.open())"
+          : "the IoDriver serving this socket was closed (" + IoDriver.this + "): open the socket on a "
+              + "running driver";
     }
 
     @Override
@@ -410,15 +497,24 @@ public final class IoDriver implements AutoCloseable {
   /** The driver thread: apply changes, select, wake the ready, until closed. */
   private void drive() {
     try {
-      while (!closed) {
-        turn(Long.MAX_VALUE);
+      while (turn(Long.MAX_VALUE)) {
+        // until closed: the turn that sees it closes the selector
       }
-    } catch (IOException e) {
-      System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR,
-          "the I/O driver's selector failed; tasks waiting on its sockets are woken to fail", e);
-    } finally {
-      shutDown();
+    } catch (IOException | ClosedSelectorException e) {
+      failed(e);
     }
+  }
+
+  /**
+   * The selector failed under the selecting thread (not closed by us: that never happens while a
+   * thread turns it): says so, and closes it, which wakes every waiting operation to fail.
+   */
+  private void failed(Exception e) {
+    turning = false;
+    closed = true;
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR, "the selector of " + name
+        + " failed; its sockets' waiting operations are woken to fail", e);
+    shutDown();
   }
 
   private void runChanges() {
@@ -452,8 +548,15 @@ public final class IoDriver implements AutoCloseable {
         "a waker threw on the I/O driver's thread (a wake must never throw); the driver goes on", e);
   }
 
-  /** Closes the selector and fails every waiting operation. */
+  /**
+   * Closes the selector and fails every waiting operation; once, by the thread that wins {@link
+   * #shutDownClaimed} (the closer, or the selecting thread as its turn ends), while no thread
+   * turns the selector.
+   */
   private void shutDown() {
+    if (!shutDownClaimed.compareAndSet(false, true)) {
+      return; // closed by the other side of the hand-off
+    }
     closed = true;
     try {
       for (SelectionKey key : selector.keys()) {
@@ -486,13 +589,13 @@ public final class IoDriver implements AutoCloseable {
     public void park(long timeoutNanos) {
       if (!broken) {
         try {
-          turn(timeoutNanos);
-          return;
+          if (turn(timeoutNanos)) {
+            return;
+          }
+          broken = true; // closed: the runtime stopped while this thread still parked
         } catch (IOException | ClosedSelectorException e) {
           broken = true;
-          System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR, "the selector of "
-              + name + " failed; its sockets' waiting operations are woken to fail", e);
-          shutDown();
+          failed(e);
         }
       }
       // Only once the selector is gone: a plain park, which unpark() ends through parkedThread.
@@ -515,10 +618,8 @@ public final class IoDriver implements AutoCloseable {
 
     @Override
     public void stop() {
-      if (!broken) {
-        broken = true;
-        shutDown();
-      }
+      broken = true;
+      requestClose(); // by this thread, or by a thread still in its turn as that turn ends
     }
 
     @Override

@@ -29,6 +29,16 @@ final class IoErrors {
   }
 
   /**
+   * @param registration the socket
+   * @param driver its driver, closed
+   * @return the exception of an operation that would wait on a closed driver (a shut-down
+   *     runtime's selector)
+   */
+  static IOException driverClosed(Registration registration, Reactor driver) {
+    return new IOException(registration.description() + " cannot wait: " + driver.closedReason());
+  }
+
+  /**
    * @param address the address
    * @param cause the JDK's exception
    * @return the exception of a connection that was refused

@@ -25,6 +25,15 @@ interface Reactor {
   boolean isClosed();
 
   /**
+   * @return why an operation cannot wait here once {@link #isClosed()}, and what to do, for its
+   *     exception (a runtime's driver says that the runtime was shut down)
+   */
+  default String closedReason() {
+    return "the IoDriver serving this socket was closed (" + this + "): open the socket on a running "
+        + "driver";
+  }
+
+  /**
    * Registers {@code channel} with the selector; called on the selecting thread only.
    *
    * @param channel the channel, non-blocking

@@ -249,8 +249,7 @@ final class Registration implements Runnable {
     }
     if (driver.isClosed()) {
       release(ops, op);
-      throw new IOException("the IoDriver serving this socket was closed (" + driver + "): "
-          + "open the socket on a running driver");
+      throw IoErrors.driverClosed(this, driver);
     }
     if ((before & ops) != ops) {
       enqueue(); // the key must learn the new interest
@@ -339,6 +338,11 @@ final class Registration implements Runnable {
     if ((now & CLOSED) != 0 || driver.isClosed()) {
       if (key != null) {
         key.cancel(); // the channel's close did it already; flushed by the next select
+      }
+      if ((now & CLOSED) == 0) {
+        // The driver closed after the waiter's check in await, and before its key was made: the
+        // selector's close did not see it. Wake it: its next poll fails, saying so (await).
+        wakeBoth();
       }
       return;
     }
