@@ -151,6 +151,40 @@ public final class WokenTask<T> {
     return p;
   }
 
+  /**
+   * Called once the scenario ended, for a primitive whose every wake hands the future its outcome:
+   * {@link #assertNoLostWake}, then {@link #assertWokenFinishes}, where a poll that throws an
+   * {@code outcome} counts as finishing too (a closed channel's, a lagged receive's), then abandons
+   * whatever is still pending.
+   *
+   * @param outcome the exception type a poll may finish with
+   * @throws AssertionError on a lost wake-up, or a woken future that polled again is pending
+   */
+  public void settle(Class<? extends RuntimeException> outcome) {
+    assertNoLostWake();
+    try {
+      assertWokenFinishes();
+    } catch (RuntimeException e) {
+      if (!outcome.isInstance(e)) {
+        throw e;
+      }
+    }
+    abandon();
+  }
+
+  /**
+   * Called once the scenario ended, after {@link #assertNoLostWake}: the turn the task would take
+   * now if its future was woken (one poll, which may find it pending again where the primitive
+   * lets another take what woke it), then abandons whatever is still pending.
+   *
+   * @return the ready poll, or null
+   */
+  public Poll<T> lastTurn() {
+    Poll<T> p = pending == null ? null : turn();
+    abandon();
+    return p;
+  }
+
   /** Polls the pending future with a new waker. */
   private Poll<T> poll() {
     CountingWaker waker = new CountingWaker();

@@ -44,12 +44,7 @@ final class HolderTask<G extends Grant> {
     if (held != null) {
       return null;
     }
-    Poll<G> p = task.turn();
-    if (p == null) {
-      return null;
-    }
-    held = p.get();
-    return held;
+    return hold(task.turn());
   }
 
   /** @return the grant held, or null */
@@ -80,17 +75,16 @@ final class HolderTask<G extends Grant> {
    */
   G settle() {
     task.assertNoLostWake();
-    Poll<G> p = task.assertWokenFinishes();
+    return hold(task.assertWokenFinishes());
+  }
+
+  /** Holds the grant of a ready poll; returns it, or null if the poll is null. */
+  private G hold(Poll<G> p) {
     if (p == null) {
       return null;
     }
     held = p.get();
     return held;
-  }
-
-  /** @return whether a future is pending */
-  boolean isWaiting() {
-    return task.isWaiting();
   }
 
   /** The task gives up: abandons its pending future, gives back its grant. */
