@@ -63,6 +63,18 @@ public final class WokenTask<T> {
     return poll();
   }
 
+  /**
+   * Polls the pending future again with a new waker although nobody woke it, as a combinator that
+   * polls all its branches, or an executor the future moved to, does: from now on only the new
+   * waker counts. Unlike {@link #turn} this may find what a lost wake left behind, so a model check
+   * that swaps wakers this way checks the wake itself elsewhere (the channel's own model check).
+   *
+   * @return the ready poll, or null if the future is pending or none was
+   */
+  public Poll<T> repoll() {
+    return pending == null ? null : poll();
+  }
+
   /** @return whether a future is pending */
   public boolean isWaiting() {
     return pending != null;
@@ -116,6 +128,61 @@ public final class WokenTask<T> {
       throw new AssertionError("lost wake-up: " + what + " is ready when polled now, but the "
           + "waker of its last pending poll was never woken, so its task would never poll it");
     }
+  }
+
+  /**
+   * Called once the scenario ended, after {@link #assertNoLostWake}, for a primitive whose every
+   * wake hands the future its outcome (a grant, a value, a close): polls the pending future if the
+   * waker of its last poll was woken, as its executor would, and throws if it is pending still. A
+   * poll that throws finishes the future, and the exception goes on (a closed channel's).
+   *
+   * @return the ready poll, or null if no woken future was pending
+   * @throws AssertionError if a woken future polled again is pending
+   */
+  public Poll<T> assertWokenFinishes() {
+    if (pending == null || last.count() == 0) {
+      return null;
+    }
+    Poll<T> p = poll();
+    if (p == null) {
+      throw new AssertionError(what + " was woken, yet polled again it is pending: the wake "
+          + "handed it nothing (woken before its grant was set?)");
+    }
+    return p;
+  }
+
+  /**
+   * Called once the scenario ended, for a primitive whose every wake hands the future its outcome:
+   * {@link #assertNoLostWake}, then {@link #assertWokenFinishes}, where a poll that throws an
+   * {@code outcome} counts as finishing too (a closed channel's, a lagged receive's), then abandons
+   * whatever is still pending.
+   *
+   * @param outcome the exception type a poll may finish with
+   * @throws AssertionError on a lost wake-up, or a woken future that polled again is pending
+   */
+  public void settle(Class<? extends RuntimeException> outcome) {
+    assertNoLostWake();
+    try {
+      assertWokenFinishes();
+    } catch (RuntimeException e) {
+      if (!outcome.isInstance(e)) {
+        throw e;
+      }
+    }
+    abandon();
+  }
+
+  /**
+   * Called once the scenario ended, after {@link #assertNoLostWake}: the turn the task would take
+   * now if its future was woken (one poll, which may find it pending again where the primitive
+   * lets another take what woke it), then abandons whatever is still pending.
+   *
+   * @return the ready poll, or null
+   */
+  public Poll<T> lastTurn() {
+    Poll<T> p = pending == null ? null : turn();
+    abandon();
+    return p;
   }
 
   /** Polls the pending future with a new waker. */

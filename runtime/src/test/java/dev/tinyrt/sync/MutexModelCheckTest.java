@@ -1,119 +1,106 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
-import dev.tinyrt.Context;
 import dev.tinyrt.DeepCheck;
-import dev.tinyrt.Droppable;
-import dev.tinyrt.Future;
-import dev.tinyrt.Poll;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.tinyrt.WokenTask;
+import java.util.List;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck explores two tasks locking, unlocking and abandoning lock futures of one mutex: never
- * two holders, no lost wake-up, and the lock is free once both gave up.
+ * Lincheck explores two tasks locking, unlocking and abandoning lock futures of one mutex. Never
+ * two holders (checked when a lock is taken, on the guarded counter); and once the scenario ended
+ * ({@link #noLostWakeNoStuckWaiterLockBack}): a lock left pending was woken or cannot go on (no
+ * lost wake-up); a woken lock polled again takes the lock if it is free; no lock waits while the
+ * mutex is free (an unlock handed over to nobody); once both tasks gave up, the mutex is free and
+ * nobody waits.
+ *
+ * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
+ * lost in every run is lost in the sequential runs too. The tasks behave as executors do ({@link
+ * WokenTask}): a lock is polled again only once woken.
  */
 public class MutexModelCheckTest {
 
-  /** One task's lock future, guard and waker. */
-  static final class Task {
-    /** The pending lock, or null. */
-    Future<Mutex.Guard<int[]>> lock;
-    /** The wakes of the pending lock's waker. */
-    final AtomicInteger wakes = new AtomicInteger();
-    /** The guard held, or null. */
-    Mutex.Guard<int[]> held;
-  }
-
+  /** The guarded value: how many tasks hold the lock now. */
   private final Mutex<int[]> mutex = new Mutex<>(new int[1]);
-  private final Task a = new Task();
-  private final Task b = new Task();
+  private final HolderTask<Mutex.Guard<int[]>> a = new HolderTask<>("task a's lock", mutex::lock);
+  private final HolderTask<Mutex.Guard<int[]>> b = new HolderTask<>("task b's lock", mutex::lock);
 
-  String lock(Task t) {
-    if (t.held != null) {
-      return "holding";
-    }
-    if (t.lock == null) {
-      t.lock = mutex.lock();
-      t.wakes.set(0);
-    }
-    Poll<Mutex.Guard<int[]>> p = t.lock.poll(Context.from(t.wakes::incrementAndGet));
-    if (p.isPending()) {
-      return "pending";
-    }
-    t.lock = null;
-    t.held = p.get();
+  /** Set if a lock was taken while another task held it; read by the validation. */
+  private volatile boolean twoHolders;
+
+  private void lock(HolderTask<Mutex.Guard<int[]>> t) {
+    Mutex.Guard<int[]> g = t.take();
     // Mutual exclusion: the holder count goes 0 -> 1 only.
-    return ++t.held.get()[0] == 1 ? "locked" : "two holders";
-  }
-
-  String unlock(Task t) {
-    if (t.held == null) {
-      return "none";
+    if (g != null && ++g.get()[0] != 1) {
+      twoHolders = true;
     }
-    t.held.get()[0]--;
-    t.held.close();
-    t.held = null;
-    return "unlocked";
   }
 
-  String abandon(Task t) {
-    if (t.lock == null) {
-      return "none";
+  private static void unlock(HolderTask<Mutex.Guard<int[]>> t) {
+    if (t.held() != null) {
+      t.held().get()[0]--;
     }
-    ((Droppable) t.lock).drop();
-    t.lock = null;
-    return "dropped";
+    t.giveBack();
+  }
+
+  /** Task a's turn: a new lock, or its pending one again if woken; nothing while it holds. */
+  @Operation(nonParallelGroup = "a")
+  public void lockA() {
+    lock(a);
   }
 
   @Operation(nonParallelGroup = "a")
-  public String lockA() {
-    return lock(a);
+  public void unlockA() {
+    unlock(a);
   }
 
+  /** Task a abandons its pending lock (a lost select, a timeout). */
   @Operation(nonParallelGroup = "a")
-  public String unlockA() {
-    return unlock(a);
-  }
-
-  @Operation(nonParallelGroup = "a")
-  public String abandonA() {
-    return abandon(a);
+  public void abandonA() {
+    a.abandon();
   }
 
   @Operation(nonParallelGroup = "b")
-  public String lockB() {
-    return lock(b);
+  public void lockB() {
+    lock(b);
   }
 
   @Operation(nonParallelGroup = "b")
-  public String unlockB() {
-    return unlock(b);
+  public void unlockB() {
+    unlock(b);
   }
 
   @Operation(nonParallelGroup = "b")
-  public String abandonB() {
-    return abandon(b);
+  public void abandonB() {
+    b.abandon();
   }
 
-  /** Checked once all operations finished. */
+  /** Run once the scenario ended, when no operation runs. */
   @Validate
-  public void noLostWakeUpAndTheLockComesBack() {
-    for (Task t : new Task[] {a, b}) {
-      if (t.lock != null && t.wakes.get() == 0
-          && t.lock.poll(Context.from(t.wakes::incrementAndGet)).isReady()) {
-        throw new AssertionError("a lock was handed over but its task never woken");
+  public void noLostWakeNoStuckWaiterLockBack() {
+    for (HolderTask<Mutex.Guard<int[]>> t : List.of(a, b)) {
+      Mutex.Guard<int[]> g = t.settle();
+      if (g != null && ++g.get()[0] != 1) {
+        twoHolders = true;
       }
     }
-    for (Task t : new Task[] {a, b}) {
-      abandon(t);
+    if (twoHolders) {
+      throw new AssertionError("two tasks held the lock at once");
+    }
+    if (mutex.isFree() && mutex.waiterCount() > 0) {
+      throw new AssertionError("a lock waits while the mutex is free (an unlock handed over to "
+          + "nobody?)");
+    }
+    for (HolderTask<Mutex.Guard<int[]>> t : List.of(a, b)) {
+      t.abandon();
       unlock(t);
     }
     if (!mutex.isFree() || mutex.waiterCount() != 0) {
-      throw new AssertionError("the lock did not come back after both tasks gave up");
+      throw new AssertionError("after both tasks gave up the mutex is " + (mutex.isFree() ? "" :
+          "not ") + "free with " + mutex.waiterCount() + " locks waiting (free, 0 expected)");
     }
   }
 
@@ -122,6 +109,9 @@ public class MutexModelCheckTest {
     LinChecker.check(MutexModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 4, /* invocationsPerIteration = */ 150)
         .threads(2)
-        .actorsPerThread(3));
+        .actorsPerThread(3)
+        // No sequential prefix or suffix: the validation runs after the last part.
+        .actorsBefore(0)
+        .actorsAfter(0));
   }
 }

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
-import dev.tinyrt.Context;
 import dev.tinyrt.DeepCheck;
-import dev.tinyrt.Droppable;
-import dev.tinyrt.Future;
-import dev.tinyrt.Poll;
+import dev.tinyrt.WokenTask;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
@@ -14,66 +12,61 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck explores two tasks waiting on and abandoning {@code notified()} while notifyOne and
- * notifyWaiters run anywhere. At the end: no waiter left pending without a wake may be ready (no
- * lost wake-up), a permit is stored only if some notifyOne ran, a notifyOne is never lost while
- * a waiter waits, and nobody is left in the queue once both tasks gave up.
+ * notifyWaiters run anywhere. Checked once the scenario ended ({@link #noLostWakeNoLostPermit}): a
+ * wait left pending was woken or cannot go on (no lost wake-up); a woken wait polled again
+ * finishes; a permit is stored only if some notifyOne ran, and never while a wait is queued; a
+ * notifyOne is not lost (some wait finished or the permit is stored); nobody is left in the queue
+ * once both tasks gave up.
+ *
+ * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
+ * lost in every run is lost in the sequential runs too. The tasks behave as executors do ({@link
+ * WokenTask}): a wait is polled again only once woken, so no unprompted poll finds the grant a
+ * lost wake left.
  */
 public class NotifyModelCheckTest {
 
-  /** One task's notified future and waker. */
-  static final class Task {
-    /** The pending notified, or null. */
-    Future<Void> notified;
-    /** The wakes of its waker. */
-    final AtomicInteger wakes = new AtomicInteger();
-  }
-
   private final Notify notify = new Notify();
-  private final Task a = new Task();
-  private final Task b = new Task();
+  private final WokenTask<Void> a = new WokenTask<>("task a's notified()", notify::notified);
+  private final WokenTask<Void> b = new WokenTask<>("task b's notified()", notify::notified);
+
+  /**
+   * Never polled, so it changes nothing: Lincheck instruments the classes of the objects reachable
+   * from the test, so the wait future's class is modelled (see {@link WatchModelCheckTest}).
+   */
+  private final Object unpolled = notify.notified();
 
   /** How many notifyOne calls ran. */
   private final AtomicInteger ones = new AtomicInteger();
 
-  String await(Task t) {
-    if (t.notified == null) {
-      t.notified = notify.notified();
-      t.wakes.set(0);
+  /** How many waits finished (each task's thread counts its own; read after the scenario). */
+  private final AtomicInteger finished = new AtomicInteger();
+
+  private void await(WokenTask<Void> t) {
+    if (t.turn() != null) {
+      finished.incrementAndGet();
     }
-    if (t.notified.poll(Context.from(t.wakes::incrementAndGet)).isPending()) {
-      return "pending";
-    }
-    t.notified = null;
-    return "notified";
   }
 
-  String abandon(Task t) {
-    if (t.notified == null) {
-      return "none";
-    }
-    ((Droppable) t.notified).drop();
-    t.notified = null;
-    return "dropped";
-  }
-
+  /** Task a's turn: a new wait, or its pending one again if woken. */
   @Operation(nonParallelGroup = "a")
-  public String awaitA() {
-    return await(a);
+  public void awaitA() {
+    await(a);
   }
 
+  /** Task a abandons its pending wait (a lost select, a timeout). */
   @Operation(nonParallelGroup = "a")
-  public String abandonA() {
-    return abandon(a);
+  public void abandonA() {
+    a.abandon();
   }
 
   @Operation(nonParallelGroup = "b")
-  public String awaitB() {
-    return await(b);
+  public void awaitB() {
+    await(b);
   }
 
   @Operation(nonParallelGroup = "b")
-  public String abandonB() {
-    return abandon(b);
+  public void abandonB() {
+    b.abandon();
   }
 
   @Operation
@@ -87,26 +80,29 @@ public class NotifyModelCheckTest {
     notify.notifyWaiters();
   }
 
-  /** Checked once all operations finished. */
+  /** Run once the scenario ended, when no operation runs. */
   @Validate
-  public void noLostWakeUpNoInventedPermit() {
-    for (Task t : new Task[] {a, b}) {
-      if (t.notified != null && t.wakes.get() == 0
-          && t.notified.poll(Context.from(t.wakes::incrementAndGet)).isReady()) {
-        throw new AssertionError("a waiter was notified but never woken");
+  public void noLostWakeNoLostPermit() {
+    for (WokenTask<Void> t : List.of(a, b)) {
+      t.assertNoLostWake();
+      if (t.assertWokenFinishes() != null) {
+        finished.incrementAndGet();
       }
     }
     if (notify.hasPermit() && ones.get() == 0) {
       throw new AssertionError("a permit is stored though notifyOne never ran");
     }
     if (notify.hasPermit() && notify.waiterCount() > 0) {
-      throw new AssertionError("a permit is stored while a waiter waits");
+      throw new AssertionError("a permit is stored while a notified() waits");
     }
-    for (Task t : new Task[] {a, b}) {
-      abandon(t);
+    if (ones.get() > 0 && finished.get() == 0 && !notify.hasPermit()) {
+      throw new AssertionError("notifyOne ran " + ones.get() + " times, yet no notified() "
+          + "finished and no permit is stored: a notification was lost");
     }
+    a.abandon();
+    b.abandon();
     if (notify.waiterCount() != 0) {
-      throw new AssertionError("waiters left in the queue after both tasks gave up");
+      throw new AssertionError("waits left in the queue after both tasks gave up");
     }
   }
 
@@ -114,11 +110,10 @@ public class NotifyModelCheckTest {
   public void modelCheck() {
     LinChecker.check(NotifyModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 10, /* invocationsPerIteration = */ 50)
-        // Short init and post parts: the default five actors each almost always add a send (or a
-        // notifyOne) after every wait, which hides a waiter left queued (or a permit invented).
-        .actorsBefore(1)
-        .actorsAfter(1)
         .threads(2)
-        .actorsPerThread(3));
+        .actorsPerThread(3)
+        // No sequential prefix or suffix: the validation runs after the last part.
+        .actorsBefore(0)
+        .actorsAfter(0));
   }
 }

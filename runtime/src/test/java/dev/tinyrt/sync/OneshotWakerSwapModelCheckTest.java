@@ -2,81 +2,72 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.DeepCheck;
-import dev.tinyrt.Poll;
+import dev.tinyrt.WokenTask;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
+import org.jetbrains.kotlinx.lincheck.annotations.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck explores a oneshot receiver polled with a new waker each time ({@link WakerSwapTask}),
- * so it takes its registration back ({@code RX_WAITING} cleared by CAS) and registers again while
- * the sender sends: the waker of its last pending poll must be the one woken. The original model
- * check polls with one waker and cannot tell a stale waker's wake from the right one (this one
- * fails when the swap writes the new waker without taking the registration back first).
+ * Lincheck explores a oneshot receiver polled again with a new waker while it waits ({@link
+ * WokenTask#repoll}), so it takes its registration back ({@code RX_WAITING} cleared by CAS) and
+ * registers again while the sender sends or closes. Checked once the scenario ended ({@link
+ * #lastWakerWoken}): a receive left pending whose last waker was never woken cannot go on (a wake
+ * that reaches the swapped-out waker is lost). {@link OneshotModelCheckTest} polls with one waker
+ * and cannot tell a stale waker's wake from the right one.
+ *
+ * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
+ * lost in every run is lost in the sequential runs too.
  */
 public class OneshotWakerSwapModelCheckTest {
 
   private final Oneshot.Sender<Integer> sender;
-  private final WakerSwapTask<Integer> receive;
 
-  /** Set once a send returned. */
-  private volatile boolean senderFinished;
+  /** The receiving task; it has one receiver, so it waits for it once. */
+  private final WokenTask<Integer> receive;
+
+  /** Set once the receive finished (written by the receiver's thread only). */
+  private boolean finished;
 
   /** A fresh channel for each scenario Lincheck runs. */
   public OneshotWakerSwapModelCheckTest() {
     Oneshot.Channel<Integer> channel = Oneshot.channel();
     sender = channel.sender();
     Oneshot.Receiver<Integer> receiver = channel.receiver();
-    // One receiver: after it finished, later polls would be a misuse; the task makes no new one.
-    receive = new WakerSwapTask<>(new java.util.function.Supplier<>() {
-      private boolean made;
-
-      @Override
-      public dev.tinyrt.Future<Integer> get() {
-        if (made) {
-          return dev.tinyrt.Future.ready(-1);
-        }
-        made = true;
-        return receiver;
-      }
-    });
+    receive = new WokenTask<>("the oneshot receive", () -> receiver);
   }
 
   @Operation(nonParallelGroup = "sender")
-  public String send(int v) {
+  public void send(int v) {
     try {
       sender.send(v);
-      senderFinished = true;
-      return "sent";
-    } catch (IllegalStateException e) {
-      return "refused";
+    } catch (IllegalStateException secondSend) {
+      // A oneshot sends once: nothing happened.
     }
   }
 
-  /** Polls the receiver, and if it waits, polls it again with a new waker. */
+  @Operation(nonParallelGroup = "sender")
+  public void close() {
+    sender.close();
+  }
+
+  /** Polls the receive (once, or again if woken) and, if it waits, once more with a new waker. */
   @Operation(nonParallelGroup = "receiver")
-  public String pollTwice() {
-    String once = poll();
-    return once.equals("pending") ? poll() : once;
-  }
-
-  private String poll() {
+  public void pollAndSwap() {
+    if (finished) {
+      return; // a receiver that finished is not polled again
+    }
     try {
-      Poll<Integer> p = receive.poll();
-      return p == null ? "pending" : "value " + p.get();
-    } catch (ChannelClosedException e) {
-      return "closed";
+      finished = receive.turn() != null || (receive.isWaiting() && receive.repoll() != null);
+    } catch (ChannelClosedException closed) {
+      finished = true;
     }
   }
 
-  /**
-   * A receiver whose last poll was pending must have had that poll's waker woken once the sender
-   * finished. No sequential run answers "lost wake-up", so Lincheck fails any interleaving that
-   * does.
-   */
-  @Operation
-  public String check() {
-    return senderFinished && receive.lastWakerUnwoken() ? "lost wake-up" : "ok";
+  /** Run once the scenario ended, when no operation runs. */
+  @Validate
+  public void lastWakerWoken() {
+    receive.assertNoLostWake();
   }
 
   @Test
@@ -84,6 +75,9 @@ public class OneshotWakerSwapModelCheckTest {
     LinChecker.check(OneshotWakerSwapModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 4, /* invocationsPerIteration = */ 100)
         .threads(2)
-        .actorsPerThread(3));
+        .actorsPerThread(3)
+        // No sequential prefix or suffix: the validation runs after the last part.
+        .actorsBefore(0)
+        .actorsAfter(0));
   }
 }

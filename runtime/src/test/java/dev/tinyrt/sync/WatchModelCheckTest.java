@@ -2,7 +2,7 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.DeepCheck;
-import dev.tinyrt.Poll;
+import dev.tinyrt.WokenTask;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
@@ -10,14 +10,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck explores two receivers waiting for changes and abandoning the wait while values are
- * sent and the channel closed from anywhere: outcomes match a sequential run, no wait is left
- * pending unwoken when it could go on, and no wait stays queued once abandoned.
+ * sent and the channel closed from anywhere. Checked once the scenario ended ({@link
+ * #noLostWakeNothingLeftQueued}): a wait left pending was woken or cannot go on (no lost wake-up:
+ * a send or a close that forgets a waiter); a woken wait polled again finishes; no wait stays
+ * queued once abandoned.
+ *
+ * <p>The operations return nothing: Lincheck compares results with the sequential runs, and a wake
+ * lost in every run is lost in the sequential runs too. The tasks behave as executors do ({@link
+ * WokenTask}): a wait is polled again only once woken, so no unprompted poll finds the new value a
+ * lost wake left unannounced.
  */
 public class WatchModelCheckTest {
 
   private final Watch.Sender<Integer> sender;
-  private final ModelTask<Integer> a;
-  private final ModelTask<Integer> b;
+  private final WokenTask<Integer> a;
+  private final WokenTask<Integer> b;
 
   /**
    * Never polled, so it changes nothing: Lincheck instruments the classes of the objects reachable
@@ -32,47 +39,47 @@ public class WatchModelCheckTest {
     sender = channel.sender();
     Watch.Receiver<Integer> ra = channel.receiver();
     Watch.Receiver<Integer> rb = sender.subscribe();
-    a = new ModelTask<>(ra::changed);
-    b = new ModelTask<>(rb::changed);
+    a = new WokenTask<>("task a's changed()", ra::changed);
+    b = new WokenTask<>("task b's changed()", rb::changed);
     unpolled = ra.changed();
   }
 
-  static String changed(ModelTask<Integer> t) {
+  /** A task's turn: a new wait, or its pending one again if woken; closed ends a wait too. */
+  private static void changed(WokenTask<Integer> t) {
     try {
-      Poll<Integer> p = t.poll();
-      return p == null ? "pending" : "value " + p.get();
-    } catch (ChannelClosedException e) {
-      return "closed";
+      t.turn();
+    } catch (ChannelClosedException closed) {
+      // The wait finished: the sender closed.
     }
   }
 
   @Operation(nonParallelGroup = "a")
-  public String changedA() {
-    return changed(a);
+  public void changedA() {
+    changed(a);
   }
 
+  /** Task a abandons its pending wait (a lost select, a timeout). */
   @Operation(nonParallelGroup = "a")
-  public String abandonA() {
-    return a.abandon();
+  public void abandonA() {
+    a.abandon();
   }
 
   @Operation(nonParallelGroup = "b")
-  public String changedB() {
-    return changed(b);
+  public void changedB() {
+    changed(b);
   }
 
   @Operation(nonParallelGroup = "b")
-  public String abandonB() {
-    return b.abandon();
+  public void abandonB() {
+    b.abandon();
   }
 
   @Operation
-  public String send(int v) {
+  public void send(int v) {
     try {
       sender.send(v);
-      return "sent";
-    } catch (IllegalStateException e) {
-      return "closed";
+    } catch (IllegalStateException sendAfterClose) {
+      // The sender was closed: nothing was sent.
     }
   }
 
@@ -81,13 +88,11 @@ public class WatchModelCheckTest {
     sender.close();
   }
 
-  /** Checked once all operations finished. */
+  /** Run once the scenario ended, when no operation runs. */
   @Validate
-  public void noLostWakeUpNothingLeftQueued() {
-    a.assertNoLostWakeUp("a watch changed()");
-    b.assertNoLostWakeUp("a watch changed()");
-    a.abandon();
-    b.abandon();
+  public void noLostWakeNothingLeftQueued() {
+    a.settle(ChannelClosedException.class); // woken by the close: finished
+    b.settle(ChannelClosedException.class);
     if (sender.waitingReceives() != 0) {
       throw new AssertionError("waits left queued after they were abandoned");
     }
@@ -98,6 +103,9 @@ public class WatchModelCheckTest {
     LinChecker.check(WatchModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 8, /* invocationsPerIteration = */ 50)
         .threads(2)
-        .actorsPerThread(3));
+        .actorsPerThread(3)
+        // No sequential prefix or suffix: the validation runs after the last part.
+        .actorsBefore(0)
+        .actorsAfter(0));
   }
 }
