@@ -5,6 +5,7 @@ import dev.tinyrt.Waker;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.IoMode;
 import dev.tinyrt.rt.JoinHandle;
+import dev.tinyrt.rt.TaskDump;
 import dev.tinyrt.rt.WorkerPool;
 import dev.tinyrt.time.ManualClock;
 import dev.tinyrt.time.Timer;
@@ -260,7 +261,8 @@ final class Driver {
     }
     if (rt.liveTasks() != 0) {
       found.add("live: " + rt.liveTasks() + " task(s) live " + THREAD_EXIT.toSeconds()
-          + " s after shutdown returned");
+          + " s after shutdown returned; the task dump: "
+          + TaskDump.text(rt).strip().replace("\n", " | "));
     }
     found.addAll(env.check(timer));
     env.tally(tally);
