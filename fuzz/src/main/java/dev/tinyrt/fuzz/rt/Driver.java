@@ -3,7 +3,9 @@ package dev.tinyrt.fuzz.rt;
 
 import dev.tinyrt.Waker;
 import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.IoMode;
 import dev.tinyrt.rt.JoinHandle;
+import dev.tinyrt.rt.TaskDump;
 import dev.tinyrt.rt.WorkerPool;
 import dev.tinyrt.time.ManualClock;
 import dev.tinyrt.time.Timer;
@@ -31,15 +33,51 @@ import java.util.stream.Collectors;
  */
 final class Driver {
 
-  /** The two runtimes every program runs on. */
+  /**
+   * The runtimes a program may run on. By default each program runs on the first two; {@code
+   * --runtimes} picks others ({@link Runtimes}). Each names its pool, worker count and I/O mode in
+   * full, so that {@code -Dtinyrt.workerPool} and {@code -Dtinyrt.io} do not change what a seed
+   * runs on. New kinds go at the end: the ordinal seeds the driver's choices.
+   */
   enum Kind {
     /** {@code AsyncRuntime.builder().currentThread()}. */
-    CURRENT_THREAD,
+    CURRENT_THREAD(0, null, null),
+    /** {@code multiThread(2)} on the {@link WorkerPool#WORK_STEALING} scheduler, per-worker I/O. */
+    MULTI_THREAD(2, WorkerPool.WORK_STEALING, IoMode.PER_WORKER),
+    /** {@code multiThread(2)} on a {@link WorkerPool#FORK_JOIN} pool. */
+    FORK_JOIN(2, WorkerPool.FORK_JOIN, IoMode.DRIVER_THREAD),
+    /** {@code multiThread(2)} on the {@link WorkerPool#SHARED_QUEUE} pool. */
+    SHARED_QUEUE(2, WorkerPool.SHARED_QUEUE, IoMode.DRIVER_THREAD),
     /**
-     * {@code AsyncRuntime.builder().multiThread(2)} on the {@link WorkerPool#WORK_STEALING}
-     * scheduler, named so that {@code -Dtinyrt.workerPool} does not change what a seed runs on.
+     * {@code multiThread(2)}, work stealing, with {@link IoMode#DRIVER_THREAD}: its workers park
+     * on a parker, not by selecting.
      */
-    MULTI_THREAD
+    DRIVER_THREAD(2, WorkerPool.WORK_STEALING, IoMode.DRIVER_THREAD),
+    /** {@code multiThread(1)}, work stealing: nobody to steal from, one worker parks and wakes. */
+    ONE_WORKER(1, WorkerPool.WORK_STEALING, IoMode.PER_WORKER),
+    /** {@code multiThread(3)}, work stealing, on a two-core machine: more workers than cores. */
+    THREE_WORKERS(3, WorkerPool.WORK_STEALING, IoMode.PER_WORKER);
+
+    /** Worker threads; 0 for the current-thread runtime. */
+    final int workers;
+
+    /** The pool of a multi-threaded runtime; null for the current-thread one. */
+    final WorkerPool pool;
+
+    /** The I/O mode of a multi-threaded runtime; null for the current-thread one. */
+    final IoMode io;
+
+    Kind(int workers, WorkerPool pool, IoMode io) {
+      this.workers = workers;
+      this.pool = pool;
+      this.io = io;
+    }
+
+    /** @return a runtime of this kind, from {@code builder} */
+    AsyncRuntime build(AsyncRuntime.Builder builder) {
+      return workers == 0 ? builder.currentThread().build()
+          : builder.multiThread(workers).workerPool(pool).io(io).build();
+    }
   }
 
   /** How long a program may take, wall clock, before it counts as hung. */
@@ -170,9 +208,7 @@ final class Driver {
     // shutdown as this one is by the driver's).
     BlockingPool blocking = new BlockingPool(name);
     builder.blockingExecutor(blocking);
-    AsyncRuntime rt = kind == Kind.CURRENT_THREAD
-        ? builder.currentThread().build()
-        : builder.multiThread(2).workerPool(WorkerPool.WORK_STEALING).build();
+    AsyncRuntime rt = kind.build(builder);
     Interpreter interpreter = RewritingLoader.interpreter();
     env.startTicks(timer);
     int root = env.newTask(program);
@@ -225,7 +261,8 @@ final class Driver {
     }
     if (rt.liveTasks() != 0) {
       found.add("live: " + rt.liveTasks() + " task(s) live " + THREAD_EXIT.toSeconds()
-          + " s after shutdown returned");
+          + " s after shutdown returned; the task dump: "
+          + TaskDump.text(rt).strip().replace("\n", " | "));
     }
     found.addAll(env.check(timer));
     env.tally(tally);

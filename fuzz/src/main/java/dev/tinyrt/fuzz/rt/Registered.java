@@ -2,7 +2,9 @@
 package dev.tinyrt.fuzz.rt;
 
 import dev.tinyrt.sync.Oneshot;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 
 /**
  * Reads the primitives' own waiter counters, which are package-private (they are for tests, not
@@ -46,8 +48,45 @@ final class Registered {
     return (state & TASK_BUSY) == 0;
   }
 
-  /** The task state bits SCHEDULED, RUNNING and NOTIFIED of {@code dev.tinyrt.rt.TaskState}. */
-  private static final int TASK_BUSY = 1 | 1 << 1 | 1 << 2;
+  /** The task's state class, whose bit constants {@link #TASK_BUSY} is read from. */
+  private static final String TASK_STATE = "dev.tinyrt.rt.TaskState";
+
+  /**
+   * The task state bits SCHEDULED, RUNNING and NOTIFIED, read from {@code TaskState}'s own
+   * constants by name: a renamed or removed bit stops the fuzzer at once instead of letting it
+   * test the wrong bits.
+   */
+  private static final int TASK_BUSY =
+      taskBit("SCHEDULED") | taskBit("RUNNING") | taskBit("NOTIFIED");
+
+  /**
+   * @param name a bit constant of {@code dev.tinyrt.rt.TaskState}
+   * @return its value, a single bit
+   * @throws IllegalStateException if there is no such int constant, or it is not one bit
+   */
+  static int taskBit(String name) {
+    try {
+      Field f = Class.forName(TASK_STATE).getDeclaredField(name);
+      if (!Modifier.isStatic(f.getModifiers()) || f.getType() != int.class) {
+        throw new IllegalStateException(TASK_STATE + "." + name + " is not a static int: the "
+            + "fuzzer's idle check reads the task's state bits; update Registered.TASK_BUSY");
+      }
+      f.setAccessible(true);
+      int bit = f.getInt(null);
+      if (Integer.bitCount(bit) != 1) {
+        throw new IllegalStateException(TASK_STATE + "." + name + " = " + bit + " is not one bit: "
+            + "the fuzzer's idle check masks the task's state with it; update "
+            + "Registered.TASK_BUSY");
+      }
+      return bit;
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException(TASK_STATE + " has no bit " + name + ": the fuzzer's idle "
+          + "check (neither scheduled, running nor notified) reads it by name; update "
+          + "Registered.TASK_BUSY to the task's new state layout", e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read " + TASK_STATE + "." + name + ": " + e, e);
+    }
+  }
 
   private static Object call(Object target, String method) {
     for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * The cancellation fuzzer's loop: generates programs over the runtime's API, runs each on the
- * current-thread and the multi-threaded runtime with aborts and shutdowns injected, and for each
+ * runtimes its {@link Runtimes} picks (the current-thread and the work-stealing one by default)
+ * with aborts and shutdowns injected, and for each
  * run that breaks an invariant, reduces the program, saves it and reports one line.
  */
 final class RtFuzzer {
@@ -27,7 +28,7 @@ final class RtFuzzer {
   /**
    * What a batch found.
    *
-   * @param programs programs run (each on every runtime kind)
+   * @param programs programs run (each on the runtimes of the batch's {@link Runtimes})
    * @param violations one line per run that broke an invariant
    * @param tally what the runs exercised
    */
@@ -45,7 +46,8 @@ final class RtFuzzer {
   private RtFuzzer() {}
 
   /**
-   * Runs {@code programs} programs from {@code seed}.
+   * Runs {@code programs} programs from {@code seed}, each on the current-thread and the
+   * work-stealing runtime.
    *
    * @param features what programs and the driver may use
    * @param out where reduced reproducers go, or null to neither reduce nor save
@@ -54,24 +56,38 @@ final class RtFuzzer {
    */
   static Report run(int programs, long seed, Set<Feature> features, Path out,
       Consumer<String> lines) throws IOException {
+    return run(programs, seed, features, Runtimes.DEFAULT, out, lines);
+  }
+
+  /**
+   * Runs {@code programs} programs from {@code seed} on the runtimes {@code runtimes} picks.
+   *
+   * @param features what programs and the driver may use
+   * @param runtimes which runtimes each program runs on
+   * @param out where reduced reproducers go, or null to neither reduce nor save
+   * @param lines receives one line per violation
+   * @return the report
+   */
+  static Report run(int programs, long seed, Set<Feature> features, Runtimes runtimes, Path out,
+      Consumer<String> lines) throws IOException {
     Level level = RUNTIME_LOG.getLevel();
     RUNTIME_LOG.setLevel(Level.SEVERE);
     try {
-      return runQuietly(programs, seed, features, out, lines);
+      return runQuietly(programs, seed, features, runtimes, out, lines);
     } finally {
       RUNTIME_LOG.setLevel(level);
     }
   }
 
-  private static Report runQuietly(int programs, long seed, Set<Feature> features, Path out,
-      Consumer<String> lines) throws IOException {
+  private static Report runQuietly(int programs, long seed, Set<Feature> features,
+      Runtimes runtimes, Path out, Consumer<String> lines) throws IOException {
     List<String> violations = new ArrayList<>();
     Tally tally = new Tally();
     List<Started> batch = new ArrayList<>();
     for (int i = 0; i < programs; i++) {
       long programSeed = seed * 1_000_003L + i;
       Node program = new RtGenerator(programSeed, features).generate();
-      for (Driver.Kind kind : Driver.Kind.values()) {
+      for (Driver.Kind kind : runtimes.forProgram(i)) {
         batch.add(new Started(i, programSeed, kind, program,
             Driver.start(program, programSeed, kind, features, tally)));
       }

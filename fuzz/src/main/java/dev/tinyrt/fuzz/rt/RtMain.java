@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code scripts/fuzz --runtime [--programs N] [--seed S] [--features all|a,b,...] [--out
- * DIR|none]}: the cancellation fuzzer. Prints one line per violation (each reduced and saved as a
+ * {@code scripts/fuzz --runtime [--programs N] [--seed S] [--features all|a,b,...] [--runtimes
+ * default|all|rotate|a,b,...] [--out DIR|none]}: the cancellation fuzzer. {@code --runtimes} picks
+ * the runtimes each program runs on ({@link Runtimes}, kinds {@link Driver.Kind}). Prints one line per violation (each reduced and saved as a
  * reproducer under {@code DIR}, {@code fuzz-out} by default; {@code none} neither reduces nor
  * saves) and ends with {@code N programs, K violations}. {@code scripts/fuzz --runtime --replay FILE}
  * runs a saved reproducer again.
@@ -30,36 +31,45 @@ public final class RtMain {
     Set<Feature> features = Feature.parse("all");
     Path out = Path.of("fuzz-out");
     Path replay = null;
+    int repeat = 1;
+    Runtimes runtimes = Runtimes.DEFAULT;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--programs" -> programs = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--features" -> features = Feature.parse(args[++i]);
+        case "--runtimes" -> runtimes = Runtimes.parse(args[++i]);
         case "--out" -> {
           String dir = args[++i];
           out = dir.equals("none") ? null : Path.of(dir);
         }
         case "--replay" -> replay = Path.of(args[++i]);
+        case "--repeat" -> repeat = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("usage: scripts/fuzz --runtime [--programs N]"
-            + " [--seed S] [--features all|spawn,sleep,...] [--out DIR|none] | --replay FILE; unknown "
+            + " [--seed S] [--features all|spawn,sleep,...] [--runtimes default|all|rotate|"
+            + "fork_join,...] [--out DIR|none] | --replay FILE [--repeat N]; unknown "
             + args[i]);
       }
     }
     if (replay != null) {
-      return replay(replay);
+      return replay(replay, repeat);
     }
     long start = System.nanoTime();
-    RtFuzzer.Report report = RtFuzzer.run(programs, seed, features, out, System.out::println);
+    RtFuzzer.Report report = RtFuzzer.run(programs, seed, features, runtimes, out, System.out::println);
     System.out.println("exercised: " + report.tally());
-    System.out.printf("%d programs, %d violations (each program on the current-thread and the "
-            + "multi-threaded runtime; features %s; %.0f s)%n", report.programs(),
-        report.violations().size(), features.toString().toLowerCase(Locale.ROOT),
+    System.out.printf("%d programs, %d violations (runtimes %s; features %s; %.0f s)%n",
+        report.programs(), report.violations().size(), runtimes,
+        features.toString().toLowerCase(Locale.ROOT),
         (System.nanoTime() - start) / 1e9);
     return report.violations().isEmpty() ? 0 : 1;
   }
 
-  /** Runs the program of a saved reproducer with its seed, runtime and features. */
-  private static int replay(Path file) throws Exception {
+  /**
+   * Runs the program of a saved reproducer with its seed, runtime and features, {@code repeat}
+   * times (a violation that depends on timing may need many runs to show again): prints the
+   * violations of the first run that had any, and how many runs had some.
+   */
+  private static int replay(Path file, int repeat) throws Exception {
     long seed = 0;
     Driver.Kind kind = null;
     Set<Feature> features = null;
@@ -82,9 +92,18 @@ public final class RtMain {
           + "--runtime: it needs # seed, # runtime, # features lines and a program line");
     }
     RtFuzzer.RUNTIME_LOG.setLevel(java.util.logging.Level.SEVERE);
-    List<String> found = Driver.run(ProgramParser.parse(program), seed, kind, features);
-    found.forEach(System.out::println);
-    System.out.println("1 programs, " + (found.isEmpty() ? 0 : 1) + " violations");
-    return found.isEmpty() ? 0 : 1;
+    Node parsed = ProgramParser.parse(program);
+    int failed = 0;
+    for (int run = 0; run < repeat; run++) {
+      List<String> found = Driver.run(parsed, seed, kind, features);
+      if (!found.isEmpty() && failed++ == 0) {
+        found.forEach(System.out::println);
+      }
+    }
+    if (repeat > 1) {
+      System.out.println(repeat + " runs, " + failed + " with violations");
+    }
+    System.out.println("1 programs, " + (failed == 0 ? 0 : 1) + " violations");
+    return failed == 0 ? 0 : 1;
   }
 }
