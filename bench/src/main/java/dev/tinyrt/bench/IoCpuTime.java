@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.bench;
 
+import dev.tinyrt.Async;
+import dev.tinyrt.Poll;
 import dev.tinyrt.io.IoDriver;
 import dev.tinyrt.io.TcpListener;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.IoMode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +29,10 @@ import java.util.Map;
  * in flight per connection), and its CPU time is reported apart.
  *
  * <p>{@code java -javaagent:tinyrt-agent.jar -cp tinyrt-benchmarks.jar dev.tinyrt.bench.IoCpuTime
- * driver-thread|per-worker|current-thread CONNECTIONS MESSAGES [ROUNDS [WORKERS]]}: MESSAGES round
+ * driver-thread|per-worker|per-worker-bind|per-worker-system|current-thread CONNECTIONS MESSAGES
+ * [ROUNDS [WORKERS]]} (per-worker-bind: the listener bound by a task with {@code
+ * TcpListener.bind(address)}; per-worker-system: on {@code IoDriver.system()}, what that call did
+ * before it used the caller's runtime): MESSAGES round
  * trips per round, spread over the connections; two warm-up rounds, then one JSON line per round
  * with the server's and the client's CPU nanoseconds per message and the wall time.
  */
@@ -68,12 +74,24 @@ public final class IoCpuTime {
     } else {
       IoMode io = switch (mode) {
         case "driver-thread" -> IoMode.DRIVER_THREAD;
-        case "per-worker" -> IoMode.PER_WORKER;
-        default -> throw new IllegalArgumentException(
-            "unknown mode " + mode + ": use driver-thread, per-worker or current-thread");
+        case "per-worker", "per-worker-bind", "per-worker-system" -> IoMode.PER_WORKER;
+        default -> throw new IllegalArgumentException("unknown mode " + mode + ": use "
+            + "driver-thread, per-worker, per-worker-bind, per-worker-system or current-thread");
       };
       rt = AsyncRuntime.builder().multiThread(workers).io(io).name(NAME).build();
-      TcpListener listener = TcpListener.bind(any, IoDriver.of(rt));
+      TcpListener listener = switch (mode) {
+        // What a user writes: TcpListener.bind(address) in a task, no driver named.
+        case "per-worker-bind" -> Async.blockOn(rt.spawn(cx -> {
+          try {
+            return Poll.ready(TcpListener.bind(any));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }));
+        // What that call did before it used the caller's runtime: the system driver's thread.
+        case "per-worker-system" -> TcpListener.bind(any, IoDriver.system());
+        default -> TcpListener.bind(any, IoDriver.of(rt));
+      };
       address = listener.localAddress();
       rt.spawn(IoServers.acceptLoop(listener, true));
     }

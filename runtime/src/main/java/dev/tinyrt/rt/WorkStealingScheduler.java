@@ -286,8 +286,8 @@ final class WorkStealingScheduler implements Scheduler {
         break;
       }
     }
-    // The selectors close once their workers left them (or after the wait: a worker that is still
-    // in select is woken by the close, and its park then fails quietly).
+    // The selectors close once their workers left them; a worker still in its turn after the wait
+    // (one that outlived it) is woken, and closes its own selector as that turn ends.
     if (installed != null) {
       for (Parker p : installed) {
         p.stop();
