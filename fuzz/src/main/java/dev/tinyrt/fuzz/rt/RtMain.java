@@ -32,6 +32,7 @@ public final class RtMain {
     Path out = Path.of("fuzz-out");
     Path replay = null;
     int repeat = 1;
+    int load = 0;
     Runtimes runtimes = Runtimes.DEFAULT;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -45,14 +46,15 @@ public final class RtMain {
         }
         case "--replay" -> replay = Path.of(args[++i]);
         case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+        case "--load" -> load = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("usage: scripts/fuzz --runtime [--programs N]"
             + " [--seed S] [--features all|spawn,sleep,...] [--runtimes default|all|rotate|"
-            + "fork_join,...] [--out DIR|none] | --replay FILE [--repeat N]; unknown "
+            + "fork_join,...] [--out DIR|none] | --replay FILE [--repeat N] [--load K]; unknown "
             + args[i]);
       }
     }
     if (replay != null) {
-      return replay(replay, repeat);
+      return replay(replay, repeat, load);
     }
     long start = System.nanoTime();
     RtFuzzer.Report report = RtFuzzer.run(programs, seed, features, runtimes, out, System.out::println);
@@ -65,11 +67,14 @@ public final class RtMain {
   }
 
   /**
-   * Runs the program of a saved reproducer with its seed, runtime and features, {@code repeat}
-   * times (a violation that depends on timing may need many runs to show again): prints the
-   * violations of the first run that had any, and how many runs had some.
+   * Runs the program of a saved reproducer with its seed, runtime and features: once to warm up
+   * (it loads and rewrites the interpreter's classes), then {@code repeat} times (a violation that
+   * depends on timing may need many runs to show again) with {@code load} threads spinning
+   * meanwhile (a race that needs a thread preempted at the wrong moment shows on a loaded machine;
+   * spinners make one of any machine). Prints the violations of the first run that had any, and
+   * how many runs had some.
    */
-  private static int replay(Path file, int repeat) throws Exception {
+  private static int replay(Path file, int repeat, int load) throws Exception {
     long seed = 0;
     Driver.Kind kind = null;
     Set<Feature> features = null;
@@ -93,15 +98,32 @@ public final class RtMain {
     }
     RtFuzzer.RUNTIME_LOG.setLevel(java.util.logging.Level.SEVERE);
     Node parsed = ProgramParser.parse(program);
-    int failed = 0;
-    for (int run = 0; run < repeat; run++) {
-      List<String> found = Driver.run(parsed, seed, kind, features);
-      if (!found.isEmpty() && failed++ == 0) {
-        found.forEach(System.out::println);
-      }
+    Driver.run(parsed, seed, kind, features); // warm-up, unloaded: loads and rewrites the classes
+    java.util.concurrent.atomic.AtomicBoolean spinning =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    for (int i = 0; i < load; i++) {
+      Thread spinner = new Thread(() -> {
+        while (spinning.get()) {
+          Thread.onSpinWait();
+        }
+      }, "fuzz-load-" + i);
+      spinner.setDaemon(true);
+      spinner.start();
     }
-    if (repeat > 1) {
-      System.out.println(repeat + " runs, " + failed + " with violations");
+    int failed = 0;
+    try {
+      for (int run = 0; run < repeat; run++) {
+        List<String> found = Driver.run(parsed, seed, kind, features);
+        if (!found.isEmpty() && failed++ == 0) {
+          found.forEach(System.out::println);
+        }
+      }
+    } finally {
+      spinning.set(false);
+    }
+    if (repeat > 1 || load > 0) {
+      System.out.println(repeat + " runs, " + failed + " with violations (" + load
+          + " spinning threads)");
     }
     System.out.println("1 programs, " + (failed == 0 ? 0 : 1) + " violations");
     return failed == 0 ? 0 : 1;
