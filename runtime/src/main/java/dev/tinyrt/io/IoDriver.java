@@ -479,8 +479,8 @@ public final class IoDriver implements AutoCloseable {
           ? "runtime " + rt.name() + " was shut down, and its selectors closed with it: finish a "
               + "socket's operations before closing the runtime that serves it, or open the "
               + "socket on a driver with a thread of its own (IoDriver.open())"
-          : "the IoDriver serving this socket was closed (" + IoDriver.this + "): open the socket on a "
-              + "running driver";
+          : "the IoDriver serving this socket was closed (" + IoDriver.this + "): open the "
+              + "socket on a running driver";
     }
 
     @Override

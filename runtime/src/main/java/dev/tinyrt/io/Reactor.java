@@ -29,8 +29,8 @@ interface Reactor {
    *     exception (a runtime's driver says that the runtime was shut down)
    */
   default String closedReason() {
-    return "the IoDriver serving this socket was closed (" + this + "): open the socket on a running "
-        + "driver";
+    return "the IoDriver serving this socket was closed (" + this + "): open the socket on a "
+        + "running driver";
   }
 
   /**

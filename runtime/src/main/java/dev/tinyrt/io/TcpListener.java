@@ -58,6 +58,7 @@ public final class TcpListener implements AutoCloseable {
    * @return a listening socket
    * @throws BindException naming the address if it is in use
    * @throws IOException if the socket could not be opened
+   * @throws IllegalStateException if called by a task of a runtime that is shut down
    */
   public static TcpListener bind(SocketAddress address) throws IOException {
     return bind(address, IoDriver.ofCaller());
