@@ -166,7 +166,7 @@ public class TimerModelCheckTest {
   @Test
   public void modelCheck() {
     LinChecker.check(TimerModelCheckTest.class, DeepCheck.modelChecking(
-            /* iterations = */ 5, /* invocationsPerIteration = */ 100)
+            /* iterations = */ 5, /* invocationsPerIteration = */ 50)
         .threads(3)
         // One operation a thread: each is a task's whole life (poll, or poll then drop) or the
         // clock's one advance. With two, the scenarios' own reads gave the model checker so many
