@@ -199,6 +199,23 @@ final class IncomingQueue {
   }
 
   /**
+   * Looks for a push up to {@code looks} times, with {@link Thread#onSpinWait} between looks;
+   * driver only. Only reads: the park handshake is {@link #prepareToPark}'s, after it.
+   *
+   * @param looks how many looks at most
+   * @return whether a push may be waiting to be drained
+   */
+  boolean awaitPush(int looks) {
+    for (int k = 0; k < looks; k++) {
+      if (mayHaveTasks()) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return mayHaveTasks();
+  }
+
+  /**
    * The driver announces that it is about to park, then looks at the queue one last time.
    *
    * @return true if it may park now: every later push will return true (and unpark it); false if
