@@ -313,15 +313,15 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
           pollParkerNowAndThen();
           continue;
         }
-        long left = deadlineNanos - System.nanoTime();
-        if (deadlineNanos != Long.MAX_VALUE && left <= 0) {
-          return false;
-        }
-        // The completions batched so far leave the live list before this thread waits: whatever
-        // done() or another thread counts then is exact.
+        // The completions batched so far leave the live list before this thread waits or gives
+        // up at its deadline: whatever done() or another thread counts then is exact.
         if (finished.count != 0) {
           removeFinished();
           continue;
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (deadlineNanos != Long.MAX_VALUE && left <= 0) {
+          return false;
         }
         // Outside wakes may be flowing (a task ran since this thread last went idle): look at
         // the queue a little longer before parking. A thread that wakes tasks one after another
