@@ -357,6 +357,11 @@ public final class AsyncRuntime implements AutoCloseable {
     return name;
   }
 
+  /** @return the live-task list, for a current-thread driver's batched removals */
+  TaskList liveList() {
+    return live;
+  }
+
   /** @return the live tasks now, for {@link TaskDump} */
   List<Task<?>> liveSnapshot() {
     return live.snapshot();

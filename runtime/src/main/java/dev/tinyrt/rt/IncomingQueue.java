@@ -143,6 +143,9 @@ final class IncomingQueue {
    */
   int drainTo(Sink out) {
     Chunk c = head;
+    // The slots in a local: reading c.slots after each acquire would read, once per task, the
+    // line that holds the chunk's claim counter, which the producers write at every push.
+    Task<?>[] slots = c.slots;
     int i = headIndex;
     int moved = 0;
     try {
@@ -154,15 +157,16 @@ final class IncomingQueue {
             break;
           }
           c = next;
+          slots = c.slots;
           i = 0;
           continue;
         }
         // Ordering: acquire, paired with the producer's volatile write of the slot.
-        Task<?> task = (Task<?>) SLOT.getAcquire(c.slots, i);
+        Task<?> task = (Task<?>) SLOT.getAcquire(slots, i);
         if (task == null) {
           break;
         }
-        c.slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
+        slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
         i++;
         moved++;
         out.accept(task);
@@ -192,6 +196,23 @@ final class IncomingQueue {
     }
     // Ordering: volatile, the driver's half of the Dekker pair when called by prepareToPark.
     return SLOT.getVolatile(c.slots, i) != null;
+  }
+
+  /**
+   * Looks for a push up to {@code looks} times, with {@link Thread#onSpinWait} between looks;
+   * driver only. Only reads: the park handshake is {@link #prepareToPark}'s, after it.
+   *
+   * @param looks how many looks at most
+   * @return whether a push may be waiting to be drained
+   */
+  boolean awaitPush(int looks) {
+    for (int k = 0; k < looks; k++) {
+      if (mayHaveTasks()) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return mayHaveTasks();
   }
 
   /**

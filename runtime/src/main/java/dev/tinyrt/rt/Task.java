@@ -227,8 +227,13 @@ final class Task<T> extends TaskState
     boolean byCancellation = t instanceof CancelledException && isCancelRequested();
     Object outcome = t == null ? v : new Failure(t, byCancellation);
     future = null;
-    // Out of the live list first: whoever sees the task finished sees it no longer live.
-    runtime.finished(this);
+    // Out of the live list first: whoever sees the task finished sees it no longer live. But for
+    // the drive loop of a current-thread runtime, which takes its completed tasks out in batches:
+    // until then they count as live, though a snapshot leaves them out.
+    CurrentThreadScheduler local = runtime.localScheduler();
+    if (local == null || !local.finishedLater(this)) {
+      runtime.finished(this);
+    }
     Object toNotify;
     synchronized (this) {
       // The waiters give way to the outcome, and COMPLETE says which one the field holds: both

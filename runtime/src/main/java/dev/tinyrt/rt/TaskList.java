@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * moves the shard's last task into the freed place (and updates that task's slot), so adding and
  * removing are O(1) and a snapshot walks no holes.
  *
+ * <p>A current-thread runtime's driver removes the tasks it completes in batches ({@link
+ * #removeAll}): one lock section and one count change per batch instead of per task.
+ *
  * <p>A slot is {@code (index << SHARD_BITS) | shard}. Its shard bits are written once, by {@link
  * #add}, before the task is published to any other thread (the spawn's wake); only its index bits
  * change later, under the shard's lock. So {@link #remove} reads the shard from the slot without
@@ -100,40 +103,83 @@ final class TaskList {
     int s = task.liveSlot & (SHARDS - 1);
     Shard shard = shards[s];
     synchronized (shard) {
-      int i = task.liveSlot >>> SHARD_BITS;
-      int last = shard.count - 1;
-      Task<?>[] lastChunk = shard.chunks[last >>> CHUNK_BITS];
-      Task<?> moved = lastChunk[last & (CHUNK - 1)];
-      lastChunk[last & (CHUNK - 1)] = null;
-      if (moved != task) {
-        shard.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)] = moved;
-        moved.liveSlot = (i << SHARD_BITS) | s;
-      }
-      shard.count = last;
-      // Keep one empty chunk past the last used one (no churn at a chunk's edge), free the next.
-      // With `last` tasks left on a chunk's edge, chunk last/CHUNK is the spare and the one past
-      // it is freed.
-      int beyondSpare = (last >>> CHUNK_BITS) + 1;
-      if ((last & (CHUNK - 1)) == 0 && beyondSpare < shard.chunks.length) {
-        shard.chunks[beyondSpare] = null;
-      }
+      removeLocked(shard, s, task);
     }
     return size.decrementAndGet();
   }
 
-  /** @return the tasks in the list now */
+  /**
+   * Removes the first {@code n} of {@code tasks}, each in this list once, taking each shard's lock
+   * once per run of tasks from that shard and changing the count once: a current-thread runtime's
+   * driver removes what it completed this way, in batches. The stores into the moved tasks' slots
+   * (each a line the driver has not touched lately) are issued back to back, with no lock
+   * operation between them to wait for each.
+   *
+   * @param tasks the tasks; the caller clears the array
+   * @param n how many
+   * @return the number of tasks left
+   */
+  int removeAll(Task<?>[] tasks, int n) {
+    int i = 0;
+    while (i < n) {
+      int s = tasks[i].liveSlot & (SHARDS - 1);
+      Shard shard = shards[s];
+      synchronized (shard) {
+        do {
+          removeLocked(shard, s, tasks[i]);
+          i++;
+        } while (i < n && (tasks[i].liveSlot & (SHARDS - 1)) == s);
+      }
+    }
+    return size.addAndGet(-n);
+  }
+
+  /** Removes {@code task} from {@code shard}, number {@code s}, whose lock the caller holds. */
+  private static void removeLocked(Shard shard, int s, Task<?> task) {
+    int i = task.liveSlot >>> SHARD_BITS;
+    int last = shard.count - 1;
+    Task<?>[] lastChunk = shard.chunks[last >>> CHUNK_BITS];
+    Task<?> moved = lastChunk[last & (CHUNK - 1)];
+    lastChunk[last & (CHUNK - 1)] = null;
+    if (moved != task) {
+      shard.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)] = moved;
+      moved.liveSlot = (i << SHARD_BITS) | s;
+    }
+    shard.count = last;
+    // Keep one empty chunk past the last used one (no churn at a chunk's edge), free the next.
+    // With `last` tasks left on a chunk's edge, chunk last/CHUNK is the spare and the one past
+    // it is freed.
+    int beyondSpare = (last >>> CHUNK_BITS) + 1;
+    if ((last & (CHUNK - 1)) == 0 && beyondSpare < shard.chunks.length) {
+      shard.chunks[beyondSpare] = null;
+    }
+  }
+
+  /**
+   * @return the tasks in the list now that have not completed (a current-thread runtime's driver
+   *     takes the tasks it completed out in batches, so the list may still hold a few)
+   */
   List<Task<?>> snapshot() {
     List<Task<?>> all = new ArrayList<>(Math.max(size.get(), 0));
     for (Shard shard : shards) {
       synchronized (shard) {
         for (int i = 0; i < shard.count; i++) {
-          all.add(shard.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)]);
+          Task<?> task = shard.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+          if (!task.isComplete()) {
+            all.add(task);
+          }
         }
       }
     }
     return all;
   }
 
+  /**
+   * @return how many tasks are in the list: exact for a multi-threaded runtime; for a current-thread
+   *     runtime whose driver is running tasks, up to one batch of tasks it completed may still be
+   *     counted (see {@code CurrentThreadScheduler#finishedLater}); exact again once it parks or
+   *     stops driving
+   */
   int size() {
     return size.get();
   }
