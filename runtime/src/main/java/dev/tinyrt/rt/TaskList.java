@@ -86,11 +86,15 @@ final class TaskList {
         chunk = new Task<?>[CHUNK];
         shard.chunks[c] = chunk;
       }
+      // Counted before it is visible (a snapshot or removal of this shard takes this lock): a
+      // shutdown that sees the task and removes it (aborted before its first poll) must never take
+      // the count to 0 while another live task, its spawner say, is still listed, or the shutdown
+      // would end without giving that one up (found by the runtime fuzzer under load).
+      size.incrementAndGet();
       chunk[i & (CHUNK - 1)] = task;
       task.liveSlot = (i << SHARD_BITS) | s;
       shard.count = i + 1;
     }
-    size.incrementAndGet();
   }
 
   /**
