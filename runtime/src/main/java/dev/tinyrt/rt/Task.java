@@ -13,8 +13,6 @@ import dev.tinyrt.internal.ForgetsWaker;
 import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.Sneaky;
 import java.lang.ref.Reference;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,8 +43,8 @@ final class Task<T> extends TaskState
   private final AsyncRuntime runtime;
 
   /**
-   * Before COMPLETE, who waits for the outcome: null, a Waker, a CompletableFuture, or an
-   * ArrayList of them, each waker once (by identity), guarded by this. From COMPLETE on, the value
+   * Before COMPLETE, who waits for the outcome: null, a Waker, a CompletableFuture, or {@link
+   * JoinWaiters} holding several of them, each once (by identity), guarded by this. From COMPLETE on, the value
    * or a {@link Failure}: written under this lock before COMPLETE, so a reader that saw COMPLETE
    * (a volatile read) sees it.
    */
@@ -242,8 +240,8 @@ final class Task<T> extends TaskState
       waitersThenOutcome = outcome;
       transitionToComplete();
     }
-    if (toNotify instanceof List<?> list) {
-      for (Object w : list) {
+    if (toNotify instanceof JoinWaiters several) {
+      for (Object w : several.toArray()) {
         notifyOne(w);
       }
     } else if (toNotify != null) {
@@ -284,49 +282,29 @@ final class Task<T> extends TaskState
       Object waiters = waitersThenOutcome;
       if (waiters == waker) {
         waitersThenOutcome = null;
-      } else if (waiters instanceof ArrayList<?> list) {
-        for (int i = 0; i < list.size(); i++) {
-          if (list.get(i) == waker) {
-            list.remove(i);
-            return;
-          }
-        }
+      } else if (waiters instanceof JoinWaiters several) {
+        several.remove(waker);
       }
     }
   }
 
-  /** Adds a waiter, unless that same waker is already registered. Lock held, not COMPLETE. */
-  @SuppressWarnings("unchecked")
+  /** Adds a waiter, unless that same one is already registered. Lock held, not COMPLETE. */
   private void addWaiter(Object waiter) {
     Object waiters = waitersThenOutcome;
     if (waiters == null) {
       waitersThenOutcome = waiter;
-    } else if (waiters instanceof ArrayList<?> list) {
-      if (!(waiter instanceof Waker) || !containsIdentical(list, waiter)) {
-        ((ArrayList<Object>) list).add(waiter);
-      }
+    } else if (waiters instanceof JoinWaiters several) {
+      several.add(waiter);
     } else if (waiters != waiter) {
-      ArrayList<Object> list = new ArrayList<>(2);
-      list.add(waiters);
-      list.add(waiter);
-      waitersThenOutcome = list;
+      waitersThenOutcome = new JoinWaiters(waiters, waiter);
     }
-  }
-
-  private static boolean containsIdentical(List<?> list, Object o) {
-    for (Object e : list) {
-      if (e == o) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** @return how many wakers and stages wait for the outcome now (for leak tests) */
   synchronized int waiterCount() {
     Object waiters = waitersThenOutcome;
     return isFinished() || waiters == null ? 0
-        : waiters instanceof ArrayList<?> list ? list.size() : 1;
+        : waiters instanceof JoinWaiters several ? several.size() : 1;
   }
 
   @SuppressWarnings("unchecked")
