@@ -77,8 +77,16 @@ public final class IoDriver implements AutoCloseable {
   /** Numbers the driver threads: {@code tinyrt-io-1}, {@code tinyrt-io-2}, ... */
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  /** The JVM-wide driver, made on first use. */
-  private static volatile IoDriver system;
+  /**
+   * Holds the JVM-wide driver, made on first use. Not a static field of this class: a model checker
+   * that walks a driver's class (Lincheck, over a driver of its own) would follow it into the
+   * system driver's thread and from there into the class loaders, which it cannot read on Java 25.
+   */
+  private static final class SystemDriver {
+
+    /** The driver once made. */
+    static volatile IoDriver instance;
+  }
 
   /** {@link #state}: the selecting thread is not blocked in {@code select}. */
   static final int IDLE = 0;
@@ -190,13 +198,13 @@ public final class IoDriver implements AutoCloseable {
 
   /** @return the JVM-wide driver, with its one thread, started on first use */
   public static IoDriver system() {
-    IoDriver d = system;
+    IoDriver d = SystemDriver.instance;
     if (d == null) {
-      synchronized (IoDriver.class) {
-        d = system;
+      synchronized (SystemDriver.class) {
+        d = SystemDriver.instance;
         if (d == null) {
           d = open();
-          system = d;
+          SystemDriver.instance = d;
         }
       }
     }
@@ -303,7 +311,7 @@ public final class IoDriver implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (this == system) {
+    if (this == SystemDriver.instance) {
       throw new IllegalStateException(
           "IoDriver.system() is shared by the whole JVM and cannot be closed: open a private one "
               + "with IoDriver.open() if you need to stop it");
