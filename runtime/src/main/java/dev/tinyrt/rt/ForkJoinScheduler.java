@@ -32,11 +32,8 @@ final class ForkJoinScheduler implements Scheduler {
 
   @Override
   public void schedule(Task<?> task) {
-    try {
-      pool.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException stopped) {
-      // Stopped: the runtime gave up on the task.
-    }
+    // Once stopped the pool refuses (RejectedExecutionException): the runtime gives the task up.
+    pool.execute(task);
   }
 
   @Override

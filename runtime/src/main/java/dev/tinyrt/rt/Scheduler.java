@@ -4,9 +4,11 @@ package dev.tinyrt.rt;
 /**
  * Where a runtime's woken tasks go to be polled: one implementation per kind of runtime.
  *
- * <p>Rules every scheduler keeps: {@link #schedule} and {@link #scheduleYielded} never throw and
- * never block, whoever calls them and whenever (a timer thread, another runtime's worker, after
- * {@link #stop()}: then the task is dropped, the runtime has given up on it). Each thread that
+ * <p>Rules every scheduler keeps: {@link #schedule} and {@link #scheduleYielded} never block,
+ * whoever calls them and whenever (a timer thread, another runtime's worker), and throw only when
+ * they cannot queue the task: after {@link #stop()} (or out of memory), when the runtime gives the
+ * task up ({@link AsyncRuntime#lostWake}), so that a task still live then is completed as cancelled
+ * and its awaiters told, rather than left live forever. Each thread that
  * polls tasks calls {@link AsyncRuntime#enterWorker} once before its first task, so that {@code
  * Tasks.spawn} finds the runtime and {@code blockOn} refuses to run there.
  */
@@ -31,6 +33,9 @@ interface Scheduler {
     schedule(task);
   }
 
-  /** Stops the worker threads, if any, once no task is left. Later schedules drop their task. */
+  /**
+   * Stops the worker threads, if any, once no task is left. Later schedules of a multi-threaded
+   * runtime throw (the runtime gives their task up); a current-thread runtime's are not run.
+   */
   void stop();
 }

@@ -2,7 +2,6 @@
 package dev.tinyrt.rt;
 
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,11 +31,8 @@ final class SharedQueueScheduler implements Scheduler {
 
   @Override
   public void schedule(Task<?> task) {
-    try {
-      pool.execute(task);
-    } catch (RejectedExecutionException stopped) {
-      // Stopped: the runtime gave up on the task.
-    }
+    // Once stopped the pool refuses (RejectedExecutionException): the runtime gives the task up.
+    pool.execute(task);
   }
 
   @Override

@@ -109,7 +109,7 @@ final class WorkStealingScheduler implements Scheduler {
   @Override
   public void schedule(Task<?> task) {
     if (stopped) {
-      return;
+      throw stoppedError();
     }
     if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
       scheduleLocal(w, task);
@@ -138,7 +138,7 @@ final class WorkStealingScheduler implements Scheduler {
   @Override
   public void scheduleYielded(Task<?> task) {
     if (stopped) {
-      return;
+      throw stoppedError();
     }
     if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
       // Behind what waits outside, not only behind this worker's queue: take a batch first.
@@ -254,6 +254,14 @@ final class WorkStealingScheduler implements Scheduler {
       }
     }
     return false;
+  }
+
+  /**
+   * @return the refusal of a task woken after {@link #stop()}: the runtime gives it up (only a
+   *     task its shutdown missed can still be woken, which would otherwise stay live forever)
+   */
+  private IllegalStateException stoppedError() {
+    return new IllegalStateException("runtime " + runtime.name() + " is stopped");
   }
 
   /** @return whether {@link #stop()} was called */

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tinyrt.CancelledException;
+import dev.tinyrt.CountingWaker;
+import dev.tinyrt.sync.Oneshot;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A task woken after its multi-threaded runtime's scheduler stopped (one its shutdown missed: the
+ * hostile campaign found a race that left one so) is given up, completed as cancelled with its
+ * awaiters told, instead of dropped by the scheduler and left live forever. Stopping the scheduler
+ * by hand, then spawning, is that race's outcome without its timing.
+ */
+class WakeAfterStopTest {
+
+  @ParameterizedTest
+  @EnumSource(WorkerPool.class)
+  void aTaskWokenAfterTheSchedulerStoppedIsGivenUpNotLeftLive(WorkerPool pool) throws Exception {
+    AsyncRuntime rt = AsyncRuntime.builder().multiThread(2).workerPool(pool).build();
+    try {
+      scheduler(rt).stop();
+      Oneshot.Channel<String> channel = Oneshot.channel();
+      JoinHandle<String> handle = rt.spawn(channel.receiver()); // its wake finds the stop
+      CountingWaker waker = new CountingWaker();
+      assertThrows(CancelledException.class, () -> handle.poll(waker.context()),
+          "the task is completed as cancelled");
+      assertEquals(0, rt.liveTasks(), "no task is left live on a stopped runtime");
+    } finally {
+      rt.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  private static Scheduler scheduler(AsyncRuntime rt) throws ReflectiveOperationException {
+    Field f = AsyncRuntime.class.getDeclaredField("scheduler");
+    f.setAccessible(true);
+    return (Scheduler) f.get(rt);
+  }
+}
