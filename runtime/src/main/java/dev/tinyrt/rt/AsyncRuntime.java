@@ -336,6 +336,15 @@ public final class AsyncRuntime implements AutoCloseable {
     task.giveUp();
   }
 
+  /**
+   * @return the refusal of a runtime's I/O (its parkers) once it is shut down: a selector made now
+   *     would never be closed
+   */
+  IllegalStateException socketsRefused() {
+    return new IllegalStateException("runtime " + name + " is shut down: open its sockets before "
+        + "close(), or give them a driver with a thread, IoDriver.open()");
+  }
+
   /** @return whether the shutdown gave up on the tasks that did not finish unwinding */
   boolean gaveUp() {
     return gaveUp;

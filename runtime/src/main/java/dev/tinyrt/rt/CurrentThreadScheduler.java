@@ -225,8 +225,7 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    */
   synchronized Parker parker(Supplier<? extends Parker> make) {
     if (stopped) {
-      throw new IllegalStateException("runtime " + runtime.name() + " is shut down: open its "
-          + "sockets before close(), or give them a driver with a thread, IoDriver.open()");
+      throw runtime.socketsRefused();
     }
     Parker p = parker;
     if (p == null) {

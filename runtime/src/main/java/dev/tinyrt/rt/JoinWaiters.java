@@ -28,7 +28,12 @@ final class JoinWaiters {
   /** The waiters once there were more than {@link #SMALL}; from then on {@link #few} is unused. */
   private Set<Object> many;
 
-  /** @param first the waiter already registered, @param second the one joining it (distinct) */
+  /**
+   * Holds the first two waiters.
+   *
+   * @param first the waiter already registered
+   * @param second the one joining it, a different one
+   */
   JoinWaiters(Object first, Object second) {
     few[0] = first;
     few[1] = second;

@@ -210,8 +210,7 @@ final class WorkStealingScheduler implements Scheduler {
   /** Makes and installs the workers' parkers, once; a worker parked meanwhile parks again there. */
   private synchronized Parker[] install(Supplier<? extends Parker> make) {
     if (stopped) {
-      throw new IllegalStateException("runtime " + runtime.name() + " is shut down: open its "
-          + "sockets before close(), or give them a driver with a thread, IoDriver.open()");
+      throw runtime.socketsRefused();
     }
     Parker[] installed = parkers;
     if (installed != null) {
