@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.io;
 
+import dev.tinyrt.internal.CallSite;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -35,7 +36,8 @@ final class IoErrors {
    *     runtime's selector)
    */
   static IOException driverClosed(Registration registration, Reactor driver) {
-    return new IOException(registration.description() + " cannot wait: " + driver.closedReason());
+    return new IOException(CallSite.withUserCode(
+        registration.description() + " cannot wait: " + driver.closedReason(), "awaited in"));
   }
 
   /**

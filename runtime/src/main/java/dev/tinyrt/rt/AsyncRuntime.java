@@ -341,8 +341,9 @@ public final class AsyncRuntime implements AutoCloseable {
    *     would never be closed
    */
   IllegalStateException socketsRefused() {
-    return new IllegalStateException("runtime " + name + " is shut down: open its sockets before "
-        + "close(), or give them a driver with a thread, IoDriver.open()");
+    return new IllegalStateException(CallSite.withUserCode("runtime " + name + " is shut down: open "
+        + "its sockets before close(), or give them a driver with a thread, IoDriver.open()",
+        "the socket was opened in"));
   }
 
   /** @return whether the shutdown gave up on the tasks that did not finish unwinding */
