@@ -24,8 +24,11 @@ final class AbandonedOneshotSenders {
    */
   private static volatile long taken;
 
-  /** Watches among {@link #taken} that closed their channel (the others found it finished). */
-  private static volatile long closed;
+  /**
+   * Watches among {@link #taken} whose channel had already finished (sent, closed or dropped):
+   * wasted work, which stopping the watch on every send, close and drop is meant to avoid.
+   */
+  private static volatile long foundFinished;
 
   static {
     Thread thread = new Thread(AbandonedOneshotSenders::serve, "tinyrt-abandoned-oneshot-senders");
@@ -45,9 +48,9 @@ final class AbandonedOneshotSenders {
     return taken;
   }
 
-  /** @return how many of those closed their channel as abandoned (tests) */
-  static long closed() {
-    return closed;
+  /** @return how many of those found their channel already finished (tests) */
+  static long foundFinished() {
+    return foundFinished;
   }
 
   /** The thread's loop: closes each channel whose sender the collector found gone. */
@@ -57,8 +60,8 @@ final class AbandonedOneshotSenders {
         OneshotCell<?> cell = (OneshotCell<?>) QUEUE.remove();
         // Ordering: this thread is the counters' only writer; volatile so a test reads them fresh.
         taken = taken + 1;
-        if (cell.closeAbandoned()) {
-          closed = closed + 1;
+        if (!cell.closeAbandoned()) {
+          foundFinished = foundFinished + 1;
         }
       } catch (InterruptedException e) {
         // A daemon thread nobody interrupts on purpose: keep serving.
