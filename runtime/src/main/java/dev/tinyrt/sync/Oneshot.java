@@ -137,15 +137,15 @@ public final class Oneshot {
     @Override
     public Poll<T> poll(Context cx) {
       Objects.requireNonNull(cx, "cx");
+      Waker w = cx.waker();
       Object s = slot;
       while (true) {
-        // If nothing happened yet, or a waker is registered: register this poll's waker.
+        // If the same waker is registered, there is nothing to do.
+        if (s == w) {
+          return Poll.pending();
+        }
+        // If nothing happened yet, or another waker is registered: register this poll's waker.
         if (s == null || s instanceof Waker) {
-          Waker w = cx.waker();
-          // If the same waker is registered, there is nothing to do.
-          if (s == w) {
-            return Poll.pending();
-          }
           // Register, or swap the old waker for this one (it is then never woken by the sender).
           // Ordering: the volatile compare-and-set publishes the waker to the sender, which reads
           // the slot with a volatile read; it fails if the sender finished meanwhile, and then the

@@ -42,10 +42,12 @@ import java.lang.ref.PhantomReference;
  * <p>The watch (this object as a {@link PhantomReference} to the sender, queued to {@link
  * AbandonedOneshotSenders}) stops once it is no longer needed: a send, a close or a drop clears the
  * referent, so the garbage collector never discovers a finished channel and the abandonment thread
- * never sees it. Users see the receiver's inherited {@code Reference} methods: {@code get()}
- * returns {@code null} (a phantom reference's), {@code refersTo} tells whether the watch still
- * runs, and {@link #clear()} and {@link #enqueue()} are overridden to do nothing, so no user call
- * can stop the watch or fake an abandonment.
+ * never sees it (on JDK 24 and later, where that is cheap: see {@link #STOPS_WATCH}).
+ *
+ * <p>Users see the receiver's inherited {@code Reference} methods: {@code get()} returns {@code
+ * null} (a phantom reference's), {@code refersTo} tells whether the watch still runs, and {@link
+ * #clear()} and {@link #enqueue()} are overridden to do nothing, so no user call can stop the
+ * watch or fake an abandonment.
  */
 abstract class OneshotCell<T> extends PhantomReference<Object> {
 
@@ -63,6 +65,15 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
 
   /** Both finished: the sender closed (or was abandoned), the receiver saw it or was dropped. */
   static final Object TOOK_CLOSE = new Marker("received");
+
+  /**
+   * Whether {@link #stopWatch()} clears the referent: where {@code Reference.clear()} is a C2
+   * intrinsic (JDK 24 on, JDK-8329597), a store; before, a native call, which took a suspend and
+   * resume from 65-71 to 79-108 ns of CPU on Java 17 ({@code CpuTime suspend}). There the watch is
+   * left running: a finished channel whose sender dies before its receiver is then queued, and the
+   * abandonment thread finds it finished and leaves it (the work a stopped watch saves).
+   */
+  static final boolean STOPS_WATCH = Runtime.version().feature() >= 24;
 
   private static final VarHandle SLOT;
 
@@ -88,8 +99,8 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
 
   /** @return what the slot holds for {@code value}: the value itself, or a box around it */
   static Object wrap(Object value) {
-    if (value == null || value instanceof Waker || value instanceof Marker
-        || value instanceof Boxed) {
+    if (value == null || value instanceof Marker || value instanceof Boxed
+        || value instanceof Waker) {
       return new Boxed(value);
     }
     return value;
@@ -103,7 +114,7 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
 
   /** @return whether {@code s}, read from the slot, is a sent value (bare or boxed) */
   static boolean isValue(Object s) {
-    return s != null && !(s instanceof Waker) && !(s instanceof Marker);
+    return s != null && !(s instanceof Marker) && !(s instanceof Waker);
   }
 
   /** Atomically replaces {@code expected} by {@code next}; returns the witness value. */
@@ -133,14 +144,22 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
     Object s = slot;
     while (true) {
       Object next;
-      if (s == null || s instanceof Waker) {
-        // Nothing happened, or the receiver waits: put the outcome in its place.
+      Waker waiting = null;
+      if (s == null) {
+        // Nothing happened: put the outcome in the empty slot.
         next = outcome;
       } else if (s == DROPPED) {
         // The receiver is gone: nobody will read the outcome, keep none.
         next = afterDrop;
+      } else if (s instanceof Marker || s instanceof Boxed) {
+        // The sender side already finished (CLOSED, ABANDONED, TOOK_*, a boxed value): refuse.
+        return s;
+      } else if (s instanceof Waker w) {
+        // The receiver waits: put the outcome in place of its waker.
+        waiting = w;
+        next = outcome;
       } else {
-        // The sender side already finished (a value, CLOSED, ABANDONED, TOOK_*): refuse.
+        // A value is there already: refuse.
         return s;
       }
       // Ordering: the volatile compare-and-set publishes the value (and everything the sender
@@ -149,9 +168,9 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
       // again.
       Object witness = compareAndExchange(s, next);
       if (witness == s) {
-        if (s != null && s != DROPPED) {
+        if (waiting != null) {
           // The waker left the slot with this compare-and-set: it is ours to wake, once.
-          ((Waker) s).wake();
+          waiting.wake();
         }
         return s;
       }
@@ -165,13 +184,15 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
   }
 
   /**
-   * Stops the watch: the sender sent or closed, or the receiver is gone, so the sender's
-   * abandonment no longer matters. The referent is cleared and a cleared reference is never
-   * queued, so the garbage collector does not process it and the abandonment thread never sees
-   * it. An intrinsic on recent JDKs; on Java 17 a native call.
+   * Stops the watch where that is cheap ({@link #STOPS_WATCH}): the sender sent or closed, or the
+   * receiver is gone, so the sender's abandonment no longer matters. The referent is cleared and a
+   * cleared reference is never queued, so the garbage collector does not process it and the
+   * abandonment thread never sees it.
    */
   final void stopWatch() {
-    super.clear();
+    if (STOPS_WATCH) {
+      super.clear();
+    }
   }
 
   /**
@@ -194,8 +215,8 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
 
   /**
    * Closes the channel as abandoned: run by the abandonment thread once the collector found the
-   * sender unreachable. Does nothing if the sender sent or closed (it cannot have: both stop the
-   * watch while the sender is reachable), or the receiver was dropped (it stays {@link #DROPPED}).
+   * sender unreachable. Does nothing if the sender sent or closed, or the receiver was dropped (it
+   * stays {@link #DROPPED}): a watch left running ({@link #STOPS_WATCH} false) is queued then.
    *
    * @return whether it closed the channel
    */
