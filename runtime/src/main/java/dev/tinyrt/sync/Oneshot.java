@@ -3,9 +3,9 @@ package dev.tinyrt.sync;
 
 import static dev.tinyrt.sync.OneshotCell.ABANDONED;
 import static dev.tinyrt.sync.OneshotCell.CLOSED;
-import static dev.tinyrt.sync.OneshotCell.RX_DONE;
-import static dev.tinyrt.sync.OneshotCell.RX_WAITING;
-import static dev.tinyrt.sync.OneshotCell.VALUE_SENT;
+import static dev.tinyrt.sync.OneshotCell.DROPPED;
+import static dev.tinyrt.sync.OneshotCell.TOOK_CLOSE;
+import static dev.tinyrt.sync.OneshotCell.TOOK_VALUE;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
@@ -33,6 +33,9 @@ import java.util.Objects;
  *
  * <p>Cancel safety: a receiver abandoned ({@link Droppable#drop()}) while waiting takes its waker
  * back, so the channel holds no waker for it, and lets go of a value sent to it.
+ *
+ * <p>A channel is two objects, 48 bytes: the receiver holds the channel's one word of state and is
+ * itself the watch that notices an abandoned sender (see {@link OneshotCell}).
  */
 public final class Oneshot {
 
@@ -45,8 +48,8 @@ public final class Oneshot {
    * @return the sender and receiver of a new channel
    */
   public static <T> Channel<T> channel() {
-    Receiver<T> receiver = new Receiver<>();
-    return new Channel<>(new Sender<>(receiver), receiver);
+    Sender<T> sender = new Sender<>();
+    return new Channel<>(sender, sender.receiver);
   }
 
   /**
@@ -66,13 +69,13 @@ public final class Oneshot {
    */
   public static final class Sender<T> {
 
-    /** The state shared with the receiver. */
-    private final OneshotCell<T> cell;
+    /** The receiver, which holds the channel's state and watches this sender for abandonment. */
+    private final Receiver<T> receiver;
 
-    Sender(OneshotCell<T> cell) {
-      this.cell = cell;
-      // Closes the channel if this sender becomes unreachable before it sends or closes.
-      cell.watch(this);
+    Sender() {
+      // The receiver's watch refers to this sender, so the sender makes it: the channel closes if
+      // this sender becomes unreachable before it sends or closes.
+      this.receiver = new Receiver<>(this);
     }
 
     /**
@@ -82,26 +85,16 @@ public final class Oneshot {
      * @throws IllegalStateException if this sender already sent or was closed
      */
     public void send(T value) {
-      if (cell.claim(0) == -1) {
-        throw new IllegalStateException(
-            (cell.state & CLOSED) != 0
-                ? "Oneshot.Sender.send after close(): the channel is closed and carries no value"
-                : "Oneshot.Sender.send called twice: a oneshot channel carries exactly one value");
+      Object before = receiver.complete(OneshotCell.wrap(value), /* afterDrop = */ TOOK_VALUE);
+      if (!OneshotCell.completed(before)) {
+        throw new IllegalStateException(before == CLOSED || before == ABANDONED
+            || before == TOOK_CLOSE
+            ? "Oneshot.Sender.send after close(): the channel is closed and carries no value"
+            : "Oneshot.Sender.send called twice: a oneshot channel carries exactly one value");
       }
-      // The claim makes this thread the only writer of the value slot.
-      cell.value = value;
-      // Ordering: the volatile read-modify-write publishes the value to the receiver, which reads
-      // the state before the slot.
-      int before = cell.getAndSet(VALUE_SENT);
-      if ((before & RX_DONE) != 0) {
-        // The receiver was abandoned before the value came and will never read the slot: do not
-        // keep the value alive for nobody.
-        cell.value = null;
-      }
-      // Sent: nothing to watch for any more (one store, no lock).
-      cell.unwatch();
-      cell.wakeReceiverIfWaiting(before);
-      // This sender must count as reachable until its claim is done, or the collector could
+      // Sent: nothing to watch for any more.
+      receiver.stopWatch();
+      // This sender must count as reachable until its watch is stopped, or the collector could
       // report it abandoned in the middle of its own send.
       Reference.reachabilityFence(this);
     }
@@ -111,17 +104,15 @@ public final class Oneshot {
      * Does nothing if the value was already sent or the sender already closed.
      */
     public void close() {
-      int before = cell.claim(CLOSED);
-      if (before != -1) {
-        cell.unwatch();
-        cell.wakeReceiverIfWaiting(before);
+      if (OneshotCell.completed(receiver.complete(CLOSED, /* afterDrop = */ TOOK_CLOSE))) {
+        receiver.stopWatch();
       }
       Reference.reachabilityFence(this);
     }
 
     @Override
     public String toString() {
-      return "Oneshot.Sender[" + describe(cell.state) + "]";
+      return "Oneshot.Sender[" + describe(receiver.slot) + "]";
     }
   }
 
@@ -129,65 +120,60 @@ public final class Oneshot {
    * The receiving end: a future of the value. It returns ready once, with the value; polling it
    * again throws.
    *
+   * <p>It is also, as an implementation detail, the {@link java.lang.ref.PhantomReference} that
+   * watches its sender for abandonment, and so has {@code Reference}'s public methods. They are
+   * harmless: {@code get()} returns {@code null}, {@code refersTo} only tells whether the watch
+   * still runs, and {@code clear()} and {@code enqueue()} do nothing (they cannot stop the watch or
+   * close the channel).
+   *
    * @param <T> the type of the value
    */
   public static final class Receiver<T> extends OneshotCell<T> implements Future<T>, Droppable {
 
-    Receiver() {}
+    Receiver(Sender<T> sender) {
+      super(sender);
+    }
 
     @Override
     public Poll<T> poll(Context cx) {
       Objects.requireNonNull(cx, "cx");
-      int s = state;
+      Waker w = cx.waker();
+      Object s = slot;
       while (true) {
-        // If this receiver already finished, the value is gone: a misuse.
-        if ((s & RX_DONE) != 0) {
-          throw new IllegalStateException(
-              "Oneshot.Receiver polled after it already completed: a oneshot channel delivers "
-                  + "its value once; keep the value instead of polling again");
-        }
-        // If the value is there, take it.
-        if ((s & VALUE_SENT) != 0) {
-          T v = value;
-          value = null;
-          markReceiverDone(s);
-          return Poll.ready(v);
-        }
-        // If the sender finished without a value, fail.
-        if ((s & CLOSED) != 0) {
-          markReceiverDone(s);
-          throw new ChannelClosedException(
-              (s & ABANDONED) != 0
-                  ? "the oneshot Sender was garbage-collected without sending a value: every "
-                      + "Sender must send(value) or close()"
-                  : "the oneshot Sender was closed without sending a value");
-        }
-        Waker w = cx.waker();
-        if ((s & RX_WAITING) != 0) {
-          // If the same waker is registered, there is nothing to do.
-          if (waker == w) {
-            return Poll.pending();
-          }
-          // Take the registration back to change the waker; fails if the sender finished
-          // meanwhile, and then the loop sees its outcome.
-          int witness = compareAndExchange(s, s & ~RX_WAITING);
-          if (witness != s) {
-            s = witness;
-            continue;
-          }
-          s &= ~RX_WAITING;
-        }
-        // Register. Ordering: the plain write of the waker is published by the CAS that sets
-        // RX_WAITING; the sender reads the slot only after seeing that bit.
-        waker = w;
-        int witness = compareAndExchange(s, s | RX_WAITING);
-        if (witness == s) {
+        // If the same waker is registered, there is nothing to do.
+        if (s == w) {
           return Poll.pending();
         }
-        // The state changed before we registered (the sender finished or claimed): the sender did
-        // not see RX_WAITING, so the slot is still ours to clear. Look again.
-        waker = null;
-        s = witness;
+        // If nothing happened yet, or another waker is registered: register this poll's waker.
+        if (s == null || s instanceof Waker) {
+          // Register, or swap the old waker for this one (it is then never woken by the sender).
+          // Ordering: the volatile compare-and-set publishes the waker to the sender, which reads
+          // the slot with a volatile read; it fails if the sender finished meanwhile, and then the
+          // loop sees its outcome.
+          Object witness = compareAndExchange(s, w);
+          if (witness == s) {
+            return Poll.pending();
+          }
+          s = witness;
+          continue;
+        }
+        // If the value is there, take it. From here on the receiver is the slot's only writer.
+        if (isValue(s)) {
+          finish(TOOK_VALUE);
+          return Poll.ready(unwrap(s));
+        }
+        // If the sender finished without a value, fail.
+        if (s == CLOSED || s == ABANDONED) {
+          finish(TOOK_CLOSE);
+          throw new ChannelClosedException(s == ABANDONED
+              ? "the oneshot Sender was garbage-collected without sending a value: every "
+                  + "Sender must send(value) or close()"
+              : "the oneshot Sender was closed without sending a value");
+        }
+        // DROPPED, TOOK_VALUE or TOOK_CLOSE: this receiver already finished, a misuse.
+        throw new IllegalStateException(
+            "Oneshot.Receiver polled after it already completed: a oneshot channel delivers "
+                + "its value once; keep the value instead of polling again");
       }
     }
 
@@ -197,66 +183,62 @@ public final class Oneshot {
      */
     @Override
     public void drop() {
-      int s = state;
+      Object s = slot;
       while (true) {
-        // If it already finished, it holds nothing.
-        if ((s & RX_DONE) != 0) {
-          return;
-        }
-        // If a waker is registered and the sender has not finished, take it back and finish in
-        // one step; fails if the sender finished meanwhile, and then the loop sees its outcome.
-        if ((s & RX_WAITING) != 0 && (s & (VALUE_SENT | CLOSED)) == 0) {
-          int witness = compareAndExchange(s, (s & ~RX_WAITING) | RX_DONE);
-          if (witness != s) {
-            s = witness;
-            continue;
+        // If the sender has not finished: take the waker back, if any, and finish in one step.
+        // Fails if the sender finished or the slot changed meanwhile, and the loop looks again.
+        if (s == null || s instanceof Waker) {
+          Object witness = compareAndExchange(s, DROPPED);
+          if (witness == s) {
+            // Nobody waits for the value now: the sender's abandonment no longer matters.
+            stopWatch();
+            return;
           }
-          // The sender never saw RX_WAITING with its outcome: the waker slot is ours to clear.
-          waker = null;
-          return;
+          s = witness;
+          continue;
         }
-        // Not waiting, or the sender finished (and, if RX_WAITING is set, owns the waker slot,
-        // which it clears once it woke it). Ordering: the read-modify-write orders this against
-        // the sender's; whichever comes second sees the other's bit.
-        int before = getAndSet(RX_DONE);
-        if ((before & VALUE_SENT) != 0) {
-          // The value is the receiver's now; nobody will take it.
-          value = null;
+        // If the value is there, let go of it; if the sender closed, finish. The receiver is the
+        // slot's only writer from here on.
+        if (isValue(s)) {
+          finish(TOOK_VALUE);
+        } else if (s == CLOSED || s == ABANDONED) {
+          finish(TOOK_CLOSE);
         }
+        // DROPPED, TOOK_VALUE or TOOK_CLOSE: it already finished and holds nothing.
         return;
       }
     }
 
     /** @return whether the channel still holds a waker registered by this receiver (tests) */
     boolean holdsWaker() {
-      return waker != null;
+      return slot instanceof Waker;
     }
 
     /** @return whether the channel still holds a value for this receiver (tests) */
     boolean holdsValue() {
-      return value != null;
+      return isValue(slot);
     }
 
     @Override
     public String toString() {
-      return "Oneshot.Receiver[" + describe(state) + "]";
+      return "Oneshot.Receiver[" + describe(slot) + "]";
     }
   }
 
-  /** Renders the state bits for {@code toString}. */
-  private static String describe(int s) {
-    if ((s & RX_DONE) != 0) {
+  /** Renders the slot for {@code toString}. */
+  private static String describe(Object s) {
+    if (s == DROPPED || s == TOOK_VALUE || s == TOOK_CLOSE) {
       return "received";
     }
-    if ((s & VALUE_SENT) != 0) {
-      return "sent";
-    }
-    if ((s & ABANDONED) != 0) {
+    if (s == ABANDONED) {
       return "abandoned";
     }
-    if ((s & CLOSED) != 0) {
+    if (s == CLOSED) {
       return "closed";
     }
-    return (s & RX_WAITING) != 0 ? "receiver waiting" : "empty";
+    if (s == null) {
+      return "empty";
+    }
+    return s instanceof Waker ? "receiver waiting" : "sent";
   }
 }

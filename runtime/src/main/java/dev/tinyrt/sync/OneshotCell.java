@@ -5,205 +5,250 @@ import dev.tinyrt.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.PhantomReference;
-import java.lang.ref.ReferenceQueue;
 
 /**
- * The state a oneshot {@link Oneshot.Sender} and {@link Oneshot.Receiver} share: one value slot,
- * one waker slot (the waker itself, no node: a oneshot has one receiver) and a word of state bits,
- * changed only by compare-and-set. It is the receiver's superclass, so a channel is three small
- * objects: the receiver with this state, the sender (a pointer to it) and the reference that
- * notices a sender garbage-collected without sending ({@link SenderGone}).
+ * The state a oneshot {@link Oneshot.Sender} and {@link Oneshot.Receiver} share, in one word: a
+ * single volatile reference, {@link #slot}, changed by compare-and-set. It is the receiver's
+ * superclass, and it is also the phantom reference to the sender that notices a sender
+ * garbage-collected without sending (the package rule: a gone sender closes its channel), so a
+ * channel is two objects: the receiver (header 12, {@code Reference}'s referent, queue, next and
+ * discovered 16, the slot 4: 32 bytes) and the sender (a pointer to it: 16 bytes).
  *
- * <p>Who may touch what: the value slot belongs to the sender until {@link #VALUE_SENT} is set,
- * then to the receiver. The waker slot belongs to the receiver while {@link #RX_WAITING} is clear,
- * to the sender once it has set {@link #VALUE_SENT} or {@link #CLOSED} and seen {@link #RX_WAITING}.
- * An abandoned receiver clears the value slot if it saw {@link #VALUE_SENT} when it set {@link
- * #RX_DONE}; otherwise the sender clears it if it saw {@link #RX_DONE} when it set {@link
- * #VALUE_SENT}.
+ * <p>What the slot holds, and who may move it on:
+ *
+ * <ul>
+ *   <li>{@code null}: nothing happened yet. The receiver may register a waker, drop; the sender may
+ *       send or close; the abandonment thread may close it as abandoned.
+ *   <li>a {@link Waker}: the receiver waits and wants that waker woken. The receiver may swap it
+ *       for another waker or take it back (drop); the sender replaces it by its outcome and then
+ *       wakes it, so whoever takes it out of the slot by compare-and-set owns it.
+ *   <li>the sent value: bare, or in a {@link Boxed} when it is {@code null}, a {@link Waker} or
+ *       one of this class's own objects (which would read as another state). Only the receiver
+ *       moves it on, to {@link #TOOK_VALUE}, when it takes the value or is dropped.
+ *   <li>{@link #CLOSED} or {@link #ABANDONED}: the sender closed, or was garbage-collected,
+ *       without a value. Only the receiver moves it on, to {@link #TOOK_CLOSE}.
+ *   <li>{@link #DROPPED}: the receiver was dropped before the sender finished. Only the sender
+ *       moves it on: to {@link #TOOK_VALUE} by a send (the value is let go of at once) or to
+ *       {@link #TOOK_CLOSE} by a close.
+ *   <li>{@link #TOOK_VALUE} or {@link #TOOK_CLOSE}: both sides finished. Never left; the two are
+ *       kept apart only so that a later misuse of the sender gets the right message.
+ * </ul>
+ *
+ * <p>So a send is one compare-and-set (from {@code null} or a waker to the value), and of two
+ * racing sends exactly one succeeds: the other finds a value and throws. Once the slot holds an
+ * outcome of the sender (a value, {@code CLOSED}, {@code ABANDONED}) the receiver is its only
+ * writer, and writes it without an atomic read-modify-write.
+ *
+ * <p>The watch (this object as a {@link PhantomReference} to the sender, queued to {@link
+ * AbandonedOneshotSenders}) stops once it is no longer needed: a send, a close or a drop clears the
+ * referent, so the garbage collector never discovers a finished channel and the abandonment thread
+ * never sees it (on JDK 24 and later, where that is cheap: see {@link #STOPS_WATCH}).
+ *
+ * <p>Users see the receiver's inherited {@code Reference} methods: {@code get()} returns {@code
+ * null} (a phantom reference's), {@code refersTo} tells whether the watch still runs, and {@link
+ * #clear()} and {@link #enqueue()} are overridden to do nothing, so no user call can stop the
+ * watch or fake an abandonment.
  */
-abstract class OneshotCell<T> {
+abstract class OneshotCell<T> extends PhantomReference<Object> {
+
+  /** The sender closed without a value; the receiver has not seen it yet. */
+  static final Object CLOSED = new Marker("closed");
+
+  /** The sender was garbage-collected without a value; the receiver has not seen it yet. */
+  static final Object ABANDONED = new Marker("abandoned");
+
+  /** The receiver was dropped before the sender sent or closed. */
+  static final Object DROPPED = new Marker("dropped");
+
+  /** Both finished: the sender sent, the receiver took the value or was dropped. */
+  static final Object TOOK_VALUE = new Marker("received");
+
+  /** Both finished: the sender closed (or was abandoned), the receiver saw it or was dropped. */
+  static final Object TOOK_CLOSE = new Marker("received");
 
   /**
-   * Set while the receiver has a waker in {@link #waker} and wants to be woken. Only the receiver
-   * sets or clears it, and only while {@link #VALUE_SENT} and {@link #CLOSED} are clear.
+   * Whether {@link #stopWatch()} clears the referent: where {@code Reference.clear()} is a C2
+   * intrinsic (JDK 24 on, JDK-8329597), a store; before, a native call, which took a suspend and
+   * resume from 65-71 to 79-108 ns of CPU on Java 17 ({@code CpuTime suspend}). There the watch is
+   * left running: a finished channel whose sender dies before its receiver is then queued, and the
+   * abandonment thread finds it finished and leaves it (the work a stopped watch saves).
    */
-  static final int RX_WAITING = 1;
+  static final boolean STOPS_WATCH = Runtime.version().feature() >= 24;
 
-  /**
-   * Set by the first {@code send} or {@code close} (or the abandonment action): from then on no
-   * other sender-side operation may write. Never cleared.
-   */
-  static final int SENDER_CLAIMED = 1 << 1;
-
-  /** Set once the value is in {@link #value}. Never cleared; excludes {@link #CLOSED}. */
-  static final int VALUE_SENT = 1 << 2;
-
-  /** Set when the sender finished without a value. Never cleared; excludes {@link #VALUE_SENT}. */
-  static final int CLOSED = 1 << 3;
-
-  /** Set with {@link #CLOSED} when the sender was garbage-collected rather than closed. */
-  static final int ABANDONED = 1 << 4;
-
-  /**
-   * Set once the receiver returned ready, threw, or was abandoned ({@code drop}): polling it again
-   * is a misuse. Never cleared.
-   */
-  static final int RX_DONE = 1 << 5;
-
-  private static final VarHandle STATE;
+  private static final VarHandle SLOT;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(OneshotCell.class, "state", int.class);
+      SLOT = MethodHandles.lookup().findVarHandle(OneshotCell.class, "slot", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** The state bits above. */
-  volatile int state;
-
-  /** The value, written by the sender before it sets {@link #VALUE_SENT}. */
-  T value;
-
-  /** The receiver's waker, written by the receiver before it sets {@link #RX_WAITING}. */
-  Waker waker;
+  /** The channel's one word of state: see the class comment for what it may hold. */
+  volatile Object slot;
 
   /**
-   * Notices the sender becoming unreachable before it sent or closed; null once it did either.
-   * Held here, not by the sender, so it lives as long as someone may wait for the value.
+   * Makes the channel's shared state, watching {@code sender} for abandonment.
+   *
+   * @param sender the channel's sender, under construction: the referent of this watch
    */
-  SenderGone senderGone;
-
-  /** Makes the sender half of this channel watched for abandonment; called once, by the sender. */
-  void watch(Object sender) {
-    senderGone = new SenderGone(sender, this);
+  OneshotCell(Object sender) {
+    super(sender, AbandonedOneshotSenders.queue());
   }
 
-  /**
-   * Stops watching the sender, which sent or closed: the reference is let go of, and a reference
-   * object nobody reaches is never queued, so the garbage collector neither processes it nor makes
-   * the abandonment thread look at it. One store: {@code Reference.clear()} would be a native call
-   * per send. Sender side only, after its claim.
-   */
-  void unwatch() {
-    senderGone = null;
+  /** @return what the slot holds for {@code value}: the value itself, or a box around it */
+  static Object wrap(Object value) {
+    if (value == null || value instanceof Marker || value instanceof Boxed
+        || value instanceof Waker) {
+      return new Boxed(value);
+    }
+    return value;
+  }
+
+  /** @return the value a slot holding a sent value carries */
+  @SuppressWarnings("unchecked")
+  static <T> T unwrap(Object sent) {
+    return (T) (sent instanceof Boxed b ? b.value : sent);
+  }
+
+  /** @return whether {@code s}, read from the slot, is a sent value (bare or boxed) */
+  static boolean isValue(Object s) {
+    return s != null && !(s instanceof Marker) && !(s instanceof Waker);
   }
 
   /** Atomically replaces {@code expected} by {@code next}; returns the witness value. */
-  int compareAndExchange(int expected, int next) {
-    return (int) STATE.compareAndExchange(this, expected, next);
+  final Object compareAndExchange(Object expected, Object next) {
+    return SLOT.compareAndExchange(this, expected, next);
   }
 
   /**
-   * Sets RX_DONE once the receiver saw {@code finished}, a state with VALUE_SENT or CLOSED: from
-   * then on the receiver is the state's only writer (every other writer claims first, and a claim
-   * that finds SENDER_CLAIMED writes nothing), so no atomic read-modify-write is needed.
-   *
-   * @param finished the state the receiver read, with VALUE_SENT or CLOSED
+   * Writes the slot when no other thread may write it any more (the receiver, once the sender's
+   * outcome is there).
    */
-  void markReceiverDone(int finished) {
-    // Ordering: release; no thread races this write (see above), and whoever reads RX_DONE later
-    // (a poll after completion, toString) needs only to see it, not anything before it.
-    STATE.setRelease(this, finished | RX_DONE);
-  }
-
-  /** Atomically ors {@code bits} into the state; returns the state before. */
-  int getAndSet(int bits) {
-    // A weak-CAS loop, what the JDK's getAndBitwiseOr runs, written out: Lincheck's model checker
-    // does not switch threads before a getAndBitwise* call, so it would not see a race here.
-    int s;
-    do {
-      s = (int) STATE.getVolatile(this);
-    } while (!STATE.weakCompareAndSet(this, s, s | bits));
-    return s;
+  final void finish(Object done) {
+    // Ordering: release; no thread races this write (see the class comment), and whoever reads it
+    // later (a poll after completion, toString) needs only to see it, not anything before it.
+    SLOT.setRelease(this, done);
   }
 
   /**
-   * Claims the sender side with {@code bits} added in the same step.
+   * The sender side's one step: replaces an empty slot or a waiting receiver's waker by {@code
+   * outcome} (a wrapped value, {@link #CLOSED} or {@link #ABANDONED}), or a dropped receiver's
+   * {@link #DROPPED} by {@code afterDrop}, and wakes the waker it replaced.
    *
-   * @return the state before the claim, or {@code -1} if the sender side was already claimed
+   * @return the slot before, if the step was taken (a waker, {@code null} or {@link #DROPPED});
+   *     otherwise the outcome already there (a value, a marker), and nothing was written
    */
-  int claim(int bits) {
-    int s = state;
+  final Object complete(Object outcome, Object afterDrop) {
+    Object s = slot;
     while (true) {
-      // If a send or close already happened, nothing else may.
-      if ((s & SENDER_CLAIMED) != 0) {
-        return -1;
+      Object next;
+      Waker waiting = null;
+      if (s == null) {
+        // Nothing happened: put the outcome in the empty slot.
+        next = outcome;
+      } else if (s == DROPPED) {
+        // The receiver is gone: nobody will read the outcome, keep none.
+        next = afterDrop;
+      } else if (s instanceof Marker || s instanceof Boxed) {
+        // The sender side already finished (CLOSED, ABANDONED, TOOK_*, a boxed value): refuse.
+        return s;
+      } else if (s instanceof Waker w) {
+        // The receiver waits: put the outcome in place of its waker.
+        waiting = w;
+        next = outcome;
+      } else {
+        // A value is there already: refuse.
+        return s;
       }
-      int witness = compareAndExchange(s, s | SENDER_CLAIMED | bits);
+      // Ordering: the volatile compare-and-set publishes the value (and everything the sender
+      // wrote before) to the receiver, which reads the slot with a volatile read. It fails if the
+      // receiver registered, swapped or took back its waker, or dropped, since we read it: look
+      // again.
+      Object witness = compareAndExchange(s, next);
       if (witness == s) {
+        if (waiting != null) {
+          // The waker left the slot with this compare-and-set: it is ours to wake, once.
+          waiting.wake();
+        }
         return s;
       }
       s = witness;
     }
   }
 
+  /** @return whether {@link #complete} took its step, given what it returned */
+  static boolean completed(Object before) {
+    return before == null || before == DROPPED || before instanceof Waker;
+  }
+
   /**
-   * Publishes the sender's outcome ({@link #VALUE_SENT} or {@link #CLOSED}) if not already part of
-   * the claim, and wakes the receiver if it was waiting.
-   *
-   * @param before the state in which {@code bits} became set
+   * Stops the watch where that is cheap ({@link #STOPS_WATCH}): the sender sent or closed, or the
+   * receiver is gone, so the sender's abandonment no longer matters. The referent is cleared and a
+   * cleared reference is never queued, so the garbage collector does not process it and the
+   * abandonment thread never sees it.
    */
-  void wakeReceiverIfWaiting(int before) {
-    // If the receiver registered a waker before our outcome became visible, the waker slot is now
-    // ours (the receiver never touches it once VALUE_SENT or CLOSED is set).
-    if ((before & RX_WAITING) != 0) {
-      Waker w = waker;
-      waker = null;
-      w.wake();
+  final void stopWatch() {
+    if (STOPS_WATCH) {
+      super.clear();
     }
   }
 
   /**
-   * A phantom reference to a sender that closes its channel, as abandoned, once the sender is
-   * unreachable without having sent or closed. 32 bytes and no lock per channel (a {@code Cleaner}
-   * registration is 64 bytes and takes the cleaner's list lock). Reachable from its channel's
-   * state only: if the receiver is gone too, nobody waits, and the reference goes with it.
+   * Does nothing: the watch belongs to the channel. A user's call cannot stop it (the sender would
+   * no longer close its channel when garbage-collected without sending).
    */
-  static final class SenderGone extends PhantomReference<Object> {
+  @Override
+  public final void clear() {}
 
-    /** The queue the garbage collector puts unreachable senders' references on. */
-    private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
+  /**
+   * Does nothing and returns {@code false}: only the garbage collector reports a sender gone. A
+   * user's call cannot close the channel as abandoned while its sender lives.
+   *
+   * @return {@code false}
+   */
+  @Override
+  public final boolean enqueue() {
+    return false;
+  }
 
-    static {
-      Thread thread = new Thread(SenderGone::closeAbandoned, "tinyrt-abandoned-oneshot-senders");
-      thread.setDaemon(true);
-      thread.start();
+  /**
+   * Closes the channel as abandoned: run by the abandonment thread once the collector found the
+   * sender unreachable. Does nothing if the sender sent or closed, or the receiver was dropped (it
+   * stays {@link #DROPPED}): a watch left running ({@link #STOPS_WATCH} false) is queued then.
+   *
+   * @return whether it closed the channel
+   */
+  final boolean closeAbandoned() {
+    Object before = complete(ABANDONED, /* afterDrop = */ DROPPED);
+    return before == null || before instanceof Waker;
+  }
+
+  /** One of the slot's states other than empty, a waker and a value; named for toString. */
+  static final class Marker {
+
+    /** What the state is called in {@code toString}. */
+    final String name;
+
+    Marker(String name) {
+      this.name = name;
     }
 
-    /** The channel's state; never the sender itself, or it could not become unreachable. */
-    private final OneshotCell<?> cell;
-
-    SenderGone(Object sender, OneshotCell<?> cell) {
-      super(sender, QUEUE);
-      this.cell = cell;
+    @Override
+    public String toString() {
+      return name;
     }
+  }
 
-    /** Closes the channel as abandoned; does nothing if the sender sent or closed. */
-    void run() {
-      int before = cell.claim(CLOSED | ABANDONED);
-      if (before != -1) {
-        cell.senderGone = null;
-        cell.wakeReceiverIfWaiting(before);
-      }
-    }
+  /** A sent value the slot cannot hold bare: {@code null}, a waker, a marker or a box. */
+  private static final class Boxed {
 
-    /** The abandonment thread's loop: closes each channel whose sender the collector found gone. */
-    private static void closeAbandoned() {
-      while (true) {
-        try {
-          ((SenderGone) QUEUE.remove()).run();
-        } catch (InterruptedException e) {
-          // A daemon thread nobody interrupts on purpose: keep serving.
-        } catch (RuntimeException | Error e) {
-          // A waker threw (wakes must not): the next channel must still be closed.
-          System.getLogger("dev.tinyrt").log(System.Logger.Level.ERROR, "a waker threw while tinyrt"
-              + " closed a oneshot channel whose Sender was garbage-collected without sending;"
-              + " the receiver was still closed, but a wake must never throw: fix the waker that"
-              + " threw (its exception follows)", e);
-        }
-      }
+    /** The value sent. */
+    final Object value;
+
+    Boxed(Object value) {
+      this.value = value;
     }
   }
 }

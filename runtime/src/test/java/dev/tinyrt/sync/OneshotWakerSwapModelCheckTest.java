@@ -23,6 +23,12 @@ public class OneshotWakerSwapModelCheckTest {
 
   private final Oneshot.Sender<Integer> sender;
 
+  /** The channel's receiver, which the task awaits. */
+  private final Oneshot.Receiver<Integer> receiver;
+
+  /** Set once a send returned normally. */
+  private volatile boolean sent;
+
   /** The receiving task; it has one receiver, so it waits for it once. */
   private final WokenTask<Integer> receive;
 
@@ -33,7 +39,7 @@ public class OneshotWakerSwapModelCheckTest {
   public OneshotWakerSwapModelCheckTest() {
     Oneshot.Channel<Integer> channel = Oneshot.channel();
     sender = channel.sender();
-    Oneshot.Receiver<Integer> receiver = channel.receiver();
+    receiver = channel.receiver();
     receive = new WokenTask<>("the oneshot receive", () -> receiver);
   }
 
@@ -41,6 +47,7 @@ public class OneshotWakerSwapModelCheckTest {
   public void send(int v) {
     try {
       sender.send(v);
+      sent = true;
     } catch (IllegalStateException secondSend) {
       // A oneshot sends once: nothing happened.
     }
@@ -64,10 +71,18 @@ public class OneshotWakerSwapModelCheckTest {
     }
   }
 
-  /** Run once the scenario ended, when no operation runs. */
+  /**
+   * Run once the scenario ended, when no operation runs: the last waker was woken if the receive
+   * can go on, and a value sent and not yet received is still in the channel (a waker registered
+   * over it would hide it from every later poll).
+   */
   @Validate
-  public void lastWakerWoken() {
+  public void lastWakerWokenAndNoValueLost() {
     receive.assertNoLostWake();
+    if (sent && !finished && !receiver.holdsValue()) {
+      throw new IllegalStateException("a value was sent, the receive has not finished, and the "
+          + "channel no longer holds the value: " + receiver);
+    }
   }
 
   @Test
