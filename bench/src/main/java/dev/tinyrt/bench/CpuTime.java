@@ -135,7 +135,7 @@ public final class CpuTime {
     return m;
   }
 
-  /** {@link #carts(int, boolean, boolean)} with the prices sent while this thread runs the carts. */
+  /** {@link #carts(int, boolean, boolean)}, the prices sent while this thread runs the carts. */
   static Map<String, Double> carts(int n) throws InterruptedException {
     return carts(n, /* backlog = */ false, /* shuffled = */ false);
   }

@@ -310,7 +310,8 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    */
   boolean giveUpStopped(Task<?> task) {
     // Ordering: a CAS, as in claim: the winner sees what the last driver's release published.
-    if (!stopped || DRIVER.compareAndExchange(this, (Thread) null, Thread.currentThread()) != null) {
+    Thread self = Thread.currentThread();
+    if (!stopped || DRIVER.compareAndExchange(this, (Thread) null, self) != null) {
       return false;
     }
     try {
