@@ -21,8 +21,14 @@ import java.util.Map;
  * class path) when the machine is too busy for {@code scripts/bench} to mean anything.
  *
  * <p>{@code java -javaagent:tinyrt-agent.jar -cp tinyrt-benchmarks.jar dev.tinyrt.bench.CpuTime
- * pingpong|spawnjoin|suspend|carts N [ROUNDS]}; prints one JSON line per round after three
- * warm-up rounds.
+ * pingpong|spawnjoin|suspend|carts|cartsbacklog|cartsshuffled N [ROUNDS]}; prints one JSON line
+ * per round after three warm-up rounds. {@code cartsbacklog} is the carts with every price sent
+ * before the runtime thread runs: N outside wakes waiting, each cart done in one poll, so the
+ * runtime thread's CPU per cart measures the take-in and the poll of a task another core woke,
+ * with no second thread running meanwhile (a loaded machine disturbs it less than the carts);
+ * {@code cartsshuffled} is the same with the prices sent in a random order (fixed seed), as I/O
+ * completions come, so that the tasks and frames are not visited in the order they were
+ * allocated in, and the hardware's prefetcher cannot guess the next line.
  */
 public final class CpuTime {
 
@@ -41,12 +47,13 @@ public final class CpuTime {
     String scenario = args[0];
     int n = Integer.parseInt(args[1]);
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    if (!java.util.List.of("pingpong", "spawnjoin", "suspend", "carts").contains(scenario)) {
-      throw new IllegalArgumentException(
-          "unknown scenario " + scenario + ": use pingpong, spawnjoin, suspend or carts");
+    if (!java.util.List.of("pingpong", "spawnjoin", "suspend", "carts", "cartsbacklog",
+        "cartsshuffled").contains(scenario)) {
+      throw new IllegalArgumentException("unknown scenario " + scenario
+          + ": use pingpong, spawnjoin, suspend, carts, cartsbacklog or cartsshuffled");
     }
     for (int i = 0; i < 3; i++) {
-      run(scenario, scenario.equals("carts") ? 50_000 : 500_000);
+      run(scenario, scenario.startsWith("carts") ? 50_000 : 500_000);
     }
     for (int i = 0; i < rounds; i++) {
       Measure.report(run(scenario, n));
@@ -58,7 +65,9 @@ public final class CpuTime {
       case "pingpong" -> pingPong(n);
       case "spawnjoin" -> spawnJoin(n);
       case "suspend" -> suspendResume(n);
-      default -> carts(n);
+      case "cartsbacklog" -> carts(n, /* backlog = */ true, /* shuffled = */ false);
+      case "cartsshuffled" -> carts(n, /* backlog = */ true, /* shuffled = */ true);
+      default -> carts(n, /* backlog = */ false, /* shuffled = */ false);
     };
   }
 
@@ -126,12 +135,24 @@ public final class CpuTime {
     return m;
   }
 
+  /** {@link #carts(int, boolean, boolean)}, the prices sent while this thread runs the carts. */
+  static Map<String, Double> carts(int n) throws InterruptedException {
+    return carts(n, /* backlog = */ false, /* shuffled = */ false);
+  }
+
   /**
    * {@link CartScenario}'s tinyrt run: channel creation and spawning on this thread, then one
    * driver thread sends every first price and every second while this thread runs the carts.
+   *
+   * @param backlog whether this thread waits for the driver to send every price before it runs
+   *     the carts (then it polls each cart once, and the wall clock is the driver's then the
+   *     runtime thread's)
+   * @param shuffled whether the driver sends the prices in a random order rather than in the
+   *     order the carts were spawned
    */
   @SuppressWarnings("unchecked")
-  static Map<String, Double> carts(int n) throws InterruptedException {
+  static Map<String, Double> carts(int n, boolean backlog, boolean shuffled)
+      throws InterruptedException {
     Oneshot.Sender<Long>[] socks = new Oneshot.Sender[n];
     Oneshot.Sender<Long>[] shoes = new Oneshot.Sender[n];
     Oneshot.Receiver<Long>[] socksRx = new Oneshot.Receiver[n];
@@ -156,6 +177,11 @@ public final class CpuTime {
     rt.blockOn(rt.spawn(Future.ready(0)));
     long spawned = THREADS.getCurrentThreadCpuTime() - cpu;
     // First send to done: the driver's CPU time and this thread's, and the wall clock.
+    if (shuffled) {
+      java.util.Random random = new java.util.Random(42);
+      java.util.Collections.shuffle(java.util.Arrays.asList(socks), random);
+      java.util.Collections.shuffle(java.util.Arrays.asList(shoes), random);
+    }
     long[] driverCpu = new long[1];
     long[] firstSend = new long[1];
     Thread driver = new Thread(() -> {
@@ -169,8 +195,11 @@ public final class CpuTime {
       }
       driverCpu[0] = THREADS.getCurrentThreadCpuTime() - start;
     });
-    cpu = THREADS.getCurrentThreadCpuTime();
     driver.start();
+    if (backlog) {
+      driver.join();
+    }
+    cpu = THREADS.getCurrentThreadCpuTime();
     if (!rt.shutdown(Duration.ofMinutes(10))) {
       throw new IllegalStateException("carts did not finish");
     }
@@ -182,6 +211,7 @@ public final class CpuTime {
     m.put("spawn_to_parked_cpu_ns_per_cart", (double) spawned / n);
     m.put("driver_cpu_ms", driverCpu[0] / 1e6);
     m.put("runtime_cpu_ms", runtimeCpu / 1e6);
+    m.put("runtime_cpu_ns_per_cart", (double) runtimeCpu / n);
     m.put("first_send_to_done_ms", wall / 1e6);
     return m;
   }

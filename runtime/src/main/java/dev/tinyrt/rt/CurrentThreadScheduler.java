@@ -75,8 +75,12 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   /** What the driver does when idle instead of {@code LockSupport.park} (an I/O driver), or null. */
   private volatile Parker parker;
 
-  /** Set by {@link #stop()}: no parker may be installed any more. Guarded by {@code this}. */
-  private boolean stopped;
+  /**
+   * Set by {@link #stop()}, at the end of the runtime's shutdown: no parker may be installed any
+   * more, and wakes from other threads are refused. Written under {@code this}; volatile, so a wake
+   * reads it without the lock.
+   */
+  private volatile boolean stopped;
 
   /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
   private int sinceParkerPolled;
@@ -190,9 +194,17 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   /**
    * A wake from any thread but the driving one (the task's shared word has SCHEDULED): pushes the
    * task on {@link #incoming} and unparks the driver if it parks.
+   *
+   * @throws IllegalStateException once the runtime's shutdown ended ({@link #stop()}): nobody will
+   *     drive the task again, so the runtime gives it up ({@link AsyncRuntime#lostWake}) rather
+   *     than leave it queued and live forever, as the multi-threaded schedulers do
    */
   @Override
   public void schedule(Task<?> task) {
+    if (stopped) {
+      throw new IllegalStateException("runtime " + runtime.name() + " is shut down: " + task
+          + ", woken after its shutdown, cannot run and is cancelled");
+    }
     // The queue tells whether the driver announced a park before it could see this task.
     if (incoming.push(task)) {
       unparkDriver(driver);
@@ -283,6 +295,37 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
         + self.getName() + " while thread " + witness.getName() + " drives it (in blockOn or "
         + "close): a current-thread runtime runs on one thread at a time; call it on that "
         + "thread after its blockOn returns, or use a multi-threaded runtime");
+  }
+
+  /**
+   * Gives up {@code task}, which a thread that does not drive this runtime could not queue, if the
+   * runtime stopped: nobody drives a stopped runtime (unless a {@code blockOn} after its shutdown),
+   * so this thread claims it, completes the task as cancelled, and gives up likewise every task
+   * queued here meanwhile (a task of this runtime that awaited the given-up one is woken into the
+   * ready queue of this thread, which runs nothing now; a wake pushed just before the stop).
+   *
+   * @param task the task a wake from this thread could not queue
+   * @return false if the runtime has not stopped or another thread drives it: then the caller asks
+   *     for cancellation instead, which that driver delivers
+   */
+  boolean giveUpStopped(Task<?> task) {
+    // Ordering: a CAS, as in claim: the winner sees what the last driver's release published.
+    Thread self = Thread.currentThread();
+    if (!stopped || DRIVER.compareAndExchange(this, (Thread) null, self) != null) {
+      return false;
+    }
+    try {
+      task.giveUp(); // this thread drives the runtime now: it completes the task
+      takeIncoming();
+      Task<?> queued;
+      while ((queued = ready.pollFirst()) != null) {
+        queued.localUnqueued();
+        queued.giveUp(); // may queue more (its awaiters), taken by this loop
+      }
+    } finally {
+      release();
+    }
+    return true;
   }
 
   /** Ends this thread's {@link #claim}. */
@@ -443,7 +486,10 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     }
   }
 
-  /** Stops the installed parker, and refuses to install one from now on. Idempotent. */
+  /**
+   * Stops the installed parker, and refuses to install one, or to queue a wake from another
+   * thread, from now on. Idempotent.
+   */
   @Override
   public void stop() {
     Parker p;

@@ -23,6 +23,15 @@ import java.lang.invoke.VarHandle;
  * not park, or the producer sees the driver parked (or about to be) and unparks it. A producer
  * that stopped between its claim and its write is still covered: its write comes later, and so
  * does its read of {@code parked}.
+ *
+ * <p>One unpark per park: the producer that sees {@code parked} set clears it with a CAS, and only
+ * the one whose CAS succeeds is told to unpark the driver. A producer that then reads {@code
+ * parked} clear is covered by that unpark: the driver, once woken, drains before it announces
+ * another park, and its next {@link #prepareToPark} looks at the queue after setting {@code
+ * parked} again, so a slot written before that read of {@code parked} is seen there at the
+ * latest. Without the CAS, every push while the driver is parked, or woken but waiting for a core,
+ * unparked it again: up to one {@code LockSupport.unpark} (a lock of the thread's parker) per push,
+ * a million in a round of the 1M carts on a loaded machine.
  */
 final class IncomingQueue {
 
@@ -37,12 +46,15 @@ final class IncomingQueue {
 
   private static final VarHandle TAIL;
 
+  private static final VarHandle PARKED;
+
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CLAIMED = lookup.findVarHandle(Chunk.class, "claimed", int.class);
       NEXT = lookup.findVarHandle(Chunk.class, "next", Chunk.class);
       TAIL = lookup.findVarHandle(IncomingQueue.class, "tail", Chunk.class);
+      PARKED = lookup.findVarHandle(IncomingQueue.class, "parked", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -74,7 +86,10 @@ final class IncomingQueue {
   /** The next slot of {@link #head} the driver takes. Driver only. */
   private int headIndex;
 
-  /** Set by the driver from just before it looks at the queue a last time until its park ends. */
+  /**
+   * Set by the driver just before it looks at the queue a last time; cleared by the one push that
+   * unparks it (a CAS), or by the driver when its park ends.
+   */
   private volatile boolean parked;
 
   /** Slots per chunk: {@link #CHUNK}, or fewer in a model check, so it crosses chunks. */
@@ -97,7 +112,8 @@ final class IncomingQueue {
    * chunk is linked past by whoever gets there first).
    *
    * @param task the woken task
-   * @return whether the driver is parked, or about to be: the caller must unpark it
+   * @return whether the driver is parked, or about to be, and this push is the one that must
+   *     unpark it (the caller must); false if the driver will look at the queue again anyway
    */
   boolean push(Task<?> task) {
     Chunk c = tail;
@@ -108,7 +124,10 @@ final class IncomingQueue {
         // thread wrote before the wake, and the read of parked below cannot move before it (the
         // producer's half of the Dekker pair).
         SLOT.setVolatile(c.slots, i, task);
-        return parked;
+        // If the driver announced a park, the first push to see it unparks it; the others find
+        // the flag clear (a plain read first: no CAS on this line while the driver runs).
+        // Ordering: a CAS, so of the pushes that saw the flag set exactly one is told to unpark.
+        return parked && PARKED.compareAndSet(this, true, false);
       }
       // The chunk is full: move on to the next one, linking it if nobody did yet.
       Chunk next = c.next;
@@ -232,7 +251,10 @@ final class IncomingQueue {
     return true;
   }
 
-  /** The driver's park returned (woken, or for no reason): pushes need not unpark it any more. */
+  /**
+   * The driver's park returned (woken, or for no reason): pushes need not unpark it any more. The
+   * flag may be clear already (the push that unparked it cleared it).
+   */
   void parkEnded() {
     parked = false;
   }

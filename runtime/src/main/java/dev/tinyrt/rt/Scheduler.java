@@ -34,8 +34,8 @@ interface Scheduler {
   }
 
   /**
-   * Stops the worker threads, if any, once no task is left. Later schedules of a multi-threaded
-   * runtime throw (the runtime gives their task up); a current-thread runtime's are not run.
+   * Stops the worker threads, if any, once no task is left. Later schedules throw (the runtime
+   * gives their task up); on a current-thread runtime, those from a thread that does not drive it.
    */
   void stop();
 }

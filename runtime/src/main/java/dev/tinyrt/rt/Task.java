@@ -329,6 +329,10 @@ final class Task<T> extends TaskState
   void giveUp() {
     CurrentThreadScheduler local = runtime.localScheduler();
     if (local != null && !local.isDriving()) {
+      // A stopped runtime that nobody drives: this thread claims it and completes the task.
+      if (local.giveUpStopped(this)) {
+        return;
+      }
       // Only the driving thread completes a current-thread runtime's task, and it may be polling
       // it now: ask for cancellation, which its next poll delivers (the next wake queues it).
       transitionToCancelRequestedUnqueued();
