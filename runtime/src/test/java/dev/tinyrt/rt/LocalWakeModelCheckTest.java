@@ -28,6 +28,11 @@ import org.junit.jupiter.api.Test;
  * everything still queued, then: each task that is not finished was polled after the last wake of
  * it began (no wake lost, whichever path it took); an aborted {@code b} finished, cancelled; {@code
  * a} completed at most once and was never polled after; no two polls overlapped.
+ *
+ * <p>Planted when it was written (commit 4209f97, detached worktree): {@code takeFromIncoming}
+ * dropping a task that already has a ready entry without clearing SCHEDULED, so later outside
+ * wakes find it set and push nothing, fails it (blockOnRound, then completeA on another thread:
+ * "lost wake-up: task a"). Not replanted in stop 14's campaign.
  */
 public class LocalWakeModelCheckTest {
 

@@ -42,7 +42,7 @@ public class RunQueueModelCheckTest {
   /** The next value the owner pushes (only the owner's operations touch it). */
   private int nextValue;
 
-  /** Fills the queue so that head and tail sit past the wrap: entries 3 to 6 in slots 2, 3, 0, 1. */
+  /** Fills the queue past the wrap: entries 3 to 6 in slots 2, 3, 0, 1. */
   public RunQueueModelCheckTest() {
     for (int i = 0; i < 2; i++) {
       queue.push(++nextValue);

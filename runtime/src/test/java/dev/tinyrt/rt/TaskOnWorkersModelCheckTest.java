@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
  * the scenario ended ({@link #noWakeLost}): a task whose last poll began before the last wake
  * began is in the slot; the slot refuses a second task (a task queued twice would be polled by
  * two workers at once).
+ *
+ * <p>Planted when it was written (commit 48d6786, detached worktree): a wake while the task runs
+ * that is forgotten ({@code transitionToNotified} not setting NOTIFIED) fails it in 5 s; the real
+ * code passed in 15 s. Not replanted in stop 14's campaign.
  */
 public class TaskOnWorkersModelCheckTest {
 

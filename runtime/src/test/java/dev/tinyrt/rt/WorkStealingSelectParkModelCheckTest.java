@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
  * are not started; each step is one pass of {@link Worker#run}'s loop, and a worker blocked in its
  * select takes no step. At the end no task may be left queued while every worker is blocked:
  * that would be a lost wake-up (a worker that its own selector woke must take its sleep back).
+ *
+ * <p>Planted when it was written (commit 7da7315): a worker that does not take its sleep back
+ * after its own selector woke a task fails the spelled-out interleaving and the model check (see
+ * {@link #modelCheck}). Not replanted in stop 14's campaign.
  */
 public class WorkStealingSelectParkModelCheckTest {
 
