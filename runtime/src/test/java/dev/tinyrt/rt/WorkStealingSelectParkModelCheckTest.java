@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Planted when it was written (commit 7da7315): a worker that does not take its sleep back
  * after its own selector woke a task fails the spelled-out interleaving and the model check (see
- * {@link #modelCheck}). Not replanted in stop 14's campaign.
+ * {@link #modelCheck}). Stop 14, detached worktree ({@code mvn -B -q -o -pl runtime test
+ * -Dtest=WorkStealingSelectParkModelCheckTest}, load ~7): a schedule from outside that calls
+ * notifyOne before it queues the task fails it in 24 s ("lost wake-up"), as it did not fail
+ * {@link WorkStealingParkModelCheckTest} before that test was changed.
  */
 public class WorkStealingSelectParkModelCheckTest {
 
