@@ -28,6 +28,14 @@ import org.junit.jupiter.api.Test;
  * everything still queued, then: each task that is not finished was polled after the last wake of
  * it began (no wake lost, whichever path it took); an aborted {@code b} finished, cancelled; {@code
  * a} completed at most once and was never polled after; no two polls overlapped.
+ *
+ * <p>Planted when it was written (commit 4209f97, detached worktree): {@code takeFromIncoming}
+ * dropping a task that already has a ready entry without clearing SCHEDULED, so later outside
+ * wakes find it set and push nothing, fails it (blockOnRound, then completeA on another thread:
+ * "lost wake-up: task a"). Stop 14, detached worktree ({@code mvn -B -q -o -pl runtime test
+ * -Dtest=LocalWakeModelCheckTest}, load ~10): a wake from the driving thread during the task's
+ * own poll that is dropped ({@code localWake} not setting LOCAL_NOTIFIED) fails it in 27 s ("lost
+ * wake-up: task b").
  */
 public class LocalWakeModelCheckTest {
 

@@ -24,6 +24,13 @@ import org.junit.jupiter.api.Test;
  * too, so a result saying so would match them. The check is in a {@code @Validate} function, which
  * Lincheck runs once the whole scenario ended, so nothing is in flight then: a wake that set
  * SCHEDULED has put the task in the queue by then.
+ *
+ * <p>Plants, each in a detached worktree ({@code mvn -B -q -o -pl runtime test
+ * -Dtest=TaskModelCheckTest}): an outside wake of an idle task that sets SCHEDULED but does not
+ * queue the task ({@code transitionToNotified} returning NOTHING after its CAS) fails it in 15 s
+ * (stop 14, load ~8, main's Task of e338a57); a wake during a run that is forgotten passes it, as
+ * it should: this runtime's polls do not use RUNNING (commit 48d6786), TaskOnWorkersModelCheckTest
+ * catches that one.
  */
 public class TaskModelCheckTest {
 

@@ -20,6 +20,14 @@ import org.junit.jupiter.api.Test;
  * the scenario ended ({@link #noWakeLost}): a task whose last poll began before the last wake
  * began is in the slot; the slot refuses a second task (a task queued twice would be polled by
  * two workers at once).
+ *
+ * <p>Planted when it was written (commit 48d6786, detached worktree): a wake while the task runs
+ * that is forgotten ({@code transitionToNotified} not setting NOTIFIED) fails it in 5 s; the real
+ * code passed in 15 s. Stop 14, each in a detached worktree ({@code mvn -B -q -o -pl runtime test
+ * -Dtest=TaskOnWorkersModelCheckTest}, load ~7): {@code transitionToIdle} dropping NOTIFIED (the
+ * task goes idle, not back to the queue) fails it in 11 s; {@code transitionToNotified} on a
+ * running task writing NOTIFIED by a read, then a write instead of its CAS (the runner's idle
+ * overwritten) fails it in 7 s.
  */
 public class TaskOnWorkersModelCheckTest {
 

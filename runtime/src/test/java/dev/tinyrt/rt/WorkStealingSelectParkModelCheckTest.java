@@ -19,6 +19,13 @@ import org.junit.jupiter.api.Test;
  * are not started; each step is one pass of {@link Worker#run}'s loop, and a worker blocked in its
  * select takes no step. At the end no task may be left queued while every worker is blocked:
  * that would be a lost wake-up (a worker that its own selector woke must take its sleep back).
+ *
+ * <p>Planted when it was written (commit 7da7315): a worker that does not take its sleep back
+ * after its own selector woke a task fails the spelled-out interleaving and the model check (see
+ * {@link #modelCheck}). Stop 14, detached worktree ({@code mvn -B -q -o -pl runtime test
+ * -Dtest=WorkStealingSelectParkModelCheckTest}, load ~7): a schedule from outside that calls
+ * notifyOne before it queues the task fails it in 24 s ("lost wake-up"), as it did not fail
+ * {@link WorkStealingParkModelCheckTest} before that test was changed.
  */
 public class WorkStealingSelectParkModelCheckTest {
 
