@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
  * <p>Random scenarios do not reach the race between a drop and a hand-over ({@link
  * #dropBesideHandOver}): the drop must read the receive's state after the send took it out of the
  * slot and before the send's CAS, two switches at two exact points. Neither three operations a
- * thread (10 x 150), nor a pass of two a thread first (10 x 50), nor one a thread after a one-
- * operation sequential part (20 x 50, 60 x 40) caught the plant below; so the check also runs
- * that scenario itself. Plants, each in a detached worktree ({@code mvn -B -q -o -pl runtime test
+ * thread (10 x 150), nor a pass of two a thread first (10 x 50), nor one a thread after a
+ * sequential part of one operation (20 x 50, 60 x 40) caught the plant below; so the check also
+ * runs that scenario itself. Plants, each in a detached worktree ({@code mvn -B -q -o -pl runtime test
  * -Dtest=MpscModelCheckTest}, load under 1 on 2 cores; the test's own seconds):
  * <table>
  *   <caption>plants</caption>
