@@ -20,6 +20,20 @@ import org.junit.jupiter.api.Test;
  * lost in every run is lost in the sequential runs too. The tasks behave as executors do ({@link
  * WokenTask}): a receive is polled again only once woken, so no unprompted poll finds the value a
  * lost wake left unannounced.
+ *
+ * <p>Three operations a thread still reach the plant below (unlike the watch's check, whose
+ * scenarios are the same shape): its scenarios stay as they are. Plants, each in a detached
+ * worktree ({@code mvn -B -q -o -pl runtime test -Dtest=BroadcastModelCheckTest}, load under 1 on
+ * 2 cores; the test's own seconds):
+ * <table>
+ *   <caption>plants</caption>
+ *   <tr><th>plant in Broadcast</th><th>3 actors a thread</th></tr>
+ *   <tr><td>recv checks for a value in one locked block and parks in the next (a send in between
+ *       wakes nobody)</td><td>caught, 2 runs of 2 (5 to 6 s)</td></tr>
+ *   <tr><td>a send wakes only the first waiting receive</td><td>caught (54 s at load 20, when
+ *       first planted; not re-run)</td></tr>
+ *   <tr><td>none (the real code)</td><td>passes (4 s)</td></tr>
+ * </table>
  */
 public class BroadcastModelCheckTest {
 

@@ -4,10 +4,14 @@ package dev.tinyrt.sync;
 import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Poll;
 import dev.tinyrt.WokenTask;
+import java.lang.reflect.Method;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +28,24 @@ import org.junit.jupiter.api.Test;
  * it again only once woken. A consumer that gave up a pending receive for a new one made the
  * check fire on correct code (the value rightly went to the first), and one that polled a pending
  * receive unprompted would find a value that a lost wake left there and hide it.
+ *
+ * <p>Random scenarios do not reach the race between a drop and a hand-over ({@link
+ * #dropBesideHandOver}): the drop must read the receive's state after the send took it out of the
+ * slot and before the send's CAS, two switches at two exact points. Neither three operations a
+ * thread (10 x 150), nor a pass of two a thread first (10 x 50), nor one a thread after a
+ * sequential part of one operation (20 x 50, 60 x 40) caught the plant below; so the check also
+ * runs that scenario itself. Plants, each in a detached worktree ({@code mvn -B -q -o -pl runtime test
+ * -Dtest=MpscModelCheckTest}, load under 1 on 2 cores; the test's own seconds):
+ * <table>
+ *   <caption>plants</caption>
+ *   <tr><th>plant</th><th>random scenarios only</th><th>with dropBesideHandOver</th></tr>
+ *   <tr><td>MpscRecv.drop moves a receive taken out of the slot from PARKED to DROPPED by a read,
+ *       then a write, not a CAS (a value handed to it meanwhile is lost)</td><td>not caught (8 s;
+ *       the shapes above 9 to 14 s)</td><td>caught (4.5 s)</td></tr>
+ *   <tr><td>handOver does not wake the receive</td><td>caught (when first planted)</td>
+ *       <td>caught (6.5 s)</td></tr>
+ *   <tr><td>none (the real code)</td><td>passes</td><td>passes (9.5 s)</td></tr>
+ * </table>
  */
 public class MpscModelCheckTest {
 
@@ -98,9 +120,28 @@ public class MpscModelCheckTest {
     MpscLedger.assertEachValueOnce(receiver, sent.get(), received);
   }
 
+  /**
+   * The lock-free path's race, with the whole interleaving budget on it: a receive waiting in the
+   * slot (the sequential part) is dropped while a producer takes it out of the slot and hands it a
+   * value; the CAS from PARKED decides who owns the value.
+   */
+  private static ExecutionScenario dropBesideHandOver() throws NoSuchMethodException {
+    return new ExecutionScenario(
+        List.of(actor("recv")),
+        List.of(List.of(actor("trySend")), List.of(actor("dropRecv"))),
+        /* postExecution = */ List.of(),
+        /* validationFunction = */ actor("nothingLost"));
+  }
+
+  private static Actor actor(String operation) throws NoSuchMethodException {
+    Method m = MpscModelCheckTest.class.getMethod(operation);
+    return new Actor(m, /* arguments = */ List.of());
+  }
+
   @Test
-  public void modelCheck() {
+  public void modelCheck() throws NoSuchMethodException {
     LinChecker.check(MpscModelCheckTest.class, DeepCheck.modelChecking(10, 150)
+        .addCustomScenario(dropBesideHandOver())
         .threads(2)
         .actorsPerThread(3)
         // No sequential prefix or suffix: the validation runs after the last part, and a receive
