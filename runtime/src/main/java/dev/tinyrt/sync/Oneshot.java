@@ -157,8 +157,9 @@ public final class Oneshot {
           s = witness;
           continue;
         }
-        // If the value is there, take it. From here on the receiver is the slot's only writer.
-        if (isValue(s)) {
+        // If the value is there, take it (s is neither null nor a waker here: anything but a
+        // marker is a value). From here on the receiver is the slot's only writer.
+        if (!(s instanceof OneshotCell.Marker)) {
           finish(TOOK_VALUE);
           return Poll.ready(unwrap(s));
         }
@@ -197,9 +198,10 @@ public final class Oneshot {
           s = witness;
           continue;
         }
-        // If the value is there, let go of it; if the sender closed, finish. The receiver is the
-        // slot's only writer from here on.
-        if (isValue(s)) {
+        // If the value is there (anything but a marker, s being neither null nor a waker here),
+        // let go of it; if the sender closed, finish. The receiver is the slot's only writer from
+        // here on.
+        if (!(s instanceof OneshotCell.Marker)) {
           finish(TOOK_VALUE);
         } else if (s == CLOSED || s == ABANDONED) {
           finish(TOOK_CLOSE);

@@ -31,8 +31,11 @@ class AbandonedSendersTest {
   /** Mpsc channels whose sender is dropped. */
   private static final int MPSCS = 10_000;
 
-  /** Waits for {@code woken}, asking the collector to find the dropped senders meanwhile. */
-  private static void awaitWakes(CountDownLatch woken) throws InterruptedException {
+  /**
+   * Waits for {@code woken}, asking the collector to find the dropped senders meanwhile; fails
+   * after 60 s. Also used by {@link OneshotWatchTest}.
+   */
+  static void awaitWakes(CountDownLatch woken) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!woken.await(20, TimeUnit.MILLISECONDS)) {
       System.gc();

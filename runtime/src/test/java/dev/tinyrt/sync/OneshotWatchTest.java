@@ -12,7 +12,6 @@ import dev.tinyrt.CountingWaker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,16 +28,6 @@ class OneshotWatchTest {
 
   /** Sent channels whose senders are then collected. */
   private static final int SENT = 10_000;
-
-  /** Waits for {@code woken}, asking the collector to find dropped senders meanwhile. */
-  private static void awaitWake(CountDownLatch woken) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!woken.await(20, TimeUnit.MILLISECONDS)) {
-      System.gc();
-      assertTrue(System.nanoTime() < deadline,
-          "a receiver was never woken after its sender was collected");
-    }
-  }
 
   /** @return a receiver pending with a waker that counts {@code woken} down; its sender is gone */
   private static Oneshot.Receiver<Integer> abandoned(CountDownLatch woken, boolean userClears) {
@@ -94,7 +83,7 @@ class OneshotWatchTest {
   void aSenderCollectedWithoutSendingStillClosesAfterTheUserCalledClear() throws Exception {
     CountDownLatch woken = new CountDownLatch(1);
     Oneshot.Receiver<Integer> r = abandoned(woken, /* userClears = */ true);
-    awaitWake(woken);
+    AbandonedSendersTest.awaitWakes(woken);
     assertFalse(r.holdsWaker(), "the channel let go of the waker it woke");
     ChannelClosedException e =
         assertThrows(ChannelClosedException.class, () -> r.poll(new CountingWaker().context()));
@@ -121,7 +110,7 @@ class OneshotWatchTest {
     for (int control = 0; control < 2; control++) {
       CountDownLatch woken = new CountDownLatch(1);
       Oneshot.Receiver<Integer> r = abandoned(woken, /* userClears = */ false);
-      awaitWake(woken);
+      AbandonedSendersTest.awaitWakes(woken);
       assertThrows(ChannelClosedException.class, () -> r.poll(new CountingWaker().context()));
     }
     assertEquals(SENT, waker.count(), "each sent receiver woken once");
