@@ -5,7 +5,6 @@ import static dev.tinyrt.sync.OneshotCell.ABANDONED;
 import static dev.tinyrt.sync.OneshotCell.CLOSED;
 import static dev.tinyrt.sync.OneshotCell.DROPPED;
 import static dev.tinyrt.sync.OneshotCell.TOOK_CLOSE;
-import static dev.tinyrt.sync.OneshotCell.TOOK_VALUE;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
@@ -85,7 +84,7 @@ public final class Oneshot {
      * @throws IllegalStateException if this sender already sent or was closed
      */
     public void send(T value) {
-      Object before = receiver.complete(OneshotCell.wrap(value), /* afterDrop = */ TOOK_VALUE);
+      Object before = receiver.complete(receiver.wrap(value), receiver.tookValue());
       if (!OneshotCell.completed(before)) {
         throw new IllegalStateException(before == CLOSED || before == ABANDONED
             || before == TOOK_CLOSE
@@ -112,7 +111,7 @@ public final class Oneshot {
 
     @Override
     public String toString() {
-      return "Oneshot.Sender[" + describe(receiver.slot) + "]";
+      return "Oneshot.Sender[" + receiver.describe(receiver.slot) + "]";
     }
   }
 
@@ -158,9 +157,9 @@ public final class Oneshot {
           continue;
         }
         // If the value is there, take it (s is neither null nor a waker here: anything but a
-        // marker is a value). From here on the receiver is the slot's only writer.
-        if (!(s instanceof OneshotCell.Marker)) {
-          finish(TOOK_VALUE);
+        // marker or this cell is a value). From here on the receiver is the slot's only writer.
+        if (!(s instanceof OneshotCell.Marker) && !isTookValue(s)) {
+          finish(tookValue());
           return Poll.ready(unwrap(s));
         }
         // If the sender finished without a value, fail.
@@ -171,7 +170,7 @@ public final class Oneshot {
                   + "Sender must send(value) or close()"
               : "the oneshot Sender was closed without sending a value");
         }
-        // DROPPED, TOOK_VALUE or TOOK_CLOSE: this receiver already finished, a misuse.
+        // DROPPED, took the value or TOOK_CLOSE: this receiver already finished, a misuse.
         throw new IllegalStateException(
             "Oneshot.Receiver polled after it already completed: a oneshot channel delivers "
                 + "its value once; keep the value instead of polling again");
@@ -198,15 +197,15 @@ public final class Oneshot {
           s = witness;
           continue;
         }
-        // If the value is there (anything but a marker, s being neither null nor a waker here),
-        // let go of it; if the sender closed, finish. The receiver is the slot's only writer from
-        // here on.
-        if (!(s instanceof OneshotCell.Marker)) {
-          finish(TOOK_VALUE);
+        // If the value is there (anything but a marker or this cell, s being neither null nor a
+        // waker here), let go of it; if the sender closed, finish. The receiver is the slot's only
+        // writer from here on.
+        if (!(s instanceof OneshotCell.Marker) && !isTookValue(s)) {
+          finish(tookValue());
         } else if (s == CLOSED || s == ABANDONED) {
           finish(TOOK_CLOSE);
         }
-        // DROPPED, TOOK_VALUE or TOOK_CLOSE: it already finished and holds nothing.
+        // DROPPED, took the value or TOOK_CLOSE: it already finished and holds nothing.
         return;
       }
     }
@@ -225,22 +224,22 @@ public final class Oneshot {
     public String toString() {
       return "Oneshot.Receiver[" + describe(slot) + "]";
     }
-  }
 
-  /** Renders the slot for {@code toString}. */
-  private static String describe(Object s) {
-    if (s == DROPPED || s == TOOK_VALUE || s == TOOK_CLOSE) {
-      return "received";
+    /** Renders the slot for {@code toString}. */
+    private String describe(Object s) {
+      if (s == DROPPED || isTookValue(s) || s == TOOK_CLOSE) {
+        return "received";
+      }
+      if (s == ABANDONED) {
+        return "abandoned";
+      }
+      if (s == CLOSED) {
+        return "closed";
+      }
+      if (s == null) {
+        return "empty";
+      }
+      return s instanceof Waker ? "receiver waiting" : "sent";
     }
-    if (s == ABANDONED) {
-      return "abandoned";
-    }
-    if (s == CLOSED) {
-      return "closed";
-    }
-    if (s == null) {
-      return "empty";
-    }
-    return s instanceof Waker ? "receiver waiting" : "sent";
   }
 }

@@ -22,17 +22,26 @@ import java.lang.ref.PhantomReference;
  *   <li>a {@link Waker}: the receiver waits and wants that waker woken. The receiver may swap it
  *       for another waker or take it back (drop); the sender replaces it by its outcome and then
  *       wakes it, so whoever takes it out of the slot by compare-and-set owns it.
- *   <li>the sent value: bare, or in a {@link Boxed} when it is {@code null}, a {@link Waker} or
- *       one of this class's own objects (which would read as another state). Only the receiver
- *       moves it on, to {@link #TOOK_VALUE}, when it takes the value or is dropped.
+ *   <li>the sent value: bare, or in a {@link Boxed} when it is {@code null}, a {@link Waker},
+ *       one of this class's own objects or this very cell (which would read as another state).
+ *       Only the receiver moves it on, to "took the value", when it takes the value or is dropped.
  *   <li>{@link #CLOSED} or {@link #ABANDONED}: the sender closed, or was garbage-collected,
  *       without a value. Only the receiver moves it on, to {@link #TOOK_CLOSE}.
  *   <li>{@link #DROPPED}: the receiver was dropped before the sender finished. Only the sender
- *       moves it on: to {@link #TOOK_VALUE} by a send (the value is let go of at once) or to
- *       {@link #TOOK_CLOSE} by a close.
- *   <li>{@link #TOOK_VALUE} or {@link #TOOK_CLOSE}: both sides finished. Never left; the two are
- *       kept apart only so that a later misuse of the sender gets the right message.
+ *       moves it on: to "took the value" by a send (the value is let go of at once) or to {@link
+ *       #TOOK_CLOSE} by a close.
+ *   <li>"took the value" (the slot refers to this cell itself, see below) or {@link #TOOK_CLOSE}:
+ *       both sides finished. Never left; the two are kept apart only so that a later misuse of the
+ *       sender gets the right message.
  * </ul>
+ *
+ * <p>Why "took the value" is the cell itself and not one more shared marker: it is the state
+ * every delivered value ends in, written once per channel on the hot path, and under G1 a store of
+ * a reference into an old object runs the post-write barrier's slow half (a StoreLoad fence, then
+ * a dirty card that G1's refinement scans) unless the new value is null or in the same heap region
+ * as the object. A shared marker lives in another region; the cell is in its own region, so G1
+ * filters the store at its first check. In the 1M-carts window card refinement was 44% of all CPU
+ * samples (perf, stop 15), and each delivered value wrote one such store.</p>
  *
  * <p>So a send is one compare-and-set (from {@code null} or a waker to the value), and of two
  * racing sends exactly one succeeds: the other finds a value and throws. Once the slot holds an
@@ -59,9 +68,6 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
 
   /** The receiver was dropped before the sender sent or closed. */
   static final Object DROPPED = new Marker("dropped");
-
-  /** Both finished: the sender sent, the receiver took the value or was dropped. */
-  static final Object TOOK_VALUE = new Marker("received");
 
   /** Both finished: the sender closed (or was abandoned), the receiver saw it or was dropped. */
   static final Object TOOK_CLOSE = new Marker("received");
@@ -98,12 +104,25 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
   }
 
   /** @return what the slot holds for {@code value}: the value itself, or a box around it */
-  static Object wrap(Object value) {
+  final Object wrap(Object value) {
     if (value == null || value instanceof Marker || value instanceof Boxed
-        || value instanceof Waker) {
+        || value instanceof Waker || value == this) {
       return new Boxed(value);
     }
     return value;
+  }
+
+  /**
+   * @return what the slot holds once the receiver took the value (or was dropped after it came, or
+   *     the sender sent after the receiver was dropped): this cell itself
+   */
+  final Object tookValue() {
+    return this;
+  }
+
+  /** @return whether {@code s}, read from the slot, says both sides finished with a value */
+  final boolean isTookValue(Object s) {
+    return s == this;
   }
 
   /** @return the value a slot holding a sent value carries */
@@ -113,8 +132,8 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
   }
 
   /** @return whether {@code s}, read from the slot, is a sent value (bare or boxed) */
-  static boolean isValue(Object s) {
-    return s != null && !(s instanceof Marker) && !(s instanceof Waker);
+  final boolean isValue(Object s) {
+    return s != null && !(s instanceof Marker) && !(s instanceof Waker) && s != this;
   }
 
   /** Atomically replaces {@code expected} by {@code next}; returns the witness value. */
@@ -135,7 +154,8 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
   /**
    * The sender side's one step: replaces an empty slot or a waiting receiver's waker by {@code
    * outcome} (a wrapped value, {@link #CLOSED} or {@link #ABANDONED}), or a dropped receiver's
-   * {@link #DROPPED} by {@code afterDrop}, and wakes the waker it replaced.
+   * {@link #DROPPED} by {@code afterDrop} ({@link #tookValue()} or {@link #TOOK_CLOSE}), and wakes
+   * the waker it replaced.
    *
    * @return the slot before, if the step was taken (a waker, {@code null} or {@link #DROPPED});
    *     otherwise the outcome already there (a value, a marker), and nothing was written
@@ -151,8 +171,9 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
       } else if (s == DROPPED) {
         // The receiver is gone: nobody will read the outcome, keep none.
         next = afterDrop;
-      } else if (s instanceof Marker || s instanceof Boxed) {
-        // The sender side already finished (CLOSED, ABANDONED, TOOK_*, a boxed value): refuse.
+      } else if (s instanceof Marker || s instanceof Boxed || s == this) {
+        // The sender side already finished (CLOSED, ABANDONED, TOOK_CLOSE, a boxed value, this
+        // cell for "took the value"): refuse.
         return s;
       } else if (s instanceof Waker w) {
         // The receiver waits: put the outcome in place of its waker.

@@ -2,6 +2,8 @@
 package dev.tinyrt.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +94,56 @@ class OneshotTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> ch.receiver().poll(cx));
     assertTrue(e.getMessage().contains("already completed"), e.getMessage());
+  }
+
+  /**
+   * "Took the value" is the slot referring to its own cell: a receiver sent through its own channel
+   * must still arrive as a value (boxed), not read as "taken".
+   */
+  @Test
+  void aReceiverSentThroughItsOwnChannelArrivesAsAValue() {
+    Oneshot.Channel<Object> ch = Oneshot.channel();
+    CountingWaker waker = new CountingWaker();
+    assertTrue(ch.receiver().poll(waker.context()).isPending());
+    ch.sender().send(ch.receiver());
+    assertEquals(1, waker.count());
+    assertTrue(ch.receiver().holdsValue());
+    assertEquals("Oneshot.Receiver[sent]", ch.receiver().toString());
+    assertSame(ch.receiver(), ch.receiver().poll(waker.context()).get());
+    assertFalse(ch.receiver().holdsValue());
+    assertEquals("Oneshot.Receiver[received]", ch.receiver().toString());
+    IllegalStateException again =
+        assertThrows(IllegalStateException.class, () -> ch.receiver().poll(waker.context()));
+    assertTrue(again.getMessage().contains("already completed"), again.getMessage());
+    IllegalStateException twice =
+        assertThrows(IllegalStateException.class, () -> ch.sender().send(ch.receiver()));
+    assertTrue(twice.getMessage().contains("send called twice"), twice.getMessage());
+  }
+
+  @Test
+  void aTakenValueLeavesTheChannelReceivedForEverySideAndCall() {
+    Oneshot.Channel<Integer> ch = Oneshot.channel();
+    assertEquals("Oneshot.Sender[empty]", ch.sender().toString());
+    ch.sender().send(7);
+    assertEquals("Oneshot.Sender[sent]", ch.sender().toString());
+    assertEquals(7, ch.receiver().poll(new CountingWaker().context()).get());
+    assertEquals("Oneshot.Sender[received]", ch.sender().toString());
+    ch.receiver().drop(); // after the value was taken: nothing left to let go of
+    assertEquals("Oneshot.Receiver[received]", ch.receiver().toString());
+    ch.sender().close(); // does nothing: the value was sent
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ch.sender().send(8));
+    assertTrue(e.getMessage().contains("send called twice"), e.getMessage());
+  }
+
+  @Test
+  void aSendAfterTheReceiverWasDroppedKeepsNothingAndCountsAsSent() {
+    Oneshot.Channel<Integer> ch = Oneshot.channel();
+    ch.receiver().drop();
+    ch.sender().send(3);
+    assertFalse(ch.receiver().holdsValue());
+    assertEquals("Oneshot.Receiver[received]", ch.receiver().toString());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ch.sender().send(4));
+    assertTrue(e.getMessage().contains("send called twice"), e.getMessage());
   }
 
   @Test
