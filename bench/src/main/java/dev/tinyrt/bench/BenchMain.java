@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,8 +56,20 @@ public final class BenchMain {
     }
   }
 
-  /** The children's JVM flags (besides the agent). A fixed heap (-Xms) made heap-after-GC readings noisy. */
-  static final List<String> CHILD_FLAGS = List.of("-Xmx6g", "-XX:+UseG1GC");
+  /** The children's JVM flags (besides the agent and the collector). A fixed heap (-Xms) made heap-after-GC readings noisy. */
+  static final List<String> CHILD_FLAGS = List.of("-Xmx6g");
+
+  /**
+   * The collectors {@code --gc} accepts, by name, with the flag that selects each. G1, the JDK's
+   * default, is the benchmarks' default; Parallel shows what G1's write barrier and card
+   * refinement cost every contender (docs/benchmarks.md section 13).
+   */
+  static final Map<String, String> COLLECTORS = Map.of(
+      "G1", "-XX:+UseG1GC", "Parallel", "-XX:+UseParallelGC", "Serial", "-XX:+UseSerialGC",
+      "Z", "-XX:+UseZGC");
+
+  /** The children's collector: a key of {@link #COLLECTORS}. */
+  private static String collector = "G1";
 
   /** Platform threads beyond this count are not measured: the machine suffers. */
   static final int PLATFORM_THREAD_CAP = 10_000;
@@ -83,7 +96,8 @@ public final class BenchMain {
    * Runs the benchmarks.
    *
    * @param args {@code [--quick] [--json FILE] [--docs DIR] [--agent JAR] [--only
-   *     carts|pingpong|outside|yield|io|micro|fanin] [--from-json FILE] [--runtimes KIND,KIND]}
+   *     carts|pingpong|outside|yield|io|micro|fanin] [--from-json FILE] [--runtimes KIND,KIND]
+   *     [--gc G1|Parallel|Serial|Z]}
    */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
@@ -101,10 +115,16 @@ public final class BenchMain {
         case "--only" -> only = args[++i];
         case "--from-json" -> fromJson = Path.of(args[++i]);
         case "--runtimes" -> System.setProperty("tinyrt.runtimes", args[++i]);
+        case "--gc" -> collector = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]
             + "; options: --quick --json FILE --docs DIR --agent JAR --only "
-            + String.join("|", GROUPS) + " --from-json FILE --runtimes KIND,KIND");
+            + String.join("|", GROUPS) + " --from-json FILE --runtimes KIND,KIND --gc "
+            + String.join("|", new TreeSet<>(COLLECTORS.keySet())));
       }
+    }
+    if (!COLLECTORS.containsKey(collector)) {
+      throw new IllegalArgumentException("--gc takes one of "
+          + new TreeSet<>(COLLECTORS.keySet()) + ", not " + collector);
     }
     if (only != null && !only.equals("none") && !GROUPS.contains(only)) {
       throw new IllegalArgumentException("--only takes one of " + GROUPS + ", not " + only);
@@ -250,6 +270,7 @@ public final class BenchMain {
   /** The children's JVM flags: {@link #CHILD_FLAGS}, the ping-pong run length, the runtime kinds. */
   static List<String> childFlags() {
     List<String> flags = new ArrayList<>(CHILD_FLAGS);
+    flags.add(COLLECTORS.get(collector));
     flags.add("-Dbench.minSeconds=" + pingPongMinSeconds);
     String kinds = System.getProperty("tinyrt.runtimes");
     if (kinds != null) {
@@ -561,7 +582,8 @@ public final class BenchMain {
         .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("\n\n");
     md.append("Reproduce: `scripts/bench` (about 15 minutes on two cores; `scripts/bench --quick` under ")
         .append("three; `--json FILE` for the raw medians; `--from-json FILE [--only GROUP]` re-renders ")
-        .append("an earlier run or re-measures one group: ").append(String.join(", ", GROUPS)).append(").\n\n");
+        .append("an earlier run or re-measures one group: ").append(String.join(", ", GROUPS))
+        .append("; `--gc G1|Parallel|Serial|Z` picks the children's collector, G1 by default).\n\n");
     md.append("![heap per parked task and completion time against N](benchmarks.png)\n\n");
 
     md.append("## 1. Parked carts\n\nN tasks, each the chapter's `cartTotal` (await the socks price, await ")
