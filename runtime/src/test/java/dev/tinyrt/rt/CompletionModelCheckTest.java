@@ -33,6 +33,28 @@ import org.junit.jupiter.api.Test;
  * operation a thread, then two (stop 14: three a thread hides bugs in the interleavings it never
  * reaches).
  *
+ * <p>Plants, each on a scratch copy of commit 888f8e0 ({@code mvn -B -q -o -pl runtime test
+ * -Dtest=CompletionModelCheckTest}; the test's own seconds, onWorkers first, which includes
+ * Lincheck's start in that JVM, then onDriver; 2 cores shared, load 7 to 12). Each failed on a
+ * scenario of one operation a thread:
+ * <table>
+ *   <caption>plants</caption>
+ *   <tr><th>plant</th><th>fails in</th></tr>
+ *   <tr><td>the completion reads JOINED by a plain read before its CAS of COMPLETE (a waiter
+ *       registered between the read and the CAS is dropped)</td><td>28 s, 18 s</td></tr>
+ *   <tr><td>a registration that finds COMPLETE set once it added its waiter wakes that waiter
+ *       itself, as a guard, while the completion wakes it too (woken twice)</td>
+ *       <td>32 s, 6 s</td></tr>
+ *   <tr><td>the completion takes the waiters without the lock when JOINED is set (it reads them
+ *       before the registration that set JOINED stored its waiter)</td><td>27 s, 8 s</td></tr>
+ *   <tr><td>the outcome stored after COMPLETE's CAS instead of before (an awaiter reads the
+ *       future as the outcome)</td><td>15 s, 6 s</td></tr>
+ *   <tr><td>{@code toCompletableFuture()} registering its stage without JOINED (checked against
+ *       COMPLETE only, as before)</td><td>16 s, 7 s</td></tr>
+ *   <tr><td>{@code forget} letting go of every waiter, not only its own</td>
+ *       <td>30 s, 11 s</td></tr>
+ *   <tr><td>none (the real code)</td><td>passes in 32 s, 19 s</td></tr>
+ * </table>
  */
 public class CompletionModelCheckTest {
 
