@@ -16,15 +16,49 @@ import java.lang.ref.Reference;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A spawned future plus a little state: tokio's task, in one object of 32 bytes (header 12, four
- * references and two ints with compressed oops). The task is its own waker, its own context, its
- * own join handle and an entry of its runtime's live list ({@link TaskList}, which it knows by
- * index, not by links). Waking it puts it in its runtime's run queue, unless it is already there
- * or running (then it is polled again once the current poll ends), or finished.
+ * A spawned future plus a little state: tokio's task, in one object of 32 bytes (header 12, three
+ * references, an int and two bytes with compressed oops). The task is its own waker, its own
+ * context, its own join handle and an entry of its runtime's live list ({@link TaskList}, which it
+ * knows by index, not by links). Waking it puts it in its runtime's run queue, unless it is already
+ * there or running (then it is polled again once the current poll ends), or finished.
  *
- * <p>One field serves two phases: until the task completes it holds who waits for the outcome,
- * from then on the outcome itself ({@link #waitersThenOutcome}). Both change under the task's
- * lock, and COMPLETE is set under that lock too, so whoever holds the lock knows which one it sees.
+ * <p>One field serves two phases: until the task completes it holds the future it drives, from
+ * then on the outcome ({@link #futureThenOutcome}). Only the poller (the holder of RUNNING or
+ * LOCAL_RUNNING) writes it, and it stores the outcome before it sets COMPLETE, so whoever reads
+ * COMPLETE reads the outcome. Who waits for the outcome is another field, {@link #waiters}, under
+ * the task's lock; the completion takes that lock only if somebody ever waited.
+ *
+ * <h2>Completion against registration: the protocol</h2>
+ *
+ * <p>A completion does not take the task's lock unless a waiter ever registered: a task spawned
+ * and never awaited (a cart whose handle was dropped) completes with one store of its outcome and
+ * one compare-and-set of its state, no lock. The shared state word ({@link TaskState}) carries the
+ * two bits that say so:
+ *
+ * <pre>
+ *   registering a waiter (poll of the handle, toCompletableFuture), under the lock:
+ *     COMPLETE                      → read the outcome, register nothing
+ *     JOINED, not COMPLETE          → add the waiter to {@link #waiters}
+ *     neither                       → CAS: set JOINED, then add the waiter; the CAS fails if
+ *                                     COMPLETE came first, and then the outcome is read
+ *   forget (an abandoned await), under the lock: remove the waiter from {@link #waiters}
+ *   completion, by the poller, no lock:
+ *     store the outcome in {@link #futureThenOutcome}; CAS: set COMPLETE, and read what was set:
+ *       JOINED clear → done: nobody waits, nobody ever can (every later registration sees COMPLETE)
+ *       JOINED set   → under the lock: take {@link #waiters}, leave null; then wake each taken
+ * </pre>
+ *
+ * <p>Why a registered waiter is woken exactly once. A registration that adds waiter w read the
+ * state, under the lock, with JOINED set (by its own CAS or an earlier one) and COMPLETE clear;
+ * COMPLETE is never cleared, so that JOINED comes before COMPLETE in the word's order, and the
+ * completion's CAS, which reads the latest state, finds JOINED and takes the lock. If it takes it
+ * after the registration let go, it finds w in {@link #waiters} (unless a forget removed it) and
+ * wakes it; it cannot take it before, since the registration would then have read COMPLETE (set
+ * before the completion locked). The completion takes the waiters out under the lock and leaves
+ * null, and happens once (only the poller completes, and a task completes once): no waiter is
+ * woken twice, and none is kept after completion. A registration that reads COMPLETE reads the
+ * outcome stored before it (a volatile read of the state after its volatile write). {@code
+ * JoinHandleModelCheckTest} and {@code CompletionModelCheckTest} model-check this.
  *
  * <p>What users hold is not what the scheduler runs: as a {@link JoinHandle} the task can be
  * awaited by any number of tasks and threads at once (each waker is kept, once), and {@link #run()}
@@ -36,19 +70,23 @@ import java.util.concurrent.CompletableFuture;
 final class Task<T> extends TaskState
     implements JoinHandle<T>, Runnable, Waker, ForgetsWaker {
 
-  /** The future this task drives; null once it completed, so it can be collected. */
-  private Future<T> future;
+  /**
+   * Before COMPLETE, the future this task drives; from COMPLETE on, the outcome: the value or a
+   * {@link Failure}, so the future can be collected. Written only by the poller (the holder of
+   * RUNNING or LOCAL_RUNNING), the outcome before COMPLETE's CAS (a volatile write), so a reader
+   * that saw COMPLETE (a volatile read) sees it.
+   */
+  private Object futureThenOutcome;
 
   /** The runtime that owns the task. */
   private final AsyncRuntime runtime;
 
   /**
-   * Before COMPLETE, who waits for the outcome: null, a Waker, a CompletableFuture, or {@link
-   * JoinWaiters} holding several of them, each once (by identity), guarded by this. From COMPLETE on, the value
-   * or a {@link Failure}: written under this lock before COMPLETE, so a reader that saw COMPLETE
-   * (a volatile read) sees it.
+   * Who waits for the outcome: null, a Waker, a CompletableFuture, or {@link JoinWaiters} holding
+   * several of them, each once (by identity); guarded by this. Null for good once the completion
+   * took them out; never written if nobody waited (JOINED clear).
    */
-  private Object waitersThenOutcome;
+  private Object waiters;
 
   /** Where the task sits in its runtime's {@link TaskList}; written by the list, under its locks. */
   int liveSlot;
@@ -57,13 +95,27 @@ final class Task<T> extends TaskState
   private record Failure(Throwable cause, boolean cancelled) {}
 
   Task(Future<T> future, AsyncRuntime runtime) {
-    this.future = future;
+    this.futureThenOutcome = future;
     this.runtime = runtime;
   }
 
-  /** @return the future the task drives, null once it completed: for {@link TaskDump} */
+  /**
+   * The future the task drives, for the diagnostics ({@link TaskDump}, {@link LostWakers}), from
+   * any thread: a racy look. Null once it completed; in the instant between the outcome's store
+   * and COMPLETE (the task is running then) an outcome that is itself a future may show here.
+   *
+   * @return the future, or null if the task completed
+   */
+  @SuppressWarnings("unchecked")
   Future<T> future() {
-    return future;
+    Object f = futureThenOutcome;
+    return f instanceof Future<?> && !isComplete() ? (Future<T>) f : null;
+  }
+
+  /** @return the future the task drives; only its poller calls it, before completing it */
+  @SuppressWarnings("unchecked")
+  private Future<T> polledFuture() {
+    return (Future<T>) futureThenOutcome;
   }
 
   // Context.
@@ -77,7 +129,7 @@ final class Task<T> extends TaskState
   public boolean isCancelled() {
     // A finished task reports whether it ended cancelled; a running one, whether it was asked to.
     return isComplete()
-        ? waitersThenOutcome instanceof Failure f && f.cancelled()
+        ? futureThenOutcome instanceof Failure f && f.cancelled()
         : isCancelRequested();
   }
 
@@ -181,6 +233,7 @@ final class Task<T> extends TaskState
    * @return true if the task is still pending; false if it completed
    */
   private boolean pollOnce(Start start, Context cx) {
+    Future<T> future = polledFuture();
     switch (start) {
       case CANCELLED_BEFORE_START:
         // No code of it ran: nothing to unwind, nothing to give back.
@@ -220,11 +273,16 @@ final class Task<T> extends TaskState
     return true;
   }
 
-  /** Stores the outcome and tells every awaiter; the caller holds RUNNING or LOCAL_RUNNING. */
+  /**
+   * Stores the outcome and tells every awaiter; the caller holds RUNNING or LOCAL_RUNNING. Takes
+   * the task's lock only if somebody ever waited (see the class comment). One reference store
+   * (the outcome over the future), one CAS.
+   */
   private void complete(T v, Throwable t) {
     boolean byCancellation = t instanceof CancelledException && isCancelRequested();
-    Object outcome = t == null ? v : new Failure(t, byCancellation);
-    future = null;
+    // The outcome replaces the future, which can be collected now. Ordering: a plain write,
+    // published by transitionToComplete's CAS below to whoever reads COMPLETE.
+    futureThenOutcome = t == null ? v : new Failure(t, byCancellation);
     // Out of the live list first: whoever sees the task finished sees it no longer live. But for
     // the drive loop of a current-thread runtime, which takes its completed tasks out in batches:
     // until then they count as live, though a snapshot leaves them out.
@@ -232,13 +290,16 @@ final class Task<T> extends TaskState
     if (local == null || !local.finishedLater(this)) {
       runtime.finished(this);
     }
+    // If no waiter ever registered, none can any more: each registration reads COMPLETE first.
+    if (transitionToComplete() == Completion.NOBODY_WAITS) {
+      return;
+    }
+    // Somebody registered: take the waiters under the lock, so that a registration that read
+    // COMPLETE clear before this completion's CAS has added its waiter by now.
     Object toNotify;
     synchronized (this) {
-      // The waiters give way to the outcome, and COMPLETE says which one the field holds: both
-      // under the lock, so a waiter added under it is either taken here or sees COMPLETE.
-      toNotify = waitersThenOutcome;
-      waitersThenOutcome = outcome;
-      transitionToComplete();
+      toNotify = waiters;
+      waiters = null;
     }
     if (toNotify instanceof JoinWaiters several) {
       for (Object w : several.toArray()) {
@@ -262,9 +323,9 @@ final class Task<T> extends TaskState
 
   @Override
   public Poll<T> poll(Context cx) {
-    if (!isFinished()) {
+    if (!isComplete()) {
       synchronized (this) {
-        if (!isFinished()) {
+        if (transitionToJoined() == Join.REGISTER) {
           addWaiter(cx.waker());
           return Poll.pending();
         }
@@ -276,40 +337,42 @@ final class Task<T> extends TaskState
   @Override
   public void forget(Waker waker) {
     synchronized (this) {
-      if (isFinished()) {
-        return; // the field holds the outcome; the waiters were let go at completion
-      }
-      Object waiters = waitersThenOutcome;
-      if (waiters == waker) {
-        waitersThenOutcome = null;
-      } else if (waiters instanceof JoinWaiters several) {
+      // After completion the field is null (taken, or never written): nothing to remove.
+      Object w = waiters;
+      if (w == waker) {
+        waiters = null;
+      } else if (w instanceof JoinWaiters several) {
         several.remove(waker);
       }
     }
   }
 
-  /** Adds a waiter, unless that same one is already registered. Lock held, not COMPLETE. */
+  /**
+   * Adds a waiter, unless that same one is already registered. Lock held, and {@link
+   * #transitionToJoined} said REGISTER under this same hold.
+   */
   private void addWaiter(Object waiter) {
-    Object waiters = waitersThenOutcome;
-    if (waiters == null) {
-      waitersThenOutcome = waiter;
-    } else if (waiters instanceof JoinWaiters several) {
+    Object w = waiters;
+    if (w == null) {
+      waiters = waiter;
+    } else if (w instanceof JoinWaiters several) {
       several.add(waiter);
-    } else if (waiters != waiter) {
-      waitersThenOutcome = new JoinWaiters(waiters, waiter);
+    } else if (w != waiter) {
+      waiters = new JoinWaiters(w, waiter);
     }
   }
 
   /** @return how many wakers and stages wait for the outcome now (for leak tests) */
   synchronized int waiterCount() {
-    Object waiters = waitersThenOutcome;
-    return isFinished() || waiters == null ? 0
-        : waiters instanceof JoinWaiters several ? several.size() : 1;
+    Object w = waiters;
+    return isFinished() || w == null ? 0
+        : w instanceof JoinWaiters several ? several.size() : 1;
   }
 
+  /** @return the value, or throws the failure; only after COMPLETE was read */
   @SuppressWarnings("unchecked")
   private T outcome() {
-    Object o = waitersThenOutcome;
+    Object o = futureThenOutcome;
     if (o instanceof Failure f) {
       if (f.cancelled()) {
         throw new CancelledException(
@@ -343,7 +406,7 @@ final class Task<T> extends TaskState
       return; // a runner gives up on it when its poll ends; or nothing is left to do
     }
     if (take == Take.TAKEN_STARTED) {
-      Cancellation.abandonNow(future);
+      Cancellation.abandonNow(polledFuture());
     }
     complete(null, new CancelledException("the task was cancelled by its runtime's shutdown, "
         + "which gave up waiting for it to unwind"));
@@ -363,7 +426,7 @@ final class Task<T> extends TaskState
 
   @Override
   public boolean isFailed() {
-    return isFinished() && waitersThenOutcome instanceof Failure f && !f.cancelled();
+    return isFinished() && futureThenOutcome instanceof Failure f && !f.cancelled();
   }
 
   @Override
@@ -375,9 +438,9 @@ final class Task<T> extends TaskState
         return super.cancel(mayInterruptIfRunning);
       }
     };
-    if (!isFinished()) {
+    if (!isComplete()) {
       synchronized (this) {
-        if (!isFinished()) {
+        if (transitionToJoined() == Join.REGISTER) {
           addWaiter(cf);
           return cf;
         }
@@ -387,9 +450,10 @@ final class Task<T> extends TaskState
     return cf;
   }
 
+  /** Completes {@code cf} with the outcome; only after COMPLETE was read. */
   @SuppressWarnings("unchecked")
   private void completeStage(CompletableFuture<T> cf) {
-    Object o = waitersThenOutcome;
+    Object o = futureThenOutcome;
     if (o instanceof Failure f) {
       if (f.cancelled()) {
         cf.cancel(false);

@@ -35,6 +35,9 @@ import java.lang.invoke.VarHandle;
  *
  *   abort: sets CANCEL_REQUESTED (sticky) in any state but COMPLETE, then wakes the task.
  *   STARTED is set by the first run and never cleared (on a current-thread runtime: LOCAL_STARTED).
+ *   JOINED is set by the first waiter of the task's JoinHandle, under the task's lock, in any
+ *   state but COMPLETE, and never cleared: a completion that finds it wakes the waiters under
+ *   that lock; one that does not find it takes no lock ({@code Task}'s class comment proves it).
  * </pre>
  *
  * <h2>A current-thread runtime: the local word, and the shared word's part in it</h2>
@@ -63,7 +66,8 @@ import java.lang.invoke.VarHandle;
  *   a poll returns pending (localIdle, plain): LOCAL_RUNNING and LOCAL_NOTIFIED cleared; if it was
  *     LOCAL_NOTIFIED and is not queued, LOCAL_QUEUED, and the driver queues it behind everything
  *     ready (the outside wakes first).
- *   completion: as on every runtime, COMPLETE under the task's lock (one atomic OR, once).
+ *   completion: as on every runtime, one atomic OR of COMPLETE, once, and the task's lock only
+ *     if JOINED was set.
  * </pre>
  *
  * <p>Why no wake is lost. Every entry of the ready queue is a task with LOCAL_QUEUED, and every
@@ -99,6 +103,13 @@ abstract class TaskState extends Context {
 
   /** Set by the first run. Never cleared: a started task may hold something to unwind. */
   static final int STARTED = 1 << 5;
+
+  /**
+   * Set, under the task's lock, by the first waiter registered for the outcome, unless COMPLETE.
+   * Never cleared (a waiter forgotten since costs its completion the lock, nothing else). Clear
+   * when COMPLETE is set: nobody waited, and nobody ever can.
+   */
+  static final int JOINED = 1 << 6;
 
   private static final VarHandle STATE;
 
@@ -168,6 +179,22 @@ abstract class TaskState extends Context {
     IDLE,
     /** Woken while it ran: SCHEDULED again, the runner must queue it behind everything ready. */
     RESCHEDULE
+  }
+
+  /** What a completion must do next. */
+  enum Completion {
+    /** COMPLETE is set and JOINED never was: nobody waits, nothing more to do. */
+    NOBODY_WAITS,
+    /** COMPLETE is set and JOINED was: the completer takes the waiters under the lock. */
+    WAKE_WAITERS
+  }
+
+  /** What a waiter found when it asked to be registered. */
+  enum Join {
+    /** JOINED is set (now or before) and COMPLETE is not: the caller registers its waiter. */
+    REGISTER,
+    /** COMPLETE: the outcome is published; read it, register nothing. */
+    COMPLETED
   }
 
   /** What a give-up found. */
@@ -286,17 +313,55 @@ abstract class TaskState extends Context {
   }
 
   /**
-   * Completes the task; only the holder of RUNNING calls it, under the task's lock, after storing
-   * the outcome. Ordering: the volatile read-modify-write publishes the outcome to whoever reads
-   * COMPLETE.
+   * Completes the task: sets COMPLETE. Only the holder of RUNNING (or, on a current-thread
+   * runtime, LOCAL_RUNNING) calls it, once, after storing the outcome; it takes no lock.
+   *
+   * @return whether a waiter ever registered (JOINED), so that the caller must wake the waiters
    */
-  final void transitionToComplete() {
-    // A weak-CAS loop, what the JDK's getAndBitwiseOr runs, written out: Lincheck's model checker
-    // does not switch threads before a getAndBitwise* call, so it would not see a race here.
-    byte s;
-    do {
-      s = (byte) STATE.getVolatile(this);
-    } while (!STATE.weakCompareAndSet(this, s, (byte) (s | COMPLETE)));
+  final Completion transitionToComplete() {
+    // A CAS loop, what the JDK's getAndBitwiseOr runs, written out: Lincheck's model checker does
+    // not switch threads before a getAndBitwise* call, so it would not see a race here.
+    // Ordering: the CAS is a volatile write, so the outcome stored before it is visible to whoever
+    // reads COMPLETE; and it reads the latest state, so it sees every JOINED set before it (a
+    // waiter that found COMPLETE clear set JOINED, or saw it, before this CAS in the word's order).
+    int s = state;
+    while (true) {
+      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | COMPLETE));
+      if (witness == s) {
+        return (s & JOINED) != 0 ? Completion.WAKE_WAITERS : Completion.NOBODY_WAITS;
+      }
+      s = witness;
+    }
+  }
+
+  /**
+   * Asks to register a waiter: sets JOINED unless COMPLETE. The caller holds the task's lock, and
+   * registers its waiter under that same hold if this returns REGISTER.
+   *
+   * @return REGISTER (JOINED is set, COMPLETE is not, as of this call), or COMPLETED
+   */
+  final Join transitionToJoined() {
+    // Ordering: a volatile read; COMPLETE seen here publishes the outcome stored before it.
+    int s = state;
+    while (true) {
+      // If the task completed, its outcome is published: the caller reads it.
+      if ((s & COMPLETE) != 0) {
+        return Join.COMPLETED;
+      }
+      // If a waiter registered before, JOINED is set already, before any COMPLETE to come: that
+      // completion will take the lock, which the caller holds until its waiter is registered.
+      if ((s & JOINED) != 0) {
+        return Join.REGISTER;
+      }
+      // The first waiter. Ordering: a CAS, since the completer sets COMPLETE by one: either this
+      // one comes first (then the completer sees JOINED and takes the lock after the caller
+      // released it), or it fails on COMPLETE and the loop reads the outcome's publication.
+      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | JOINED));
+      if (witness == s) {
+        return Join.REGISTER;
+      }
+      s = witness;
+    }
   }
 
   /**
