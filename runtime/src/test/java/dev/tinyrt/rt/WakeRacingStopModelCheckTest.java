@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * completed as cancelled), and nothing is left queued where nobody will ever drain it.
  *
  * <p>Against the code before the stop protocol (commit 8af0c59: a wake refused when it read
- * {@code stopped} set, pushed when it read it clear) it fails: "task 0 was woken but is still
- * live", a wake that read {@code stopped} clear and pushed after the shutdown's last drain, or one
+ * {@code stopped} set, pushed when it read it clear) it fails in 23.5 s: "task 0 was woken but is
+ * still live", a wake that read {@code stopped} clear and pushed after the shutdown's last drain, or one
  * refused while the shutdown still held the claim (so it could only request cancellation). A
  * first version of this check spawned the tasks and ran the whole {@code shutdown(Duration.ZERO)};
  * it reached the same two failures, but only after 25 to 42 s, and passed most plants below: the
