@@ -326,10 +326,11 @@ public final class AsyncRuntime implements AutoCloseable {
    * A scheduler refused a task (its workers stopped, or no memory for a queue slot): the task can
    * never run again, so it is completed as cancelled rather than left live with its awaiters
    * waiting forever. One exception: a current-thread runtime's task refused on a thread that does
-   * not drive that runtime (for want of memory, or after the runtime stopped) may be mid-poll on
-   * the driving thread, so it only gets a cancellation request, delivered by its next wake; with no
-   * further wake it is finished by the runtime's shutdown, when it gives up on what is left. If the
-   * runtime stopped and nobody drives it, the refused thread claims it and completes the task.
+   * not drive that runtime (for want of memory for a queue chunk) may be mid-poll on the driving
+   * thread, so it only gets a cancellation request, delivered by its next wake; with no further
+   * wake it is finished by the runtime's shutdown, when it gives up on what is left. If the
+   * runtime stopped and nobody drives it, the refused thread claims it and completes the task. (A
+   * current-thread runtime does not refuse a wake after its stop: it gives the task up itself.)
    */
   void lostWake(Task<?> task, Throwable refused) {
     System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,

@@ -27,6 +27,53 @@ import java.util.function.Supplier;
  * yields goes behind everything ready; a task woken both ways is queued once ({@link
  * TaskState#takeFromIncoming}). Neither queue puts anything in the task (a link there would cost
  * every parked task 4 bytes).
+ *
+ * <h2>Stopping, and the wakes that race it</h2>
+ *
+ * <p>Once the runtime's shutdown ended ({@link #stop()}) nobody drives it again (but a {@code
+ * blockOn} called after it, which runs what it finds), so a task woken from another thread then
+ * must not stay queued: it is given up (completed as cancelled, its awaiters told). Only the
+ * holder of the claim ({@link #driver}) may touch the queues and complete a task, and at the
+ * moment of the stop the shutdown itself holds it. Two flags, read without a lock:
+ *
+ * <pre>
+ *   stopped:        clear ──stop()──▶ set (final)
+ *   strandedWakes:  clear ──a wake that read stopped set after its push, or a stop() off the
+ *                           claim──▶ set
+ *                   set ──the claim holder that gives up what is queued, before it drains──▶ clear
+ *
+ *   a wake from another thread (schedule):
+ *     push the task; then read stopped:  clear → done (the driver runs it, or the stop's holder
+ *                                                   gives it up at its release)
+ *                                        set   → set strandedWakes, then try the claim (CAS):
+ *                                                won  → give up everything queued, release
+ *                                                lost → done (its holder gives it up at release)
+ *   stop():     set stopped; then if this thread holds the claim (the shutdown), done (its
+ *               release gives up what is queued); else set strandedWakes and try the claim, as
+ *               a wake does
+ *   release():  if stopped, give up everything queued (incoming, then ready, with whatever the
+ *               give-ups wake here); write driver = null; then if strandedWakes is set, claim
+ *               again and give up everything queued, until it is clear or another thread holds
+ *               the claim
+ * </pre>
+ *
+ * <p>Why no task stays queued. Two Dekker pairs of volatile accesses. The first: a wake writes its
+ * slot, then reads {@code stopped}; {@code stop()} writes {@code stopped}, then the holder's
+ * release (or the stopping thread's own claim) drains. Either the drain sees the slot, or the wake
+ * sees {@code stopped}. The second: that wake writes {@code strandedWakes}, then CASes {@link
+ * #driver}; a holder writes {@code driver = null}, then reads {@code strandedWakes}. Either the CAS
+ * finds the claim free (the wake drains), or the holder it failed on reads the flag after its
+ * release (and drains, or a later holder does: each reads the flag after its own release). A
+ * holder clears the flag before it drains, so a wake that set it before the clear is drained
+ * there, and one that set it after is seen at that holder's release. A drain that stops early at
+ * a slot claimed but not yet written (its producer between its two steps) is covered by that
+ * producer: it reads {@code stopped} after its write. Each queued entry is taken by one drain
+ * ({@link TaskState#takeFromIncoming}) and a give-up of a completed task does nothing, so every
+ * woken task is given up once, or run by a {@code blockOn} after the stop.
+ * {@code WakeRacingStopModelCheckTest} model-checks this.
+ *
+ * <p>The common wake pays nothing for it: one volatile read of {@code stopped}, after the push
+ * instead of before it.
  */
 final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
@@ -77,10 +124,18 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
   /**
    * Set by {@link #stop()}, at the end of the runtime's shutdown: no parker may be installed any
-   * more, and wakes from other threads are refused. Written under {@code this}; volatile, so a wake
-   * reads it without the lock.
+   * more, and the tasks that wakes from other threads queue are given up (see the class comment).
+   * Written under {@code this}; volatile, so a wake reads it without the lock.
    */
   private volatile boolean stopped;
+
+  /**
+   * Set once the runtime stopped, by a wake from another thread that read {@link #stopped} set
+   * after its push, or by a {@link #stop()} off the claim: whoever holds the claim next (or this
+   * thread, if it is free) must give up everything queued. Cleared by the claim holder that does,
+   * before it drains. See the class comment.
+   */
+  private volatile boolean strandedWakes;
 
   /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
   private int sinceParkerPolled;
@@ -193,21 +248,23 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
   /**
    * A wake from any thread but the driving one (the task's shared word has SCHEDULED): pushes the
-   * task on {@link #incoming} and unparks the driver if it parks.
-   *
-   * @throws IllegalStateException once the runtime's shutdown ended ({@link #stop()}): nobody will
-   *     drive the task again, so the runtime gives it up ({@link AsyncRuntime#lostWake}) rather
-   *     than leave it queued and live forever, as the multi-threaded schedulers do
+   * task on {@link #incoming} and unparks the driver if it parks. Once the runtime's shutdown
+   * ended ({@link #stop()}) nobody will drive the task again, so it is given up (completed as
+   * cancelled) rather than left queued and live forever: by this thread if the runtime is free,
+   * else by the thread that holds it, when it releases it (see the class comment).
    */
   @Override
   public void schedule(Task<?> task) {
-    if (stopped) {
-      throw new IllegalStateException("runtime " + runtime.name() + " is shut down: " + task
-          + ", woken after its shutdown, cannot run and is cancelled");
-    }
-    // The queue tells whether the driver announced a park before it could see this task.
+    // The queue tells whether the driver announced a park before it could see this task (a
+    // blockOn after the stop may be parked: it runs the task).
     if (incoming.push(task)) {
       unparkDriver(driver);
+    }
+    // Ordering: a volatile read after the slot's volatile write in push: with stop()'s write of
+    // stopped before the drain that gives up what is queued, a Dekker pair. If this reads it
+    // clear, that drain comes after the push and sees the task; if set, this thread sees to it.
+    if (stopped) {
+      giveUpStranded();
     }
   }
 
@@ -298,11 +355,12 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   }
 
   /**
-   * Gives up {@code task}, which a thread that does not drive this runtime could not queue, if the
-   * runtime stopped: nobody drives a stopped runtime (unless a {@code blockOn} after its shutdown),
-   * so this thread claims it, completes the task as cancelled, and gives up likewise every task
-   * queued here meanwhile (a task of this runtime that awaited the given-up one is woken into the
-   * ready queue of this thread, which runs nothing now; a wake pushed just before the stop).
+   * Gives up {@code task}, which a thread that does not drive this runtime could not queue (out of
+   * memory for a queue chunk), if the runtime stopped: nobody drives a stopped runtime (unless a
+   * {@code blockOn} after its shutdown), so this thread claims it, completes the task as
+   * cancelled, and its release gives up likewise every task queued here (a task of this runtime
+   * that awaited the given-up one is woken into the ready queue of this thread, which runs nothing
+   * now).
    *
    * @param task the task a wake from this thread could not queue
    * @return false if the runtime has not stopped or another thread drives it: then the caller asks
@@ -316,22 +374,67 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     }
     try {
       task.giveUp(); // this thread drives the runtime now: it completes the task
-      takeIncoming();
-      Task<?> queued;
-      while ((queued = ready.pollFirst()) != null) {
-        queued.localUnqueued();
-        queued.giveUp(); // may queue more (its awaiters), taken by this loop
-      }
     } finally {
       release();
     }
     return true;
   }
 
-  /** Ends this thread's {@link #claim}. */
+  /**
+   * Ends this thread's {@link #claim}. On a stopped runtime it first gives up everything queued,
+   * and after it gives up what wakes stranded meanwhile (see the class comment).
+   */
   void release() {
-    // Ordering: a volatile write: the next claim's CAS sees everything this driver wrote.
+    // A stopped runtime keeps nothing queued: nobody may ever drive it again.
+    if (stopped) {
+      giveUpQueued();
+    }
+    // Ordering: a volatile write: the next claim's CAS sees everything this driver wrote. It comes
+    // before the read of strandedWakes below: a wake whose CAS failed on this claim wrote the flag
+    // before that CAS, so the read sees it (the holder's half of the second Dekker pair).
     driver = null;
+    if (strandedWakes) {
+      giveUpStranded();
+    }
+  }
+
+  /**
+   * A wake (or a stop) found the runtime stopped, with something perhaps left queued: gives up
+   * everything queued if the claim is free, as long as wakes keep stranding tasks; if another
+   * thread holds the claim, leaves it to that thread's release. Called without the claim.
+   */
+  private void giveUpStranded() {
+    // Ordering: a volatile write before the claim's CAS (the waker's half of the second Dekker
+    // pair): a holder that the CAS fails on reads it after its release.
+    strandedWakes = true;
+    Thread self = Thread.currentThread();
+    // Ordering: each CAS, as in claim, sees what the last holder published; the volatile read of
+    // strandedWakes after this thread's own release sees a wake whose CAS failed on this thread.
+    while (strandedWakes && DRIVER.compareAndExchange(this, (Thread) null, self) == null) {
+      try {
+        giveUpQueued();
+      } finally {
+        driver = null; // not release(): this loop is its check of strandedWakes
+      }
+    }
+  }
+
+  /**
+   * Gives up every task queued here, the outside wakes first taken in, then the ready queue, with
+   * the tasks of this runtime that the give-ups wake (queued on this thread's ready queue). The
+   * runtime stopped; the caller holds the claim.
+   */
+  private void giveUpQueued() {
+    // Ordering: a volatile write before the drain's reads of the slots: a wake that sets the flag
+    // before this clear pushed before it, so the drain below sees its task; one that sets it after
+    // is seen by this holder's read after its release.
+    strandedWakes = false;
+    takeIncoming();
+    Task<?> queued;
+    while ((queued = ready.pollFirst()) != null) {
+      queued.localUnqueued();
+      queued.giveUp(); // this thread holds the claim: it completes the task; may queue its awaiters
+    }
   }
 
   /** {@link #drive} on a thread that holds the {@link #claim}, which it keeps. */
@@ -487,18 +590,25 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   }
 
   /**
-   * Stops the installed parker, and refuses to install one, or to queue a wake from another
-   * thread, from now on. Idempotent.
+   * Stops the installed parker, and refuses to install one from now on; every task queued now, or
+   * woken from another thread from now on, is given up (see the class comment): at the release of
+   * the claim if this thread holds it (the shutdown does), else now if it is free, else at the
+   * release of the thread that holds it. Idempotent.
    */
   @Override
   public void stop() {
     Parker p;
     synchronized (this) {
+      // Ordering: a volatile write before the drain (at release, or below): the stopper's half
+      // of the first Dekker pair (schedule's comment).
       stopped = true;
       p = parker;
     }
     if (p != null) {
       p.stop();
+    }
+    if (!isDriving()) {
+      giveUpStranded();
     }
   }
 }

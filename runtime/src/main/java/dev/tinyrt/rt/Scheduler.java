@@ -35,7 +35,8 @@ interface Scheduler {
 
   /**
    * Stops the worker threads, if any, once no task is left. Later schedules throw (the runtime
-   * gives their task up); on a current-thread runtime, those from a thread that does not drive it.
+   * gives their task up); a current-thread runtime's scheduler gives up itself the tasks that wakes
+   * from other threads queue from then on.
    */
   void stop();
 }
