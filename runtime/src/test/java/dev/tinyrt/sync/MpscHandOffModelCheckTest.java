@@ -34,27 +34,27 @@ import org.junit.jupiter.api.Test;
  * frees a slot and wakes no waiting send (a send left queued polls pending again, so only the
  * room check can see it), and a drop that moves a receive taken out of the slot from PARKED to
  * DROPPED by a read, then a write (two switches at two exact points; {@link MpscModelCheckTest}
- * has the same race at capacity 2). So the check runs the two races itself ({@link
- * #dropBesideHandOver}, {@link #dropBesideSlotKept}, 150 interleavings each: at 50 the drop plant
- * still passed), then random scenarios of one operation a thread, then two. Plants, each in a
- * detached worktree ({@code mvn -B -q -o -pl runtime test -Dtest=MpscHandOffModelCheckTest}, the
- * test's own seconds, Lincheck's shrinking of the failing scenario included; load 4 to 10 on 2
- * cores, shared):
+ * has the same race at capacity 2). So the check runs three races itself ({@link
+ * #dropBesideHandOver} with 150 interleavings: at 50 the drop plant passed; {@link
+ * #dropBesideSlotKept} and {@link #recvBesideTrySend} with 40), then random scenarios of one
+ * operation a thread, then two. Plants, each in a detached worktree ({@code mvn -B -q -o -pl
+ * runtime test -Dtest=MpscHandOffModelCheckTest}, the test's own seconds, Lincheck's shrinking of
+ * the failing scenario included, on 2 shared cores; before at load 4 to 10, now at load 3 to 5):
  * <table>
  *   <caption>plants</caption>
  *   <tr><th>plant</th><th>before (3 a thread, 10 x 150)</th><th>now</th></tr>
  *   <tr><td>handOver does not wake the receive</td><td>caught (12 s)</td><td>caught
- *       (16 s)</td></tr>
+ *       (7 s)</td></tr>
  *   <tr><td>MpscRecv.drop of a HANDED receive does not redeliver its value</td><td>caught
- *       (6 s)</td><td>caught (7 s)</td></tr>
+ *       (6 s)</td><td>caught (3.5 s)</td></tr>
  *   <tr><td>MpscRecv.drop moves a receive out of the slot from PARKED to DROPPED by a read,
- *       then a write, not a CAS</td><td>not caught (24 s)</td><td>caught (5 s)</td></tr>
+ *       then a write, not a CAS</td><td>not caught (24 s)</td><td>caught (4 s)</td></tr>
  *   <tr><td>MpscSend.drop of a send granted a slot does not give the slot back</td><td>caught
- *       (65 s)</td><td>caught (10 s)</td></tr>
+ *       (65 s)</td><td>caught (5 s)</td></tr>
  *   <tr><td>a receive that takes a queued value under the lock wakes no waiting send</td>
- *       <td>not caught (26 s)</td><td>caught (22 s)</td></tr>
- *   <tr><td>none (the real code)</td><td>passes (15 s, load 3)</td><td>passes (13.5 s, load
- *       4.5)</td></tr>
+ *       <td>not caught (26 s)</td><td>caught (6 s)</td></tr>
+ *   <tr><td>none (the real code)</td><td>passes (15 s, load 3)</td><td>passes (9.5 s, load
+ *       5)</td></tr>
  * </table>
  */
 public class MpscHandOffModelCheckTest {
@@ -173,6 +173,19 @@ public class MpscHandOffModelCheckTest {
         /* validationFunction = */ actor("nothingLost"));
   }
 
+  /**
+   * A send waits for room behind a queued value (the sequential part); a receive takes that value
+   * and keeps the freed slot for the waiting send while a {@code trySend} looks for room: the
+   * waiting send is woken, and the {@code trySend} does not take its slot.
+   */
+  private static ExecutionScenario recvBesideTrySend() throws NoSuchMethodException {
+    return new ExecutionScenario(
+        List.of(actor("send"), actor("send")),
+        List.of(List.of(actor("recv")), List.of(actor("trySend", 1))),
+        /* postExecution = */ List.of(),
+        /* validationFunction = */ actor("nothingLost"));
+  }
+
   private static Actor actor(String operation, Object... arguments)
       throws NoSuchMethodException {
     Class<?>[] types = new Class<?>[arguments.length];
@@ -183,11 +196,15 @@ public class MpscHandOffModelCheckTest {
 
   @Test
   public void modelCheck() throws NoSuchMethodException {
-    // The two races above, with the whole interleaving budget on each.
+    // The three races above, with the whole interleaving budget on each: the drop beside a
+    // hand-over needs two switches at two exact points (at 50 interleavings its plant passed).
     LinChecker.check(MpscHandOffModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 0, /* invocationsPerIteration = */ 150)
-        .addCustomScenario(dropBesideHandOver())
-        .addCustomScenario(dropBesideSlotKept()));
+        .addCustomScenario(dropBesideHandOver()));
+    LinChecker.check(MpscHandOffModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 0, /* invocationsPerIteration = */ 40)
+        .addCustomScenario(dropBesideSlotKept())
+        .addCustomScenario(recvBesideTrySend()));
     LinChecker.check(MpscHandOffModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 8, /* invocationsPerIteration = */ 50)
         .threads(2)
@@ -197,7 +214,7 @@ public class MpscHandOffModelCheckTest {
         .actorsBefore(0)
         .actorsAfter(0));
     LinChecker.check(MpscHandOffModelCheckTest.class, DeepCheck.modelChecking(
-            /* iterations = */ 10, /* invocationsPerIteration = */ 50)
+            /* iterations = */ 6, /* invocationsPerIteration = */ 50)
         .threads(2)
         .actorsPerThread(2)
         .actorsBefore(0)
