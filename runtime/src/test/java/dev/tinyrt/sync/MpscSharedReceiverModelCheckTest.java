@@ -31,26 +31,27 @@ import org.junit.jupiter.api.Test;
  * that drops the value: it needs both consumers queued, the value granted to the first, then its
  * abandon, four operations in one order. So the check runs that race itself ({@link
  * #dropBesideGrant}) and the move of a receive from the slot into the queue beside a hand-over
- * ({@link #moveBesideHandOver}), 150 interleavings each, then random scenarios of one operation a
- * thread, then two, which also run in half the time. Plants, each in a detached worktree ({@code
- * mvn -B -q -o -pl runtime test -Dtest=MpscSharedReceiverModelCheckTest}, the test's own seconds,
- * Lincheck's shrinking of the failing scenario included, on 2 shared cores; before at load 9 to
- * 13, now at load 1 to 3):
+ * ({@link #moveBesideHandOver}), 150 interleavings each, and a drop beside a close ({@link
+ * #dropBesideClose}, 40: a close that wakes nobody was otherwise left to the random scenarios,
+ * 16 to 28 s), then random scenarios of one operation a thread, then two. Plants, each in a
+ * detached worktree ({@code mvn -B -q -o -pl runtime test -Dtest=MpscSharedReceiverModelCheckTest},
+ * the test's own seconds, Lincheck's shrinking of the failing scenario included, on 2 shared
+ * cores; before at load 9 to 13, now at load 4 to 8):
  * <table>
  *   <caption>plants</caption>
  *   <tr><th>plant</th><th>before (3 a thread, 10 x 150)</th><th>now</th></tr>
  *   <tr><td>enterLocked takes the receive out of the slot and queues it nowhere</td><td>caught
- *       (33 s)</td><td>caught (7.5 s)</td></tr>
+ *       (33 s)</td><td>caught (8.5 s)</td></tr>
  *   <tr><td>leaveLocked gives the channel back to the slot while receives wait in the
  *       queue</td><td>caught (37 s)</td><td>caught (3 s)</td></tr>
  *   <tr><td>closeSending grants the waiting receives but drops their wakers</td><td>caught
- *       (32 s)</td><td>caught (16 s)</td></tr>
+ *       (32 s)</td><td>caught (12.5 s)</td></tr>
  *   <tr><td>deliver hands the value to the first receive and queues it as well (two consumers
- *       get it)</td><td>caught (35 s)</td><td>caught (6 s)</td></tr>
+ *       get it)</td><td>caught (35 s)</td><td>caught (3 s)</td></tr>
  *   <tr><td>a receive abandoned after it was granted a value drops the value</td><td>not caught
- *       (31 s)</td><td>caught (3 s)</td></tr>
- *   <tr><td>none (the real code)</td><td>passes (18 s, load 4)</td><td>passes (8 s, load
- *       under 1)</td></tr>
+ *       (31 s)</td><td>caught (3.5 s)</td></tr>
+ *   <tr><td>none (the real code)</td><td>passes (18 s, load 4)</td><td>passes (16 s, load 8;
+ *       8 s at load under 1 without the close race)</td></tr>
  * </table>
  */
 public class MpscSharedReceiverModelCheckTest {
@@ -160,6 +161,18 @@ public class MpscSharedReceiverModelCheckTest {
         /* validationFunction = */ actor("nothingLost"));
   }
 
+  /**
+   * Both consumers wait in the lock's queue (the sequential part); a abandons its receive while
+   * the sender closes: b is woken and gives null, and a leaves nothing queued.
+   */
+  private static ExecutionScenario dropBesideClose() throws NoSuchMethodException {
+    return new ExecutionScenario(
+        List.of(actor("recvA"), actor("recvB")),
+        List.of(List.of(actor("abandonA")), List.of(actor("close"))),
+        /* postExecution = */ List.of(),
+        /* validationFunction = */ actor("nothingLost"));
+  }
+
   private static Actor actor(String operation, Object... arguments)
       throws NoSuchMethodException {
     Class<?>[] types = new Class<?>[arguments.length];
@@ -170,11 +183,14 @@ public class MpscSharedReceiverModelCheckTest {
 
   @Test
   public void modelCheck() throws NoSuchMethodException {
-    // The two races above, with the whole interleaving budget on each.
+    // The races above, with the whole interleaving budget on the hand-overs.
     LinChecker.check(MpscSharedReceiverModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 0, /* invocationsPerIteration = */ 150)
         .addCustomScenario(dropBesideGrant())
         .addCustomScenario(moveBesideHandOver()));
+    LinChecker.check(MpscSharedReceiverModelCheckTest.class, DeepCheck.modelChecking(
+            /* iterations = */ 0, /* invocationsPerIteration = */ 40)
+        .addCustomScenario(dropBesideClose()));
     LinChecker.check(MpscSharedReceiverModelCheckTest.class, DeepCheck.modelChecking(
             /* iterations = */ 8, /* invocationsPerIteration = */ 50)
         .threads(2)
