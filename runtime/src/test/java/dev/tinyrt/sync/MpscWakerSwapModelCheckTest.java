@@ -38,18 +38,18 @@ import org.junit.jupiter.api.Test;
  * 150 interleavings each: at 60 the {@code enterLocked} plant passed), then random scenarios of two
  * operations a thread. Plants, each in a detached worktree ({@code mvn -B -q -o -pl runtime test
  * -Dtest=MpscWakerSwapModelCheckTest}, the test's own seconds, Lincheck's shrinking of the failing
- * scenario included, on 2 shared cores; before at load 11, now at load 6 to 8):
+ * scenario included, on 2 shared cores; before at load 11, now at load 4 to 9):
  * <table>
  *   <caption>plants</caption>
  *   <tr><th>plant</th><th>before (3 a thread, 8 x 100)</th><th>now</th></tr>
  *   <tr><td>handOver reads the receive's waker before its CAS from PARKED to HANDED</td>
  *       <td>not caught (27 s)</td><td>caught (3.5 s)</td></tr>
  *   <tr><td>enterLocked reads the receive's waker before its CAS from PARKED to QUEUED</td>
- *       <td>not caught (20 s)</td><td>caught (9 s)</td></tr>
+ *       <td>not caught (20 s)</td><td>caught, 2 runs of 2 (9 s, 17 s)</td></tr>
  *   <tr><td>a receive in the slot checks that it is still there before it writes its new waker,
  *       not after</td><td>caught (28 s)</td><td>caught (7 s)</td></tr>
- *   <tr><td>none (the real code)</td><td>passes (12 s, load 4)</td><td>passes (14 s, load
- *       8)</td></tr>
+ *   <tr><td>none (the real code)</td><td>passes (12 s, load 4)</td><td>passes (14 s at load
+ *       8, 18.5 s at load 9)</td></tr>
  * </table>
  */
 public class MpscWakerSwapModelCheckTest {
