@@ -42,25 +42,15 @@ public final class CartProbe {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static void round(int n, boolean print) throws InterruptedException {
     // The heap laid out as CartScenario lays it out: every channel first, then every cart.
-    Oneshot.Sender<Long>[] socks = new Oneshot.Sender[n];
-    Oneshot.Sender<Long>[] shoes = new Oneshot.Sender[n];
-    Oneshot.Receiver<Long>[] socksRx = new Oneshot.Receiver[n];
-    Oneshot.Receiver<Long>[] shoesRx = new Oneshot.Receiver[n];
-    for (int i = 0; i < n; i++) {
-      Oneshot.Channel<Long> a = Oneshot.channel();
-      Oneshot.Channel<Long> b = Oneshot.channel();
-      socks[i] = a.sender();
-      socksRx[i] = a.receiver();
-      shoes[i] = b.sender();
-      shoesRx[i] = b.receiver();
-    }
+    CartScenario.PriceChannels prices = CartScenario.PriceChannels.make(n);
+    Oneshot.Sender<Long>[] socks = prices.socks();
+    Oneshot.Sender<Long>[] shoes = prices.shoes();
     Measure.heapAfterGc();
     AsyncRuntime rt = AsyncRuntime.currentThread();
     for (int i = 0; i < n; i++) {
-      rt.spawn(Carts.cartTotal(socksRx[i], shoesRx[i]));
+      rt.spawn(Carts.cartTotal(prices.socksRx()[i], prices.shoesRx()[i]));
     }
     // Every cart polled once and parked on its socks price (see CartScenario), then all of it old.
     rt.blockOn(rt.spawn(Future.ready(0)));

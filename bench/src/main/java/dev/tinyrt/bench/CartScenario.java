@@ -57,20 +57,42 @@ public final class CartScenario {
     };
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Double> tinyrt(int n, boolean async) {
-    Oneshot.Sender<Long>[] socks = new Oneshot.Sender[n];
-    Oneshot.Sender<Long>[] shoes = new Oneshot.Sender[n];
-    Oneshot.Receiver<Long>[] socksRx = new Oneshot.Receiver[n];
-    Oneshot.Receiver<Long>[] shoesRx = new Oneshot.Receiver[n];
-    for (int i = 0; i < n; i++) {
-      Oneshot.Channel<Long> a = Oneshot.channel();
-      Oneshot.Channel<Long> b = Oneshot.channel();
-      socks[i] = a.sender();
-      socksRx[i] = a.receiver();
-      shoes[i] = b.sender();
-      shoesRx[i] = b.receiver();
+  /**
+   * Every cart's two price channels, made before any cart is spawned (so the heap holds every
+   * channel, then every cart): the tinyrt rounds of this scenario, {@link CpuTime} and {@link
+   * CartProbe} lay it out alike.
+   *
+   * @param socks the socks prices' senders, by cart
+   * @param shoes the shoes prices' senders, by cart
+   * @param socksRx the socks prices' receivers, by cart
+   * @param shoesRx the shoes prices' receivers, by cart
+   */
+  record PriceChannels(Oneshot.Sender<Long>[] socks, Oneshot.Sender<Long>[] shoes,
+      Oneshot.Receiver<Long>[] socksRx, Oneshot.Receiver<Long>[] shoesRx) {
+
+    /** @return the channels of {@code n} carts */
+    @SuppressWarnings("unchecked")
+    static PriceChannels make(int n) {
+      PriceChannels c = new PriceChannels(new Oneshot.Sender[n], new Oneshot.Sender[n],
+          new Oneshot.Receiver[n], new Oneshot.Receiver[n]);
+      for (int i = 0; i < n; i++) {
+        Oneshot.Channel<Long> a = Oneshot.channel();
+        Oneshot.Channel<Long> b = Oneshot.channel();
+        c.socks[i] = a.sender();
+        c.socksRx[i] = a.receiver();
+        c.shoes[i] = b.sender();
+        c.shoesRx[i] = b.receiver();
+      }
+      return c;
     }
+  }
+
+  static Map<String, Double> tinyrt(int n, boolean async) {
+    PriceChannels prices = PriceChannels.make(n);
+    Oneshot.Sender<Long>[] socks = prices.socks();
+    Oneshot.Sender<Long>[] shoes = prices.shoes();
+    Oneshot.Receiver<Long>[] socksRx = prices.socksRx();
+    Oneshot.Receiver<Long>[] shoesRx = prices.shoesRx();
     long baseline = Measure.heapAfterGc();
     long rssBaseline = Measure.rss();
     AsyncRuntime rt = AsyncRuntime.currentThread();

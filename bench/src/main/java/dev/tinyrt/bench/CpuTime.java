@@ -153,21 +153,14 @@ public final class CpuTime {
   @SuppressWarnings("unchecked")
   static Map<String, Double> carts(int n, boolean backlog, boolean shuffled)
       throws InterruptedException {
-    Oneshot.Sender<Long>[] socks = new Oneshot.Sender[n];
-    Oneshot.Sender<Long>[] shoes = new Oneshot.Sender[n];
-    Oneshot.Receiver<Long>[] socksRx = new Oneshot.Receiver[n];
-    Oneshot.Receiver<Long>[] shoesRx = new Oneshot.Receiver[n];
     // Creating the channels.
     long cpu = THREADS.getCurrentThreadCpuTime();
-    for (int i = 0; i < n; i++) {
-      Oneshot.Channel<Long> a = Oneshot.channel();
-      Oneshot.Channel<Long> b = Oneshot.channel();
-      socks[i] = a.sender();
-      socksRx[i] = a.receiver();
-      shoes[i] = b.sender();
-      shoesRx[i] = b.receiver();
-    }
+    CartScenario.PriceChannels prices = CartScenario.PriceChannels.make(n);
     long channels = THREADS.getCurrentThreadCpuTime() - cpu;
+    Oneshot.Sender<Long>[] socks = prices.socks();
+    Oneshot.Sender<Long>[] shoes = prices.shoes();
+    Oneshot.Receiver<Long>[] socksRx = prices.socksRx();
+    Oneshot.Receiver<Long>[] shoesRx = prices.shoesRx();
     // Spawning every cart and polling it once, until it parks on its socks price.
     AsyncRuntime rt = AsyncRuntime.currentThread();
     cpu = THREADS.getCurrentThreadCpuTime();
