@@ -91,17 +91,7 @@ public class CompletionModelCheckTest {
       scheduler = runtime.localScheduler();
     } else {
       AsyncRuntime.Builder builder = AsyncRuntime.builder().multiThread(2);
-      builder.scheduler = rt -> new Scheduler() {
-        @Override
-        public void schedule(Task<?> t) {
-          if (!slot.compareAndSet(null, t)) {
-            throw new AssertionError("a task was queued while it was queued already");
-          }
-        }
-
-        @Override
-        public void stop() {}
-      };
+      builder.scheduler = TestFutures.oneTaskSlot(slot);
       runtime = builder.build();
       scheduler = null;
     }

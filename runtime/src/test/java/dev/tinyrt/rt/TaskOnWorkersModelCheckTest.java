@@ -52,17 +52,7 @@ public class TaskOnWorkersModelCheckTest {
   /** A fresh runtime and task for each scenario; the spawn's own wake queued the task. */
   public TaskOnWorkersModelCheckTest() {
     AsyncRuntime.Builder b = AsyncRuntime.builder().multiThread(2);
-    b.scheduler = rt -> new Scheduler() {
-      @Override
-      public void schedule(Task<?> t) {
-        if (!slot.compareAndSet(null, t)) {
-          throw new AssertionError("a task was queued while it was queued already");
-        }
-      }
-
-      @Override
-      public void stop() {}
-    };
+    b.scheduler = TestFutures.oneTaskSlot(slot);
     runtime = b.build();
     Future<Void> parksForever = cx -> {
       lastPollStart = clock.incrementAndGet();

@@ -7,11 +7,34 @@ import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** Hand-written futures for the runtime's tests. */
 final class TestFutures {
 
   private TestFutures() {}
+
+  /**
+   * A multi-threaded runtime's scheduler for model checks that run the task by hand: it puts the
+   * woken task into {@code slot}, and fails if the task is queued while it is queued already.
+   *
+   * @param slot where the queued task goes; the test takes it out to run it
+   * @return the builder's {@code scheduler} factory
+   */
+  static Function<AsyncRuntime, Scheduler> oneTaskSlot(AtomicReference<Task<?>> slot) {
+    return rt -> new Scheduler() {
+      @Override
+      public void schedule(Task<?> t) {
+        if (!slot.compareAndSet(null, t)) {
+          throw new AssertionError("a task was queued while it was queued already");
+        }
+      }
+
+      @Override
+      public void stop() {}
+    };
+  }
 
   /** Pending until completed from any thread; counts polls; dropped when abandoned. */
   static final class Gate<T> implements Future<T>, Droppable {
