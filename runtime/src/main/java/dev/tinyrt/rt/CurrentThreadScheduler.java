@@ -100,8 +100,23 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   /** The runtime whose tasks run here, made current while a thread drives it. */
   private final AsyncRuntime runtime;
 
-  /** Tasks to run, in order. Only the driving thread (or, with no driver, a test's) touches it. */
-  private final ArrayDeque<Task<?>> ready = new ArrayDeque<>();
+  /**
+   * Tasks run since the ready queue was last replaced, at or past which the driver replaces it by
+   * an empty one when it goes idle or stops driving (see {@link #ready}).
+   */
+  static final int READY_RENEW_TASKS = 4096;
+
+  /**
+   * Tasks to run, in order. Only the driving thread (or, with no driver, a test's) touches it. An
+   * {@code ArrayDeque} never shrinks: after a burst (a million tasks spawned from outside and
+   * taken in at once) it would keep its largest array, 4 bytes a task, for the runtime's life, and
+   * that array, old by then, would make every later queued task a store into an old object. So
+   * the driver replaces it by a new one when it finds it empty on going idle or when its drive
+   * ends, once at least {@link #READY_RENEW_TASKS} tasks ran since the last time: a runtime
+   * that parks often allocates no deque per park, and one that queued N tasks at once keeps at
+   * most an array for max(N, that many) tasks until it next goes idle.
+   */
+  private ArrayDeque<Task<?>> ready = new ArrayDeque<>();
 
   /** Tasks woken from other threads since the driver last took them, in wake order. */
   private final IncomingQueue incoming = new IncomingQueue();
@@ -444,6 +459,7 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     String previousMark = RuntimeThreads.mark("runtime " + runtime.name());
     boolean interrupted = false;
     int ticks = 0;
+    int renewedAt = 0;
     boolean ranSinceIdle = false;
     finished.batching = true;
     try {
@@ -480,6 +496,11 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
             continue;
           }
         }
+        // Idle, the ready queue empty: drop its array if a burst may have grown it.
+        if (ticks - renewedAt >= READY_RENEW_TASKS) {
+          renewedAt = ticks;
+          ready = new ArrayDeque<>();
+        }
         // A task pushed before this last look is seen here; one pushed after sees the park
         // announced and unparks us. Whatever done() waits for wakes this thread through
         // unparkDriver, which a park after the unpark also notices (the thread's permit, or the
@@ -503,6 +524,9 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
         }
       }
     } finally {
+      if (ticks - renewedAt >= READY_RENEW_TASKS && ready.isEmpty()) {
+        ready = new ArrayDeque<>(); // as before a park (see the field)
+      }
       finished.batching = false;
       removeFinished();
       RuntimeThreads.restore(previousMark);
@@ -554,6 +578,11 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   int takeReady() {
     takeIncoming();
     return ready.size();
+  }
+
+  /** @return the ready queue now, for tests of its renewal (see the field) */
+  ArrayDeque<Task<?>> readyQueue() {
+    return ready;
   }
 
   /** @return whether no task is queued (call it from the driving thread, or with no driver) */
