@@ -92,6 +92,26 @@ public final class BenchMain {
   private static final List<String> HIDDEN = List.of("rss_bytes_per_task");
   private static final List<String> notes = new ArrayList<>();
 
+  /** A command line {@code scripts/bench} does not take: reported in one line, exit status 2. */
+  private static final class BadOption extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    BadOption(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @return {@code args[i]}, the value of the option before it
+   * @throws BadOption if the command line ends before it
+   */
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new BadOption(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
   /**
    * Runs the benchmarks.
    *
@@ -100,6 +120,17 @@ public final class BenchMain {
    *     [--gc G1|Parallel|Serial|Z]}
    */
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (BadOption e) {
+      // A bad command line: say what is wrong and how to ask for the usage, no stack trace.
+      System.err.println("scripts/bench: " + e.getMessage() + " (scripts/bench --help lists them)");
+      System.exit(2);
+    }
+  }
+
+  /** {@link #main}, which turns a {@link BadOption} into a message. */
+  private static void run(String[] args) throws Exception {
     boolean quick = false;
     Path json = null;
     Path docs = Path.of("docs");
@@ -109,25 +140,25 @@ public final class BenchMain {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
-        case "--json" -> json = Path.of(args[++i]);
-        case "--docs" -> docs = Path.of(args[++i]);
-        case "--agent" -> agent = Path.of(args[++i]);
-        case "--only" -> only = args[++i];
-        case "--from-json" -> fromJson = Path.of(args[++i]);
-        case "--runtimes" -> System.setProperty("tinyrt.runtimes", args[++i]);
-        case "--gc" -> collector = args[++i];
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
+        case "--json" -> json = Path.of(value(args, ++i));
+        case "--docs" -> docs = Path.of(value(args, ++i));
+        case "--agent" -> agent = Path.of(value(args, ++i));
+        case "--only" -> only = value(args, ++i);
+        case "--from-json" -> fromJson = Path.of(value(args, ++i));
+        case "--runtimes" -> System.setProperty("tinyrt.runtimes", value(args, ++i));
+        case "--gc" -> collector = value(args, ++i);
+        default -> throw new BadOption("unknown option " + args[i]
             + "; options: --quick --json FILE --docs DIR --agent JAR --only "
             + String.join("|", GROUPS) + " --from-json FILE --runtimes KIND,KIND --gc "
             + String.join("|", new TreeSet<>(COLLECTORS.keySet())));
       }
     }
     if (!COLLECTORS.containsKey(collector)) {
-      throw new IllegalArgumentException("--gc takes one of "
+      throw new BadOption("--gc takes one of "
           + new TreeSet<>(COLLECTORS.keySet()) + ", not " + collector);
     }
     if (only != null && !only.equals("none") && !GROUPS.contains(only)) {
-      throw new IllegalArgumentException("--only takes one of " + GROUPS + ", not " + only);
+      throw new BadOption("--only takes one of " + GROUPS + ", not " + only);
     }
     if (Runtime.version().feature() < 21) {
       throw new IllegalStateException("the benchmarks need Java 21+ for virtual threads; run "
