@@ -74,6 +74,13 @@ import java.util.function.Supplier;
  *
  * <p>The common wake pays nothing for it: one volatile read of {@code stopped}, after the push
  * instead of before it.
+ *
+ * <p>A give-up holds the claim only for a moment, and nobody drives the runtime meanwhile: so a
+ * claim of a stopped runtime ({@code close()} again, or a {@code blockOn}, which runs what it
+ * finds) that finds the claim held waits for its release ({@link #awaitGiveUp}: a monitor and a
+ * waiter count, each holder's release notifying), unless the holder is a thread that drives the
+ * runtime ({@link #claimant}: marked after its claim), which makes the claim fail at once as on
+ * a running runtime.
  */
 final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
@@ -126,6 +133,24 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * if any. Set by a CAS from null in {@link #claim}, cleared by its owner in {@link #release}.
    */
   private volatile Thread driver;
+
+  /**
+   * The thread that holds the claim through {@link #claim} ({@code blockOn}, {@code close}, {@link
+   * #runOne}): one that drives the runtime, as opposed to a give-up on a stopped runtime, which
+   * holds the claim only for a moment. Set by the holder after its claim's CAS, cleared by it
+   * before its release; null otherwise.
+   */
+  private volatile Thread claimant;
+
+  /**
+   * The monitor on which claims of a stopped runtime wait while a give-up holds the claim (see
+   * {@link #awaitGiveUp}); a holder that releases the claim, or a claimant that marks itself,
+   * notifies it when {@link #claimWaiters} says someone waits.
+   */
+  private final Object claimWaits = new Object();
+
+  /** How many claims wait on {@link #claimWaits} now. Written under it; read without it. */
+  private volatile int claimWaiters;
 
   /**
    * Counts the tasks {@link #runOne} ran, for {@link #INCOMING_INTERVAL}; {@link #driveClaimed}
@@ -348,7 +373,9 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * @param call what needs to drive the runtime, for the message: {@code "blockOn"}, {@code
    *     "close()"}
    * @param fixInside what to do instead when it is called inside the runtime's own blockOn
-   * @throws IllegalStateException if a thread drives it already (this one, or another)
+   * @throws IllegalStateException if a thread drives it already (this one, or another); on a
+   *     stopped runtime, a give-up that holds the claim for a moment (a wake's, see the class
+   *     comment) is waited for instead
    */
   void claim(String call, String fixInside) {
     Thread self = Thread.currentThread();
@@ -356,7 +383,12 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     // volatile, so the winner sees what the last driver's release published (ready, the tasks'
     // local words).
     Thread witness = (Thread) DRIVER.compareAndExchange(this, (Thread) null, self);
+    // On a stopped runtime the holder may be a give-up, there for a moment: wait for it.
+    if (witness != null && witness != self && stopped) {
+      witness = awaitGiveUp(self);
+    }
     if (witness == null) {
+      markClaimant(self);
       return;
     }
     if (witness == self) {
@@ -367,6 +399,70 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
         + self.getName() + " while thread " + witness.getName() + " drives it (in blockOn or "
         + "close): a current-thread runtime runs on one thread at a time; call it on that "
         + "thread after its blockOn returns, or use a multi-threaded runtime");
+  }
+
+  /**
+   * Waits, on a stopped runtime, for the give-up that holds the claim to release it, and claims it
+   * then. A give-up holds it only while it completes what is queued; a thread that drives the
+   * runtime ({@link #claimant}: a {@code blockOn} after the stop) may hold it for ever, so a claim
+   * that finds one gives up at once, as on a running runtime.
+   *
+   * @param self the calling thread
+   * @return null once this thread holds the claim; else the thread that drives the runtime
+   */
+  private Thread awaitGiveUp(Thread self) {
+    boolean interrupted = false;
+    synchronized (claimWaits) {
+      // Ordering: a volatile write before the CAS below (the waiter's half of a Dekker pair with
+      // a holder's driver = null, then read of claimWaiters; and with a claimant's mark, then
+      // read of claimWaiters): either the CAS or the read of claimant sees the holder's write, or
+      // the holder sees this count and notifies, which the monitor holds back until this thread
+      // waits.
+      claimWaiters++;
+      try {
+        while (true) {
+          // Ordering: a CAS, as in claim.
+          Thread witness = (Thread) DRIVER.compareAndExchange(this, (Thread) null, self);
+          // Ordering: a volatile read after the CAS: a driver marks itself after its own CAS, so
+          // if this misses the mark of the witness, the witness notifies after its mark.
+          if (witness == null || witness == self || claimant == witness) {
+            return witness;
+          }
+          try {
+            claimWaits.wait();
+          } catch (InterruptedException e) {
+            interrupted = true; // the claim is not abandoned: the give-up ends soon
+          }
+        }
+      } finally {
+        claimWaiters--;
+        if (interrupted) {
+          self.interrupt();
+        }
+      }
+    }
+  }
+
+  /** Marks this thread, which just claimed the runtime, as the one that drives it. */
+  private void markClaimant(Thread self) {
+    // Ordering: a volatile write, then the volatile read of claimWaiters: a claim that waits
+    // counted itself before it read claimant (awaitGiveUp), so one of the two sees the other.
+    claimant = self;
+    notifyClaimWaiters();
+  }
+
+  /**
+   * Wakes the claims that wait for the claim (awaitGiveUp), if any: it was released, or its
+   * holder turned out to drive the runtime.
+   */
+  private void notifyClaimWaiters() {
+    // Ordering: a volatile read after the caller's volatile write (driver = null, or the mark of
+    // claimant): the holder's half of the Dekker pair in awaitGiveUp.
+    if (claimWaiters != 0) {
+      synchronized (claimWaits) {
+        claimWaits.notifyAll();
+      }
+    }
   }
 
   /**
@@ -404,10 +500,14 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     if (stopped) {
       giveUpQueued();
     }
+    // Ordering: a volatile write before driver = null below: a claim whose CAS finds a later
+    // holder reads claimant after that CAS, so it never takes the later holder for this one.
+    claimant = null;
     // Ordering: a volatile write: the next claim's CAS sees everything this driver wrote. It comes
     // before the read of strandedWakes below: a wake whose CAS failed on this claim wrote the flag
     // before that CAS, so the read sees it (the holder's half of the second Dekker pair).
     driver = null;
+    notifyClaimWaiters();
     if (strandedWakes) {
       giveUpStranded();
     }
@@ -430,6 +530,7 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
         giveUpQueued();
       } finally {
         driver = null; // not release(): this loop is its check of strandedWakes
+        notifyClaimWaiters(); // a claim of the stopped runtime may wait for this give-up
       }
     }
   }
