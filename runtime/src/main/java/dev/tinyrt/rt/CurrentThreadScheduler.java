@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -45,9 +46,18 @@ import java.util.function.Supplier;
  *   a wake from another thread (schedule):
  *     push the task; then read stopped:  clear → done (the driver runs it, or the stop's holder
  *                                                   gives it up at its release)
- *                                        set   → set strandedWakes, then try the claim (CAS):
- *                                                won  → give up everything queued, release
- *                                                lost → done (its holder gives it up at release)
+ *                                        set   → set strandedWakes, then hand off (CAS
+ *                                                giveUpHandedOff clear → set):
+ *                                                won  → the job, on the tinyrt-give-up thread:
+ *                                                       clear giveUpHandedOff, then while
+ *                                                       strandedWakes is set try the claim (CAS):
+ *                                                       won  → give up everything queued,
+ *                                                              release
+ *                                                       lost → done (its holder gives it up at
+ *                                                              release)
+ *                                                lost → done (the pending job sees the flag)
+ *                                                the hand-off failed → clear giveUpHandedOff,
+ *                                                       then the job's loop on this thread
  *   stop():     set stopped; then if this thread holds the claim (the shutdown), done (its
  *               release gives up what is queued); else set strandedWakes and try the claim, as
  *               a wake does
@@ -65,12 +75,21 @@ import java.util.function.Supplier;
  * finds the claim free (the wake drains), or the holder it failed on reads the flag after its
  * release (and drains, or a later holder does: each reads the flag after its own release). A
  * holder clears the flag before it drains, so a wake that set it before the clear is drained
- * there, and one that set it after is seen at that holder's release. A drain that stops early at
+ * there, and one that set it after is seen at that holder's release. The hand-off only moves the
+ * waker's claim attempt to the give-up thread: a wake that hands off a job writes the flag before
+ * the job's CAS; one whose CAS of {@code giveUpHandedOff} finds it set read it before the pending
+ * job cleared it, and that job reads {@code strandedWakes} after its clear, so it sees the flag
+ * (and tries the claim as the wake would have). A drain that stops early at
  * a slot claimed but not yet written (its producer between its two steps) is covered by that
  * producer: it reads {@code stopped} after its write. Each queued entry is taken by one drain
  * ({@link TaskState#takeFromIncoming}) and a give-up of a completed task does nothing, so every
  * woken task is given up once, or run by a {@code blockOn} after the stop.
  * {@code WakeRacingStopModelCheckTest} model-checks this.
+ *
+ * <p>The give-up runs the user's frames (finally blocks, drops, awaiters' callbacks): a wake hands
+ * it to the library's {@code tinyrt-give-up} thread ({@link GiveUpThread}), once per stranding,
+ * so that it does not run on a timer thread, an I/O thread or inside someone's {@code send}; if
+ * the hand-off fails it runs on the waker's thread, as the only way left to keep the promise.
  *
  * <p>The common wake pays nothing for it: one volatile read of {@code stopped}, after the push
  * instead of before it.
@@ -95,10 +114,14 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
   private static final VarHandle DRIVER;
 
+  private static final VarHandle GIVE_UP_HANDED_OFF;
+
   static {
     try {
       DRIVER = MethodHandles.lookup()
           .findVarHandle(CurrentThreadScheduler.class, "driver", Thread.class);
+      GIVE_UP_HANDED_OFF = MethodHandles.lookup()
+          .findVarHandle(CurrentThreadScheduler.class, "giveUpHandedOff", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -176,6 +199,19 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * before it drains. See the class comment.
    */
   private volatile boolean strandedWakes;
+
+  /**
+   * Set by the wake that hands the give-up of stranded tasks to {@link #giveUpExecutor} (a CAS
+   * from clear, so that many wakes hand off one job), cleared by that job before it looks at
+   * {@link #strandedWakes}, or by the wake if the hand-off failed. See the class comment.
+   */
+  private volatile boolean giveUpHandedOff;
+
+  /**
+   * Where a wake that finds the runtime stopped hands the give-up of what is queued: the library's
+   * {@code tinyrt-give-up} thread; a model check sets one that runs it inline, before any wake.
+   */
+  private Executor giveUpExecutor = GiveUpThread.EXECUTOR;
 
   /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
   private int sinceParkerPolled;
@@ -304,8 +340,55 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     // stopped before the drain that gives up what is queued, a Dekker pair. If this reads it
     // clear, that drain comes after the push and sees the task; if set, this thread sees to it.
     if (stopped) {
-      giveUpStranded();
+      handOffStranded();
     }
+  }
+
+  /**
+   * Sets where wakes hand off the give-up of stranded tasks (a model check runs it inline, a test
+   * makes the hand-off fail). Call it before any wake.
+   *
+   * @param executor the executor
+   */
+  void giveUpExecutor(Executor executor) {
+    giveUpExecutor = executor;
+  }
+
+  /**
+   * A wake from another thread found the runtime stopped: marks the stranding, and hands the
+   * give-up of what is queued to {@link #giveUpExecutor}, unless a job handed off earlier has not
+   * looked at the mark yet (it will see this one). The user's frames that a give-up runs (finally
+   * blocks, drops, awaiters' callbacks) so run on the give-up thread, not on the waker's (a timer
+   * thread, an I/O thread, a user's send). If the hand-off fails (no memory for the thread or the
+   * job, a rejection), this thread gives up what is queued itself.
+   */
+  private void handOffStranded() {
+    // Ordering: a volatile write before the CAS of giveUpHandedOff below (and, through it, before
+    // the claim's CAS of the job that reads it): the waker's half of the second Dekker pair.
+    strandedWakes = true;
+    // Ordering: a CAS: of the wakes that find no job pending, one hands off. One that finds it set
+    // read it before the pending job cleared it, so its write of strandedWakes above comes before
+    // that job's read of strandedWakes (which follows the clear).
+    if (!GIVE_UP_HANDED_OFF.compareAndSet(this, false, true)) {
+      return;
+    }
+    try {
+      giveUpExecutor.execute(this::giveUpHandedOff);
+    } catch (RuntimeException | Error refused) {
+      // Ordering: a volatile write, so that a later stranding hands off again; this thread then
+      // reads strandedWakes (its own write, at least) and drains.
+      giveUpHandedOff = false;
+      drainStranded();
+    }
+  }
+
+  /** The handed-off job: gives up what is queued, on the give-up thread. */
+  private void giveUpHandedOff() {
+    // Ordering: a volatile write before drainStranded's read of strandedWakes: a wake whose CAS
+    // found the flag set wrote strandedWakes before this clear, so the read sees it; one that
+    // comes after the clear hands off a job of its own.
+    giveUpHandedOff = false;
+    drainStranded();
   }
 
   /**
@@ -522,6 +605,14 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     // Ordering: a volatile write before the claim's CAS (the waker's half of the second Dekker
     // pair): a holder that the CAS fails on reads it after its release.
     strandedWakes = true;
+    drainStranded();
+  }
+
+  /**
+   * Gives up everything queued while {@link #strandedWakes} is set and the claim is free; leaves
+   * it to the holder's release if another thread holds the claim. Called without the claim.
+   */
+  private void drainStranded() {
     Thread self = Thread.currentThread();
     // Ordering: each CAS, as in claim, sees what the last holder published; the volatile read of
     // strandedWakes after this thread's own release sees a wake whose CAS failed on this thread.
