@@ -557,17 +557,18 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * now).
    *
    * @param task the task a wake from this thread could not queue
+   * @param reason why it is given up, for its cancellation's message
    * @return false if the runtime has not stopped or another thread drives it: then the caller asks
    *     for cancellation instead, which that driver delivers
    */
-  boolean giveUpStopped(Task<?> task) {
+  boolean giveUpStopped(Task<?> task, GiveUpReason reason) {
     // Ordering: a CAS, as in claim: the winner sees what the last driver's release published.
     Thread self = Thread.currentThread();
     if (!stopped || DRIVER.compareAndExchange(this, (Thread) null, self) != null) {
       return false;
     }
     try {
-      task.giveUp(); // this thread drives the runtime now: it completes the task
+      task.giveUp(reason); // this thread drives the runtime now: it completes the task
     } finally {
       release();
     }
@@ -640,7 +641,8 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     Task<?> queued;
     while ((queued = ready.pollFirst()) != null) {
       queued.localUnqueued();
-      queued.giveUp(); // this thread holds the claim: it completes the task; may queue its awaiters
+      // This thread holds the claim: it completes the task; may queue its awaiters.
+      queued.giveUp(GiveUpReason.WOKEN_AFTER_STOP);
     }
   }
 
