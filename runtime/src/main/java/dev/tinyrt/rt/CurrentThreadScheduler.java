@@ -59,8 +59,8 @@ import java.util.function.Supplier;
  *                                                the hand-off failed → clear giveUpHandedOff,
  *                                                       then the job's loop on this thread
  *   stop():     set stopped; then if this thread holds the claim (the shutdown), done (its
- *               release gives up what is queued); else set strandedWakes and try the claim, as
- *               a wake does
+ *               release gives up what is queued); else set strandedWakes and, on this thread,
+ *               run the loop of a wake's job
  *   release():  if stopped, give up everything queued (incoming, then ready, with whatever the
  *               give-ups wake here); write driver = null; then if strandedWakes is set, claim
  *               again and give up everything queued, until it is clear or another thread holds
@@ -72,7 +72,7 @@ import java.util.function.Supplier;
  * release (or the stopping thread's own claim) drains. Either the drain sees the slot, or the wake
  * sees {@code stopped}. The second: that wake writes {@code strandedWakes}, then CASes {@link
  * #driver}; a holder writes {@code driver = null}, then reads {@code strandedWakes}. Either the CAS
- * finds the claim free (the wake drains), or the holder it failed on reads the flag after its
+ * finds the claim free (the wake's job drains), or the holder it failed on reads the flag after its
  * release (and drains, or a later holder does: each reads the flag after its own release). A
  * holder clears the flag before it drains, so a wake that set it before the clear is drained
  * there, and one that set it after is seen at that holder's release. The hand-off only moves the
