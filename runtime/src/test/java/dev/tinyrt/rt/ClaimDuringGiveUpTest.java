@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Timeout;
  * driving it (in {@code blockOn}) still makes the claim fail at once.
  *
  * <p>Before the fix, the {@code close()} and the {@code blockOn} below threw that
- * IllegalStateException at once.
+ * IllegalStateException at once. Plant tried by hand: {@code awaitGiveUp} waits for any holder,
+ * the driver marked as claimant included: caught, the last test's {@code close()} hangs until its
+ * timeout (60 s).
  */
 @Timeout(60)
 class ClaimDuringGiveUpTest {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * waking thread gives the task up itself, as before.
  *
  * <p>Before the fix, the first test failed: the future was dropped on the test's thread, inside
- * its {@code complete} (the wake).
+ * its {@code complete} (the wake). Plant tried by hand: a failed hand-off does not clear {@code
+ * giveUpHandedOff}: caught, the second stranding of the second test is never given up.
  */
 @Timeout(60)
 class GiveUpHandOffTest {
