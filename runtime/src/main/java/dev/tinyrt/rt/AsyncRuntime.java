@@ -335,7 +335,7 @@ public final class AsyncRuntime implements AutoCloseable {
   void lostWake(Task<?> task, Throwable refused) {
     System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,
         "runtime " + name + " could not queue " + task + "; it is cancelled", refused);
-    task.giveUp();
+    task.giveUp(GiveUpReason.WAKE_REFUSED);
   }
 
   /**
@@ -430,7 +430,7 @@ public final class AsyncRuntime implements AutoCloseable {
         // as cancelled, so its awaiters are told and no later wake finds a stopped runtime.
         gaveUp = true;
         for (Task<?> task : live.snapshot()) {
-          task.giveUp();
+          task.giveUp(GiveUpReason.SHUTDOWN_GAVE_UP);
         }
       }
     }

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -45,12 +46,21 @@ import java.util.function.Supplier;
  *   a wake from another thread (schedule):
  *     push the task; then read stopped:  clear → done (the driver runs it, or the stop's holder
  *                                                   gives it up at its release)
- *                                        set   → set strandedWakes, then try the claim (CAS):
- *                                                won  → give up everything queued, release
- *                                                lost → done (its holder gives it up at release)
+ *                                        set   → set strandedWakes, then hand off (CAS
+ *                                                giveUpHandedOff clear → set):
+ *                                                won  → the job, on the tinyrt-give-up thread:
+ *                                                       clear giveUpHandedOff, then while
+ *                                                       strandedWakes is set try the claim (CAS):
+ *                                                       won  → give up everything queued,
+ *                                                              release
+ *                                                       lost → done (its holder gives it up at
+ *                                                              release)
+ *                                                lost → done (the pending job sees the flag)
+ *                                                the hand-off failed → clear giveUpHandedOff,
+ *                                                       then the job's loop on this thread
  *   stop():     set stopped; then if this thread holds the claim (the shutdown), done (its
- *               release gives up what is queued); else set strandedWakes and try the claim, as
- *               a wake does
+ *               release gives up what is queued); else set strandedWakes and, on this thread,
+ *               run the loop of a wake's job
  *   release():  if stopped, give up everything queued (incoming, then ready, with whatever the
  *               give-ups wake here); write driver = null; then if strandedWakes is set, claim
  *               again and give up everything queued, until it is clear or another thread holds
@@ -62,18 +72,34 @@ import java.util.function.Supplier;
  * release (or the stopping thread's own claim) drains. Either the drain sees the slot, or the wake
  * sees {@code stopped}. The second: that wake writes {@code strandedWakes}, then CASes {@link
  * #driver}; a holder writes {@code driver = null}, then reads {@code strandedWakes}. Either the CAS
- * finds the claim free (the wake drains), or the holder it failed on reads the flag after its
+ * finds the claim free (the wake's job drains), or the holder it failed on reads the flag after its
  * release (and drains, or a later holder does: each reads the flag after its own release). A
  * holder clears the flag before it drains, so a wake that set it before the clear is drained
- * there, and one that set it after is seen at that holder's release. A drain that stops early at
+ * there, and one that set it after is seen at that holder's release. The hand-off only moves the
+ * waker's claim attempt to the give-up thread: a wake that hands off a job writes the flag before
+ * the job's CAS; one whose CAS of {@code giveUpHandedOff} finds it set read it before the pending
+ * job cleared it, and that job reads {@code strandedWakes} after its clear, so it sees the flag
+ * (and tries the claim as the wake would have). A drain that stops early at
  * a slot claimed but not yet written (its producer between its two steps) is covered by that
  * producer: it reads {@code stopped} after its write. Each queued entry is taken by one drain
  * ({@link TaskState#takeFromIncoming}) and a give-up of a completed task does nothing, so every
  * woken task is given up once, or run by a {@code blockOn} after the stop.
  * {@code WakeRacingStopModelCheckTest} model-checks this.
  *
+ * <p>The give-up runs the user's frames (finally blocks, drops, awaiters' callbacks): a wake hands
+ * it to the library's {@code tinyrt-give-up} thread ({@link GiveUpThread}), once per stranding,
+ * so that it does not run on a timer thread, an I/O thread or inside someone's {@code send}; if
+ * the hand-off fails it runs on the waker's thread, as the only way left to keep the promise.
+ *
  * <p>The common wake pays nothing for it: one volatile read of {@code stopped}, after the push
  * instead of before it.
+ *
+ * <p>A give-up holds the claim only for a moment, and nobody drives the runtime meanwhile: so a
+ * claim of a stopped runtime ({@code close()} again, or a {@code blockOn}, which runs what it
+ * finds) that finds the claim held waits for its release ({@link #awaitGiveUp}: a monitor and a
+ * waiter count, each holder's release notifying), unless the holder is a thread that drives the
+ * runtime ({@link #claimant}: marked after its claim), which makes the claim fail at once as on
+ * a running runtime.
  */
 final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
@@ -88,10 +114,14 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
 
   private static final VarHandle DRIVER;
 
+  private static final VarHandle GIVE_UP_HANDED_OFF;
+
   static {
     try {
       DRIVER = MethodHandles.lookup()
           .findVarHandle(CurrentThreadScheduler.class, "driver", Thread.class);
+      GIVE_UP_HANDED_OFF = MethodHandles.lookup()
+          .findVarHandle(CurrentThreadScheduler.class, "giveUpHandedOff", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -128,6 +158,24 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   private volatile Thread driver;
 
   /**
+   * The thread that holds the claim through {@link #claim} ({@code blockOn}, {@code close}, {@link
+   * #runOne}): one that drives the runtime, as opposed to a give-up on a stopped runtime, which
+   * holds the claim only for a moment. Set by the holder after its claim's CAS, cleared by it
+   * before its release; null otherwise.
+   */
+  private volatile Thread claimant;
+
+  /**
+   * The monitor on which claims of a stopped runtime wait while a give-up holds the claim (see
+   * {@link #awaitGiveUp}); a holder that releases the claim, or a claimant that marks itself,
+   * notifies it when {@link #claimWaiters} says someone waits.
+   */
+  private final Object claimWaits = new Object();
+
+  /** How many claims wait on {@link #claimWaits} now. Written under it; read without it. */
+  private volatile int claimWaiters;
+
+  /**
    * Counts the tasks {@link #runOne} ran, for {@link #INCOMING_INTERVAL}; {@link #driveClaimed}
    * counts in a local variable instead, so that the driver does not write, once per task, the
    * line other threads read {@link #driver} from when they wake a task. Driver only.
@@ -151,6 +199,19 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * before it drains. See the class comment.
    */
   private volatile boolean strandedWakes;
+
+  /**
+   * Set by the wake that hands the give-up of stranded tasks to {@link #giveUpExecutor} (a CAS
+   * from clear, so that many wakes hand off one job), cleared by that job before it looks at
+   * {@link #strandedWakes}, or by the wake if the hand-off failed. See the class comment.
+   */
+  private volatile boolean giveUpHandedOff;
+
+  /**
+   * Where a wake that finds the runtime stopped hands the give-up of what is queued: the library's
+   * {@code tinyrt-give-up} thread; a model check sets one that runs it inline, before any wake.
+   */
+  private Executor giveUpExecutor = GiveUpThread.EXECUTOR;
 
   /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
   private int sinceParkerPolled;
@@ -279,8 +340,55 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     // stopped before the drain that gives up what is queued, a Dekker pair. If this reads it
     // clear, that drain comes after the push and sees the task; if set, this thread sees to it.
     if (stopped) {
-      giveUpStranded();
+      handOffStranded();
     }
+  }
+
+  /**
+   * Sets where wakes hand off the give-up of stranded tasks (a model check runs it inline, a test
+   * makes the hand-off fail). Call it before any wake.
+   *
+   * @param executor the executor
+   */
+  void giveUpExecutor(Executor executor) {
+    giveUpExecutor = executor;
+  }
+
+  /**
+   * A wake from another thread found the runtime stopped: marks the stranding, and hands the
+   * give-up of what is queued to {@link #giveUpExecutor}, unless a job handed off earlier has not
+   * looked at the mark yet (it will see this one). The user's frames that a give-up runs (finally
+   * blocks, drops, awaiters' callbacks) so run on the give-up thread, not on the waker's (a timer
+   * thread, an I/O thread, a user's send). If the hand-off fails (no memory for the thread or the
+   * job, a rejection), this thread gives up what is queued itself.
+   */
+  private void handOffStranded() {
+    // Ordering: a volatile write before the CAS of giveUpHandedOff below (and, through it, before
+    // the claim's CAS of the job that reads it): the waker's half of the second Dekker pair.
+    strandedWakes = true;
+    // Ordering: a CAS: of the wakes that find no job pending, one hands off. One that finds it set
+    // read it before the pending job cleared it, so its write of strandedWakes above comes before
+    // that job's read of strandedWakes (which follows the clear).
+    if (!GIVE_UP_HANDED_OFF.compareAndSet(this, false, true)) {
+      return;
+    }
+    try {
+      giveUpExecutor.execute(this::giveUpHandedOff);
+    } catch (RuntimeException | Error refused) {
+      // Ordering: a volatile write, so that a later stranding hands off again; this thread then
+      // reads strandedWakes (its own write, at least) and drains.
+      giveUpHandedOff = false;
+      drainStranded();
+    }
+  }
+
+  /** The handed-off job: gives up what is queued, on the give-up thread. */
+  private void giveUpHandedOff() {
+    // Ordering: a volatile write before drainStranded's read of strandedWakes: a wake whose CAS
+    // found the flag set wrote strandedWakes before this clear, so the read sees it; one that
+    // comes after the clear hands off a job of its own.
+    giveUpHandedOff = false;
+    drainStranded();
   }
 
   /**
@@ -348,7 +456,9 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * @param call what needs to drive the runtime, for the message: {@code "blockOn"}, {@code
    *     "close()"}
    * @param fixInside what to do instead when it is called inside the runtime's own blockOn
-   * @throws IllegalStateException if a thread drives it already (this one, or another)
+   * @throws IllegalStateException if a thread drives it already (this one, or another); on a
+   *     stopped runtime, a give-up that holds the claim for a moment (a wake's, see the class
+   *     comment) is waited for instead
    */
   void claim(String call, String fixInside) {
     Thread self = Thread.currentThread();
@@ -356,7 +466,12 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     // volatile, so the winner sees what the last driver's release published (ready, the tasks'
     // local words).
     Thread witness = (Thread) DRIVER.compareAndExchange(this, (Thread) null, self);
+    // On a stopped runtime the holder may be a give-up, there for a moment: wait for it.
+    if (witness != null && witness != self && stopped) {
+      witness = awaitGiveUp(self);
+    }
     if (witness == null) {
+      markClaimant(self);
       return;
     }
     if (witness == self) {
@@ -370,6 +485,70 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   }
 
   /**
+   * Waits, on a stopped runtime, for the give-up that holds the claim to release it, and claims it
+   * then. A give-up holds it only while it completes what is queued; a thread that drives the
+   * runtime ({@link #claimant}: a {@code blockOn} after the stop) may hold it for ever, so a claim
+   * that finds one gives up at once, as on a running runtime.
+   *
+   * @param self the calling thread
+   * @return null once this thread holds the claim; else the thread that drives the runtime
+   */
+  private Thread awaitGiveUp(Thread self) {
+    boolean interrupted = false;
+    synchronized (claimWaits) {
+      // Ordering: a volatile write before the CAS below (the waiter's half of a Dekker pair with
+      // a holder's driver = null, then read of claimWaiters; and with a claimant's mark, then
+      // read of claimWaiters): either the CAS or the read of claimant sees the holder's write, or
+      // the holder sees this count and notifies, which the monitor holds back until this thread
+      // waits.
+      claimWaiters++;
+      try {
+        while (true) {
+          // Ordering: a CAS, as in claim.
+          Thread witness = (Thread) DRIVER.compareAndExchange(this, (Thread) null, self);
+          // Ordering: a volatile read after the CAS: a driver marks itself after its own CAS, so
+          // if this misses the mark of the witness, the witness notifies after its mark.
+          if (witness == null || witness == self || claimant == witness) {
+            return witness;
+          }
+          try {
+            claimWaits.wait();
+          } catch (InterruptedException e) {
+            interrupted = true; // the claim is not abandoned: the give-up ends soon
+          }
+        }
+      } finally {
+        claimWaiters--;
+        if (interrupted) {
+          self.interrupt();
+        }
+      }
+    }
+  }
+
+  /** Marks this thread, which just claimed the runtime, as the one that drives it. */
+  private void markClaimant(Thread self) {
+    // Ordering: a volatile write, then the volatile read of claimWaiters: a claim that waits
+    // counted itself before it read claimant (awaitGiveUp), so one of the two sees the other.
+    claimant = self;
+    notifyClaimWaiters();
+  }
+
+  /**
+   * Wakes the claims that wait for the claim (awaitGiveUp), if any: it was released, or its
+   * holder turned out to drive the runtime.
+   */
+  private void notifyClaimWaiters() {
+    // Ordering: a volatile read after the caller's volatile write (driver = null, or the mark of
+    // claimant): the holder's half of the Dekker pair in awaitGiveUp.
+    if (claimWaiters != 0) {
+      synchronized (claimWaits) {
+        claimWaits.notifyAll();
+      }
+    }
+  }
+
+  /**
    * Gives up {@code task}, which a thread that does not drive this runtime could not queue (out of
    * memory for a queue chunk), if the runtime stopped: nobody drives a stopped runtime (unless a
    * {@code blockOn} after its shutdown), so this thread claims it, completes the task as
@@ -378,17 +557,18 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * now).
    *
    * @param task the task a wake from this thread could not queue
+   * @param reason why it is given up, for its cancellation's message
    * @return false if the runtime has not stopped or another thread drives it: then the caller asks
    *     for cancellation instead, which that driver delivers
    */
-  boolean giveUpStopped(Task<?> task) {
+  boolean giveUpStopped(Task<?> task, GiveUpReason reason) {
     // Ordering: a CAS, as in claim: the winner sees what the last driver's release published.
     Thread self = Thread.currentThread();
     if (!stopped || DRIVER.compareAndExchange(this, (Thread) null, self) != null) {
       return false;
     }
     try {
-      task.giveUp(); // this thread drives the runtime now: it completes the task
+      task.giveUp(reason); // this thread drives the runtime now: it completes the task
     } finally {
       release();
     }
@@ -404,10 +584,14 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     if (stopped) {
       giveUpQueued();
     }
+    // Ordering: a volatile write before driver = null below: a claim whose CAS finds a later
+    // holder reads claimant after that CAS, so it never takes the later holder for this one.
+    claimant = null;
     // Ordering: a volatile write: the next claim's CAS sees everything this driver wrote. It comes
     // before the read of strandedWakes below: a wake whose CAS failed on this claim wrote the flag
     // before that CAS, so the read sees it (the holder's half of the second Dekker pair).
     driver = null;
+    notifyClaimWaiters();
     if (strandedWakes) {
       giveUpStranded();
     }
@@ -422,6 +606,14 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     // Ordering: a volatile write before the claim's CAS (the waker's half of the second Dekker
     // pair): a holder that the CAS fails on reads it after its release.
     strandedWakes = true;
+    drainStranded();
+  }
+
+  /**
+   * Gives up everything queued while {@link #strandedWakes} is set and the claim is free; leaves
+   * it to the holder's release if another thread holds the claim. Called without the claim.
+   */
+  private void drainStranded() {
     Thread self = Thread.currentThread();
     // Ordering: each CAS, as in claim, sees what the last holder published; the volatile read of
     // strandedWakes after this thread's own release sees a wake whose CAS failed on this thread.
@@ -430,6 +622,7 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
         giveUpQueued();
       } finally {
         driver = null; // not release(): this loop is its check of strandedWakes
+        notifyClaimWaiters(); // a claim of the stopped runtime may wait for this give-up
       }
     }
   }
@@ -448,7 +641,8 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     Task<?> queued;
     while ((queued = ready.pollFirst()) != null) {
       queued.localUnqueued();
-      queued.giveUp(); // this thread holds the claim: it completes the task; may queue its awaiters
+      // This thread holds the claim: it completes the task; may queue its awaiters.
+      queued.giveUp(GiveUpReason.WOKEN_AFTER_STOP);
     }
   }
 

@@ -209,7 +209,8 @@ final class Task<T> extends TaskState
   private void parked(Idle idle, Context cx, CurrentThreadScheduler local) {
     Reference.reachabilityFence(cx); // a lost-waker probe is not collected before the task is idle
     if (runtime.gaveUp()) {
-      giveUp(); // the runtime's shutdown gave up on its live tasks while this one ran
+      // The runtime's shutdown gave up on its live tasks while this one ran.
+      giveUp(GiveUpReason.SHUTDOWN_GAVE_UP);
     } else if (idle == Idle.RESCHEDULE) {
       // Woken while it ran: behind everything ready now.
       if (local != null) {
@@ -385,15 +386,19 @@ final class Task<T> extends TaskState
   }
 
   /**
-   * Completes the task as cancelled without waiting for it any more: its runtime gave up on it at
-   * the end of its shutdown. Its future gets one last poll with a cancelled context (so finally
-   * blocks that need no await run), its awaiters are woken, and later wakes do nothing.
+   * Completes the task as cancelled without waiting for it any more: its runtime gave up on it
+   * (at the end of its shutdown, or a wake that nothing would ever run). Its future gets one last
+   * poll with a cancelled context (so finally blocks that need no await run), its awaiters are
+   * woken, and later wakes do nothing. The cancellation says why and where it waited ({@link
+   * GiveUpReason}).
+   *
+   * @param reason why the runtime gave it up
    */
-  void giveUp() {
+  void giveUp(GiveUpReason reason) {
     CurrentThreadScheduler local = runtime.localScheduler();
     if (local != null && !local.isDriving()) {
       // A stopped runtime that nobody drives: this thread claims it and completes the task.
-      if (local.giveUpStopped(this)) {
+      if (local.giveUpStopped(this, reason)) {
         return;
       }
       // Only the driving thread completes a current-thread runtime's task, and it may be polling
@@ -405,11 +410,13 @@ final class Task<T> extends TaskState
     if (take == Take.BUSY || take == Take.COMPLETED) {
       return; // a runner gives up on it when its poll ends; or nothing is left to do
     }
+    // Where it waited is read before the abandon unwinds its frames.
+    CancelledException cancelled = reason.cancellation(toString(), runtime.name(),
+        take == Take.TAKEN_STARTED ? polledFuture() : null);
     if (take == Take.TAKEN_STARTED) {
       Cancellation.abandonNow(polledFuture());
     }
-    complete(null, new CancelledException("the task was cancelled by its runtime's shutdown, "
-        + "which gave up waiting for it to unwind"));
+    complete(null, cancelled);
   }
 
   @Override

@@ -45,6 +45,9 @@ final class TestFutures {
     private RuntimeException failure;
     volatile boolean dropped;
 
+    /** The thread that dropped it, or null. */
+    volatile Thread droppedOn;
+
     @Override
     public synchronized Poll<T> poll(Context cx) {
       polls.incrementAndGet();
@@ -83,6 +86,7 @@ final class TestFutures {
 
     @Override
     public void drop() {
+      droppedOn = Thread.currentThread();
       dropped = true;
     }
   }

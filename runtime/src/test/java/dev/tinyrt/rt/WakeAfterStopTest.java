@@ -40,9 +40,10 @@ class WakeAfterStopTest {
 
   /**
    * The same on a current-thread runtime: the wake from another thread (the spawn from this one,
-   * which does not drive the runtime) finds the stop; with nobody to drive the runtime, this
-   * thread completes the task as cancelled, and the task that awaited it (queued on the ready
-   * queue of the thread that completed it) is given up too, not left queued where nothing runs.
+   * which does not drive the runtime) finds the stop; with nobody to drive the runtime, the
+   * give-up thread completes the task as cancelled, and the task that awaited it (queued on the
+   * ready queue of the thread that completed it) is given up too, not left queued where nothing
+   * runs.
    */
   @Test
   void aTaskWokenAfterTheCurrentThreadSchedulerStoppedIsGivenUpNotLeftLive() throws Exception {
@@ -54,7 +55,10 @@ class WakeAfterStopTest {
       rt.blockOn(Tasks.yieldNow()); // both polled once: pending, the awaiter registered
       assertEquals(2, rt.liveTasks());
       scheduler(rt).stop();
-      channel.sender().send("late"); // the wake finds the stop
+      java.util.concurrent.CompletableFuture<String> told = awaiter.toCompletableFuture();
+      channel.sender().send("late"); // the wake finds the stop, hands the give-up off
+      assertThrows(java.util.concurrent.CancellationException.class,
+          () -> told.get(30, java.util.concurrent.TimeUnit.SECONDS), "the give-up ran");
       CountingWaker waker = new CountingWaker();
       assertThrows(CancelledException.class, () -> first.poll(waker.context()),
           "the woken task is completed as cancelled");

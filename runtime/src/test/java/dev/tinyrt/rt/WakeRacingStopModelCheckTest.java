@@ -53,7 +53,17 @@ public class WakeRacingStopModelCheckTest {
   /** A fresh runtime for each scenario; nobody drives it but the shutdown. */
   private final AsyncRuntime runtime = AsyncRuntime.currentThread();
 
-  private final CurrentThreadScheduler scheduler = runtime.localScheduler();
+  /**
+   * Its scheduler, with the give-up of stranded tasks run inline on the waking thread instead of
+   * handed to the give-up thread: this check explores the claim protocol, {@code
+   * GiveUpHandOffModelCheckTest} the hand-off.
+   */
+  private final CurrentThreadScheduler scheduler = inlineGiveUps(runtime.localScheduler());
+
+  private static CurrentThreadScheduler inlineGiveUps(CurrentThreadScheduler s) {
+    s.giveUpExecutor(Runnable::run);
+    return s;
+  }
 
   /** The two tasks: live, never polled, not queued; a poll completes them. */
   private final Task<?>[] tasks = {task(), task()};
