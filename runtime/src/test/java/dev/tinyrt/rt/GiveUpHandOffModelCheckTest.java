@@ -2,7 +2,6 @@
 package dev.tinyrt.rt;
 
 import dev.tinyrt.DeepCheck;
-import dev.tinyrt.Future;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
@@ -55,9 +54,7 @@ public class GiveUpHandOffModelCheckTest {
   }
 
   private Task<String> task() {
-    Task<String> t = new Task<>(Future.ready("ran"), runtime);
-    runtime.liveList().add(t); // as AsyncRuntime.spawn does, without its wake
-    return t;
+    return TestFutures.liveUnwokenTask(runtime);
   }
 
   @Operation(nonParallelGroup = "waker0")

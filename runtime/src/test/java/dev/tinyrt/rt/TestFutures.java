@@ -91,6 +91,16 @@ final class TestFutures {
     }
   }
 
+  /**
+   * A task of {@code runtime} whose future is ready with "ran", listed live as {@code
+   * AsyncRuntime.spawn} lists it, but not woken: a model check wakes it itself.
+   */
+  static Task<String> liveUnwokenTask(AsyncRuntime runtime) {
+    Task<String> t = new Task<>(Future.ready("ran"), runtime);
+    runtime.liveList().add(t);
+    return t;
+  }
+
   /** Ready with {@code value} after returning pending {@code pendings} times, waking itself. */
   static <T> Future<T> readyAfter(int pendings, T value) {
     int[] left = {pendings};
