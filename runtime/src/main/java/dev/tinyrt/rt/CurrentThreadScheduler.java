@@ -208,10 +208,13 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   private volatile boolean giveUpHandedOff;
 
   /**
-   * Where a wake that finds the runtime stopped hands the give-up of what is queued: the library's
-   * {@code tinyrt-give-up} thread; a model check sets one that runs it inline, before any wake.
+   * Where a wake that finds the runtime stopped hands the give-up of what is queued; null for the
+   * library's {@code tinyrt-give-up} thread ({@link GiveUpThread#EXECUTOR}, read where it is used,
+   * so that no runtime's object graph reaches that pool's thread: Lincheck walks a model check's
+   * objects, and from a live thread it reached a record of the class loader's, which it cannot
+   * read on Java 25). A model check sets one that runs it inline, before any wake.
    */
-  private Executor giveUpExecutor = GiveUpThread.EXECUTOR;
+  private Executor giveUpExecutor;
 
   /** Counts the tasks run since the parker was last polled, for {@link #INCOMING_INTERVAL}. */
   private int sinceParkerPolled;
@@ -373,7 +376,8 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
       return;
     }
     try {
-      giveUpExecutor.execute(this::giveUpHandedOff);
+      Executor executor = giveUpExecutor;
+      (executor != null ? executor : GiveUpThread.EXECUTOR).execute(this::giveUpHandedOff);
     } catch (RuntimeException | Error refused) {
       // Ordering: a volatile write, so that a later stranding hands off again; this thread then
       // reads strandedWakes (its own write, at least) and drains.
