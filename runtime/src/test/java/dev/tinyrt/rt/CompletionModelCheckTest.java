@@ -14,9 +14,8 @@ import org.jetbrains.kotlinx.lincheck.annotations.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck explores a task's completion, which takes the waiters' lock (WAITERS_LOCKED, a bit of
- * the task's state) only if a waiter ever registered (JOINED, {@link Task}'s class comment),
- * against registrations from other threads, each of which takes that lock by a CAS: two
+ * Lincheck explores a task's completion, which takes the task's lock only if a waiter ever
+ * registered (JOINED, {@link Task}'s class comment), against registrations from other threads: two
  * awaiters polling its {@code JoinHandle} (awaiter A may also abandon its await at once, which
  * forgets its waker) and a {@code toCompletableFuture()}. Twice: completed by a worker of a
  * multi-threaded runtime ({@link Task#run}, its scheduler a one-task slot run by hand), and by the
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.Test;
  *   <li>no waker is woken twice (every waker an awaiter ever polled with is counted);
  *   <li>no wake is lost: an awaiter whose last pending poll's waker was never woken, or a stage
  *       not completed, finds the task unfinished;
- *   <li>every outcome read is the published one ({@code "done"}, never the future it replaced);
- *   <li>the waiters' lock is released (checked first: the waiter count would spin on it).
+ *   <li>every outcome read is the published one ({@code "done"}, never the future it replaced).
  * </ul>
  *
  * <p>The awaiters poll again only once woken, as executors do; the operations return nothing,
@@ -57,21 +55,6 @@ import org.junit.jupiter.api.Test;
  *       <td>30 s, 11 s</td></tr>
  *   <tr><td>none (the real code)</td><td>passes in 32 s, 19 s (15 s for both in the rt
  *       suite's JVM at load under 1)</td></tr>
- * </table>
- *
- * <p>Plants of the lock bit, each on a scratch copy of commit 84549ec (same command; 2 cores
- * shared with another helper's benchmarks and the module's suite, load 8 to 9):
- * <table>
- *   <caption>plants of the waiters' lock</caption>
- *   <tr><th>plant</th><th>fails in</th></tr>
- *   <tr><td>{@code lockWaiters} does not wait for a held lock (its CAS sets the bit that is set
- *       already: the completion takes the waiters while a registration is adding one)</td>
- *       <td>42 s, 11 s: a lost wake-up</td></tr>
- *   <tr><td>{@code transitionToRunning}'s CAS clears WAITERS_LOCKED with SCHEDULED (a transition
- *       that does not keep the bit as found)</td><td>36 s: a lost wake-up; onDriver passes (121 s),
- *       as it must: a current-thread runtime never calls it</td></tr>
- *   <tr><td>none (84549ec)</td><td>passes in 133 s for both (load 8); 152 s in the module's
- *       suite</td></tr>
  * </table>
  */
 public class CompletionModelCheckTest {
