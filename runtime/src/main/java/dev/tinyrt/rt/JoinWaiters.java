@@ -12,7 +12,7 @@ import java.util.Set;
  * set once there are more than {@link #SMALL}, so that adding a joiner (which must not add a waker
  * twice) and forgetting one stay constant-time when many tasks join one handle: with a list, 100,000
  * joiners took about 7 s to register, each add scanning all the others. Guarded by the task's
- * waiters' lock (a bit of its state, not its monitor); never shared outside it.
+ * lock; never shared outside it.
  */
 final class JoinWaiters {
 

@@ -26,40 +26,32 @@ import java.util.concurrent.CompletableFuture;
  * then on the outcome ({@link #futureThenOutcome}). Only the poller (the holder of RUNNING or
  * LOCAL_RUNNING) writes it, and it stores the outcome before it sets COMPLETE, so whoever reads
  * COMPLETE reads the outcome. Who waits for the outcome is another field, {@link #waiters}, under
- * the waiters' lock; the completion takes that lock only if somebody ever waited.
- *
- * <p>The waiters' lock is a bit of the shared state word (WAITERS_LOCKED, {@link TaskState}), not
- * the task's monitor: a {@code JoinHandle} is this object, and a user who holds its monitor ({@code
- * synchronized (handle) { handle.toCompletableFuture().join(); }}) must block neither the worker
- * that completes the task nor a task that awaits the handle. Nothing here synchronizes on the
- * task. The lock is held for a few field writes and never while calling out: the wakes come after
- * the release.
+ * the task's lock; the completion takes that lock only if somebody ever waited.
  *
  * <h2>Completion against registration: the protocol</h2>
  *
- * <p>A completion does not take the waiters' lock unless a waiter ever registered: a task spawned
+ * <p>A completion does not take the task's lock unless a waiter ever registered: a task spawned
  * and never awaited (a cart whose handle was dropped) completes with one store of its outcome and
  * one compare-and-set of its state, no lock. The shared state word ({@link TaskState}) carries the
  * two bits that say so:
  *
  * <pre>
- *   registering a waiter (poll of the handle, toCompletableFuture), one CAS that takes the lock:
- *     COMPLETE                      → read the outcome, register nothing, take no lock
- *     lock held by another          → spin, then yield, and read again
- *     otherwise                     → CAS: set WAITERS_LOCKED and JOINED (JOINED may be set
- *                                     already); add the waiter to {@link #waiters}; unlock. The
- *                                     CAS fails if COMPLETE came first, and then the outcome is read
+ *   registering a waiter (poll of the handle, toCompletableFuture), under the lock:
+ *     COMPLETE                      → read the outcome, register nothing
+ *     JOINED, not COMPLETE          → add the waiter to {@link #waiters}
+ *     neither                       → CAS: set JOINED, then add the waiter; the CAS fails if
+ *                                     COMPLETE came first, and then the outcome is read
  *   forget (an abandoned await), under the lock: remove the waiter from {@link #waiters}
  *   completion, by the poller, no lock:
  *     store the outcome in {@link #futureThenOutcome}; CAS: set COMPLETE, and read what was set:
  *       JOINED clear → done: nobody waits, nobody ever can (every later registration sees COMPLETE)
- *       JOINED set   → under the lock: take {@link #waiters}, leave null; unlock; wake each taken
+ *       JOINED set   → under the lock: take {@link #waiters}, leave null; then wake each taken
  * </pre>
  *
- * <p>Why a registered waiter is woken exactly once. A registration that adds waiter w took the
- * lock by a CAS that set JOINED (or kept it) and found COMPLETE clear; COMPLETE is never cleared,
- * so that JOINED comes before COMPLETE in the word's order, and the completion's CAS, which reads
- * the latest state, finds JOINED and takes the lock. If it takes it
+ * <p>Why a registered waiter is woken exactly once. A registration that adds waiter w read the
+ * state, under the lock, with JOINED set (by its own CAS or an earlier one) and COMPLETE clear;
+ * COMPLETE is never cleared, so that JOINED comes before COMPLETE in the word's order, and the
+ * completion's CAS, which reads the latest state, finds JOINED and takes the lock. If it takes it
  * after the registration let go, it finds w in {@link #waiters} (unless a forget removed it) and
  * wakes it; it cannot take it before, since the registration would then have read COMPLETE (set
  * before the completion locked). The completion takes the waiters out under the lock and leaves
@@ -91,8 +83,7 @@ final class Task<T> extends TaskState
 
   /**
    * Who waits for the outcome: null, a Waker, a CompletableFuture, or {@link JoinWaiters} holding
-   * several of them, each once (by identity); guarded by the waiters' lock (WAITERS_LOCKED, a bit
-   * of the state; plain accesses, ordered by the lock's CASes). Null for good once the completion
+   * several of them, each once (by identity); guarded by this. Null for good once the completion
    * took them out; never written if nobody waited (JOINED clear).
    */
   private Object waiters;
@@ -285,7 +276,7 @@ final class Task<T> extends TaskState
 
   /**
    * Stores the outcome and tells every awaiter; the caller holds RUNNING or LOCAL_RUNNING. Takes
-   * the waiters' lock only if somebody ever waited (see the class comment). One reference store
+   * the task's lock only if somebody ever waited (see the class comment). One reference store
    * (the outcome over the future), one CAS.
    */
   private void complete(T v, Throwable t) {
@@ -305,13 +296,12 @@ final class Task<T> extends TaskState
       return;
     }
     // Somebody registered: take the waiters under the lock, so that a registration that read
-    // COMPLETE clear before this completion's CAS has added its waiter by now. Ordering: the
-    // lock's CAS acquires what the last registration wrote before its unlock; the wakes below
-    // come after this unlock, so a waker that registers again (or forgets) never waits for them.
-    lockWaiters();
-    Object toNotify = waiters;
-    waiters = null;
-    unlockWaiters();
+    // COMPLETE clear before this completion's CAS has added its waiter by now.
+    Object toNotify;
+    synchronized (this) {
+      toNotify = waiters;
+      waiters = null;
+    }
     if (toNotify instanceof JoinWaiters several) {
       for (Object w : several.toArray()) {
         notifyOne(w);
@@ -335,14 +325,11 @@ final class Task<T> extends TaskState
   @Override
   public Poll<T> poll(Context cx) {
     if (!isComplete()) {
-      Waker waker = cx.waker(); // before the lock: nothing is called out while holding it
-      if (lockWaitersToJoin() == Join.REGISTER) {
-        try {
-          addWaiter(waker);
-        } finally {
-          unlockWaiters(); // even if the waiters' array could not grow
+      synchronized (this) {
+        if (transitionToJoined() == Join.REGISTER) {
+          addWaiter(cx.waker());
+          return Poll.pending();
         }
-        return Poll.pending();
       }
     }
     return Poll.ready(outcome());
@@ -350,20 +337,20 @@ final class Task<T> extends TaskState
 
   @Override
   public void forget(Waker waker) {
-    lockWaiters();
-    // After completion the field is null (taken, or never written): nothing to remove.
-    Object w = waiters;
-    if (w == waker) {
-      waiters = null;
-    } else if (w instanceof JoinWaiters several) {
-      several.remove(waker);
+    synchronized (this) {
+      // After completion the field is null (taken, or never written): nothing to remove.
+      Object w = waiters;
+      if (w == waker) {
+        waiters = null;
+      } else if (w instanceof JoinWaiters several) {
+        several.remove(waker);
+      }
     }
-    unlockWaiters();
   }
 
   /**
-   * Adds a waiter, unless that same one is already registered. The waiters' lock held: {@link
-   * #lockWaitersToJoin} said REGISTER and took it.
+   * Adds a waiter, unless that same one is already registered. Lock held, and {@link
+   * #transitionToJoined} said REGISTER under this same hold.
    */
   private void addWaiter(Object waiter) {
     Object w = waiters;
@@ -377,13 +364,10 @@ final class Task<T> extends TaskState
   }
 
   /** @return how many wakers and stages wait for the outcome now (for leak tests) */
-  int waiterCount() {
-    lockWaiters();
+  synchronized int waiterCount() {
     Object w = waiters;
-    int count = isFinished() || w == null ? 0
+    return isFinished() || w == null ? 0
         : w instanceof JoinWaiters several ? several.size() : 1;
-    unlockWaiters();
-    return count;
   }
 
   /** @return the value, or throws the failure; only after COMPLETE was read */
@@ -461,13 +445,13 @@ final class Task<T> extends TaskState
         return super.cancel(mayInterruptIfRunning);
       }
     };
-    if (!isComplete() && lockWaitersToJoin() == Join.REGISTER) {
-      try {
-        addWaiter(cf);
-      } finally {
-        unlockWaiters();
+    if (!isComplete()) {
+      synchronized (this) {
+        if (transitionToJoined() == Join.REGISTER) {
+          addWaiter(cf);
+          return cf;
+        }
       }
-      return cf;
     }
     completeStage(cf);
     return cf;

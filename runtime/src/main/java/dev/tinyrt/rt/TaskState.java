@@ -35,13 +35,9 @@ import java.lang.invoke.VarHandle;
  *
  *   abort: sets CANCEL_REQUESTED (sticky) in any state but COMPLETE, then wakes the task.
  *   STARTED is set by the first run and never cleared (on a current-thread runtime: LOCAL_STARTED).
- *   JOINED is set by the first waiter of the task's JoinHandle, by the CAS that takes the waiters'
- *   lock, in any state but COMPLETE, and never cleared: a completion that finds it wakes the
- *   waiters under that lock; one that does not find it takes no lock ({@code Task}'s class comment
- *   proves it).
- *   WAITERS_LOCKED is the waiters' lock: set by a CAS that finds it clear, cleared by its holder,
- *   and kept as found by every other transition (each is a CAS of the bits it changes, none
- *   compares the whole word to a constant).
+ *   JOINED is set by the first waiter of the task's JoinHandle, under the task's lock, in any
+ *   state but COMPLETE, and never cleared: a completion that finds it wakes the waiters under
+ *   that lock; one that does not find it takes no lock ({@code Task}'s class comment proves it).
  * </pre>
  *
  * <h2>A current-thread runtime: the local word, and the shared word's part in it</h2>
@@ -70,7 +66,7 @@ import java.lang.invoke.VarHandle;
  *   a poll returns pending (localIdle, plain): LOCAL_RUNNING and LOCAL_NOTIFIED cleared; if it was
  *     LOCAL_NOTIFIED and is not queued, LOCAL_QUEUED, and the driver queues it behind everything
  *     ready (the outside wakes first).
- *   completion: as on every runtime, one atomic OR of COMPLETE, once, and the waiters' lock only
+ *   completion: as on every runtime, one atomic OR of COMPLETE, once, and the task's lock only
  *     if JOINED was set.
  * </pre>
  *
@@ -109,24 +105,11 @@ abstract class TaskState extends Context {
   static final int STARTED = 1 << 5;
 
   /**
-   * Set by the first waiter registered for the outcome, unless COMPLETE, in the CAS that takes the
-   * waiters' lock. Never cleared (a waiter forgotten since costs its completion the lock, nothing
-   * else). Clear when COMPLETE is set: nobody waited, and nobody ever can.
+   * Set, under the task's lock, by the first waiter registered for the outcome, unless COMPLETE.
+   * Never cleared (a waiter forgotten since costs its completion the lock, nothing else). Clear
+   * when COMPLETE is set: nobody waited, and nobody ever can.
    */
   static final int JOINED = 1 << 6;
-
-  /**
-   * The lock of the task's waiters ({@code Task}'s {@code waiters}): set by a CAS that finds it
-   * clear ({@link #lockWaiters}, {@link #lockWaitersToJoin}), cleared by its holder ({@link
-   * #unlockWaiters}); every other transition keeps it as it finds it. Held for a few field writes,
-   * never while calling out (the wakes come after the release). A bit of this word, not the task's
-   * monitor: a {@code JoinHandle} is the task, and a user who locks what they hold must not block
-   * the runtime; and not a lock object, which would cost a task a reference.
-   */
-  static final int WAITERS_LOCKED = 1 << 7;
-
-  /** How many times a lock attempt re-reads a held lock before it yields its thread instead. */
-  private static final int SPINS_BEFORE_YIELD = 64;
 
   private static final VarHandle STATE;
 
@@ -208,12 +191,9 @@ abstract class TaskState extends Context {
 
   /** What a waiter found when it asked to be registered. */
   enum Join {
-    /**
-     * JOINED is set (now or before), COMPLETE is not, and the caller holds the waiters' lock: it
-     * registers its waiter, then unlocks.
-     */
+    /** JOINED is set (now or before) and COMPLETE is not: the caller registers its waiter. */
     REGISTER,
-    /** COMPLETE: the outcome is published; read it, register nothing. No lock taken. */
+    /** COMPLETE: the outcome is published; read it, register nothing. */
     COMPLETED
   }
 
@@ -334,9 +314,7 @@ abstract class TaskState extends Context {
 
   /**
    * Completes the task: sets COMPLETE. Only the holder of RUNNING (or, on a current-thread
-   * runtime, LOCAL_RUNNING) calls it, once, after storing the outcome; it takes no lock, and keeps
-   * WAITERS_LOCKED as it finds it (a registration may hold the lock now: the caller waits for it
-   * in {@link #lockWaiters} if JOINED says it must).
+   * runtime, LOCAL_RUNNING) calls it, once, after storing the outcome; it takes no lock.
    *
    * @return whether a waiter ever registered (JOINED), so that the caller must wake the waiters
    */
@@ -357,96 +335,33 @@ abstract class TaskState extends Context {
   }
 
   /**
-   * Asks to register a waiter: takes the waiters' lock and sets JOINED, in one CAS, unless
-   * COMPLETE. If this returns REGISTER the caller registers its waiter under the lock, then calls
-   * {@link #unlockWaiters}.
+   * Asks to register a waiter: sets JOINED unless COMPLETE. The caller holds the task's lock, and
+   * registers its waiter under that same hold if this returns REGISTER.
    *
-   * @return REGISTER (JOINED is set, COMPLETE is not, as of this call, and the caller holds the
-   *     lock), or COMPLETED (no lock taken)
+   * @return REGISTER (JOINED is set, COMPLETE is not, as of this call), or COMPLETED
    */
-  final Join lockWaitersToJoin() {
+  final Join transitionToJoined() {
     // Ordering: a volatile read; COMPLETE seen here publishes the outcome stored before it.
     int s = state;
-    int spins = 0;
     while (true) {
       // If the task completed, its outcome is published: the caller reads it.
       if ((s & COMPLETE) != 0) {
         return Join.COMPLETED;
       }
-      // If another registration, a forget or the completion holds the lock: a few field writes.
-      if ((s & WAITERS_LOCKED) != 0) {
-        spins = backOff(spins);
-        s = state;
-        continue;
+      // If a waiter registered before, JOINED is set already, before any COMPLETE to come: that
+      // completion will take the lock, which the caller holds until its waiter is registered.
+      if ((s & JOINED) != 0) {
+        return Join.REGISTER;
       }
-      // Ordering: a CAS, since the completer sets COMPLETE by one: either this one comes first
-      // (JOINED is set before COMPLETE in the word's order, so the completer sees it and takes the
-      // lock, which it gets once the caller released it, its waiter registered), or it fails on
-      // COMPLETE and the loop reads the outcome's publication. As a lock it acquires what the last
-      // holder wrote before its release (the release is a CAS too, a volatile write).
-      int witness = (byte) STATE.compareAndExchange(
-          this, (byte) s, (byte) (s | WAITERS_LOCKED | JOINED));
+      // The first waiter. Ordering: a CAS, since the completer sets COMPLETE by one: either this
+      // one comes first (then the completer sees JOINED and takes the lock after the caller
+      // released it), or it fails on COMPLETE and the loop reads the outcome's publication.
+      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | JOINED));
       if (witness == s) {
         return Join.REGISTER;
       }
       s = witness;
     }
-  }
-
-  /**
-   * Takes the waiters' lock, in any state: for a forget, a count, and the completion that found
-   * JOINED. The caller calls {@link #unlockWaiters} once it read or wrote the waiters.
-   */
-  final void lockWaiters() {
-    int s = state;
-    int spins = 0;
-    while (true) {
-      // If another thread holds it: a few field writes, then it lets go.
-      if ((s & WAITERS_LOCKED) != 0) {
-        spins = backOff(spins);
-        s = state;
-        continue;
-      }
-      // Ordering: a CAS, a volatile read and write: it acquires what the last holder wrote
-      // before its release, and keeps every other bit as it reads them.
-      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | WAITERS_LOCKED));
-      if (witness == s) {
-        return;
-      }
-      s = witness;
-    }
-  }
-
-  /** Lets go of the waiters' lock; only its holder calls it. */
-  final void unlockWaiters() {
-    // Ordering: a CAS, a volatile write, so what the holder wrote under the lock is visible to
-    // the next holder, whose CAS reads this one's value. A CAS loop, not a plain store, since the
-    // other bits change meanwhile (a wake, an abort, the completion); not getAndBitwiseAnd, which
-    // Lincheck's model checker does not switch threads before (see transitionToComplete).
-    int s = state;
-    while (true) {
-      int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s & ~WAITERS_LOCKED));
-      if (witness == s) {
-        return;
-      }
-      s = witness;
-    }
-  }
-
-  /**
-   * Waits once for a held lock: spins a little (the holder writes a few fields), then yields the
-   * thread, so a holder that was descheduled gets a core (the machine may have fewer than threads).
-   *
-   * @param spins how many times the caller waited so far
-   * @return spins plus one
-   */
-  private static int backOff(int spins) {
-    if (spins < SPINS_BEFORE_YIELD) {
-      Thread.onSpinWait();
-    } else {
-      Thread.yield();
-    }
-    return spins + 1;
   }
 
   /**
