@@ -530,6 +530,11 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
     }
   }
 
+  /** @return how many claims of this stopped runtime wait for a give-up now (for tests) */
+  int claimWaiters() {
+    return claimWaiters;
+  }
+
   /** Marks this thread, which just claimed the runtime, as the one that drives it. */
   private void markClaimant(Thread self) {
     // Ordering: a volatile write, then the volatile read of claimWaiters: a claim that waits

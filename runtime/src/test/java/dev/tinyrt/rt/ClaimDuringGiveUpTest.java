@@ -74,8 +74,10 @@ class ClaimDuringGiveUpTest {
       }
     }, "second-claimant");
     second.start();
-    // Until it waits for the give-up (or, before the fix, ends: it threw at once).
-    while (second.isAlive() && second.getState() != Thread.State.WAITING) {
+    // Until it waits for the give-up, counted as a waiting claim (or, before the fix, ends: it
+    // threw at once).
+    while (second.isAlive() && (second.getState() != Thread.State.WAITING
+        || rt.localScheduler().claimWaiters() != 1)) {
       Thread.onSpinWait();
     }
     assertTrue(second.isAlive(), () -> "the claim did not wait for the give-up: " + failed.get());

@@ -9,6 +9,9 @@ import dev.tinyrt.CountingWaker;
 import dev.tinyrt.sync.Oneshot;
 import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,10 +58,10 @@ class WakeAfterStopTest {
       rt.blockOn(Tasks.yieldNow()); // both polled once: pending, the awaiter registered
       assertEquals(2, rt.liveTasks());
       scheduler(rt).stop();
-      java.util.concurrent.CompletableFuture<String> told = awaiter.toCompletableFuture();
+      CompletableFuture<String> told = awaiter.toCompletableFuture();
       channel.sender().send("late"); // the wake finds the stop, hands the give-up off
-      assertThrows(java.util.concurrent.CancellationException.class,
-          () -> told.get(30, java.util.concurrent.TimeUnit.SECONDS), "the give-up ran");
+      assertThrows(CancellationException.class,
+          () -> told.get(30, TimeUnit.SECONDS), "the give-up ran");
       CountingWaker waker = new CountingWaker();
       assertThrows(CancelledException.class, () -> first.poll(waker.context()),
           "the woken task is completed as cancelled");
