@@ -11,8 +11,10 @@ import java.util.Set;
  * identity. An array while there are few (the common case: one or two joiners), an identity hash
  * set once there are more than {@link #SMALL}, so that adding a joiner (which must not add a waker
  * twice) and forgetting one stay constant-time when many tasks join one handle: with a list, 100,000
- * joiners took about 7 s to register, each add scanning all the others. Guarded by the task's
- * lock; never shared outside it.
+ * joiners took about 7 s to register, each add scanning all the others. Guarded by its own
+ * monitor, which nothing outside the task ever sees (a task's own monitor is the user's: a
+ * JoinHandle is the task). Once the completion {@linkplain #close() closed} it, it takes no more
+ * waiters.
  */
 final class JoinWaiters {
 
@@ -28,6 +30,12 @@ final class JoinWaiters {
   /** The waiters once there were more than {@link #SMALL}; from then on {@link #few} is unused. */
   private Set<Object> many;
 
+  /** The first waiter, which the task held alone before; never changes. */
+  private final Object first;
+
+  /** Set once by {@link #close()}: the completion took the waiters. */
+  private boolean closed;
+
   /**
    * Holds the first two waiters.
    *
@@ -35,20 +43,33 @@ final class JoinWaiters {
    * @param second the one joining it, a different one
    */
   JoinWaiters(Object first, Object second) {
+    this.first = first;
     few[0] = first;
     few[1] = second;
     count = 2;
   }
 
-  /** Adds {@code waiter} unless it is already here (the same waker polling again). */
-  void add(Object waiter) {
+  /** @return the waiter the task held alone before this was made */
+  Object first() {
+    return first;
+  }
+
+  /**
+   * Adds {@code waiter} unless it is already here (the same waker polling again).
+   *
+   * @return true if it is here now; false if the completion closed this (the outcome is set)
+   */
+  synchronized boolean add(Object waiter) {
+    if (closed) {
+      return false;
+    }
     if (many != null) {
       many.add(waiter);
-      return;
+      return true;
     }
     for (int i = 0; i < count; i++) {
       if (few[i] == waiter) {
-        return;
+        return true;
       }
     }
     if (count == SMALL) {
@@ -57,16 +78,17 @@ final class JoinWaiters {
       many.add(waiter);
       few = null;
       count = 0;
-      return;
+      return true;
     }
     if (count == few.length) {
       few = Arrays.copyOf(few, SMALL);
     }
     few[count++] = waiter;
+    return true;
   }
 
   /** Removes {@code waiter} if it is here. */
-  void remove(Object waiter) {
+  synchronized void remove(Object waiter) {
     if (many != null) {
       many.remove(waiter);
       return;
@@ -80,13 +102,22 @@ final class JoinWaiters {
     }
   }
 
-  /** @return how many waiters there are */
-  int size() {
-    return many != null ? many.size() : count;
+  /** @return how many waiters there are (none once closed) */
+  synchronized int size() {
+    return closed ? 0 : many != null ? many.size() : count;
   }
 
-  /** @return the waiters, in a new array the caller may keep */
-  Object[] toArray() {
-    return many != null ? many.toArray() : Arrays.copyOf(few, count);
+  /**
+   * Takes the waiters out for good: later adds fail. The completion calls it once.
+   *
+   * @return the waiters, in a new array the caller may keep
+   */
+  synchronized Object[] close() {
+    closed = true;
+    Object[] all = many != null ? many.toArray() : Arrays.copyOf(few, count);
+    many = null;
+    few = null;
+    count = 0;
+    return all;
   }
 }

@@ -12,6 +12,8 @@ import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ForgetsWaker;
 import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.Sneaky;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,40 +27,48 @@ import java.util.concurrent.CompletableFuture;
  * <p>One field serves two phases: until the task completes it holds the future it drives, from
  * then on the outcome ({@link #futureThenOutcome}). Only the poller (the holder of RUNNING or
  * LOCAL_RUNNING) writes it, and it stores the outcome before it sets COMPLETE, so whoever reads
- * COMPLETE reads the outcome. Who waits for the outcome is another field, {@link #waiters}, under
- * the task's lock; the completion takes that lock only if somebody ever waited.
+ * COMPLETE reads the outcome. Who waits for the outcome is another field, {@link #waiters},
+ * changed only by compare-and-set; the completion touches it only if somebody ever waited. No
+ * part of the runtime locks the task's monitor: a {@code JoinHandle} is the task, and a user
+ * holding {@code synchronized (handle)} must not stall the worker that completes it.
  *
  * <h2>Completion against registration: the protocol</h2>
  *
- * <p>A completion does not take the task's lock unless a waiter ever registered: a task spawned
+ * <p>A completion does not touch {@link #waiters} unless a waiter ever registered: a task spawned
  * and never awaited (a cart whose handle was dropped) completes with one store of its outcome and
- * one compare-and-set of its state, no lock. The shared state word ({@link TaskState}) carries the
- * two bits that say so:
+ * one compare-and-set of its state. The shared state word ({@link TaskState}) carries the two bits
+ * that say so; {@link #waiters} is null, one waiter, a {@link JoinWaiters} (several, behind its own
+ * private lock), or {@link #TAKEN} once a completion took them:
  *
  * <pre>
- *   registering a waiter (poll of the handle, toCompletableFuture), under the lock:
+ *   registering a waiter (poll of the handle, toCompletableFuture):
  *     COMPLETE                      → read the outcome, register nothing
- *     JOINED, not COMPLETE          → add the waiter to {@link #waiters}
- *     neither                       → CAS: set JOINED, then add the waiter; the CAS fails if
- *                                     COMPLETE came first, and then the outcome is read
- *   forget (an abandoned await), under the lock: remove the waiter from {@link #waiters}
- *   completion, by the poller, no lock:
+ *     else CAS: set JOINED (already set: nothing to do); the CAS fails if COMPLETE came first,
+ *          and then the outcome is read; with JOINED set, loop on {@link #waiters}:
+ *       TAKEN          → the completion took the waiters: COMPLETE is set, read the outcome
+ *       null           → CAS null → the waiter
+ *       this waiter    → registered already
+ *       JoinWaiters    → add under its lock, unless the completion closed it (read the outcome)
+ *       another waiter → CAS it → JoinWaiters(it, the waiter)
+ *   forget (an abandoned await): CAS the waiter → null, or remove it from the JoinWaiters
+ *   completion, by the poller:
  *     store the outcome in {@link #futureThenOutcome}; CAS: set COMPLETE, and read what was set:
  *       JOINED clear → done: nobody waits, nobody ever can (every later registration sees COMPLETE)
- *       JOINED set   → under the lock: take {@link #waiters}, leave null; then wake each taken
+ *       JOINED set   → swap {@link #waiters} for TAKEN (a CAS loop); a JoinWaiters taken is
+ *                      closed under its lock; then wake each waiter taken
  * </pre>
  *
- * <p>Why a registered waiter is woken exactly once. A registration that adds waiter w read the
- * state, under the lock, with JOINED set (by its own CAS or an earlier one) and COMPLETE clear;
- * COMPLETE is never cleared, so that JOINED comes before COMPLETE in the word's order, and the
- * completion's CAS, which reads the latest state, finds JOINED and takes the lock. If it takes it
- * after the registration let go, it finds w in {@link #waiters} (unless a forget removed it) and
- * wakes it; it cannot take it before, since the registration would then have read COMPLETE (set
- * before the completion locked). The completion takes the waiters out under the lock and leaves
- * null, and happens once (only the poller completes, and a task completes once): no waiter is
- * woken twice, and none is kept after completion. A registration that reads COMPLETE reads the
- * outcome stored before it (a volatile read of the state after its volatile write). {@code
- * JoinHandleModelCheckTest} and {@code CompletionModelCheckTest} model-check this.
+ * <p>Why a registered waiter is woken exactly once. A registration that adds waiter w set or saw
+ * JOINED with COMPLETE clear; COMPLETE is never cleared, so JOINED comes before COMPLETE in the
+ * word's order, and the completion's CAS, which reads the latest state, finds JOINED and swaps
+ * {@link #waiters} for TAKEN. Every change of {@link #waiters} is a CAS, so the registration's CAS
+ * comes either before the swap (the swap takes w, unless a forget removed it, and wakes it) or
+ * after it (the CAS fails on TAKEN, and the registration reads the outcome, stored before
+ * COMPLETE, which was set before TAKEN). A JoinWaiters is the same under its lock: an add before
+ * the close is taken by it, one after finds it closed. TAKEN is final and the completion happens
+ * once (only the poller completes, and a task completes once): no waiter is woken twice, and none
+ * is kept after completion. {@code JoinHandleModelCheckTest} and {@code CompletionModelCheckTest}
+ * model-check this.
  *
  * <p>What users hold is not what the scheduler runs: as a {@link JoinHandle} the task can be
  * awaited by any number of tasks and threads at once (each waker is kept, once), and {@link #run()}
@@ -83,10 +93,28 @@ final class Task<T> extends TaskState
 
   /**
    * Who waits for the outcome: null, a Waker, a CompletableFuture, or {@link JoinWaiters} holding
-   * several of them, each once (by identity); guarded by this. Null for good once the completion
-   * took them out; never written if nobody waited (JOINED clear).
+   * several of them, each once (by identity); {@link #TAKEN} for good once the completion took them
+   * out; never written if nobody waited (JOINED clear). Changed only by CAS ({@link #WAITERS}).
    */
-  private Object waiters;
+  private volatile Object waiters;
+
+  /** What {@link #waiters} holds once the completion took the waiters. */
+  private static final Object TAKEN = new Object() {
+    @Override
+    public String toString() {
+      return "taken by the completion";
+    }
+  };
+
+  private static final VarHandle WAITERS;
+
+  static {
+    try {
+      WAITERS = MethodHandles.lookup().findVarHandle(Task.class, "waiters", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Where the task sits in its runtime's {@link TaskList}; written by the list, under its locks. */
   int liveSlot;
@@ -275,8 +303,8 @@ final class Task<T> extends TaskState
   }
 
   /**
-   * Stores the outcome and tells every awaiter; the caller holds RUNNING or LOCAL_RUNNING. Takes
-   * the task's lock only if somebody ever waited (see the class comment). One reference store
+   * Stores the outcome and tells every awaiter; the caller holds RUNNING or LOCAL_RUNNING. Touches
+   * {@link #waiters} only if somebody ever waited (see the class comment). One reference store
    * (the outcome over the future), one CAS.
    */
   private void complete(T v, Throwable t) {
@@ -295,15 +323,15 @@ final class Task<T> extends TaskState
     if (transitionToComplete() == Completion.NOBODY_WAITS) {
       return;
     }
-    // Somebody registered: take the waiters under the lock, so that a registration that read
-    // COMPLETE clear before this completion's CAS has added its waiter by now.
+    // Somebody registered: take the waiters, leaving TAKEN, so that a registration still on its
+    // way fails its CAS and reads the outcome. A CAS loop, not getAndSet: Lincheck's model checker
+    // switches threads before a CAS, so it sees the race.
     Object toNotify;
-    synchronized (this) {
+    do {
       toNotify = waiters;
-      waiters = null;
-    }
+    } while (!WAITERS.compareAndSet(this, toNotify, TAKEN));
     if (toNotify instanceof JoinWaiters several) {
-      for (Object w : several.toArray()) {
+      for (Object w : several.close()) {
         notifyOne(w);
       }
     } else if (toNotify != null) {
@@ -324,49 +352,66 @@ final class Task<T> extends TaskState
 
   @Override
   public Poll<T> poll(Context cx) {
-    if (!isComplete()) {
-      synchronized (this) {
-        if (transitionToJoined() == Join.REGISTER) {
-          addWaiter(cx.waker());
-          return Poll.pending();
-        }
-      }
-    }
-    return Poll.ready(outcome());
+    return !isComplete() && register(cx.waker()) ? Poll.pending() : Poll.ready(outcome());
   }
 
   @Override
   public void forget(Waker waker) {
-    synchronized (this) {
-      // After completion the field is null (taken, or never written): nothing to remove.
+    while (true) {
+      // After completion the field is TAKEN, or null if nobody waited: nothing to remove.
       Object w = waiters;
       if (w == waker) {
-        waiters = null;
-      } else if (w instanceof JoinWaiters several) {
-        several.remove(waker);
+        if (WAITERS.compareAndSet(this, w, null)) {
+          return;
+        }
+      } else {
+        if (w instanceof JoinWaiters several) {
+          several.remove(waker);
+        }
+        return;
       }
     }
   }
 
   /**
-   * Adds a waiter, unless that same one is already registered. Lock held, and {@link
-   * #transitionToJoined} said REGISTER under this same hold.
+   * Registers a waiter, unless that same one is already registered (see the class comment).
+   *
+   * @return true if the waiter is registered (now or before); false if the task completed, and
+   *     then its outcome is published to this thread
    */
-  private void addWaiter(Object waiter) {
-    Object w = waiters;
-    if (w == null) {
-      waiters = waiter;
-    } else if (w instanceof JoinWaiters several) {
-      several.add(waiter);
-    } else if (w != waiter) {
-      waiters = new JoinWaiters(w, waiter);
+  private boolean register(Object waiter) {
+    if (transitionToJoined() != Join.REGISTER) {
+      return false;
+    }
+    JoinWaiters made = null;
+    while (true) {
+      Object w = waiters;
+      if (w == TAKEN) {
+        return false;
+      } else if (w == waiter) {
+        return true;
+      } else if (w instanceof JoinWaiters several) {
+        return several.add(waiter);
+      } else if (w == null) {
+        if (WAITERS.compareAndSet(this, null, waiter)) {
+          return true;
+        }
+      } else {
+        // A second waiter: both move into a JoinWaiters, made once however often the CAS fails.
+        if (made == null || made.first() != w) {
+          made = new JoinWaiters(w, waiter);
+        }
+        if (WAITERS.compareAndSet(this, w, made)) {
+          return true;
+        }
+      }
     }
   }
 
   /** @return how many wakers and stages wait for the outcome now (for leak tests) */
-  synchronized int waiterCount() {
+  int waiterCount() {
     Object w = waiters;
-    return isFinished() || w == null ? 0
+    return isFinished() || w == null || w == TAKEN ? 0
         : w instanceof JoinWaiters several ? several.size() : 1;
   }
 
@@ -445,13 +490,8 @@ final class Task<T> extends TaskState
         return super.cancel(mayInterruptIfRunning);
       }
     };
-    if (!isComplete()) {
-      synchronized (this) {
-        if (transitionToJoined() == Join.REGISTER) {
-          addWaiter(cf);
-          return cf;
-        }
-      }
+    if (!isComplete() && register(cf)) {
+      return cf;
     }
     completeStage(cf);
     return cf;

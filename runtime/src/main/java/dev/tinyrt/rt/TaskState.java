@@ -35,9 +35,10 @@ import java.lang.invoke.VarHandle;
  *
  *   abort: sets CANCEL_REQUESTED (sticky) in any state but COMPLETE, then wakes the task.
  *   STARTED is set by the first run and never cleared (on a current-thread runtime: LOCAL_STARTED).
- *   JOINED is set by the first waiter of the task's JoinHandle, under the task's lock, in any
- *   state but COMPLETE, and never cleared: a completion that finds it wakes the waiters under
- *   that lock; one that does not find it takes no lock ({@code Task}'s class comment proves it).
+ *   JOINED is set by the first waiter of the task's JoinHandle, in any state but COMPLETE, before
+ *   the waiter is published, and never cleared: a completion that finds it takes the waiters and
+ *   wakes them; one that does not find it touches no waiter ({@code Task}'s class comment proves
+ *   it).
  * </pre>
  *
  * <h2>A current-thread runtime: the local word, and the shared word's part in it</h2>
@@ -66,8 +67,8 @@ import java.lang.invoke.VarHandle;
  *   a poll returns pending (localIdle, plain): LOCAL_RUNNING and LOCAL_NOTIFIED cleared; if it was
  *     LOCAL_NOTIFIED and is not queued, LOCAL_QUEUED, and the driver queues it behind everything
  *     ready (the outside wakes first).
- *   completion: as on every runtime, one atomic OR of COMPLETE, once, and the task's lock only
- *     if JOINED was set.
+ *   completion: as on every runtime, one atomic OR of COMPLETE, once, and the task's waiters
+ *     taken only if JOINED was set.
  * </pre>
  *
  * <p>Why no wake is lost. Every entry of the ready queue is a task with LOCAL_QUEUED, and every
@@ -105,8 +106,8 @@ abstract class TaskState extends Context {
   static final int STARTED = 1 << 5;
 
   /**
-   * Set, under the task's lock, by the first waiter registered for the outcome, unless COMPLETE.
-   * Never cleared (a waiter forgotten since costs its completion the lock, nothing else). Clear
+   * Set by the first waiter registered for the outcome, before it is published, unless COMPLETE.
+   * Never cleared (a waiter forgotten since costs its completion one CAS, nothing else). Clear
    * when COMPLETE is set: nobody waited, and nobody ever can.
    */
   static final int JOINED = 1 << 6;
@@ -185,7 +186,7 @@ abstract class TaskState extends Context {
   enum Completion {
     /** COMPLETE is set and JOINED never was: nobody waits, nothing more to do. */
     NOBODY_WAITS,
-    /** COMPLETE is set and JOINED was: the completer takes the waiters under the lock. */
+    /** COMPLETE is set and JOINED was: the completer takes the waiters and wakes them. */
     WAKE_WAITERS
   }
 
@@ -335,8 +336,9 @@ abstract class TaskState extends Context {
   }
 
   /**
-   * Asks to register a waiter: sets JOINED unless COMPLETE. The caller holds the task's lock, and
-   * registers its waiter under that same hold if this returns REGISTER.
+   * Asks to register a waiter: sets JOINED unless COMPLETE. If this returns REGISTER, the caller
+   * then publishes its waiter by a CAS of the task's waiters, which fails if the completion took
+   * them meanwhile.
    *
    * @return REGISTER (JOINED is set, COMPLETE is not, as of this call), or COMPLETED
    */
@@ -349,13 +351,13 @@ abstract class TaskState extends Context {
         return Join.COMPLETED;
       }
       // If a waiter registered before, JOINED is set already, before any COMPLETE to come: that
-      // completion will take the lock, which the caller holds until its waiter is registered.
+      // completion will take the waiters, by a CAS that the caller's own CAS comes before or after.
       if ((s & JOINED) != 0) {
         return Join.REGISTER;
       }
       // The first waiter. Ordering: a CAS, since the completer sets COMPLETE by one: either this
-      // one comes first (then the completer sees JOINED and takes the lock after the caller
-      // released it), or it fails on COMPLETE and the loop reads the outcome's publication.
+      // one comes first (then the completer sees JOINED and takes the waiters), or it fails on
+      // COMPLETE and the loop reads the outcome's publication.
       int witness = (byte) STATE.compareAndExchange(this, (byte) s, (byte) (s | JOINED));
       if (witness == s) {
         return Join.REGISTER;

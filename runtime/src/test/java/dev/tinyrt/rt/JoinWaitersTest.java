@@ -2,6 +2,7 @@
 package dev.tinyrt.rt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Context;
@@ -49,7 +50,9 @@ class JoinWaitersTest {
         }
       }
       assertEquals(n, waiters.size(), n + " distinct waiters, each added twice or more");
-      assertSameElements(added, waiters.toArray());
+      assertSameElements(added, waiters.close());
+      assertFalse(waiters.add(new EqualToAll()), "a closed JoinWaiters takes no more waiters");
+      assertEquals(0, waiters.size());
     }
   }
 
@@ -73,11 +76,12 @@ class JoinWaitersTest {
       }
       waiters.remove(new EqualToAll()); // never added: nothing changes
       assertEquals(left.size(), waiters.size());
-      assertSameElements(left, waiters.toArray());
       // One forgotten may come back (it polls again), once.
       waiters.add(added.get(0));
       waiters.add(added.get(0));
       assertEquals(left.size() + 1, waiters.size());
+      left.add(added.get(0));
+      assertSameElements(left, waiters.close());
     }
   }
 
