@@ -30,9 +30,6 @@ final class JoinWaiters {
   /** The waiters once there were more than {@link #SMALL}; from then on {@link #few} is unused. */
   private Set<Object> many;
 
-  /** The first waiter, which the task held alone before; never changes. */
-  private final Object first;
-
   /** Set once by {@link #close()}: the completion took the waiters. */
   private boolean closed;
 
@@ -43,15 +40,9 @@ final class JoinWaiters {
    * @param second the one joining it, a different one
    */
   JoinWaiters(Object first, Object second) {
-    this.first = first;
     few[0] = first;
     few[1] = second;
     count = 2;
-  }
-
-  /** @return the waiter the task held alone before this was made */
-  Object first() {
-    return first;
   }
 
   /**

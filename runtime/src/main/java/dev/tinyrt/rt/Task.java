@@ -384,6 +384,7 @@ final class Task<T> extends TaskState
       return false;
     }
     JoinWaiters made = null;
+    Object madeWith = null;
     while (true) {
       Object w = waiters;
       if (w == TAKEN) {
@@ -398,8 +399,11 @@ final class Task<T> extends TaskState
         }
       } else {
         // A second waiter: both move into a JoinWaiters, made once however often the CAS fails.
-        if (made == null || made.first() != w) {
+        // (Which waiter it was made with is kept here, not in the JoinWaiters: a field there
+        // would keep the first waiter reachable after it was forgotten, until the task ends.)
+        if (made == null || madeWith != w) {
           made = new JoinWaiters(w, waiter);
+          madeWith = w;
         }
         if (WAITERS.compareAndSet(this, w, made)) {
           return true;

@@ -2,11 +2,13 @@
 package dev.tinyrt.rt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.CountingWaker;
 import dev.tinyrt.internal.Cancellation;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,5 +62,42 @@ class JoinHandleWaitersTest {
       rt.localScheduler().runOne();
       assertEquals(1, stays.count());
     }
+  }
+
+  @Test
+  void aForgottenWaiterIsNotKeptReachable() {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      JoinHandle<String> handle = rt.spawn(gate);
+      rt.localScheduler().runOne();
+      CountingWaker stays = new CountingWaker();
+      // The first waiter is held alone until the second moves both into a JoinWaiters; then the
+      // first one's await is abandoned.
+      WeakReference<CountingWaker> gone = registerThenForgetAfter(handle, stays);
+      for (int i = 0; i < 3 && gone.get() != null; i++) {
+        System.gc();
+      }
+      assertNull(gone.get(), "a waker forgotten by the handle is still reachable from it");
+      assertEquals(1, ((Task<?>) handle).waiterCount());
+      gate.complete("done");
+      rt.localScheduler().runOne();
+      assertEquals(1, stays.count());
+    }
+  }
+
+  /**
+   * Registers a new waker on a pending handle, then {@code next}, then abandons the first await.
+   *
+   * @return a weak reference to the abandoned waker, which nothing else holds
+   */
+  private static WeakReference<CountingWaker> registerThenForgetAfter(
+      JoinHandle<String> handle, CountingWaker next) {
+    CountingWaker w = new CountingWaker();
+    Context cx = w.context();
+    assertTrue(handle.poll(cx).isPending());
+    assertTrue(handle.poll(next.context()).isPending());
+    assertEquals(2, ((Task<?>) handle).waiterCount());
+    Cancellation.abandonLeaf(handle, cx);
+    return new WeakReference<>(w);
   }
 }
