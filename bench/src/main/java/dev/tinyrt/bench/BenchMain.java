@@ -611,7 +611,7 @@ public final class BenchMain {
         .append("`); `--runtimes KIND,KIND` picks some.\n");
     md.append("- Benchmarks JVM flags: ")
         .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("\n\n");
-    md.append("Reproduce: `scripts/bench` (about 15 minutes on two cores; `scripts/bench --quick` under ")
+    md.append("Reproduce: `scripts/bench` (about 40 minutes on two cores; `scripts/bench --quick` under ")
         .append("three; `--json FILE` for the raw medians; `--from-json FILE [--only GROUP]` re-renders ")
         .append("an earlier run or re-measures one group: ").append(String.join(", ", GROUPS))
         .append("; `--gc G1|Parallel|Serial|Z` picks the children's collector, G1 by default).\n\n");
@@ -702,9 +702,11 @@ public final class BenchMain {
     }
     double sr = median("micro|SuspendResume.suspendAndResume|ns_per_op");
     double srBytes = median("micro|SuspendResume.suspendAndResume|bytes_per_op");
+    // JMH's gc.alloc.rate.norm spreads its own allocations over the operations (48.0002 B/op for
+    // 48 B of objects), so the bytes are compared as whole bytes: no object is smaller than 16.
     target(md, "suspend+resume through a oneshot: < 100 ns and ≤ 48 B",
-        String.format(Locale.ROOT, "%s ns, %s B", fmt(sr), fmt(srBytes)), sr < 100 && srBytes <= 48,
-        Double.isNaN(sr));
+        String.format(Locale.ROOT, "%s ns, %s B", fmt(sr), fmt(srBytes)),
+        sr < 100 && Math.round(srBytes) <= 48, Double.isNaN(sr));
     long big = quick ? 100_000 : 1_000_000;
     Row carts = rows.get("carts|tinyrt-async|" + big + "|first_send_to_done_ms");
     if (carts != null) {
