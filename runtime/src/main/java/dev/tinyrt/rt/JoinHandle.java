@@ -42,7 +42,8 @@ public interface JoinHandle<T> extends Future<T> {
   /**
    * Returns a {@code CompletableFuture} of the task's outcome. Cancelling it aborts the task; it
    * completes as cancelled if the task was, exceptionally with the task's own exception if it
-   * failed.
+   * failed. A stage its holder completes first (by {@code orTimeout}, {@code completeOnTimeout},
+   * {@code complete} or {@code cancel}) stops waiting at once: the task keeps no reference to it.
    *
    * @return a new stage
    */

@@ -331,8 +331,22 @@ final class Task<T> extends TaskState
       toNotify = waiters;
     } while (!WAITERS.compareAndSet(this, toNotify, TAKEN));
     if (toNotify instanceof JoinWaiters several) {
+      // Every waiter is woken even if one throws (a Waker is the user's code): the first failure
+      // is thrown once all were told, the others added to it.
+      Throwable failed = null;
       for (Object w : several.close()) {
-        notifyOne(w);
+        try {
+          notifyOne(w);
+        } catch (RuntimeException | Error e) {
+          if (failed == null) {
+            failed = e;
+          } else {
+            failed.addSuppressed(e);
+          }
+        }
+      }
+      if (failed != null) {
+        throw Sneaky.rethrow(failed);
       }
     } else if (toNotify != null) {
       notifyOne(toNotify);
@@ -357,6 +371,11 @@ final class Task<T> extends TaskState
 
   @Override
   public void forget(Waker waker) {
+    forgetWaiter(waker);
+  }
+
+  /** Removes {@code waiter} (a Waker or a stage) if it is registered; see the class comment. */
+  private void forgetWaiter(Object waker) {
     while (true) {
       // After completion the field is TAKEN, or null if nobody waited: nothing to remove.
       Object w = waiters;
@@ -487,11 +506,32 @@ final class Task<T> extends TaskState
 
   @Override
   public CompletableFuture<T> toCompletableFuture() {
+    // A view completed by its holder (cancel, a timeout of orTimeout or completeOnTimeout, a
+    // complete by hand) leaves the waiters at once: a thread that asks for a view, waits a
+    // while and gives up, over and over, must not pile views up on a task that runs for long.
     CompletableFuture<T> cf = new CompletableFuture<>() {
       @Override
       public boolean cancel(boolean mayInterruptIfRunning) {
         abort();
-        return super.cancel(mayInterruptIfRunning);
+        return left(super.cancel(mayInterruptIfRunning));
+      }
+
+      @Override
+      public boolean complete(T value) {
+        return left(super.complete(value));
+      }
+
+      @Override
+      public boolean completeExceptionally(Throwable ex) {
+        return left(super.completeExceptionally(ex));
+      }
+
+      /** After this view completed: forgets it (a no-op if the task's completion took it). */
+      private boolean left(boolean completedNow) {
+        if (completedNow) {
+          forgetWaiter(this);
+        }
+        return completedNow;
       }
     };
     if (!isComplete() && register(cf)) {

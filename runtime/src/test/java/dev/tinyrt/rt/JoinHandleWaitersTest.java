@@ -3,14 +3,18 @@ package dev.tinyrt.rt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Context;
+import dev.tinyrt.Waker;
 import dev.tinyrt.CountingWaker;
 import dev.tinyrt.internal.Cancellation;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,5 +103,68 @@ class JoinHandleWaitersTest {
     assertEquals(2, ((Task<?>) handle).waiterCount());
     Cancellation.abandonLeaf(handle, cx);
     return new WeakReference<>(w);
+  }
+
+  @Test
+  void viewsCompletedByTheirHoldersAreForgotten() {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      JoinHandle<String> handle = rt.spawn(gate);
+      rt.localScheduler().runOne();
+      CompletableFuture<String> kept = handle.toCompletableFuture();
+      for (int i = 0; i < 100_000; i++) {
+        // What orTimeout does when its time is up, and what a holder may do by hand.
+        CompletableFuture<String> view = handle.toCompletableFuture();
+        if (i % 2 == 0) {
+          view.completeExceptionally(new TimeoutException());
+        } else {
+          view.complete("given up by its holder");
+        }
+      }
+      assertEquals(1, ((Task<?>) handle).waiterCount(), "views completed by hand are still kept");
+      gate.complete("done");
+      rt.localScheduler().runOne();
+      assertEquals("done", kept.join());
+    }
+  }
+
+  @Test
+  void aCancelledViewIsForgotten() {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      JoinHandle<String> handle = rt.spawn(gate);
+      rt.localScheduler().runOne();
+      CompletableFuture<String> kept = handle.toCompletableFuture();
+      CompletableFuture<String> cancelled = handle.toCompletableFuture();
+      assertEquals(2, ((Task<?>) handle).waiterCount());
+      assertTrue(cancelled.cancel(false));
+      assertEquals(1, ((Task<?>) handle).waiterCount(), "a cancelled view is still kept");
+      rt.localScheduler().runOne();
+      assertTrue(handle.isFinished(), "cancelling a view aborts the task");
+      assertTrue(kept.isCancelled());
+    }
+  }
+
+  @Test
+  void everyWaiterIsWokenWhenOneWakerThrows() {
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      JoinHandle<String> handle = rt.spawn(gate);
+      rt.localScheduler().runOne();
+      IllegalStateException boom = new IllegalStateException("a user's waker failed");
+      Waker throwing = () -> {
+        throw boom;
+      };
+      assertTrue(handle.poll(Context.from(throwing, () -> false)).isPending());
+      CountingWaker after = new CountingWaker();
+      assertTrue(handle.poll(after.context()).isPending());
+      CompletableFuture<String> view = handle.toCompletableFuture();
+      gate.complete("done");
+      IllegalStateException thrown =
+          assertThrows(IllegalStateException.class, () -> rt.localScheduler().runOne());
+      assertEquals(boom, thrown, "the waker's failure still reaches the runner");
+      assertEquals(1, after.count(), "a waker after the failing one was not woken");
+      assertEquals("done", view.getNow("not completed"));
+    }
   }
 }
