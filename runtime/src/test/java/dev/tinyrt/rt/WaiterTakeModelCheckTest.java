@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * threads and a whole runtime's steps, did not reach that interleaving in its budget (30 s at six
  * times its batch). Three times: with no waiter before (the waiters go null → the waker), with
  * another waiter already registered (they go waiter → {@link JoinWaiters}, and the completion
- * closes it), and with two (A adds itself to the {@link JoinWaiters} the completion closes). A's thread may also forget its waker at once (an abandoned await).
+ * closes it), and with two (A adds itself to the {@link JoinWaiters} the completion closes).
+ * A's thread may also forget its waker at once (an abandoned await); {@link
+ * ForgetRaceModelCheckTest} forgets on another thread.
  *
  * <p>Checked once the scenario ended ({@link #check}): A's waker is woken at most once, and not
  * lost (a pending poll whose waker was never woken finds the task unfinished); the other waiter
