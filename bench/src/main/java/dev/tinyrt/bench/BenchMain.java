@@ -249,7 +249,12 @@ public final class BenchMain {
     }
     Files.createDirectories(docs);
     writeChart(docs.resolve("benchmarks.png"));
-    writeMarkdown(docs.resolve("benchmarks.md"), jvm, quick, agent, runs, warmups);
+    // What the page says of when and under what load it was measured: this run's, unless it
+    // renders an earlier run's JSON (the JSON keeps neither).
+    String provenance = fromJson == null ? null
+        : only.equals("none") ? "re-rendered from `" + fromJson + "`, measured earlier"
+        : "the " + only + " group measured now, the rest from `" + fromJson + "`";
+    writeMarkdown(docs.resolve("benchmarks.md"), jvm, quick, agent, runs, warmups, provenance);
     System.out.printf(Locale.ROOT, "done in %.0f s; wrote %s and %s%n",
         (System.nanoTime() - started) / 1e9, docs.resolve("benchmarks.md"),
         docs.resolve("benchmarks.png"));
@@ -586,12 +591,14 @@ public final class BenchMain {
     return r == null ? Double.NaN : r.median();
   }
 
-  static void writeMarkdown(Path file, String jvm, boolean quick, Path agent, int runs, int warmups)
-      throws IOException {
+  static void writeMarkdown(Path file, String jvm, boolean quick, Path agent, int runs, int warmups,
+      String provenance) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# tinyrt benchmarks\n\n");
     md.append("Measured on ").append(LocalDate.now()).append(" with `scripts/bench")
         .append(quick ? " --quick" : "").append("`").append(quick ? " (the quick set: smaller N, fewer runs)" : "")
+        .append(provenance == null ? "" : " (" + provenance + ": this date and the load average "
+            + "are this rendering's)")
         .append(".\n\n");
     md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
         .append(memTotal()).append(", ").append(System.getProperty("os.name")).append(' ')
