@@ -35,8 +35,17 @@ public final class Cancellation {
   /** The class of {@link Future#ready}'s futures. */
   private static final Class<?> READY = Future.ready(null).getClass();
 
-  /** The context a lone abandoned frame is polled with when nobody can drive it further. */
-  private static final Context CANCELLED = Context.from(Waker.noop(), () -> true);
+  /**
+   * The waker of the context a given-up task's future is abandoned with ({@link #abandonNow}): it
+   * stands for the task's own waker, which {@link #abandonLeaf} forgets in the futures it awaited,
+   * and wakes nothing (the task is being completed; nobody will poll it again).
+   *
+   * @param owner the given-up task's own waker, as registered where it waited
+   */
+  private record GiveUpWaker(Waker owner) implements Waker {
+    @Override
+    public void wake() {}
+  }
 
   private Cancellation() {}
 
@@ -89,6 +98,11 @@ public final class Cancellation {
       droppable.drop();
     } else if (leaf instanceof ForgetsWaker shared) {
       Waker waker = cx.waker();
+      if (waker instanceof GiveUpWaker givingUp) {
+        // The task is given up: forget the waker it registered here, and wake nobody.
+        shared.forget(givingUp.owner());
+        return;
+      }
       shared.forget(waker);
       // A handle keeps each waker once, so the same task's other await of it (joinAll(h, h), or
       // h awaited beside a timeout of h) was forgotten too and would never be woken. A spurious
@@ -100,18 +114,27 @@ public final class Cancellation {
   /**
    * Abandons {@code future} at once, when nobody can drive its unwinding further (a runtime giving
    * up on a task at the end of its shutdown): a frame or combinator is polled once with a cancelled
-   * context and no waker, so the {@code finally} blocks that need no await run; a leaf is dropped.
+   * context that wakes nothing, so the {@code finally} blocks that need no await run; a leaf is
+   * dropped, or forgets {@code owner}; a non-cancellable section is abandoned too, since nobody
+   * will poll it to its end.
    *
    * @param future the abandoned future, polled at least once
-   * @return whether it finished unwinding (false: it waits in a non-cancellable section)
+   * @param owner the waker the task registered where it waited (the task itself)
+   * @return whether it finished unwinding (false: it was still waiting in a non-cancellable
+   *     section, now abandoned)
    */
-  public static boolean abandonNow(Future<?> future) {
+  public static boolean abandonNow(Future<?> future, Waker owner) {
+    return abandonWith(future, Context.from(new GiveUpWaker(owner), () -> true));
+  }
+
+  /** {@link #abandonNow} with its context made. */
+  private static boolean abandonWith(Future<?> future, Context cx) {
     if (!(future instanceof ForwardsCancellation)) {
-      abandonLeaf(future, CANCELLED);
+      abandonLeaf(future, cx);
       return true;
     }
     try {
-      return future.poll(CANCELLED).isReady();
+      return future.poll(cx).isReady();
     } catch (CancelledException expected) {
       return true; // it unwound to its top, as it should
     } catch (Throwable failure) {
@@ -215,6 +238,12 @@ public final class Cancellation {
 
     @Override
     public Poll<T> poll(Context cx) {
+      if (cx.waker() instanceof GiveUpWaker) {
+        // The task is given up: nobody will poll this section to its end, so it is abandoned
+        // like the rest (its leaves forget the task's waker) instead of polled again.
+        abandonWith(future, cx);
+        return Poll.pending();
+      }
       outer = cx;
       return future.poll(this);
     }

@@ -456,8 +456,9 @@ final class Task<T> extends TaskState
   /**
    * Completes the task as cancelled without waiting for it any more: its runtime gave up on it
    * (at the end of its shutdown, or a wake that nothing would ever run). Its future gets one last
-   * poll with a cancelled context (so finally blocks that need no await run), its awaiters are
-   * woken, and later wakes do nothing. The cancellation says why and where it waited ({@link
+   * poll with a cancelled context (so finally blocks that need no await run; what it waited for,
+   * a non-cancellable section included, is abandoned and forgets this task's waker), its awaiters
+   * are woken, and later wakes do nothing. The cancellation says why and where it waited ({@link
    * GiveUpReason}).
    *
    * @param reason why the runtime gave it up
@@ -482,7 +483,7 @@ final class Task<T> extends TaskState
     CancelledException cancelled = reason.cancellation(toString(), runtime.name(),
         take == Take.TAKEN_STARTED ? polledFuture() : null);
     if (take == Take.TAKEN_STARTED) {
-      Cancellation.abandonNow(polledFuture());
+      Cancellation.abandonNow(polledFuture(), this);
     }
     complete(null, cancelled);
   }

@@ -10,6 +10,7 @@ import dev.tinyrt.DeepCheck;
 import dev.tinyrt.Future;
 import dev.tinyrt.Futures;
 import dev.tinyrt.Poll;
+import dev.tinyrt.Waker;
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.time.Elapsed;
 import dev.tinyrt.time.ManualClock;
@@ -108,7 +109,7 @@ class MpscCompositionTest {
 
     /** Aborts {@code c} as a cancelled task would: unwinds a combinator, drops a leaf. */
     void abort(Consumer c) {
-      assertTrue(Cancellation.abandonNow(c.future), "an aborted receive unwinds at once");
+      assertTrue(Cancellation.abandonNow(c.future, Waker.noop()), "an aborted receive unwinds at once");
     }
 
     void send() {
