@@ -93,9 +93,9 @@ final class JoinWaiters {
     }
   }
 
-  /** @return how many waiters there are (none once closed) */
+  /** @return how many waiters there are (none once closed: close empties it) */
   synchronized int size() {
-    return closed ? 0 : many != null ? many.size() : count;
+    return many != null ? many.size() : count;
   }
 
   /**

@@ -375,20 +375,17 @@ final class Task<T> extends TaskState
   }
 
   /** Removes {@code waiter} (a Waker or a stage) if it is registered; see the class comment. */
-  private void forgetWaiter(Object waker) {
-    while (true) {
-      // After completion the field is TAKEN, or null if nobody waited: nothing to remove.
-      Object w = waiters;
-      if (w == waker) {
-        if (WAITERS.compareAndSet(this, w, null)) {
-          return;
-        }
-      } else {
-        if (w instanceof JoinWaiters several) {
-          several.remove(waker);
-        }
+  private void forgetWaiter(Object waiter) {
+    Object w;
+    // The field held this waiter alone: take it out, unless another CAS changed the field first
+    // (then look again). After completion the field is TAKEN, or null if nobody waited.
+    while ((w = waiters) == waiter) {
+      if (WAITERS.compareAndSet(this, w, null)) {
         return;
       }
+    }
+    if (w instanceof JoinWaiters several) {
+      several.remove(waiter);
     }
   }
 

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * A user's monitor on a {@code JoinHandle} (the task object itself) does not block the runtime:
  * no part of the runtime takes the task's monitor (its waiters change by compare-and-set). A
  * thread holds {@code synchronized (handle)}, parked on a latch it owns, while the task completes
- * with waiters registered and while other waiters register and forget; each goes on, and every waiter is woken. On a runtime that locks
- * the waiters with the task's monitor (9b121ce) each of these hangs, and the JUnit timeout fails
- * it.
+ * with waiters registered and while other waiters register and forget; each goes on, and every
+ * waiter is woken. On a runtime that locks the waiters with the task's monitor (9b121ce) each of
+ * these hangs, and the JUnit timeout fails it.
  */
 class JoinHandleMonitorTest {
 
