@@ -116,10 +116,11 @@ final class LocalQueue<T> {
   }
 
   /**
-   * Moves half of this queue's entries (rounded up) into {@code dst}, whose owner calls this, and
-   * returns one more of them to run at once.
+   * Moves half of this queue's entries (rounded up), as many as {@code dst} has room for, into
+   * {@code dst}, whose owner calls this, and returns one more of them to run at once.
    *
-   * @param dst the caller's own queue, empty
+   * @param dst the caller's own queue (empty when the caller searches for work; not always when
+   *     it takes from a stalled worker, see {@code Worker#stealFromStalled})
    * @return the entry to run, or null if there was nothing to steal
    */
   @SuppressWarnings("unchecked")
@@ -132,12 +133,15 @@ final class LocalQueue<T> {
       if (available <= 0) {
         return null;
       }
-      int n = (int) Math.min((available + 1) / 2, dst.slots.length + 1L);
+      long dt = (long) TAIL.getOpaque(dst); // Ordering: only this thread writes dst's tail.
+      // dst's stealers only move its head forward, so the room read here is at most too small.
+      long room = dst.slots.length - (dt - dst.head);
+      int n = (int) Math.min((available + 1) / 2, room + 1);
       // Read first, claim second: a successful CAS proves the slots were not reused (see above).
       Object first = SLOT.getOpaque(slots, (int) (h & mask));
-      long dt = (long) TAIL.getOpaque(dst);
       for (int i = 1; i < n; i++) {
-        // dst is empty and only we push to it: these slots are free.
+        // Positions from dst's tail up to its head plus its capacity are free, and only we
+        // write dst's slots.
         Object value = SLOT.getOpaque(slots, (int) ((h + i) & mask));
         SLOT.setOpaque(dst.slots, (int) ((dt + i - 1) & dst.mask), value);
       }

@@ -29,7 +29,10 @@ import java.util.function.Supplier;
  *
  * <p>Fairness: the LIFO slot serves at most {@link Worker#MAX_LIFO_POLLS} tasks in a row, and every
  * {@link Worker#GLOBAL_QUEUE_INTERVAL}th task comes from the injection queue, so neither a
- * ping-pong pair nor a full local queue keeps outside work waiting.
+ * ping-pong pair nor a full local queue keeps outside work waiting; and at that same moment, when
+ * the injection queue is empty, a worker looks at another one ({@link Worker#stealFromStalled}) and
+ * takes half its queue if it ran no task since the last look (one long poll, or no core), so the
+ * tasks queued behind a stalled worker do not wait for it while the others are busy.
  *
  * <p>With {@link IoMode#PER_WORKER}, {@link #parker} installs a {@link Parker} on every worker (an
  * I/O driver's selector, on {@code IoDriver.of(runtime)}'s first call): a sleeping worker parks by

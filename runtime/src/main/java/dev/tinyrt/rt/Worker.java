@@ -1,14 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A worker thread of a {@link WorkStealingScheduler}: runs its LIFO slot, its local queue and, now
  * and then, the injection queue; steals from the others when it has nothing; sleeps when nobody
- * has anything. Everything here but the queue's head is touched by this thread only.
+ * has anything. Everything here but the queue's head and the task count ({@link #tick}, which the
+ * others read to tell a stalled worker) is touched by this thread only.
  */
 final class Worker extends Thread {
+
+  private static final VarHandle TICK;
+
+  static {
+    try {
+      TICK = MethodHandles.lookup().findVarHandle(Worker.class, "tick", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Every this many tasks, the injection queue is looked at first (tokio's value). */
   static final int GLOBAL_QUEUE_INTERVAL = 61;
@@ -31,8 +45,20 @@ final class Worker extends Thread {
   /** How many tasks in a row came from the LIFO slot. */
   private int lifoPolls;
 
-  /** Counts the tasks run, for {@link #GLOBAL_QUEUE_INTERVAL}. */
+  /**
+   * Counts the tasks run, for {@link #GLOBAL_QUEUE_INTERVAL}; the other workers read it to tell
+   * whether this one is stalled ({@link #stealFromStalled}).
+   */
   private int tick;
+
+  /**
+   * The other workers' {@link #tick}s at this worker's last look ({@link #stealFromStalled}), by
+   * worker index; made at the first look (the scheduler's workers exist by then).
+   */
+  private int[] seenTicks;
+
+  /** The worker {@link #stealFromStalled} looks at next (never this one). */
+  private int nextToWatch;
 
   /** Whether this worker is counted as searching in the scheduler's {@link Idle}. */
   boolean searching;
@@ -147,8 +173,15 @@ final class Worker extends Thread {
    * @return a task, or null if this worker has none and the injection queue is empty
    */
   Task<?> next() {
-    if (++tick % GLOBAL_QUEUE_INTERVAL == 0) {
+    int ticks = tick + 1;
+    // Ordering: opaque, so that the count reaches the others' looks (stealFromStalled) while this
+    // thread runs; a plain mov on x86.
+    TICK.setOpaque(this, ticks);
+    if (ticks % GLOBAL_QUEUE_INTERVAL == 0) {
       Task<?> task = scheduler.injection.poll();
+      if (task == null) {
+        task = stealFromStalled();
+      }
       if (task != null) {
         return task;
       }
@@ -207,6 +240,41 @@ final class Worker extends Thread {
       stopSearching();
     }
     return task;
+  }
+
+  /**
+   * Takes tasks queued on a worker that ran none since this worker last looked at it: a worker
+   * inside one long poll, or a thread the operating system took its core from. A busy worker never
+   * searches, so without this a task queued there (an outside wake the stalled worker took in with
+   * its batch of the injection queue, a task pushed out of its LIFO slot) would wait for that
+   * worker to run again while this one runs its own tasks, a yielding loop for instance. Every
+   * {@link #GLOBAL_QUEUE_INTERVAL} tasks this worker looks at one other worker, in turn, so a look
+   * costs one read of another thread's counter whatever the number of workers; half the stalled
+   * worker's queue moves here, as in a search, as much as this queue has room for. The LIFO slot
+   * stays (as tokio's does: only its owner touches it).
+   *
+   * @return a task to run, or null if the worker looked at is not stalled with tasks queued
+   */
+  Task<?> stealFromStalled() {
+    Worker[] workers = scheduler.workers;
+    int n = workers.length;
+    if (n < 2) {
+      return null;
+    }
+    int[] seen = seenTicks;
+    if (seen == null) {
+      seenTicks = seen = new int[n];
+      Arrays.fill(seen, -1);
+    }
+    int v = nextToWatch == index ? (nextToWatch + 1) % n : nextToWatch;
+    nextToWatch = (v + 1) % n;
+    Worker victim = workers[v];
+    // Ordering: opaque, a hint only: a stale count at worst delays the steal by a round of looks,
+    // or takes tasks from a worker that just went on (it would have run them after its current one).
+    int ticks = (int) TICK.getOpaque(victim);
+    boolean stalled = ticks == seen[v];
+    seen[v] = ticks;
+    return stalled && !victim.queue.isEmpty() ? victim.queue.stealInto(queue) : null;
   }
 
   /** Stops searching, having found work; the last searcher wakes another if work is left. */
