@@ -73,7 +73,7 @@ public final class LongPollProbe {
         }
         shortsDone.await();
         ms.add((System.nanoTime() - t0) / 1e6);
-        longPoll.toCompletableFuture().join(); // the next round starts with both workers free
+        longPoll.toCompletableFuture().join(); // the next round starts with its worker free
       }
       stop.set(true);
       busy.toCompletableFuture().join();
