@@ -116,8 +116,9 @@ final class LocalQueue<T> {
   }
 
   /**
-   * Moves half of this queue's entries (rounded up), as many as {@code dst} has room for, into
-   * {@code dst}, whose owner calls this, and returns one more of them to run at once.
+   * Takes half of this queue's entries (rounded up; no more than {@code dst} has room for, plus
+   * one): returns the oldest, to run at once, and moves the others into {@code dst}, whose owner
+   * calls this.
    *
    * @param dst the caller's own queue (empty when the caller searches for work; not always when
    *     it takes from a stalled worker, see {@code Worker#stealFromStalled})

@@ -9,8 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A worker thread of a {@link WorkStealingScheduler}: runs its LIFO slot, its local queue and, now
  * and then, the injection queue; steals from the others when it has nothing; sleeps when nobody
- * has anything. Everything here but the queue's head and the task count ({@link #tick}, which the
- * others read to tell a stalled worker) is touched by this thread only.
+ * has anything. Its fields are this thread's but the queue (which others steal from), the look
+ * count {@link #tick} (which others read to tell a stalled worker) and the {@link #parker}.
  */
 final class Worker extends Thread {
 
@@ -46,8 +46,9 @@ final class Worker extends Thread {
   private int lifoPolls;
 
   /**
-   * Counts the tasks run, for {@link #GLOBAL_QUEUE_INTERVAL}; the other workers read it to tell
-   * whether this one is stalled ({@link #stealFromStalled}).
+   * Counts the looks for a task of this worker's own ({@link #next}; about the tasks run), for
+   * {@link #GLOBAL_QUEUE_INTERVAL}; the other workers read it to tell whether this one is stalled
+   * ({@link #stealFromStalled}).
    */
   private int tick;
 
@@ -243,7 +244,7 @@ final class Worker extends Thread {
   }
 
   /**
-   * Takes tasks queued on a worker that ran none since this worker last looked at it: a worker
+   * Takes tasks queued on a worker that took no task since this worker last looked at it: a worker
    * inside one long poll, or a thread the operating system took its core from. A busy worker never
    * searches, so without this a task queued there (an outside wake the stalled worker took in with
    * its batch of the injection queue, a task pushed out of its LIFO slot) would wait for that
@@ -270,11 +271,23 @@ final class Worker extends Thread {
     nextToWatch = (v + 1) % n;
     Worker victim = workers[v];
     // Ordering: opaque, a hint only: a stale count at worst delays the steal by a round of looks,
-    // or takes tasks from a worker that just went on (it would have run them after its current one).
+    // or takes tasks from a worker that just went on (it would have run them after its current
+    // one).
     int ticks = (int) TICK.getOpaque(victim);
     boolean stalled = ticks == seen[v];
     seen[v] = ticks;
-    return stalled && !victim.queue.isEmpty() ? victim.queue.stealInto(queue) : null;
+    if (!stalled || victim.queue.isEmpty()) {
+      return null;
+    }
+    Task<?> task = victim.queue.stealInto(queue);
+    if (task != null && !queue.isEmpty()) {
+      // This worker does not count as searching: while it moved them, the tasks were in neither
+      // queue for a last searcher's look before it fell asleep (Idle's promise: the queuer or the
+      // last searcher sees new work). So it announces them as a queuer does; it is busy, and a
+      // sleeper may take them (StalledStealSleepModelCheckTest).
+      scheduler.notifyOne();
+    }
+    return task;
   }
 
   /** Stops searching, having found work; the last searcher wakes another if work is left. */
