@@ -3,6 +3,7 @@ package dev.tinyrt.rt;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * The outside wakes of a current-thread runtime, and the handshake that parks and unparks its
@@ -33,10 +34,17 @@ import java.lang.invoke.VarHandle;
  * unparked it again: up to one {@code LockSupport.unpark} (a lock of the thread's parker) per push,
  * a million in a round of the 1M carts on a loaded machine.
  */
-final class IncomingQueue {
+final class IncomingQueue extends IncomingQueueTrailPad {
 
   /** Slots per chunk: a chunk of {@code 16 + 4 * CHUNK} bytes every this many pushes. */
   static final int CHUNK = 256;
+
+  /**
+   * How many taken slots the driver leaves uncleared behind the next one it takes: 128 bytes of
+   * compressed references (256 without), two cache lines, so a clear never touches the line a
+   * producer writes next ({@link #clearTaken}).
+   */
+  static final int CLEAR_LAG = 32;
 
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Task[].class);
 
@@ -53,8 +61,8 @@ final class IncomingQueue {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CLAIMED = lookup.findVarHandle(Chunk.class, "claimed", int.class);
       NEXT = lookup.findVarHandle(Chunk.class, "next", Chunk.class);
-      TAIL = lookup.findVarHandle(IncomingQueue.class, "tail", Chunk.class);
-      PARKED = lookup.findVarHandle(IncomingQueue.class, "parked", boolean.class);
+      TAIL = lookup.findVarHandle(IncomingQueueProducerSide.class, "tail", Object.class);
+      PARKED = lookup.findVarHandle(IncomingQueueProducerSide.class, "parked", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -63,7 +71,10 @@ final class IncomingQueue {
   /** A chunk of slots. */
   private static final class Chunk {
 
-    /** The tasks, in push order; null until written, and again once the driver took them. */
+    /**
+     * The tasks, in push order; null until written, and again once the driver took them and
+     * cleared them ({@link #clearTaken}, a little behind).
+     */
     final Task<?>[] slots;
 
     /** How many slots producers claimed; goes past the chunk's size once it is full. */
@@ -77,20 +88,21 @@ final class IncomingQueue {
     }
   }
 
-  /** The chunk producers push into (or one behind it, until a producer moves it on). */
-  private volatile Chunk tail;
-
   /** The chunk the driver takes from. Driver only. */
   private Chunk head;
+
+  /** {@link #head}'s slots, so that a drain does not read the chunk, whose counter producers
+   * write at every push. Driver only. */
+  private Task<?>[] headSlots;
 
   /** The next slot of {@link #head} the driver takes. Driver only. */
   private int headIndex;
 
   /**
-   * Set by the driver just before it looks at the queue a last time; cleared by the one push that
-   * unparks it (a CAS), or by the driver when its park ends.
+   * The slots of {@link #head} below this index hold no task any more (see {@link #drainTo}: the
+   * driver clears the slots it took a cache line behind, not one by one). Driver only.
    */
-  private volatile boolean parked;
+  private int clearedTo;
 
   /** Slots per chunk: {@link #CHUNK}, or fewer in a model check, so it crosses chunks. */
   private final int chunkSize;
@@ -105,6 +117,7 @@ final class IncomingQueue {
     Chunk first = new Chunk(chunkSize);
     tail = first;
     head = first;
+    headSlots = first.slots;
   }
 
   /**
@@ -116,7 +129,7 @@ final class IncomingQueue {
    *     unpark it (the caller must); false if the driver will look at the queue again anyway
    */
   boolean push(Task<?> task) {
-    Chunk c = tail;
+    Chunk c = (Chunk) tail;
     while (true) {
       int i = (int) CLAIMED.getAndAdd(c, 1);
       if (i < chunkSize) {
@@ -154,23 +167,22 @@ final class IncomingQueue {
   /**
    * Hands every task pushed so far, in order, to {@code out}; driver only. Stops early at a slot
    * claimed but not written yet (its producer is between its two steps). The driver's place in
-   * the queue is written back once per batch, not once per task: the line that holds it is also
-   * the one producers read {@link #tail} and {@link #parked} from.
+   * the queue is written back once per batch, not once per task, on a line of its own (see {@link
+   * IncomingQueueTrailPad}); the slots taken are cleared a little behind ({@link #clearTaken}).
    *
    * @param out where the tasks go
    * @return how many were moved
    */
   int drainTo(Sink out) {
     Chunk c = head;
-    // The slots in a local: reading c.slots after each acquire would read, once per task, the
-    // line that holds the chunk's claim counter, which the producers write at every push.
-    Task<?>[] slots = c.slots;
+    Task<?>[] slots = headSlots;
     int i = headIndex;
     int moved = 0;
     try {
       while (true) {
         if (i == chunkSize) {
-          // Past the chunk's end: on to the next one if it is linked (the old chunk is garbage).
+          // Past the chunk's end: on to the next one if it is linked (the old chunk is garbage,
+          // with whatever it still points to).
           Chunk next = c.next;
           if (next == null) {
             break;
@@ -178,6 +190,7 @@ final class IncomingQueue {
           c = next;
           slots = c.slots;
           i = 0;
+          clearedTo = 0;
           continue;
         }
         // Ordering: acquire, paired with the producer's volatile write of the slot.
@@ -185,22 +198,52 @@ final class IncomingQueue {
         if (task == null) {
           break;
         }
-        slots[i] = null; // plain: no producer reads a slot, and the chunk must not keep the task
         i++;
         moved++;
         out.accept(task);
       }
     } finally {
-      // Also if out threw: the slots taken are null now, and must not be looked at again.
+      // Also if out threw: the slots taken must not be looked at again.
       if (c != head || i != headIndex) {
         head = c;
+        headSlots = slots;
         headIndex = i;
       }
+      clearTaken(CLEAR_LAG);
     }
     return moved;
   }
 
+  /**
+   * Clears the slots of {@link #head} the driver took, up to {@code lag} slots behind the next one
+   * it takes, so that the queue does not keep finished tasks reachable. A line behind, not slot by
+   * slot: a producer may be writing the slot after the last one taken, and clearing its
+   * neighbours would take that cache line from it at every task when the driver keeps pace with a
+   * producer (the 1M carts' driver sending prices). Driver only.
+   *
+   * @param lag how many taken slots to leave: {@link #CLEAR_LAG} while producers may push, 0
+   *     before a park
+   */
+  private void clearTaken(int lag) {
+    int to = headIndex - lag;
+    if (to > clearedTo) {
+      Arrays.fill(headSlots, clearedTo, to, null);
+      clearedTo = to;
+    }
+  }
 
+
+
+  /** @return how many slots of the head chunk below the next one taken still hold a task (tests) */
+  int takenStillHeld() {
+    int held = 0;
+    for (int k = 0; k < headIndex; k++) {
+      if (headSlots[k] != null) {
+        held++;
+      }
+    }
+    return held;
+  }
 
   /**
    * Whether a push may be waiting to be drained; driver only. A cheap look: one slot, or one link.
@@ -214,7 +257,7 @@ final class IncomingQueue {
       return c.next != null;
     }
     // Ordering: volatile, the driver's half of the Dekker pair when called by prepareToPark.
-    return SLOT.getVolatile(c.slots, i) != null;
+    return SLOT.getVolatile(headSlots, i) != null;
   }
 
   /**
@@ -241,6 +284,7 @@ final class IncomingQueue {
    *     a task is waiting: it must drain instead (the announcement is withdrawn)
    */
   boolean prepareToPark() {
+    clearTaken(0); // nothing left for a parked driver's queue to keep alive
     parked = true;
     // Ordering: the volatile write of parked comes before the volatile read of the slot, so a
     // producer that wrote after our read reads parked as true.
@@ -258,4 +302,53 @@ final class IncomingQueue {
   void parkEnded() {
     parked = false;
   }
+}
+
+/**
+ * Padding before {@link IncomingQueueProducerSide}'s fields: {@link IncomingQueue}'s field layout,
+ * superclass fields first, keeps the fields producers read at every push on a cache line of their
+ * own (JCTools' queues pad the same way; {@code @Contended} is not open to user classes).
+ */
+abstract class IncomingQueueLeadPad {
+  long p00;
+  long p01;
+  long p02;
+  long p03;
+  long p04;
+  long p05;
+  long p06;
+  long p07;
+}
+
+/** The fields of {@link IncomingQueue} that producers read at every push. */
+abstract class IncomingQueueProducerSide extends IncomingQueueLeadPad {
+
+  /**
+   * The chunk producers push into (or one behind it, until a producer moves it on): an {@code
+   * IncomingQueue.Chunk}, private to that class.
+   */
+  volatile Object tail;
+
+  /**
+   * Set by the driver just before it looks at the queue a last time; cleared by the one push that
+   * unparks it (a CAS), or by the driver when its park ends.
+   */
+  volatile boolean parked;
+}
+
+/**
+ * Padding between the producers' fields and the driver's ({@link IncomingQueue}'s own), which the
+ * driver writes after every batch it takes: without it each batch took the line producers read
+ * {@code tail} and {@code parked} from, a miss at the next push, at every task when the driver
+ * keeps pace with a producer.
+ */
+abstract class IncomingQueueTrailPad extends IncomingQueueProducerSide {
+  long p10;
+  long p11;
+  long p12;
+  long p13;
+  long p14;
+  long p15;
+  long p16;
+  long p17;
 }
