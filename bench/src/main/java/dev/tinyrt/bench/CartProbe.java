@@ -56,9 +56,11 @@ public final class CartProbe {
     rt.blockOn(rt.spawn(Future.ready(0)));
     Measure.heapAfterGc();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long[] at = new long[4]; // start, socks sent, shoes sent, driver CPU
+    long[] at = new long[5]; // start, socks sent, shoes sent, driver CPU, driver bytes
+    com.sun.management.ThreadMXBean bytes = (com.sun.management.ThreadMXBean) threads;
     Thread driver = new Thread(() -> {
       long cpu = threads.getCurrentThreadCpuTime();
+      long allocated = bytes.getCurrentThreadAllocatedBytes();
       at[0] = System.nanoTime();
       for (int i = 0; i < n; i++) {
         socks[i].send(CartScenario.SOCKS);
@@ -69,20 +71,24 @@ public final class CartProbe {
       }
       at[2] = System.nanoTime();
       at[3] = threads.getCurrentThreadCpuTime() - cpu;
+      at[4] = bytes.getCurrentThreadAllocatedBytes() - allocated;
     });
     long runtimeCpu = threads.getCurrentThreadCpuTime();
+    long runtimeBytes = bytes.getCurrentThreadAllocatedBytes();
     driver.start();
     if (!rt.shutdown(Duration.ofMinutes(10))) {
       throw new IllegalStateException("carts did not finish");
     }
     long done = System.nanoTime();
     runtimeCpu = threads.getCurrentThreadCpuTime() - runtimeCpu;
+    runtimeBytes = bytes.getCurrentThreadAllocatedBytes() - runtimeBytes;
     driver.join();
     if (print) {
       System.out.printf(Locale.ROOT, "WINDOW %.6f %.6f%n", at[0] / 1e9, done / 1e9);
       System.out.printf(Locale.ROOT, "socks sent %.1f  shoes sent %.1f  done %.1f ms; "
-          + "driver cpu %.1f runtime cpu %.1f%n", (at[1] - at[0]) / 1e6, (at[2] - at[0]) / 1e6,
-          (done - at[0]) / 1e6, at[3] / 1e6, runtimeCpu / 1e6);
+          + "driver cpu %.1f runtime cpu %.1f; bytes a cart: driver %.1f runtime %.1f%n",
+          (at[1] - at[0]) / 1e6, (at[2] - at[0]) / 1e6, (done - at[0]) / 1e6, at[3] / 1e6,
+          runtimeCpu / 1e6, (double) at[4] / n, (double) runtimeBytes / n);
     }
     if (Boolean.getBoolean("probe.youngAfter")) {
       youngCollection();
