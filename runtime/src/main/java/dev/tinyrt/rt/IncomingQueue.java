@@ -168,7 +168,8 @@ final class IncomingQueue extends IncomingQueueTrailPad {
    * Hands every task pushed so far, in order, to {@code out}; driver only. Stops early at a slot
    * claimed but not written yet (its producer is between its two steps). The driver's place in
    * the queue is written back once per batch, not once per task, on a line of its own (see {@link
-   * IncomingQueueTrailPad}); the slots taken are cleared a little behind ({@link #clearTaken}).
+   * IncomingQueueTrailPad}); the slots taken are cleared a little behind, or all of them when the
+   * drain finds the queue empty ({@link #clearTaken}).
    *
    * @param out where the tasks go
    * @return how many were moved
@@ -209,7 +210,9 @@ final class IncomingQueue extends IncomingQueueTrailPad {
         headSlots = slots;
         headIndex = i;
       }
-      clearTaken(CLEAR_LAG);
+      // Found empty, the queue holds nothing: no producer is writing the next slot as far as
+      // this drain could tell, and a queue that stays empty must not keep the last tasks.
+      clearTaken(moved == 0 ? 0 : CLEAR_LAG);
     }
     return moved;
   }
@@ -221,8 +224,8 @@ final class IncomingQueue extends IncomingQueueTrailPad {
    * neighbours would take that cache line from it at every task when the driver keeps pace with a
    * producer (the 1M carts' driver sending prices). Driver only.
    *
-   * @param lag how many taken slots to leave: {@link #CLEAR_LAG} while producers may push, 0
-   *     before a park
+   * @param lag how many taken slots to leave: {@link #CLEAR_LAG} after a drain that took tasks
+   *     (producers may be pushing), 0 after one that found the queue empty, and before a park
    */
   private void clearTaken(int lag) {
     int to = headIndex - lag;

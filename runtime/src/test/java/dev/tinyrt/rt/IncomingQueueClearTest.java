@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outside-wake queue lets go of the tasks the driver took: a cache line behind the next slot
- * while producers may push (never the line a producer writes next), and all of them before the
- * driver parks. One thread: the concurrent queue is {@link IncomingQueueModelCheckTest}'s.
+ * while producers push (never the line a producer writes next), and all of them once a drain finds
+ * the queue empty, or before the driver parks ({@code ManyJoinersAbandonTest} counts what stays
+ * reachable). One thread: the concurrent queue is {@link IncomingQueueModelCheckTest}'s.
  */
 class IncomingQueueClearTest {
 
@@ -52,7 +53,16 @@ class IncomingQueueClearTest {
   }
 
   @Test
-  void fewerTakenThanTheLagAreClearedOnlyAtThePark() {
+  void aDrainThatFindsTheQueueEmptyLetsGoOfEverythingTaken() {
+    push(100);
+    assertEquals(100, queue.drainTo(taken::add));
+    assertEquals(IncomingQueue.CLEAR_LAG, queue.takenStillHeld());
+    assertEquals(0, queue.drainTo(taken::add));
+    assertEquals(0, queue.takenStillHeld());
+  }
+
+  @Test
+  void fewerTakenThanTheLagAreClearedAtThePark() {
     push(5);
     assertEquals(5, queue.drainTo(taken::add));
     assertEquals(5, queue.takenStillHeld());
