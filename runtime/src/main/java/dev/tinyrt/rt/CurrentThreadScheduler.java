@@ -107,6 +107,15 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
   static final int INCOMING_INTERVAL = 61;
 
   /**
+   * At most this many outside wakes move to {@link #ready} at a time in the drive loop; the rest
+   * wait, in order, in {@link #incoming}, which holds them anyway. Taking a million at once (one
+   * thread completing a million prices faster than they run) grew the ready deque to arrays of
+   * megabytes: humongous for G1, allocated and zeroed in the middle of the work, and a collection
+   * pause started by the allocation (the 1M carts, docs/benchmarks.md section 17).
+   */
+  static final int INCOMING_BATCH = 1024;
+
+  /**
    * How many times the driver looks at the outside wakes, with a spin-wait hint between looks,
    * before it parks after running tasks: a few microseconds.
    */
@@ -799,18 +808,26 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * @return the next task to run, or null if none is queued
    */
   private Task<?> next(boolean outsideWakesDue) {
-    if (outsideWakesDue || ready.isEmpty()) {
-      takeIncoming();
+    if (ready.isEmpty()) {
+      incoming.drainTo(this, INCOMING_BATCH);
+    } else if (outsideWakesDue) {
+      // Up to a batch in all, and never fewer than the tasks run since the last time: outside
+      // wakes keep their share however many local tasks stay ready.
+      incoming.drainTo(this, Math.max(INCOMING_INTERVAL, INCOMING_BATCH - ready.size()));
     }
     return ready.pollFirst();
   }
 
   /**
    * Moves the outside wakes, in order, behind {@link #ready}; a task already there (woken from
-   * this thread too) keeps its place and is not queued twice.
+   * this thread too) keeps its place and is not queued twice. All of them: for a yield (which goes
+   * behind every outside wake), a give-up and a count; the drive loop takes {@link
+   * #INCOMING_BATCH} at a time.
    */
   private void takeIncoming() {
-    incoming.drainTo(this);
+    while (incoming.drainTo(this, INCOMING_BATCH) == INCOMING_BATCH) {
+      // more may be queued
+    }
   }
 
   /** One task taken in from {@link #incoming}: queued unless it is queued already or complete. */

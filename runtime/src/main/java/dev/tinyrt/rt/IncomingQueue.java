@@ -175,6 +175,17 @@ final class IncomingQueue extends IncomingQueueTrailPad {
    * @return how many were moved
    */
   int drainTo(Sink out) {
+    return drainTo(out, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #drainTo(Sink)}, but stops after {@code max} tasks.
+   *
+   * @param out where the tasks go
+   * @param max at most this many are moved
+   * @return how many were moved
+   */
+  int drainTo(Sink out, int max) {
     Chunk c = head;
     Task<?>[] slots = headSlots;
     int i = headIndex;
@@ -193,6 +204,9 @@ final class IncomingQueue extends IncomingQueueTrailPad {
           i = 0;
           clearedTo = 0;
           continue;
+        }
+        if (moved == max) {
+          break;
         }
         // Ordering: acquire, paired with the producer's volatile write of the slot.
         Task<?> task = (Task<?>) SLOT.getAcquire(slots, i);
