@@ -825,9 +825,7 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
    * #INCOMING_BATCH} at a time.
    */
   private void takeIncoming() {
-    while (incoming.drainTo(this, INCOMING_BATCH) == INCOMING_BATCH) {
-      // more may be queued
-    }
+    incoming.drainTo(this);
   }
 
   /** One task taken in from {@link #incoming}: queued unless it is queued already or complete. */

@@ -91,8 +91,10 @@ final class IncomingQueue extends IncomingQueueTrailPad {
   /** The chunk the driver takes from. Driver only. */
   private Chunk head;
 
-  /** {@link #head}'s slots, so that a drain does not read the chunk, whose counter producers
-   * write at every push. Driver only. */
+  /**
+   * {@link #head}'s slots, so that a drain does not read the chunk, whose counter producers write
+   * at every push. Driver only.
+   */
   private Task<?>[] headSlots;
 
   /** The next slot of {@link #head} the driver takes. Driver only. */
@@ -248,8 +250,6 @@ final class IncomingQueue extends IncomingQueueTrailPad {
       clearedTo = to;
     }
   }
-
-
 
   /** @return how many slots of the head chunk below the next one taken still hold a task (tests) */
   int takenStillHeld() {
