@@ -71,6 +71,17 @@ public final class BenchMain {
   /** The children's collector: a key of {@link #COLLECTORS}. */
   private static String collector = "G1";
 
+  /**
+   * Whether the children's heap is fixed at its maximum ({@code --heap fixed}: {@code -Xms} equal
+   * to {@code -Xmx}), rather than sized by the JVM ({@code --heap default}). The heap readings
+   * before each timed window collect four times (G1 then shrinks the heap), and in the window
+   * that follows G1's concurrent card refinement takes CPU from the measured threads on a two-core
+   * machine; with the heap fixed, a profile of the windows found none, and every contender ran
+   * faster (docs/benchmarks.md section 18). Not the default, so that the default run stays
+   * comparable with the earlier ones and with an unconfigured JVM.
+   */
+  private static boolean fixedHeap;
+
   /** Platform threads beyond this count are not measured: the machine suffers. */
   static final int PLATFORM_THREAD_CAP = 10_000;
 
@@ -117,7 +128,7 @@ public final class BenchMain {
    *
    * @param args {@code [--quick] [--json FILE] [--docs DIR] [--agent JAR] [--only
    *     carts|pingpong|outside|yield|io|micro|fanin] [--from-json FILE] [--runtimes KIND,KIND]
-   *     [--gc G1|Parallel|Serial|Z]}
+   *     [--gc G1|Parallel|Serial|Z] [--heap fixed|default]}
    */
   public static void main(String[] args) throws Exception {
     try {
@@ -147,10 +158,15 @@ public final class BenchMain {
         case "--from-json" -> fromJson = Path.of(value(args, ++i));
         case "--runtimes" -> System.setProperty("tinyrt.runtimes", value(args, ++i));
         case "--gc" -> collector = value(args, ++i);
+        case "--heap" -> fixedHeap = switch (value(args, ++i)) {
+          case "fixed" -> true;
+          case "default" -> false;
+          default -> throw new BadOption("--heap takes fixed or default, not " + args[i]);
+        };
         default -> throw new BadOption("unknown option " + args[i]
             + "; options: --quick --json FILE --docs DIR --agent JAR --only "
             + String.join("|", GROUPS) + " --from-json FILE --runtimes KIND,KIND --gc "
-            + String.join("|", new TreeSet<>(COLLECTORS.keySet())));
+            + String.join("|", new TreeSet<>(COLLECTORS.keySet())) + " --heap fixed|default");
       }
     }
     if (!COLLECTORS.containsKey(collector)) {
@@ -307,6 +323,9 @@ public final class BenchMain {
   static List<String> childFlags() {
     List<String> flags = new ArrayList<>(CHILD_FLAGS);
     flags.add(COLLECTORS.get(collector));
+    if (fixedHeap) {
+      flags.add("-Xms6g"); // CHILD_FLAGS's -Xmx
+    }
     flags.add("-Dbench.minSeconds=" + pingPongMinSeconds);
     String kinds = System.getProperty("tinyrt.runtimes");
     if (kinds != null) {
@@ -621,7 +640,8 @@ public final class BenchMain {
     md.append("Reproduce: `scripts/bench` (about 40 minutes on two cores; `scripts/bench --quick` under ")
         .append("three; `--json FILE` for the raw medians; `--from-json FILE [--only GROUP]` re-renders ")
         .append("an earlier run or re-measures one group: ").append(String.join(", ", GROUPS))
-        .append("; `--gc G1|Parallel|Serial|Z` picks the children's collector, G1 by default).\n\n");
+        .append("; `--gc G1|Parallel|Serial|Z` picks the children's collector, G1 by default; ")
+        .append("`--heap fixed` starts each child with its whole heap, `-Xms` equal to `-Xmx`).\n\n");
     md.append("![heap per parked task and completion time against N](benchmarks.png)\n\n");
 
     md.append("## 1. Parked carts\n\nN tasks, each the chapter's `cartTotal` (await the socks price, await ")

@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * A look inside the tinyrt round of {@link CartScenario}'s 1M carts (docs/benchmarks.md section
  * 13): per measured round, when the driver had sent every socks and every shoes price, when every
- * cart was done, each thread's CPU, and the window's {@code System.nanoTime} bounds in seconds
+ * cart was done, each thread's CPU, the collections (count and milliseconds, every collector's)
+ * inside the window, and the window's {@code System.nanoTime} bounds in seconds
  * ({@code WINDOW start end}), for {@code perf record -k CLOCK_MONOTONIC} and {@code perf report
  * --time}. Not a benchmark row: it reports every round, so that the rounds where the driver outruns
  * the runtime thread (each cart polled once) and those where it does not (twice) show apart.
@@ -73,6 +74,7 @@ public final class CartProbe {
       at[3] = threads.getCurrentThreadCpuTime() - cpu;
       at[4] = bytes.getCurrentThreadAllocatedBytes() - allocated;
     });
+    long[] gcBefore = collections();
     long runtimeCpu = threads.getCurrentThreadCpuTime();
     long runtimeBytes = bytes.getCurrentThreadAllocatedBytes();
     driver.start();
@@ -80,6 +82,7 @@ public final class CartProbe {
       throw new IllegalStateException("carts did not finish");
     }
     long done = System.nanoTime();
+    long[] gcAfter = collections();
     runtimeCpu = threads.getCurrentThreadCpuTime() - runtimeCpu;
     runtimeBytes = bytes.getCurrentThreadAllocatedBytes() - runtimeBytes;
     driver.join();
@@ -89,10 +92,22 @@ public final class CartProbe {
           + "driver cpu %.1f runtime cpu %.1f; bytes a cart: driver %.1f runtime %.1f%n",
           (at[1] - at[0]) / 1e6, (at[2] - at[0]) / 1e6, (done - at[0]) / 1e6, at[3] / 1e6,
           runtimeCpu / 1e6, (double) at[4] / n, (double) runtimeBytes / n);
+      System.out.printf(Locale.ROOT, "collections in the window %d, %d ms%n",
+          gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
     }
     if (Boolean.getBoolean("probe.youngAfter")) {
       youngCollection();
     }
+  }
+
+  /** @return every collector's collection count and milliseconds, summed */
+  private static long[] collections() {
+    long[] sum = new long[2];
+    for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum[0] += b.getCollectionCount();
+      sum[1] += b.getCollectionTime();
+    }
+    return sum;
   }
 
   /** Allocates until the young generation's collector ran once more. */
