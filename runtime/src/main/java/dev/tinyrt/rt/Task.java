@@ -193,17 +193,35 @@ final class Task<T> extends TaskState
     if (runtime.localScheduler() != null) {
       throw notScheduled(); // only its driving thread polls a current-thread runtime's task
     }
+    if (!runIfScheduled()) {
+      throw notScheduled();
+    }
+  }
+
+  /**
+   * Polls the task once if it is scheduled: {@link #run()} for a {@link WorkStealingScheduler}'s
+   * worker, which may hold an entry that another worker already ran. A worker that took the task
+   * from a stalled worker's LIFO slot ({@link Worker#stealFromStalled}) could not clear that slot
+   * (only its owner writes it), so the owner finds the entry again later; the task's state decides
+   * which entry runs: each run takes SCHEDULED away, and the other entry, finding it clear, is
+   * skipped. A task is never polled more often than it was woken, nor while another worker polls
+   * it.
+   *
+   * @return false if the task was not scheduled: nothing was done
+   */
+  boolean runIfScheduled() {
     Start start = transitionToRunning();
     if (start == Start.COMPLETED) {
-      return;
+      return true;
     }
     if (start == Start.NOT_SCHEDULED) {
-      throw notScheduled();
+      return false;
     }
     Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
     if (pollOnce(start, cx)) {
       parked(transitionToIdle(), cx, null);
     }
+    return true;
   }
 
   /**
