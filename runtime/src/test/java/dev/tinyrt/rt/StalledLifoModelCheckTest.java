@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Planted when it was written (stop 20, {@code mvn -B -q -o -pl runtime test
  * -Dtest=StalledLifoModelCheckTest}): {@code runIfScheduled} polling a task that is not scheduled
- * (as if {@code NOT_SCHEDULED} were a poll) fails it in 6.7 s ("polled 2 times, queued 1"); the real
- * code passes in 6.9 s.
+ * (as if {@code NOT_SCHEDULED} were a poll) fails it in 6.7 s ("polled 2 times, queued 1");
+ * the real code passes in 6.9 s.
  */
 public class StalledLifoModelCheckTest {
 

@@ -32,21 +32,32 @@ class WorkStealingStalledWorkerTest {
   /** Two looks at the stalled worker, one every GLOBAL_QUEUE_INTERVAL tasks, and some slack. */
   private static final int LOOKS_BOUND = 3 * Worker.GLOBAL_QUEUE_INTERVAL;
 
+  /**
+   * Runs the busy worker, whose own task is always ready again (it yields), until it takes
+   * another task, within {@link #LOOKS_BOUND} tasks.
+   *
+   * @param own the busy worker's task, queued again before each look (left queued at the end)
+   * @return the other task it took
+   */
+  private Task<?> busyUntilItTakesAnother(Task<Void> own) {
+    for (int ran = 0; ran < LOOKS_BOUND; ran++) {
+      busy.pushLocal(own);
+      Task<?> task = busy.findTask();
+      if (task != own) {
+        return task;
+      }
+    }
+    throw new AssertionError(
+        "after " + LOOKS_BOUND + " tasks the busy worker still ran only its own");
+  }
+
   @Test
   void aBusyWorkerRunsATaskQueuedOnAWorkerThatRanNothingSinceItsLastLook() {
     Task<Void> waiting = newTask();
     Task<Void> alsoWaiting = newTask();
     stalled.pushLocal(waiting);
     stalled.pushLocal(alsoWaiting);
-    Task<Void> own = newTask();
-    int ran = 0;
-    Task<?> task;
-    do {
-      busy.pushLocal(own); // it yields: its own task is always ready again
-      task = busy.findTask();
-      ran++;
-    } while (task == own && ran < LOOKS_BOUND);
-    assertSame(waiting, task, "after " + ran + " tasks the busy worker still had not taken it");
+    assertSame(waiting, busyUntilItTakesAnother(newTask()));
     // Half the stalled worker's queue (rounded up) came here: the task run now and nothing else.
     assertSame(alsoWaiting, stalled.findTask());
     assertEquals(0, scheduler.idle.searching(), "neither worker searched");
@@ -77,15 +88,7 @@ class WorkStealingStalledWorkerTest {
     // computing: the woken task sits in its LIFO slot, its queue is empty.
     Counted message = new Counted(owner).woken();
     stalled.lifo = message.task;
-    Task<Void> own = newTask();
-    int ran = 0;
-    Task<?> task;
-    do {
-      busy.pushLocal(own);
-      task = busy.findTask();
-      ran++;
-    } while (task == own && ran < LOOKS_BOUND);
-    assertSame(message.task, task, "after " + ran + " tasks the busy worker still had not run it");
+    assertSame(message.task, busyUntilItTakesAnother(newTask()));
     assertTrue(message.task.runIfScheduled());
     assertEquals(1, message.polls);
     // The stalled worker goes on: its slot still names the task (only it writes the slot), and
@@ -101,14 +104,7 @@ class WorkStealingStalledWorkerTest {
     Counted message = new Counted(owner).woken();
     stalled.lifo = message.task;
     Task<Void> own = newTask();
-    Task<?> task;
-    int ran = 0;
-    do {
-      busy.pushLocal(own);
-      task = busy.findTask();
-      ran++;
-    } while (task == own && ran < LOOKS_BOUND);
-    assertSame(message.task, task);
+    assertSame(message.task, busyUntilItTakesAnother(own));
     assertTrue(message.task.runIfScheduled());
     // Woken again: its new entry is queued where the waker is (here the busy worker's queue),
     // and the stalled worker's old entry is still there. Whichever runs first polls it, once.
