@@ -200,12 +200,11 @@ final class Task<T> extends TaskState
 
   /**
    * Polls the task once if it is scheduled: {@link #run()} for a {@link WorkStealingScheduler}'s
-   * worker, which may hold an entry that another worker already ran. A worker that took the task
-   * from a stalled worker's LIFO slot ({@link Worker#stealFromStalled}) could not clear that slot
-   * (only its owner writes it), so the owner finds the entry again later; the task's state decides
-   * which entry runs: each run takes SCHEDULED away, and the other entry, finding it clear, is
-   * skipped. A task is never polled more often than it was woken, nor while another worker polls
-   * it.
+   * worker, which takes queue entries the runtime's shutdown may be giving up on. A shutdown that
+   * gives up on a queued task takes SCHEDULED away ({@link #transitionToTaken}) and, while the task
+   * unwinds (its finally blocks, user code of any length), leaves its entry in a worker's queue; a
+   * worker that pops the entry then finds it not scheduled. {@code run()} refuses that as a misuse
+   * and threw on the worker's thread, which died of it; here the entry is skipped.
    *
    * @return false if the task was not scheduled: nothing was done
    */

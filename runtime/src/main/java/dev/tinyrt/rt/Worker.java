@@ -10,19 +10,15 @@ import java.util.concurrent.locks.LockSupport;
  * A worker thread of a {@link WorkStealingScheduler}: runs its LIFO slot, its local queue and, now
  * and then, the injection queue; steals from the others when it has nothing; sleeps when nobody
  * has anything. Its fields are this thread's but the queue (which others steal from), the look
- * count {@link #tick} (which others read to tell a stalled worker), the {@link #lifo} slot (which
- * others read, never write, when this worker stalls) and the {@link #parker}.
+ * count {@link #tick} (which others read to tell a stalled worker) and the {@link #parker}.
  */
 final class Worker extends Thread {
 
   private static final VarHandle TICK;
 
-  private static final VarHandle LIFO;
-
   static {
     try {
       TICK = MethodHandles.lookup().findVarHandle(Worker.class, "tick", int.class);
-      LIFO = MethodHandles.lookup().findVarHandle(Worker.class, "lifo", Task.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -43,11 +39,7 @@ final class Worker extends Thread {
   /** The tasks this worker runs next; others steal from its head. */
   final LocalQueue<Task<?>> queue;
 
-  /**
-   * The task woken last by the task running here, run before the queue (messages stay here).
-   * Written only by this worker; another reads it only to run a stalled worker's LIFO task ({@link
-   * #stealFromStalled}).
-   */
+  /** The task woken last by the task running here, run before the queue (messages stay here). */
   Task<?> lifo;
 
   /** How many tasks in a row came from the LIFO slot. */
@@ -100,10 +92,7 @@ final class Worker extends Thread {
     while (!scheduler.isStopped()) {
       Task<?> task = findTask();
       if (task != null) {
-        // An entry another worker ran already (a LIFO slot taken while this worker stalled) is
-        // skipped: see Task#runIfScheduled.
-        task.runIfScheduled();
-        pollParkerNowAndThen();
+        runFound(task);
         continue;
       }
       while (scheduler.idle.isAsleep(index) && !scheduler.isStopped()) {
@@ -113,6 +102,18 @@ final class Worker extends Thread {
       }
       wokenUp();
     }
+  }
+
+  /**
+   * Runs a task this worker found, then lets the parker look at its selector now and then. A task
+   * whose entry finds it not scheduled is skipped ({@link Task#runIfScheduled}): a shutdown giving
+   * up on it has taken it meanwhile (package-private for WorkStealingGiveUpRaceTest).
+   *
+   * @param task the task {@link #findTask} returned
+   */
+  void runFound(Task<?> task) {
+    task.runIfScheduled();
+    pollParkerNowAndThen();
   }
 
   /**
@@ -261,12 +262,10 @@ final class Worker extends Thread {
    * worker to run again while this one runs its own tasks, a yielding loop for instance. Every
    * {@link #GLOBAL_QUEUE_INTERVAL} tasks this worker looks at one other worker, in turn, so a look
    * costs one read of another thread's counter whatever the number of workers; half the stalled
-   * worker's queue moves here, as in a search, as much as this queue has room for. If its queue
-   * is empty, the task in its LIFO slot (the last one woken by the poll that stalls, say a
-   * message it sent before a long computation) is run here: read, not taken, since only the owner
-   * writes its slot (an atomic exchange there would tax every message passed, as it did tokio's
-   * attempt); the owner finds the entry again when it goes on, and skips it unless the task was
-   * woken again meanwhile ({@link Task#runIfScheduled}).
+   * worker's queue moves here, as in a search, as much as this queue has room for. The LIFO slot
+   * stays (as tokio's does: only its owner touches it). Reading it and running its task without
+   * taking it was tried (docs/benchmarks.md section 19): a task that yields then kept two entries,
+   * each of which ran it, for good.
    *
    * @return a task to run, or null if the worker looked at is not stalled with tasks queued
    */
@@ -290,13 +289,8 @@ final class Worker extends Thread {
     int ticks = (int) TICK.getOpaque(victim);
     boolean stalled = ticks == seen[v];
     seen[v] = ticks;
-    if (!stalled) {
+    if (!stalled || victim.queue.isEmpty()) {
       return null;
-    }
-    if (victim.queue.isEmpty()) {
-      // Ordering: opaque, a hint like the count: a task read from the slot runs only if its state
-      // says it is still scheduled, and the state's compare-and-set orders the rest.
-      return (Task<?>) LIFO.getOpaque(victim);
     }
     Task<?> task = victim.queue.stealInto(queue);
     if (task != null && !queue.isEmpty()) {
