@@ -641,7 +641,8 @@ public final class BenchMain {
         .append("three; `--json FILE` for the raw medians; `--from-json FILE [--only GROUP]` re-renders ")
         .append("an earlier run or re-measures one group: ").append(String.join(", ", GROUPS))
         .append("; `--gc G1|Parallel|Serial|Z` picks the children's collector, G1 by default; ")
-        .append("`--heap fixed` starts each child with its whole heap, `-Xms` equal to `-Xmx`).\n\n");
+        .append("`--heap fixed` starts each child with its whole heap, `-Xms` equal to ")
+        .append("`-Xmx`).\n\n");
     md.append("![heap per parked task and completion time against N](benchmarks.png)\n\n");
 
     md.append("## 1. Parked carts\n\nN tasks, each the chapter's `cartTotal` (await the socks price, await ")

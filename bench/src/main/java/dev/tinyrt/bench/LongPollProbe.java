@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Worker#stealFromStalled}). The long poll ends as soon as the short ones are done, so a round
  * lasts what they waited.
  *
- * <p>{@code java -cp tinyrt-benchmarks.jar dev.tinyrt.bench.LongPollProbe ROUNDS [lifo]}; prints the
- * median, min and max in milliseconds and how many rounds waited longer than {@value
+ * <p>{@code java -cp tinyrt-benchmarks.jar dev.tinyrt.bench.LongPollProbe ROUNDS [lifo]}; prints
+ * the median, min and max in milliseconds and how many rounds waited longer than {@value
  * #WAITED_MS} ms.
  */
 public final class LongPollProbe {
@@ -91,8 +91,8 @@ public final class LongPollProbe {
       busy.toCompletableFuture().join();
     }
     Collections.sort(ms);
-    System.out.printf(Locale.ROOT, (lifo ? "the woken task ran after" : "every short task ran after")
-        + " (ms): median %.3f, min %.3f,"
+    String what = lifo ? "the woken task ran after" : "every short task ran after";
+    System.out.printf(Locale.ROOT, what + " (ms): median %.3f, min %.3f,"
         + " max %.3f; %d of %d rounds waited over %d ms%n", ms.get(ms.size() / 2), ms.get(0),
         ms.get(ms.size() - 1), ms.stream().filter(x -> x > WAITED_MS).count(), ms.size(),
         WAITED_MS);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class IncomingBatchTest {
         int me = i;
         rt.spawn(cx -> { // from outside (no thread drives it now): the incoming queue
           ran.add(me);
-          return dev.tinyrt.Poll.ready(me);
+          return Poll.ready(me);
         });
       }
       assertTrue(scheduler.runOne());
