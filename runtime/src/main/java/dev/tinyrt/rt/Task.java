@@ -183,7 +183,10 @@ final class Task<T> extends TaskState
 
   /**
    * Polls the task once. Only a multi-threaded runtime's scheduler calls it, for a task it took
-   * from its queue (a current-thread runtime's driver calls {@link #runLocal}).
+   * from its queue (a current-thread runtime's driver calls {@link #runLocal}): the comparison
+   * pools ({@link ForkJoinScheduler}, {@link SharedQueueScheduler}) hand the task to their pool as
+   * this {@code Runnable}. An entry a shutdown is giving up on (see {@link #runIfScheduled}) is
+   * skipped here too: the pool's thread would otherwise get the refusal.
    *
    * @throws IllegalStateException if the task was not scheduled (a {@code JoinHandle} cast to
    *     {@code Runnable}): the runtime runs its tasks; await the handle instead
@@ -193,7 +196,7 @@ final class Task<T> extends TaskState
     if (runtime.localScheduler() != null) {
       throw notScheduled(); // only its driving thread polls a current-thread runtime's task
     }
-    if (!runIfScheduled()) {
+    if (!runIfScheduled() && !isTakenOrComplete()) {
       throw notScheduled();
     }
   }

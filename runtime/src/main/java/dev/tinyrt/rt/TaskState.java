@@ -238,6 +238,20 @@ abstract class TaskState extends Context {
     return (state & COMPLETE) != 0;
   }
 
+  /**
+   * Whether a queue entry for this task may be stale: the task completed, or a shutdown's give-up
+   * took it ({@link #transitionToTaken}: RUNNING and CANCEL_REQUESTED, SCHEDULED cleared) and is
+   * unwinding it. A task being polled with an abort pending looks the same; only a misuse (a
+   * handle run by hand during that poll) can tell, and it is then skipped instead of refused.
+   *
+   * @return true if an entry that found the task not scheduled is the give-up's leftover
+   */
+  final boolean isTakenOrComplete() {
+    int s = state;
+    return (s & COMPLETE) != 0
+        || (s & (SCHEDULED | RUNNING | CANCEL_REQUESTED)) == (RUNNING | CANCEL_REQUESTED);
+  }
+
   /** @return whether CANCEL_REQUESTED is set: one volatile read of the shared word */
   final boolean isCancelRequested() {
     return (state & CANCEL_REQUESTED) != 0;
