@@ -651,7 +651,8 @@ public final class BenchMain {
         .append("hand-written state machine, over `Oneshot` channels; threads block on and chains compose ")
         .append("`CompletableFuture`s; Kotlin coroutines run on `runBlocking`'s event loop and await ")
         .append("`CompletableDeferred`s. Heap per task is measured after GC with every task parked, the price ")
-        .append("channels excluded (they exist before the baseline). ")
+        .append("channels excluded (they exist before the baseline). Each warm-up round runs as many carts ")
+        .append("as the measured one (1M before a 10M round). ")
         .append(quick ? "" : "At 10M only tinyrt runs (2 rounds): the others need several GB. ")
         .append("\n\n");
     md.append(table("carts")).append('\n');

@@ -19,10 +19,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@code java [-javaagent:tinyrt-agent.jar] -cp tinyrt-benchmarks.jar
  * dev.tinyrt.bench.CartScenario CONTENDER N [WARMUPS]}
+ *
+ * <p>Each warm-up round runs as many carts as the measured one, up to {@link #WARMUP_CAP} (the
+ * 10M round warms up at 1M): JMH's practice, a warm-up iteration the same as a measured one. Until
+ * 2026-12-02 the warm-ups ran 50,000 carts whatever N was, and a 1M round then measured every
+ * contender in a JVM (its compiled code and its sized heap) that had never held a million carts:
+ * {@code CompletableFuture} chains took 560–870 ms there and 155 ms after warm-ups of 1M
+ * (docs/benchmarks.md section 20). {@code -Dbench.cartWarmupSize=50000} gives the old rounds back.
  */
 public final class CartScenario {
 
   private CartScenario() {}
+
+  /** The most carts a warm-up round runs: 1M (a 10M round warms up at 1M). */
+  static final int WARMUP_CAP = 1_000_000;
 
   /** The prices. */
   static final long SOCKS = 12;
@@ -38,8 +48,9 @@ public final class CartScenario {
     String contender = args[0];
     int n = Integer.parseInt(args[1]);
     int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    int warmupSize = Math.min(n, Integer.getInteger("bench.cartWarmupSize", WARMUP_CAP));
     for (int i = 0; i < warmups; i++) {
-      run(contender, Math.min(n, 50_000));
+      run(contender, warmupSize);
     }
     // Lets the Cleaner retire the warm-up's senders before the measured round takes its baseline.
     Measure.heapAfterGc();
