@@ -188,14 +188,19 @@ final class Task<T> extends TaskState
    * this {@code Runnable}. An entry a shutdown is giving up on (see {@link #runIfScheduled}) is
    * skipped here too: the pool's thread would otherwise get the refusal.
    *
-   * @throws IllegalStateException if the task was not scheduled (a {@code JoinHandle} cast to
-   *     {@code Runnable}): the runtime runs its tasks; await the handle instead
+   * @throws IllegalStateException if the task is neither scheduled, complete, nor taken by a
+   *     give-up (a {@code JoinHandle} cast to {@code Runnable}): the runtime runs its tasks; await
+   *     the handle instead. The check is best-effort: a handle run by hand while the task is
+   *     queued polls it, and one run while an aborted task is being polled returns quietly
    */
   @Override
   public void run() {
     if (runtime.localScheduler() != null) {
       throw notScheduled(); // only its driving thread polls a current-thread runtime's task
     }
+    // Ordering: the second read may come after the first saw SCHEDULED clear; a task the give-up
+    // took moves on only to COMPLETE, which the second read accepts too, so the gap cannot turn
+    // a give-up's leftover into a refusal.
     if (!runIfScheduled() && !isTakenOrComplete()) {
       throw notScheduled();
     }
@@ -206,8 +211,9 @@ final class Task<T> extends TaskState
    * worker, which takes queue entries the runtime's shutdown may be giving up on. A shutdown that
    * gives up on a queued task takes SCHEDULED away ({@link #transitionToTaken}) and, while the task
    * unwinds (its finally blocks, user code of any length), leaves its entry in a worker's queue; a
-   * worker that pops the entry then finds it not scheduled. {@code run()} refuses that as a misuse
-   * and threw on the worker's thread, which died of it; here the entry is skipped.
+   * worker that pops the entry then finds it not scheduled. {@code run()} once refused that as a
+   * misuse, on the worker's thread, which died of it; here the entry is skipped, and {@code run()}
+   * (the comparison pools' entry) now skips it too.
    *
    * @return false if the task was not scheduled: nothing was done
    */

@@ -31,7 +31,8 @@ import java.lang.invoke.VarHandle;
  *    │                    ready or threw        ▼
  *    │                   ─────────────────▶ COMPLETE (final: wakes and runs do nothing)
  *    │
- *   idle or SCHEDULED ──give up (shutdown)──▶ RUNNING, taken by the runtime ──▶ COMPLETE
+ *   idle or SCHEDULED ──give up (shutdown)──▶ RUNNING|CANCEL_REQUESTED, SCHEDULED cleared,
+ *                                             taken by the runtime ──▶ COMPLETE
  *
  *   abort: sets CANCEL_REQUESTED (sticky) in any state but COMPLETE, then wakes the task.
  *   STARTED is set by the first run and never cleared (on a current-thread runtime: LOCAL_STARTED).
@@ -398,7 +399,11 @@ abstract class TaskState extends Context {
     return false;
   }
 
-  /** Takes an idle or queued task for the runtime that gives up on it: it becomes RUNNING. */
+  /**
+   * Takes an idle or queued task for the runtime that gives up on it: it becomes
+   * RUNNING|CANCEL_REQUESTED with SCHEDULED cleared, and stays so until it completes (a wake sets
+   * only NOTIFIED). A queue entry it leaves behind is recognised by {@link #isTakenOrComplete}.
+   */
   final Take transitionToTaken() {
     int s = state;
     while (true) {

@@ -2,46 +2,104 @@
 package dev.tinyrt.rt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Poll;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link WorkStealingGiveUpRaceTest}'s race on the comparison pools, which hand a task to their
  * pool as a {@code Runnable}: the pool's thread calls {@code Task.run()} on an entry whose task a
- * shutdown took ({@code transitionToTaken}) and is unwinding. {@code run()} threw there, on the
- * pool's thread. The pool's call is made here by hand, on the same states.
+ * shutdown took ({@code transitionToTaken}) and is unwinding. {@code run()} threw there: the
+ * shared-queue pool replaced its thread, the fork-join pool reported the exception as uncaught.
+ * Here the entry is really in the pool's queue, behind a task that holds the pool's one thread
+ * until the give-up has taken the queued task.
  */
 class ComparisonPoolGiveUpRaceTest {
 
+  /** Each comparison pool with one thread, built through the builder's test hook. */
+  private static AsyncRuntime oneThread(WorkerPool pool, AtomicReference<Scheduler> made) {
+    AsyncRuntime.Builder b = AsyncRuntime.builder().multiThread(1);
+    Function<AsyncRuntime, Scheduler> make = rt -> switch (pool) {
+      case FORK_JOIN -> new ForkJoinScheduler(rt, 1, "give-up-race", 1 << 20);
+      case SHARED_QUEUE -> new SharedQueueScheduler(rt, 1, "give-up-race", 1 << 20);
+      default -> throw new IllegalArgumentException(pool.name());
+    };
+    b.scheduler = rt -> {
+      Scheduler s = make.apply(rt);
+      made.set(s);
+      return s;
+    };
+    return b.build();
+  }
+
   @ParameterizedTest
   @EnumSource(value = WorkerPool.class, names = {"FORK_JOIN", "SHARED_QUEUE"})
-  void runSkipsAnEntryTheShutdownIsGivingUpOn(WorkerPool pool) {
-    AsyncRuntime rt = AsyncRuntime.builder().multiThread(2).workerPool(pool).build();
+  void thePoolsThreadSkipsAnEntryTheShutdownIsGivingUpOn(WorkerPool pool) throws Exception {
+    AtomicReference<Scheduler> scheduler = new AtomicReference<>();
+    // The fork-join pool keeps its thread but reports what a task threw to the thread's handler.
+    AtomicReference<Throwable> reported = new AtomicReference<>();
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+      if (t.getName().startsWith("give-up-race")) {
+        reported.compareAndSet(null, e);
+      } else if (before != null) {
+        before.uncaughtException(t, e);
+      } else {
+        t.getThreadGroup().uncaughtException(t, e);
+      }
+    });
+    AsyncRuntime rt = oneThread(pool, scheduler);
     try {
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicReference<Thread> poolThread = new AtomicReference<>();
+      rt.spawn(cx -> {
+        poolThread.set(Thread.currentThread());
+        holding.countDown();
+        try {
+          release.await(); // holds the pool's one thread: the entry below stays queued
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Poll.ready(null);
+      });
+      assertTrue(holding.await(10, TimeUnit.SECONDS), "the holding task never ran");
       AtomicInteger polls = new AtomicInteger();
       Task<Void> task = new Task<>(cx -> {
         polls.incrementAndGet();
         return Poll.pending();
       }, rt);
-      // Woken (its entry would be in the pool's queue), then taken by the give-up.
+      // Woken, its entry queued in the pool, then taken by the give-up before the pool gets to it.
       assertEquals(TaskState.Wake.SCHEDULE, task.transitionToNotified());
+      scheduler.get().schedule(task);
       assertEquals(TaskState.Take.TAKEN_NEW, task.transitionToTaken());
-      task.run(); // threw IllegalStateException ("was not scheduled") before
+      release.countDown();
+      // Queued behind the entry: runs on the same thread unless the entry's run() killed it.
+      Thread after = rt.blockOn(rt.spawn(cx -> Poll.ready(Thread.currentThread())));
+      assertSame(poolThread.get(), after, "the pool's thread died on the give-up's leftover");
+      assertNull(reported.get(), "the pool's thread was handed an exception by the leftover");
       assertEquals(0, polls.get(), "a task being given up was polled");
     } finally {
       rt.shutdown(Duration.ofSeconds(5));
+      Thread.setDefaultUncaughtExceptionHandler(before);
     }
   }
 
   @ParameterizedTest
   @EnumSource(value = WorkerPool.class, names = {"FORK_JOIN", "SHARED_QUEUE"})
   void runStillRefusesATaskNobodyScheduled(WorkerPool pool) {
-    AsyncRuntime rt = AsyncRuntime.builder().multiThread(2).workerPool(pool).build();
+    AsyncRuntime rt = oneThread(pool, new AtomicReference<>());
     try {
       AtomicInteger polls = new AtomicInteger();
       Task<Void> task = new Task<>(cx -> {
@@ -49,7 +107,7 @@ class ComparisonPoolGiveUpRaceTest {
         return Poll.pending();
       }, rt);
       IllegalStateException e = assertThrows(IllegalStateException.class, task::run);
-      assertEquals(true, e.getMessage().contains("was not scheduled"), e.getMessage());
+      assertTrue(e.getMessage().contains("was not scheduled"), e.getMessage());
       assertEquals(0, polls.get());
     } finally {
       rt.shutdown(Duration.ofSeconds(5));
