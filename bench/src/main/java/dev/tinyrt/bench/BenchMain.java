@@ -331,6 +331,10 @@ public final class BenchMain {
     if (kinds != null) {
       flags.add("-Dtinyrt.runtimes=" + kinds);
     }
+    String cartWarmups = System.getProperty(CartScenario.WARMUP_SIZE_PROPERTY);
+    if (cartWarmups != null) {
+      flags.add("-D" + CartScenario.WARMUP_SIZE_PROPERTY + "=" + cartWarmups);
+    }
     return flags;
   }
 
@@ -651,8 +655,8 @@ public final class BenchMain {
         .append("hand-written state machine, over `Oneshot` channels; threads block on and chains compose ")
         .append("`CompletableFuture`s; Kotlin coroutines run on `runBlocking`'s event loop and await ")
         .append("`CompletableDeferred`s. Heap per task is measured after GC with every task parked, the price ")
-        .append("channels excluded (they exist before the baseline). Each warm-up round runs as many carts ")
-        .append("as the measured one (1M before a 10M round). ")
+        .append("channels excluded (they exist before the baseline). Each warm-up round runs as ")
+        .append("many carts as the measured one").append(warmupNote(quick))
         .append(quick ? "" : "At 10M only tinyrt runs (2 rounds): the others need several GB. ")
         .append("\n\n");
     md.append(table("carts")).append('\n');
@@ -812,5 +816,20 @@ public final class BenchMain {
       // not Linux
     }
     return "memory unknown";
+  }
+
+  /**
+   * The end of the carts text's sentence on warm-ups: the cap, if {@link
+   * CartScenario#WARMUP_SIZE_PROPERTY} set one for this run.
+   *
+   * @param quick whether this is a --quick run (no 10M round)
+   * @return the sentence's end, with its full stop and a space
+   */
+  private static String warmupNote(boolean quick) {
+    String cap = System.getProperty(CartScenario.WARMUP_SIZE_PROPERTY);
+    if (cap != null) {
+      return ", up to " + cap + " (`-D" + CartScenario.WARMUP_SIZE_PROPERTY + "=" + cap + "`). ";
+    }
+    return quick ? ". " : " (1M before a 10M round). ";
   }
 }

@@ -22,17 +22,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each warm-up round runs as many carts as the measured one, up to {@link #WARMUP_CAP} (the
  * 10M round warms up at 1M): JMH's practice, a warm-up iteration the same as a measured one. Until
- * 2026-12-02 the warm-ups ran 50,000 carts whatever N was, and a 1M round then measured every
- * contender in a JVM (its compiled code and its sized heap) that had never held a million carts:
- * {@code CompletableFuture} chains took 560–870 ms there and 155 ms after warm-ups of 1M
- * (docs/benchmarks.md section 20). {@code -Dbench.cartWarmupSize=50000} gives the old rounds back.
+ * 2026-12-02 the warm-ups ran 50,000 carts whatever N was, so a 1M round measured each contender
+ * in a JVM that had never held a million carts. With the whole heap given at start ({@code
+ * -Xms6g}) that mattered most: {@code CompletableFuture} chains took 559–568 ms after 50k
+ * warm-ups and 153–179 ms after 1M (tinyrt 158–353 ms, then 106–125 ms). On the default heap it
+ * changed little (chains 780–1,001 ms against 873 before). docs/benchmarks.md section 20 has the
+ * rounds. {@code -Dbench.cartWarmupSize=50000} gives the old rounds back, here or through {@code
+ * java -Dbench.cartWarmupSize=50000 -cp bench/target/tinyrt-benchmarks.jar
+ * dev.tinyrt.bench.BenchMain --only carts}, which passes it on to each measured JVM.
  */
 public final class CartScenario {
 
   private CartScenario() {}
 
-  /** The most carts a warm-up round runs: 1M (a 10M round warms up at 1M). */
+  /** The most carts a warm-up round runs by default: 1M (a 10M round warms up at 1M). */
   static final int WARMUP_CAP = 1_000_000;
+
+  /**
+   * The system property that sets the cap instead ({@code scripts/bench} passes it on to its
+   * children): {@code -Dbench.cartWarmupSize=50000} gives the rounds before 2026-12-02 back.
+   */
+  static final String WARMUP_SIZE_PROPERTY = "bench.cartWarmupSize";
 
   /** The prices. */
   static final long SOCKS = 12;
@@ -48,13 +58,31 @@ public final class CartScenario {
     String contender = args[0];
     int n = Integer.parseInt(args[1]);
     int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    int warmupSize = Math.min(n, Integer.getInteger("bench.cartWarmupSize", WARMUP_CAP));
+    int warmupSize = Math.min(n, warmupCap());
     for (int i = 0; i < warmups; i++) {
       run(contender, warmupSize);
     }
     // Lets the Cleaner retire the warm-up's senders before the measured round takes its baseline.
     Measure.heapAfterGc();
     Measure.report(run(contender, n));
+  }
+
+  /** @return the cap on a warm-up round's carts: {@link #WARMUP_SIZE_PROPERTY}, else 1M */
+  private static int warmupCap() {
+    String value = System.getProperty(WARMUP_SIZE_PROPERTY);
+    if (value == null) {
+      return WARMUP_CAP;
+    }
+    try {
+      int cap = Integer.parseInt(value.trim());
+      if (cap >= 0) {
+        return cap;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("-D" + WARMUP_SIZE_PROPERTY + "=" + value
+        + ": give a count of carts, 0 or more (50000 for the rounds before 2026-12-02)");
   }
 
   static Map<String, Double> run(String contender, int n) throws Exception {
