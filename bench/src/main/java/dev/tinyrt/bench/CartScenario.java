@@ -2,6 +2,7 @@
 package dev.tinyrt.bench;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.Poll;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.sync.Oneshot;
 import java.lang.ref.Reference;
@@ -87,8 +88,9 @@ public final class CartScenario {
 
   static Map<String, Double> run(String contender, int n) throws Exception {
     return switch (contender) {
-      case "tinyrt-async" -> tinyrt(n, true);
-      case "tinyrt-hand" -> tinyrt(n, false);
+      case "tinyrt-async" -> tinyrt(n, true, false);
+      case "tinyrt-hand" -> tinyrt(n, false, false);
+      case "tinyrt-same-thread" -> tinyrt(n, true, true);
       case "platform-threads" -> threads(n, false);
       case "virtual-threads" -> threads(n, true);
       case "completable-future" -> completable(n);
@@ -127,7 +129,13 @@ public final class CartScenario {
     }
   }
 
-  static Map<String, Double> tinyrt(int n, boolean async) {
+  /**
+   * The tinyrt rounds: the carts on a current-thread runtime, the prices sent by a driver thread,
+   * or with {@code sameThread} by a task of the runtime (a diagnostic contender, by hand only, not
+   * in {@code scripts/bench}: it takes away the hand-off between two threads, as a {@code
+   * CompletableFuture} chain, run on the completing thread, has none).
+   */
+  static Map<String, Double> tinyrt(int n, boolean async, boolean sameThread) {
     PriceChannels prices = PriceChannels.make(n);
     Oneshot.Sender<Long>[] socks = prices.socks();
     Oneshot.Sender<Long>[] shoes = prices.shoes();
@@ -159,7 +167,7 @@ public final class CartScenario {
     Reference.reachabilityFence(socksRx);
     Reference.reachabilityFence(shoesRx);
     long[] firstSend = new long[1];
-    Thread driver = new Thread(() -> {
+    Runnable sendAll = () -> {
       firstSend[0] = System.nanoTime();
       for (int i = 0; i < n; i++) {
         socks[i].send(SOCKS);
@@ -167,14 +175,26 @@ public final class CartScenario {
       for (int i = 0; i < n; i++) {
         shoes[i].send(SHOES);
       }
-    });
-    driver.start();
+    };
+    Thread driver = null;
+    if (sameThread) {
+      // Queued behind nothing (every cart is parked): the runtime's thread runs it first.
+      rt.spawn(cx -> {
+        sendAll.run();
+        return Poll.ready(0);
+      });
+    } else {
+      driver = new Thread(sendAll);
+      driver.start();
+    }
     // Drives the runtime on this thread until every cart has finished.
     if (!rt.shutdown(Duration.ofMinutes(10))) {
       throw new IllegalStateException("carts did not finish");
     }
     long done = System.nanoTime();
-    joinQuietly(driver);
+    if (driver != null) {
+      joinQuietly(driver);
+    }
     return result(n, created, heap, rss, rss - rssBaseline, done - firstSend[0]);
   }
 
