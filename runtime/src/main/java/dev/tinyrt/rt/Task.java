@@ -73,8 +73,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>What users hold is not what the scheduler runs: as a {@link JoinHandle} the task can be
  * awaited by any number of tasks and threads at once (each waker is kept, once), and {@link #run()}
  * polls only a task that is queued (SCHEDULED, which the poll's CAS takes away), so a handle cast to
- * {@code Runnable} can never poll the future twice at once, nor an idle or running one; run while
- * the task is queued it does poll it, in the scheduler's place (a misuse the check cannot see).
+ * {@code Runnable} can never poll the future twice at once, nor an idle or running one. Run while
+ * the task is queued it does poll it, in the scheduler's place, and the scheduler's own entry is
+ * then refused on a comparison pool's thread: a misuse the check sees only after the fact.
  *
  * @param <T> the future's value type
  */

@@ -87,7 +87,8 @@ abstract class TaskState extends Context {
 
   /**
    * Set while the task is in a run queue, or about to be. Set only by a wake that found the task
-   * idle; cleared by the run that takes it. Never set together with RUNNING or COMPLETE.
+   * idle; cleared by the run that takes it, or by a shutdown's give-up ({@link #transitionToTaken}),
+   * which leaves the queue entry behind. Never set together with RUNNING or COMPLETE.
    */
   static final int SCHEDULED = 1;
 
@@ -100,7 +101,10 @@ abstract class TaskState extends Context {
   /** Set once the outcome is stored, by the thread holding RUNNING. Final. */
   static final int COMPLETE = 1 << 3;
 
-  /** Set by an abort; every later poll delivers the cancellation. Never cleared. */
+  /**
+   * Set by an abort, or by a shutdown's give-up with RUNNING; every later poll delivers the
+   * cancellation. Never cleared.
+   */
   static final int CANCEL_REQUESTED = 1 << 4;
 
   /** Set by the first run. Never cleared: a started task may hold something to unwind. */

@@ -47,24 +47,16 @@ class ComparisonPoolGiveUpRaceTest {
   @EnumSource(value = WorkerPool.class, names = {"FORK_JOIN", "SHARED_QUEUE"})
   void thePoolsThreadSkipsAnEntryTheShutdownIsGivingUpOn(WorkerPool pool) throws Exception {
     AtomicReference<Scheduler> scheduler = new AtomicReference<>();
-    // The fork-join pool keeps its thread but reports what a task threw to the thread's handler.
+    // The fork-join pool keeps its thread but hands what a task threw to the thread's handler.
     AtomicReference<Throwable> reported = new AtomicReference<>();
-    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
-    Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
-      if (t.getName().startsWith("give-up-race")) {
-        reported.compareAndSet(null, e);
-      } else if (before != null) {
-        before.uncaughtException(t, e);
-      } else {
-        t.getThreadGroup().uncaughtException(t, e);
-      }
-    });
     AsyncRuntime rt = oneThread(pool, scheduler);
+    CountDownLatch release = new CountDownLatch(1);
     try {
       CountDownLatch holding = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
       AtomicReference<Thread> poolThread = new AtomicReference<>();
       rt.spawn(cx -> {
+        Thread.currentThread()
+            .setUncaughtExceptionHandler((t, e) -> reported.compareAndSet(null, e));
         poolThread.set(Thread.currentThread());
         holding.countDown();
         try {
@@ -85,14 +77,15 @@ class ComparisonPoolGiveUpRaceTest {
       scheduler.get().schedule(task);
       assertEquals(TaskState.Take.TAKEN_NEW, task.transitionToTaken());
       release.countDown();
-      // Queued behind the entry: runs on the same thread unless the entry's run() killed it.
+      // Queued behind the entry (one submitting thread: the fork-join pool's submission queue
+      // and the shared queue are FIFO), so it runs on the same thread unless the entry killed it.
       Thread after = rt.blockOn(rt.spawn(cx -> Poll.ready(Thread.currentThread())));
       assertSame(poolThread.get(), after, "the pool's thread died on the give-up's leftover");
       assertNull(reported.get(), "the pool's thread was handed an exception by the leftover");
       assertEquals(0, polls.get(), "a task being given up was polled");
     } finally {
+      release.countDown(); // a failed assertion must not leave the pool's thread held
       rt.shutdown(Duration.ofSeconds(5));
-      Thread.setDefaultUncaughtExceptionHandler(before);
     }
   }
 
