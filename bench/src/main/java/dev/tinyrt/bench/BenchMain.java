@@ -399,7 +399,11 @@ public final class BenchMain {
    * has only each row's median, min and max, from which no per-round ratio can be made again.
    */
   static String cartsRatioMetric(String rival) {
-    return "x_" + (rival.startsWith("kotlin") ? "kt" : "cf") + "_first_send_to_done_ms";
+    return switch (rival) {
+      case "completable-future" -> "x_cf_first_send_to_done_ms";
+      case "kotlin-coroutines" -> "x_kt_first_send_to_done_ms";
+      default -> throw new IllegalArgumentException("no carts ratio row against " + rival);
+    };
   }
 
   /** Adds, for each contender other than virtual threads, its round-by-round ratio rows. */
@@ -852,14 +856,17 @@ public final class BenchMain {
 
   /**
    * The end of the carts text's sentence on warm-ups: the cap, if {@link
-   * CartScenario#WARMUP_SIZE_PROPERTY} set one for this run.
+   * CartScenario#WARMUP_SIZE_PROPERTY} set one for the carts measured in this process (a
+   * re-render cannot know an earlier run's cap, and says what the harness does by default).
    *
    * @param quick whether this is a --quick run (no 10M round)
    * @return the sentence's end, with its full stop and a space
    */
   private static String warmupNote(boolean quick) {
     String cap = System.getProperty(CartScenario.WARMUP_SIZE_PROPERTY);
-    if (cap != null) {
+    // The cap is this process's: it describes the carts only if they were measured here.
+    boolean measuredHere = measuredKeys.stream().anyMatch(k -> k.startsWith("carts|"));
+    if (cap != null && measuredHere) {
       return ", up to " + cap + " (`-D" + CartScenario.WARMUP_SIZE_PROPERTY + "=" + cap + "`). ";
     }
     return quick ? ". " : " (1M before a 10M round). ";

@@ -40,8 +40,9 @@ public final class CartScenario {
   static final int WARMUP_CAP = 1_000_000;
 
   /**
-   * The system property that sets the cap instead ({@code scripts/bench} passes it on to its
-   * children): {@code -Dbench.cartWarmupSize=50000} gives the rounds before 2026-12-02 back.
+   * The system property that sets the cap instead: {@code -Dbench.cartWarmupSize=50000} gives the
+   * rounds before 2026-12-02 back. {@link BenchMain} passes it on to the JVMs it measures in;
+   * {@code scripts/bench} takes no {@code -D} option, so run BenchMain with {@code java} for it.
    */
   static final String WARMUP_SIZE_PROPERTY = "bench.cartWarmupSize";
 
@@ -52,8 +53,8 @@ public final class CartScenario {
   /**
    * Runs one measured round after the warm-up rounds.
    *
-   * @param args contender (tinyrt-async, tinyrt-hand, platform-threads, virtual-threads,
-   *     completable-future, kotlin-coroutines), N, warm-up rounds
+   * @param args contender (tinyrt-async, tinyrt-hand, tinyrt-same-thread, platform-threads,
+   *     virtual-threads, completable-future, kotlin-coroutines), N, warm-up rounds
    */
   public static void main(String[] args) throws Exception {
     String contender = args[0];
