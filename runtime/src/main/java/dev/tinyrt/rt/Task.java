@@ -200,10 +200,7 @@ final class Task<T> extends TaskState
     if (runtime.localScheduler() != null) {
       throw notScheduled(); // only its driving thread polls a current-thread runtime's task
     }
-    // Ordering: the second read may come after the first saw SCHEDULED clear; a task the give-up
-    // took moves on only to COMPLETE, which the second read accepts too, so the gap cannot turn
-    // a give-up's leftover into a refusal.
-    if (!runIfScheduled() && !isTakenOrComplete()) {
+    if (!runIfScheduled()) {
       throw notScheduled();
     }
   }
@@ -213,15 +210,16 @@ final class Task<T> extends TaskState
    * worker, which takes queue entries the runtime's shutdown may be giving up on. A shutdown that
    * gives up on a queued task takes SCHEDULED away ({@link #transitionToTaken}) and, while the task
    * unwinds (its finally blocks, user code of any length), leaves its entry in a worker's queue; a
-   * worker that pops the entry then finds it not scheduled. {@code run()} once refused that as a
-   * misuse, on the worker's thread, which died of it; here the entry is skipped, and {@code run()}
-   * (the comparison pools' entry) now skips it too.
+   * worker that pops the entry then finds it {@link Start#TAKEN}, and skips it. {@code run()}, the
+   * comparison pools' entry, goes through here too: both once refused it as a misuse, on the pool's
+   * or worker's thread.
    *
-   * @return false if the task was not scheduled: nothing was done
+   * @return false if the task was neither queued, complete nor taken by a give-up (the caller is
+   *     not its scheduler): nothing was done
    */
   boolean runIfScheduled() {
     Start start = transitionToRunning();
-    if (start == Start.COMPLETED) {
+    if (start == Start.COMPLETED || start == Start.TAKEN) {
       return true;
     }
     if (start == Start.NOT_SCHEDULED) {

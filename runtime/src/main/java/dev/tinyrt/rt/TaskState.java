@@ -175,6 +175,13 @@ abstract class TaskState extends Context {
     CANCELLED,
     /** Completed while it was queued (a shutdown gave up on it): nothing to do. */
     COMPLETED,
+    /**
+     * Not queued, RUNNING and CANCEL_REQUESTED: a shutdown's give-up took it ({@link
+     * #transitionToTaken}) and is unwinding it, so the entry run is its leftover. Nothing changed.
+     * A task being polled with an abort pending looks the same: only a misuse (a handle run by
+     * hand during that poll) can find it so, and it is then skipped instead of refused.
+     */
+    TAKEN,
     /** Not queued: the caller is not its scheduler. Nothing changed. */
     NOT_SCHEDULED
   }
@@ -243,20 +250,6 @@ abstract class TaskState extends Context {
     return (state & COMPLETE) != 0;
   }
 
-  /**
-   * Whether a queue entry for this task may be stale: the task completed, or a shutdown's give-up
-   * took it ({@link #transitionToTaken}: RUNNING and CANCEL_REQUESTED, SCHEDULED cleared) and is
-   * unwinding it. A task being polled with an abort pending looks the same; only a misuse (a
-   * handle run by hand during that poll) can tell, and it is then skipped instead of refused.
-   *
-   * @return true if an entry that found the task not scheduled is the give-up's leftover
-   */
-  final boolean isTakenOrComplete() {
-    int s = state;
-    return (s & COMPLETE) != 0
-        || (s & (SCHEDULED | RUNNING | CANCEL_REQUESTED)) == (RUNNING | CANCEL_REQUESTED);
-  }
-
   /** @return whether CANCEL_REQUESTED is set: one volatile read of the shared word */
   final boolean isCancelRequested() {
     return (state & CANCEL_REQUESTED) != 0;
@@ -301,9 +294,10 @@ abstract class TaskState extends Context {
       if ((s & COMPLETE) != 0) {
         return Start.COMPLETED;
       }
-      // If it is not queued, the caller is not its scheduler.
+      // If it is not queued, the entry is a give-up's leftover, or the caller is not its scheduler.
       if ((s & SCHEDULED) == 0) {
-        return Start.NOT_SCHEDULED;
+        return (s & (RUNNING | CANCEL_REQUESTED)) == (RUNNING | CANCEL_REQUESTED)
+            ? Start.TAKEN : Start.NOT_SCHEDULED;
       }
       // Ordering: the CAS acquires what the waker wrote before its wake.
       int witness = (byte) STATE.compareAndExchange(
@@ -406,7 +400,7 @@ abstract class TaskState extends Context {
   /**
    * Takes an idle or queued task for the runtime that gives up on it: it becomes
    * RUNNING|CANCEL_REQUESTED with SCHEDULED cleared, and stays so until it completes (a wake sets
-   * only NOTIFIED). A queue entry it leaves behind is recognised by {@link #isTakenOrComplete}.
+   * only NOTIFIED). A queue entry it leaves behind finds it so: {@link Start#TAKEN}.
    */
   final Take transitionToTaken() {
     int s = state;

@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,29 +26,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ComparisonPoolGiveUpRaceTest {
 
-  /** Each comparison pool with one thread, built through the builder's test hook. */
-  private static AsyncRuntime oneThread(WorkerPool pool, AtomicReference<Scheduler> made) {
-    AsyncRuntime.Builder b = AsyncRuntime.builder().multiThread(1);
-    Function<AsyncRuntime, Scheduler> make = rt -> switch (pool) {
-      case FORK_JOIN -> new ForkJoinScheduler(rt, 1, "give-up-race", 1 << 20);
-      case SHARED_QUEUE -> new SharedQueueScheduler(rt, 1, "give-up-race", 1 << 20);
-      default -> throw new IllegalArgumentException(pool.name());
-    };
-    b.scheduler = rt -> {
-      Scheduler s = make.apply(rt);
-      made.set(s);
-      return s;
-    };
-    return b.build();
+  /** Each comparison pool with one thread. */
+  private static AsyncRuntime oneThread(WorkerPool pool) {
+    return AsyncRuntime.builder().multiThread(1).workerPool(pool).build();
   }
 
   @ParameterizedTest
   @EnumSource(value = WorkerPool.class, names = {"FORK_JOIN", "SHARED_QUEUE"})
   void thePoolsThreadSkipsAnEntryTheShutdownIsGivingUpOn(WorkerPool pool) throws Exception {
-    AtomicReference<Scheduler> scheduler = new AtomicReference<>();
     // The fork-join pool keeps its thread but hands what a task threw to the thread's handler.
     AtomicReference<Throwable> reported = new AtomicReference<>();
-    AsyncRuntime rt = oneThread(pool, scheduler);
+    AsyncRuntime rt = oneThread(pool);
     CountDownLatch release = new CountDownLatch(1);
     try {
       CountDownLatch holding = new CountDownLatch(1);
@@ -74,7 +61,7 @@ class ComparisonPoolGiveUpRaceTest {
       }, rt);
       // Woken, its entry queued in the pool, then taken by the give-up before the pool gets to it.
       assertEquals(TaskState.Wake.SCHEDULE, task.transitionToNotified());
-      scheduler.get().schedule(task);
+      rt.schedule(task);
       assertEquals(TaskState.Take.TAKEN_NEW, task.transitionToTaken());
       release.countDown();
       // Queued behind the entry (one submitting thread: the fork-join pool's submission queue
@@ -92,7 +79,7 @@ class ComparisonPoolGiveUpRaceTest {
   @ParameterizedTest
   @EnumSource(value = WorkerPool.class, names = {"FORK_JOIN", "SHARED_QUEUE"})
   void runStillRefusesATaskNobodyScheduled(WorkerPool pool) {
-    AsyncRuntime rt = oneThread(pool, new AtomicReference<>());
+    AsyncRuntime rt = oneThread(pool);
     try {
       AtomicInteger polls = new AtomicInteger();
       Task<Void> task = new Task<>(cx -> {
