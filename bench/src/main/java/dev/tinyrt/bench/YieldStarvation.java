@@ -70,6 +70,14 @@ public final class YieldStarvation {
       run(contender, Math.max(1, n / 4), yielders);
     }
     long[] latencies = run(contender, n, yielders);
+    for (long latency : latencies) {
+      if (latency < 0) {
+        // The woken side read its clock before the send: the contender times nothing.
+        throw new IllegalStateException(contender + " reported a latency of " + latency
+            + " ns: its woken task read the clock before it was sent the value (a bug in the"
+            + " contender's code, not a result)");
+      }
+    }
     int firstStarved = n;
     for (int i = n - 1; i >= 0; i--) {
       if (latencies[i] >= TimeUnit.SECONDS.toNanos(GIVE_UP_SECONDS)) {

@@ -167,7 +167,10 @@ object KotlinContender {
         val parked = CountDownLatch(1)
         val woken = scope.async {
           parked.countDown()
-          System.nanoTime() - sent.await()
+          // Await first, then read the clock: in `System.nanoTime() - sent.await()` Kotlin reads
+          // the clock before the coroutine suspends, which timed nothing (negative medians).
+          val at = sent.await()
+          System.nanoTime() - at
         }
         val spawned = System.nanoTime()
         if (!parked.await(giveUpNanos, TimeUnit.NANOSECONDS)) {
