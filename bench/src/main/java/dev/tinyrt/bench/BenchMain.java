@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -90,6 +91,23 @@ public final class BenchMain {
 
   /** Keys of the rows measured by this process (not read from an earlier run's JSON). */
   private static final Set<String> measuredKeys = new HashSet<>();
+
+  /** Forgets every row and note (tests: the harness keeps one run's state in these statics). */
+  static void forgetRows() {
+    rows.clear();
+    measuredKeys.clear();
+    notes.clear();
+  }
+
+  /** @return the row of that key ({@code scenario|contender|n|metric}), or null (tests) */
+  static Row row(String key) {
+    return rows.get(key);
+  }
+
+  /** @return the notes the page will carry (tests) */
+  static List<String> notes() {
+    return List.copyOf(notes);
+  }
 
   /** Why platform threads stop at the cap, and how to read their columns. */
   private static final String PLATFORM_NOTE = "Platform threads are capped at "
@@ -361,17 +379,35 @@ public final class BenchMain {
       throw new IllegalStateException(scenario + " " + contender + " " + n + " failed:\n" + out);
     }
     String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
-    Matcher m = Pattern.compile("\"([a-z_0-9]+)\":([-0-9.E]+)").matcher(line);
+    record(scenario, contender, n, round, line);
+    System.out.printf(Locale.ROOT, "%-22s %-22s n=%-9d round %d (%.1f s): %s%n", scenario,
+        contender, n, round + 1, (System.nanoTime() - t0) / 1e9, line);
+  }
+
+  /**
+   * Records the metrics of one child's JSON line as round {@code round} of their rows. A value
+   * that is not a finite number is not a measurement: it is left out and said (a warning, and a
+   * note in the page), since its row then has a round fewer than its contenders' and no ratio.
+   */
+  static void record(String scenario, String contender, long n, int round, String line) {
+    Matcher m = Pattern.compile("\"([a-z_0-9]+)\":([-0-9.E]+|NaN|-?Infinity)").matcher(line);
     while (m.find()) {
       String metric = m.group(1);
       double value = Double.parseDouble(m.group(2));
+      if (!Double.isFinite(value)) {
+        // Not a measurement: left out of the row, and said, since the row then has a round
+        // fewer than its contenders' (and no ratio to them).
+        String note = "Left out: `" + scenario + "` " + contender + " n=" + n + " round "
+            + (round + 1) + " reported " + metric + " = " + m.group(2) + ".";
+        System.out.println("WARNING " + note);
+        notes.add(note);
+        continue;
+      }
       String key = scenario + "|" + contender + "|" + n + "|" + metric;
       measuredKeys.add(key);
       rows.computeIfAbsent(key, k -> new Row(scenario, contender, n, metric, new ArrayList<>()))
           .values().add(value);
     }
-    System.out.printf(Locale.ROOT, "%-22s %-22s n=%-9d round %d (%.1f s): %s%n", scenario,
-        contender, n, round + 1, (System.nanoTime() - t0) / 1e9, line);
   }
 
   /**
@@ -447,11 +483,28 @@ public final class BenchMain {
       return ratios;
     }
     for (int i = 0; i < r.values().size(); i++) {
+      if (starved(r, i) || starved(other, i)) {
+        // A starved round's latency is the give-up time, not a measurement: no ratio of it.
+        continue;
+      }
       double mine = r.values().get(i);
       double theirs = other.values().get(i);
       ratios.add(higherIsBetter ? mine / theirs : theirs / mine);
     }
     return ratios;
+  }
+
+  /**
+   * Whether round {@code i} of a yield-starvation row starved (took fewer samples than asked: its
+   * latencies are then the give-up time).
+   */
+  static boolean starved(Row r, int i) {
+    if (!r.scenario().equals("yield-starvation")) {
+      return false;
+    }
+    Row taken = rows.get(r.scenario() + "|" + r.contender() + "|" + r.n()
+        + "|samples_before_starving");
+    return taken == null || taken.values().size() <= i || taken.values().get(i) < r.n();
   }
 
   /** The micro-benchmarks, through JMH with its GC profiler. */
@@ -460,7 +513,9 @@ public final class BenchMain {
         .include("dev.tinyrt.bench.(ReadyAwait|SuspendResume|SpawnJoin|SpawnJoinPeers)Benchmark")
         .param("runtime", Runtimes.kinds(true).toArray(new String[0]))
         .addProfiler(GCProfiler.class)
-        .jvmArgsAppend("-javaagent:" + agent)
+        // Every measured JVM's flags (collector, heap), as the scenarios' children get them.
+        .jvmArgsAppend(Stream.concat(childFlags().stream(), Stream.of("-javaagent:" + agent))
+            .toArray(String[]::new))
         .forks(1);
     if (quick) {
       options.warmupIterations(1).warmupTime(TimeValue.milliseconds(500))
@@ -667,7 +722,11 @@ public final class BenchMain {
         .append(loadAverage()).append('\n');
     md.append("- JVM: ").append(jvm).append("; each measurement in a fresh JVM with `")
         .append(String.join(" ", childFlags())).append(" -javaagent:").append(agent).append("`, after ")
-        .append(warmups).append(" warm-up round(s) in that JVM; ").append(runs)
+        .append("warm-ups in that JVM (carts, ping-pong and fan-in: ").append(warmups)
+        .append(" rounds, each as large as the measured one, carts at most 1M; 10M carts, outside ")
+        .append("wakes and idle connections: 1 round, outside wakes of at most 100,000 tasks; yield ")
+        .append("starvation: 1 round of n/4 samples; echo: ").append(quick ? 1 : 2)
+        .append(" s of load before the measured seconds); ").append(runs)
         .append(" rounds (").append(quick ? "1 for outside wakes" : "3 for outside wakes and yield starvation, 2 for 10M carts")
         .append("), the contenders of a scenario ")
         .append("interleaved round by round (A B C, A B C, ...); cells are median (min–max) over the rounds.\n");

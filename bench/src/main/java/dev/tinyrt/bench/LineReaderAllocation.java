@@ -88,6 +88,7 @@ public final class LineReaderAllocation {
   static double bulk(SocketChannel peer, LineReader reader, ByteBuffer bulk, int lines)
       throws Exception {
     long allocated = 0;
+    long read = 0; // whole writes: LINES rounded up to a multiple of perWrite
     long self = Thread.currentThread().getId();
     int perWrite = bulk.capacity() / LINE.length;
     for (int i = 0; i < lines; i += perWrite) {
@@ -100,8 +101,9 @@ public final class LineReaderAllocation {
         readOne(reader);
       }
       allocated += THREADS.getThreadAllocatedBytes(self) - before;
+      read += perWrite;
     }
-    return allocated / (double) (lines / perWrite * perWrite);
+    return allocated / (double) read;
   }
 
   /** Polls one readLine until ready (spinning: the bytes are in flight on loopback at most). */

@@ -5,6 +5,7 @@ import static dev.tinyrt.Async.await;
 
 import dev.tinyrt.Future;
 import dev.tinyrt.rt.AsyncRuntime;
+import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.sync.Oneshot;
 import java.time.Duration;
 import java.util.Map;
@@ -98,12 +99,13 @@ public final class OutsideWake {
   static long tinyrt(String kind, int[] order) throws InterruptedException {
     int n = order.length;
     Oneshot.Sender<Integer>[] senders = new Oneshot.Sender[n];
+    JoinHandle<Integer>[] tasks = new JoinHandle[n];
     AtomicInteger parked = new AtomicInteger();
     AsyncRuntime rt = Runtimes.create(kind);
     for (int i = 0; i < n; i++) {
       Oneshot.Channel<Integer> ch = Oneshot.channel();
       senders[i] = ch.sender();
-      rt.spawn(waitForValue(ch.receiver(), parked));
+      tasks[i] = rt.spawn(waitForValue(ch.receiver(), parked));
     }
     boolean currentThread = kind.equals(Runtimes.CURRENT_THREAD);
     if (currentThread) {
@@ -130,6 +132,7 @@ public final class OutsideWake {
     }
     long done = System.nanoTime();
     outside.join();
+    Measure.checkFinished("outside-woken task", tasks, i -> i);
     return done - firstSend[0];
   }
 
