@@ -782,7 +782,9 @@ public final class BenchMain {
         .append("method (1,000 distinct futures per invocation, each value consumed by a `Blackhole`) against ")
         .append("the same loop by hand. SuspendResume: a oneshot, a frame, a pending poll, a send, a ready ")
         .append("poll. SpawnJoin: spawn an empty task and join it, from outside (a thread blocking on the ")
-        .append("handle) and from inside a task (1,000 per invocation), per runtime kind; SpawnJoinPeers: a ")
+        .append("handle) and from inside a task (")
+        .append(String.format(Locale.ROOT, "%,d", SpawnJoinBenchmark.INSIDE))
+        .append(" per invocation, Kotlin's likewise), per runtime kind; SpawnJoinPeers: a ")
         .append("virtual thread started and joined, and Kotlin's `async { 1 }.await()` in `runBlocking`. ")
         .append("JMH runs its benchmarks one after another (not interleaved). Cells are score ± JMH's 99.9% ")
         .append("error.\n\n");
