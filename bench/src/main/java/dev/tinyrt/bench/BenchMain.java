@@ -92,10 +92,17 @@ public final class BenchMain {
   /** Keys of the rows measured by this process (not read from an earlier run's JSON). */
   private static final Set<String> measuredKeys = new HashSet<>();
 
+  /**
+   * Keys of the rows that lost a round (a value that was not a number): their values no longer
+   * stand at their rounds' places, so no ratio is taken of them round by round.
+   */
+  private static final Set<String> unpaired = new HashSet<>();
+
   /** Forgets every row and note (tests: the harness keeps one run's state in these statics). */
   static void forgetRows() {
     rows.clear();
     measuredKeys.clear();
+    unpaired.clear();
     notes.clear();
   }
 
@@ -390,7 +397,7 @@ public final class BenchMain {
    * note in the page), since its row then has a round fewer than its contenders' and no ratio.
    */
   static void record(String scenario, String contender, long n, int round, String line) {
-    Matcher m = Pattern.compile("\"([a-z_0-9]+)\":([-0-9.E]+|NaN|-?Infinity)").matcher(line);
+    Matcher m = Pattern.compile("\"([a-z_0-9]+)\":(-?Infinity|NaN|[-0-9.E]+)").matcher(line);
     while (m.find()) {
       String metric = m.group(1);
       double value = Double.parseDouble(m.group(2));
@@ -401,6 +408,8 @@ public final class BenchMain {
             + (round + 1) + " reported " + metric + " = " + m.group(2) + ".";
         System.out.println("WARNING " + note);
         notes.add(note);
+        // Its later rounds would stand one place early: never paired round by round again.
+        unpaired.add(scenario + "|" + contender + "|" + n + "|" + metric);
         continue;
       }
       String key = scenario + "|" + contender + "|" + n + "|" + metric;
@@ -477,9 +486,12 @@ public final class BenchMain {
    * scenario, n and metric (empty if the rival was not measured in the same rounds).
    */
   static List<Double> pairedRatios(Row r, String rival, boolean higherIsBetter) {
-    Row other = rows.get(r.scenario() + "|" + rival + "|" + r.n() + "|" + r.metric());
+    String otherKey = r.scenario() + "|" + rival + "|" + r.n() + "|" + r.metric();
+    Row other = rows.get(otherKey);
     List<Double> ratios = new ArrayList<>();
-    if (other == null || other.values().size() != r.values().size()) {
+    if (other == null || other.values().size() != r.values().size()
+        || unpaired.contains(otherKey)
+        || unpaired.contains(r.scenario() + "|" + r.contender() + "|" + r.n() + "|" + r.metric())) {
       return ratios;
     }
     for (int i = 0; i < r.values().size(); i++) {
@@ -502,9 +514,10 @@ public final class BenchMain {
     if (!r.scenario().equals("yield-starvation")) {
       return false;
     }
-    Row taken = rows.get(r.scenario() + "|" + r.contender() + "|" + r.n()
-        + "|samples_before_starving");
-    return taken == null || taken.values().size() <= i || taken.values().get(i) < r.n();
+    String key = r.scenario() + "|" + r.contender() + "|" + r.n() + "|samples_before_starving";
+    Row taken = rows.get(key);
+    return taken == null || unpaired.contains(key) || taken.values().size() <= i
+        || taken.values().get(i) < r.n();
   }
 
   /** The micro-benchmarks, through JMH with its GC profiler. */
@@ -513,8 +526,9 @@ public final class BenchMain {
         .include("dev.tinyrt.bench.(ReadyAwait|SuspendResume|SpawnJoin|SpawnJoinPeers)Benchmark")
         .param("runtime", Runtimes.kinds(true).toArray(new String[0]))
         .addProfiler(GCProfiler.class)
-        // Every measured JVM's flags (collector, heap), as the scenarios' children get them.
-        .jvmArgsAppend(Stream.concat(childFlags().stream(), Stream.of("-javaagent:" + agent))
+        // Every measured JVM's flags (collector, heap), as the scenarios' children get them, and
+        // only those (not this JVM's own, which JMH would otherwise hand its forks).
+        .jvmArgs(Stream.concat(childFlags().stream(), Stream.of("-javaagent:" + agent))
             .toArray(String[]::new))
         .forks(1);
     if (quick) {
@@ -722,10 +736,12 @@ public final class BenchMain {
         .append(loadAverage()).append('\n');
     md.append("- JVM: ").append(jvm).append("; each measurement in a fresh JVM with `")
         .append(String.join(" ", childFlags())).append(" -javaagent:").append(agent).append("`, after ")
-        .append("warm-ups in that JVM (carts, ping-pong and fan-in: ").append(warmups)
-        .append(" rounds, each as large as the measured one, carts at most 1M; 10M carts, outside ")
-        .append("wakes and idle connections: 1 round, outside wakes of at most 100,000 tasks; yield ")
-        .append("starvation: 1 round of n/4 samples; echo: ").append(quick ? 1 : 2)
+        .append("warm-ups in that JVM (as the harness runs them now: a re-rendered page describes ")
+        .append("the current code; carts and fan-in: ").append(warmups)
+        .append(" rounds as large as the measured one, carts at most 1M; ping-pong: ").append(warmups)
+        .append(" exchanges of at most 500,000 messages; 10M carts: 1 round of 1M; outside wakes: 1 ")
+        .append("round of at most 100,000 tasks; idle connections: 1 round of n/10; yield starvation: ")
+        .append("1 round of n/4 samples; echo: ").append(quick ? 1 : 2)
         .append(" s of load before the measured seconds); ").append(runs)
         .append(" rounds (").append(quick ? "1 for outside wakes" : "3 for outside wakes and yield starvation, 2 for 10M carts")
         .append("), the contenders of a scenario ")

@@ -9,11 +9,16 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 
 /** What the scenario processes measure, and how they report it: one JSON line on stdout. */
@@ -122,14 +127,24 @@ final class Measure {
    * ended otherwise (cancelled, failed, given up by a shutdown) still leaves the runtime's live
    * count, and would make the round look faster.
    *
+   * <p>A multi-threaded runtime's worker takes a task out of the live count just before it marks
+   * it complete, so a task may still be finishing when the count reads zero: one still running is
+   * waited for, up to {@code grace} in all, before it is refused.
+   *
    * @param what what the tasks are, for the message
    * @param tasks the round's handles
    * @param expected the value task {@code i} should have finished with
+   * @param grace how long, in all, to wait for tasks not yet finished
    */
-  static <T> void checkFinished(String what, JoinHandle<T>[] tasks, IntFunction<T> expected) {
+  static <T> void checkFinished(String what, JoinHandle<T>[] tasks, IntFunction<T> expected,
+      Duration grace) {
     Context cx = Context.from(Waker.noop());
+    long deadline = System.nanoTime() + grace.toNanos();
     for (int i = 0; i < tasks.length; i++) {
       JoinHandle<T> task = tasks[i];
+      if (!task.isFinished()) {
+        awaitQuietly(task, deadline - System.nanoTime());
+      }
       Poll<T> value = task.isFinished() && !task.isCancelled() && !task.isFailed()
           ? task.poll(cx) : null;
       if (value == null || !value.isReady() || !Objects.equals(value.get(), expected.apply(i))) {
@@ -137,6 +152,20 @@ final class Measure {
             + " did not finish with " + expected.apply(i) + ": " + task
             + (value == null ? "" : ", " + value));
       }
+    }
+  }
+
+  /** Waits up to {@code nanos} for the task to end, however it ends. */
+  private static void awaitQuietly(JoinHandle<?> task, long nanos) {
+    if (nanos <= 0) {
+      return;
+    }
+    try {
+      task.toCompletableFuture().get(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | CancellationException | TimeoutException e) {
+      // Looked at by the caller: the task's own state says how it ended, if it did.
     }
   }
 

@@ -132,7 +132,7 @@ public final class OutsideWake {
     }
     long done = System.nanoTime();
     outside.join();
-    Measure.checkFinished("outside-woken task", tasks, i -> i);
+    Measure.checkFinished("outside-woken task", tasks, i -> i, Duration.ofSeconds(30));
     return done - firstSend[0];
   }
 
