@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -380,15 +381,45 @@ public final class BenchMain {
     command.add(String.valueOf(warmups));
     command.addAll(List.of(extra));
     long t0 = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IllegalStateException(scenario + " " + contender + " " + n + " failed:\n" + out);
-    }
+    String out = runChild(command, CHILD_TIMEOUT, scenario + " " + contender + " " + n);
     String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
     record(scenario, contender, n, round, line);
     System.out.printf(Locale.ROOT, "%-22s %-22s n=%-9d round %d (%.1f s): %s%n", scenario,
         contender, n, round + 1, (System.nanoTime() - t0) / 1e9, line);
+  }
+
+  /** How long one measured JVM may take before it counts as hung. */
+  static final Duration CHILD_TIMEOUT = Duration.ofMinutes(20);
+
+  /**
+   * Runs a child JVM and returns its standard output. Its output goes to a file, so that a child
+   * that hangs is waited for only {@code timeout} (reading a pipe to its end would wait for it
+   * forever), then killed.
+   *
+   * @throws IllegalStateException if the child fails or does not end in time, with its output
+   */
+  static String runChild(List<String> command, Duration timeout, String what)
+      throws IOException, InterruptedException {
+    Path outFile = Files.createTempFile("tinyrt-bench-child", ".out");
+    try {
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+          .redirectOutput(outFile.toFile()).start();
+      boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!ended) {
+        p.destroyForcibly().waitFor();
+      }
+      String out = Files.readString(outFile, StandardCharsets.UTF_8);
+      if (!ended) {
+        throw new IllegalStateException(what + " did not end in " + timeout
+            + " and was killed; its output:\n" + out);
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(what + " failed (exit " + p.exitValue() + "):\n" + out);
+      }
+      return out;
+    } finally {
+      Files.deleteIfExists(outFile);
+    }
   }
 
   /**

@@ -212,6 +212,36 @@ class HarnessTest {
         BenchMain.notes());
   }
 
+  private static List<String> child(String arg) throws Exception {
+    String classes = java.nio.file.Path.of(
+        ChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    return List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classes, ChildMain.class.getName(), arg);
+  }
+
+  /**
+   * A child that never ends is killed after its timeout, not waited for forever. (The timeout runs
+   * the test on a thread of its own: reading a pipe, as the harness did before, ignores interrupts.)
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aHungChildIsKilledAtItsTimeout() throws Exception {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> BenchMain.runChild(child("hang"), Duration.ofSeconds(2), "the child"));
+    assertTrue(e.getMessage().startsWith("the child did not end in PT2S and was killed"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("started"), e.getMessage());
+  }
+
+  @Test
+  void aChildsOutputOrFailureIsReturned() throws Exception {
+    assertEquals("started\n", BenchMain.runChild(child("0"), Duration.ofMinutes(1), "the child")
+        .replace("\r\n", "\n"));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> BenchMain.runChild(child("3"), Duration.ofMinutes(1), "the child"));
+    assertEquals("the child failed (exit 3):\nstarted\n", e.getMessage().replace("\r\n", "\n"));
+  }
+
   /** A handle's outcome is the cart's total, read without the runtime. */
   @Test
   void aFinishedHandlePollsReady() {
