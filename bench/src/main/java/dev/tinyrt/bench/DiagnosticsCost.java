@@ -7,7 +7,6 @@ import dev.tinyrt.Future;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.Tasks;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,11 +110,7 @@ public final class DiagnosticsCost {
     command.addAll(flags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         DiagnosticsCost.class.getName(), "child", "" + carts, "" + awaits, "1"));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("child " + flags + " failed:\n" + out);
-    }
+    String out = BenchMain.runChild(command, BenchMain.CHILD_TIMEOUT, "child " + flags);
     Map<String, Double> m = new LinkedHashMap<>();
     String[] lines = out.strip().split("\n");
     for (String kv : lines[lines.length - 1].split(" ")) {
