@@ -538,17 +538,15 @@ public final class BenchMain {
   }
 
   /**
-   * Whether round {@code i} of a yield-starvation row starved (took fewer samples than asked: its
-   * latencies are then the give-up time).
+   * Whether round {@code i} of a row starved: its scenario reports how many samples it took before
+   * starving, and took fewer than asked (its latencies are then the give-up time). Rows of other
+   * scenarios never starve.
    */
   static boolean starved(Row r, int i) {
-    if (!r.scenario().equals("yield-starvation")) {
-      return false;
-    }
     String key = r.scenario() + "|" + r.contender() + "|" + r.n() + "|samples_before_starving";
     Row taken = rows.get(key);
-    return taken == null || unpaired.contains(key) || taken.values().size() <= i
-        || taken.values().get(i) < r.n();
+    return taken != null && (unpaired.contains(key) || taken.values().size() <= i
+        || taken.values().get(i) < r.n());
   }
 
   /** The micro-benchmarks, through JMH with its GC profiler. */
@@ -770,8 +768,11 @@ public final class BenchMain {
         .append("warm-ups in that JVM (as the harness runs them now: a re-rendered page describes ")
         .append("the current code; carts and fan-in: ").append(warmups)
         .append(" rounds as large as the measured one, carts at most 1M; ping-pong: ").append(warmups)
-        .append(" exchanges of at most 500,000 messages; 10M carts: 1 round of 1M; outside wakes: 1 ")
-        .append("round of at most 100,000 tasks; idle connections: 1 round of n/10; yield starvation: ")
+        .append(" exchanges of at most ")
+        .append(String.format(Locale.ROOT, "%,d", PingPong.WARMUP_MESSAGES))
+        .append(" messages; 10M carts: 1 round of 1M; outside wakes: 1 round of at most ")
+        .append(String.format(Locale.ROOT, "%,d", OutsideWake.WARMUP_TASKS))
+        .append(" tasks; idle connections: 1 round of n/10; yield starvation: ")
         .append("1 round of n/4 samples; echo: ").append(quick ? 1 : 2)
         .append(" s of load before the measured seconds); ").append(runs)
         .append(" rounds (").append(quick ? "1 for outside wakes" : "3 for outside wakes and yield starvation, 2 for 10M carts")

@@ -207,7 +207,6 @@ public final class CartScenario {
     return result(n, created, heap, rss, rss - rssBaseline, done - firstSend[0]);
   }
 
-
   @SuppressWarnings("unchecked")
   static Map<String, Double> threads(int n, boolean virtual) throws InterruptedException {
     CompletableFuture<Long>[] socks = prices(n);
@@ -330,7 +329,8 @@ public final class CartScenario {
   private static void awaitCarts(CountDownLatch done) throws InterruptedException {
     if (!done.await(10, TimeUnit.MINUTES)) {
       throw new IllegalStateException(done.getCount()
-          + " carts did not finish with the right total in 10 minutes");
+          + " carts did not finish with the right total in 10 minutes: the contender's cart "
+          + "code is wrong or hung; run CartScenario CONTENDER 1000 by hand to see which");
     }
   }
 

@@ -150,7 +150,9 @@ final class Measure {
       if (value == null || !value.isReady() || !Objects.equals(value.get(), expected.apply(i))) {
         throw new IllegalStateException(what + " " + i + " of " + tasks.length
             + " did not finish with " + expected.apply(i) + ": " + task
-            + (value == null ? "" : ", " + value));
+            + (value == null ? "" : ", " + value) + ". The round is not a result: the runtime "
+            + "ended the task otherwise (cancelled, failed, given up) or the scenario is wrong; "
+            + "run the scenario's main by hand with a small N to see how it ended");
       }
     }
   }

@@ -30,6 +30,9 @@ public final class OutsideWake {
 
   private OutsideWake() {}
 
+  /** The most tasks a warm-up round wakes. */
+  static final int WARMUP_TASKS = 100_000;
+
   /** Seed of the random order: every contender gets the same permutation. */
   private static final long SEED = 42;
 
@@ -55,7 +58,7 @@ public final class OutsideWake {
       default -> throw new IllegalArgumentException("order is random or creation, not " + args[3]);
     };
     for (int i = 0; i < warmups; i++) {
-      run(contender, order(Math.min(n, 100_000), random));
+      run(contender, order(Math.min(n, WARMUP_TASKS), random));
     }
     long nanos = run(contender, order(n, random));
     Map<String, Double> m = Measure.metrics();

@@ -47,13 +47,16 @@ public final class PingPong {
    *
    * @param args contender, N messages per exchange, warm-up exchanges
    */
+  /** The most messages a warm-up exchange passes. */
+  static final int WARMUP_MESSAGES = 500_000;
+
   public static void main(String[] args) throws Exception {
     String contender = args[0];
     int n = Integer.parseInt(args[1]);
     int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     double minSeconds = Double.parseDouble(System.getProperty("bench.minSeconds", "1"));
     for (int i = 0; i < warmups; i++) {
-      run(contender, Math.min(n, 500_000));
+      run(contender, Math.min(n, WARMUP_MESSAGES));
     }
     long messages = 0;
     double seconds = 0;

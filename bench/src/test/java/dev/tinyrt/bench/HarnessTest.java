@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.Waker;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.JoinHandle;
 import dev.tinyrt.sync.Oneshot;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +39,7 @@ class HarnessTest {
   }
 
   /** A current-thread runtime's tasks, each spawned and driven until the runtime is idle. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static JoinHandle<Integer>[] finished(AsyncRuntime rt, List<Future<Integer>> futures) {
     JoinHandle<Integer>[] handles = new JoinHandle[futures.size()];
     for (int i = 0; i < handles.length; i++) {
@@ -103,7 +107,7 @@ class HarnessTest {
     private volatile boolean finished;
 
     @Override
-    public Poll<Integer> poll(dev.tinyrt.Context cx) {
+    public Poll<Integer> poll(Context cx) {
       return finished ? Poll.ready(0) : Poll.pending();
     }
 
@@ -126,15 +130,15 @@ class HarnessTest {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Integer> toCompletableFuture() {
+    public CompletableFuture<Integer> toCompletableFuture() {
       finished = true; // as a worker finishing the task while the checker waits
-      return java.util.concurrent.CompletableFuture.completedFuture(0);
+      return CompletableFuture.completedFuture(0);
     }
   }
 
   /** A worker marks a task complete just after it left the live count: the check waits for it. */
   @Test
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   void checkFinishedWaitsWithinItsGraceForATaskStillFinishing() {
     JoinHandle<Integer>[] late = new JoinHandle[] {new LateHandle()};
     Measure.checkFinished("task", late, i -> 0, Duration.ofSeconds(30));
@@ -213,9 +217,9 @@ class HarnessTest {
   }
 
   private static List<String> child(String arg) throws Exception {
-    String classes = java.nio.file.Path.of(
+    String classes = Path.of(
         ChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    return List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", classes, ChildMain.class.getName(), arg);
   }
 
@@ -247,7 +251,7 @@ class HarnessTest {
   void aFinishedHandlePollsReady() {
     try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
       JoinHandle<Integer>[] tasks = finished(rt, List.of(Future.ready(3)));
-      assertEquals(Poll.ready(3), tasks[0].poll(dev.tinyrt.Context.from(dev.tinyrt.Waker.noop())));
+      assertEquals(Poll.ready(3), tasks[0].poll(Context.from(Waker.noop())));
     }
   }
 }
