@@ -14,7 +14,9 @@ public interface Droppable {
    * concurrently with {@code poll}, possibly on another thread than the last poll (with a
    * happens-before edge); the future is not polled afterwards. It may come before any poll (a
    * cancelled task abandons a leaf at its first await), and must then do nothing harmful: a leaf
-   * takes nothing before its first poll.
+   * takes nothing before its first poll. Must not throw: a throw is logged (a warning of the
+   * {@code dev.tinyrt} logger, naming this future's class) and the cancellation goes on, so what
+   * the throw skipped stays unreleased.
    */
   void drop();
 }

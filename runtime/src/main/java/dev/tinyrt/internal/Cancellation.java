@@ -95,7 +95,14 @@ public final class Cancellation {
    */
   public static void abandonLeaf(Future<?> leaf, Context cx) {
     if (leaf instanceof Droppable droppable) {
-      droppable.drop();
+      try {
+        droppable.drop();
+      } catch (Throwable failure) {
+        // A drop must not throw (Droppable says so), but it is the user's code: reported, and the
+        // cancellation goes on. Thrown on, it would leave the task neither polled nor complete (a
+        // worker thread ended by it, the task's awaiters waiting for ever).
+        failedToDrop(leaf, failure);
+      }
     } else if (leaf instanceof ForgetsWaker shared) {
       Waker waker = cx.waker();
       if (waker instanceof GiveUpWaker givingUp) {
@@ -152,6 +159,20 @@ public final class Cancellation {
   public static void failedWhileUnwinding(Throwable failure) {
     System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
         "an abandoned future failed while it unwound after its cancellation", failure);
+  }
+
+  /**
+   * Reports a {@link Droppable#drop()} that threw: what the abandoned future held may not have been
+   * given back, and nobody awaits it any more to be told.
+   *
+   * @param leaf the abandoned future
+   * @param failure what its drop threw
+   */
+  private static void failedToDrop(Future<?> leaf, Throwable failure) {
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
+        "drop() of an abandoned " + leaf.getClass().getName() + " threw: what it held (a permit, "
+            + "a lock, a queue slot) may not have been given back. A Droppable's drop() must not "
+            + "throw; catch inside it what its clean-up can throw", failure);
   }
 
   /**

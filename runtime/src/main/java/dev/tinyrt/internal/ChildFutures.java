@@ -132,7 +132,7 @@ public final class ChildFutures {
         try {
           Cancellation.abandonLeaf(f, cx);
         } catch (Throwable failure) {
-          Cancellation.failedWhileUnwinding(failure); // a drop must not throw; keep going
+          Cancellation.failedWhileUnwinding(failure); // a waker must not throw; keep going
         }
         continue;
       }

@@ -226,10 +226,34 @@ final class Task<T> extends TaskState
       return false;
     }
     Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
-    if (pollOnce(start, cx)) {
+    boolean pending;
+    try {
+      pending = pollOnce(start, cx);
+    } catch (RuntimeException | Error wakerFailed) {
+      // pollOnce catches whatever the future throws, so this came from an awaiter's Waker, which
+      // the completion wakes after the task is COMPLETE (every awaiter is told first). Thrown on,
+      // it would end this worker's thread: a runtime of one worker would run nothing again.
+      awaiterWakeFailed(wakerFailed);
+      return true;
+    }
+    if (pending) {
       parked(transitionToIdle(), cx, null);
     }
     return true;
+  }
+
+  /**
+   * Reports a Waker that threw when this task's completion woke it, on a multi-threaded runtime's
+   * worker: there the failure has no caller to go to (a current-thread runtime's driver rethrows it
+   * from {@code blockOn}).
+   *
+   * @param failure what the Waker threw
+   */
+  private void awaiterWakeFailed(Throwable failure) {
+    System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
+        "a Waker threw when " + this + " of runtime " + runtime.name() + " completed and woke "
+            + "its awaiters (all of them were woken; the worker goes on). Waker.wake() must not "
+            + "throw: catch inside it what it calls", failure);
   }
 
   /**
