@@ -45,6 +45,12 @@ public final class AsyncRuntime implements AutoCloseable {
   /** The runtime whose task the current thread is running, if any. */
   private static final ThreadLocal<AsyncRuntime> CURRENT = new ThreadLocal<>();
 
+  /**
+   * The multi-threaded runtime whose tasks the current thread polls for its whole life (set by
+   * {@link #enterWorker}), or null: {@link #shutdown} refuses to run on a worker of its own runtime.
+   */
+  private static final ThreadLocal<AsyncRuntime> WORKER_OF = new ThreadLocal<>();
+
   /** How long {@link #close()} lets tasks finish before cancelling them. */
   public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(10);
 
@@ -180,6 +186,7 @@ public final class AsyncRuntime implements AutoCloseable {
    */
   static void enterWorker(AsyncRuntime rt) {
     CURRENT.set(rt);
+    WORKER_OF.set(rt);
     RuntimeThreads.mark("runtime " + rt.name);
   }
 
@@ -400,10 +407,13 @@ public final class AsyncRuntime implements AutoCloseable {
    * @param deadline how long to wait for tasks to finish on their own
    * @return whether every task finished before the deadline, without cancellation
    * @throws IllegalStateException on a current-thread runtime driven by a thread now (in {@code
-   *     blockOn}, this one or another): nothing was changed, the runtime runs on
+   *     blockOn}, this one or another), or on a worker thread of this multi-threaded runtime (in
+   *     one of its tasks, which the shutdown would wait for): nothing was changed, the runtime
+   *     runs on
    */
   public boolean shutdown(Duration deadline) {
     if (local == null) {
+      refuseOnOwnWorker();
       return shutdownClaimed(deadline);
     }
     // A current-thread runtime is shut down by the thread that drives it: claimed before any
@@ -414,6 +424,23 @@ public final class AsyncRuntime implements AutoCloseable {
       return shutdownClaimed(deadline);
     } finally {
       local.release();
+    }
+  }
+
+  /**
+   * Throws if the calling thread is a worker of this (multi-threaded) runtime: the calling task is
+   * one of the live tasks the shutdown waits for, so it would wait out its whole deadline, then
+   * cancel every task (with one worker, even those about to finish), then stop the worker it runs
+   * on. A current-thread runtime refuses the same call through its claim.
+   */
+  private void refuseOnOwnWorker() {
+    if (WORKER_OF.get() == this) {
+      throw new IllegalStateException("close()/shutdown() of runtime " + name + " called in "
+          + CallSite.callerOutside(AsyncRuntime.class) + " on " + Thread.currentThread().getName()
+          + ", one of its own workers: a task cannot wait for its runtime's tasks to finish, "
+          + "since it is one of them. Shut the runtime down from the thread that built it: "
+          + "after its blockOn returns, or when a task tells that thread to (complete a Oneshot "
+          + "or a CompletableFuture it waits on)");
     }
   }
 
