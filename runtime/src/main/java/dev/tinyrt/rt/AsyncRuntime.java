@@ -215,6 +215,18 @@ public final class AsyncRuntime implements AutoCloseable {
     }
     Task<T> task = new Task<>(future, this);
     live.add(task);
+    // A shutdown that began since the check above may have counted the live tasks before this one
+    // was added, found none, and be stopping the workers: this task would stay live and unrun for
+    // ever. Ordering: the add is an atomic increment of the count and shuttingDown is volatile, and
+    // a shutdown sets shuttingDown before it reads the count, so of the two at least one sees the
+    // other: either the shutdown counts this task (and waits for it, or cancels it), or this read
+    // sees the shutdown, and the task is cancelled before it ever runs (the abort's wake queues
+    // it, or, on a stopped runtime, gives it up at once) and the spawn refused.
+    if (shuttingDown) {
+      task.abort();
+      throw new RejectedExecutionException(
+          "runtime " + name + " is shutting down and accepts no new task");
+    }
     task.wake();
     return task;
   }
@@ -446,7 +458,7 @@ public final class AsyncRuntime implements AutoCloseable {
 
   /** {@link #shutdown}, on a thread that holds a current-thread runtime's claim. */
   private boolean shutdownClaimed(Duration deadline) {
-    shuttingDown = true;
+    refuseNewTasks();
     boolean finishedInTime = awaitLive(deadline);
     if (!finishedInTime) {
       for (Task<?> task : live.snapshot()) {
@@ -468,6 +480,14 @@ public final class AsyncRuntime implements AutoCloseable {
       pool.shutdownNow();
     }
     return finishedInTime;
+  }
+
+  /**
+   * The shutdown's first step: from here {@link #spawn} refuses, and a spawn racing this step
+   * either is counted by the shutdown's next read of the live count or refuses too (see spawn).
+   */
+  void refuseNewTasks() {
+    shuttingDown = true;
   }
 
   private boolean awaitLive(Duration timeout) {

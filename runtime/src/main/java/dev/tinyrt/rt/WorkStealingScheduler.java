@@ -120,6 +120,22 @@ final class WorkStealingScheduler implements Scheduler {
     }
     injection.add(task);
     notifyOne();
+    refuseIfStoppedMeanwhile();
+  }
+
+  /**
+   * After a task was added to the injection queue from outside the workers: if {@link #stop()}
+   * began meanwhile, its workers may have left without looking at the queue, so the task may never
+   * run. Ordering: the add is a CAS on the queue and {@link #stopped} is volatile, and stop() sets
+   * stopped before it drains the queue: either this read sees stopped, and the refusal makes the
+   * runtime give the task up ({@code lostWake}), or the drain finds the entry and gives it up.
+   * Giving up twice is harmless (the task's state admits one), and a worker that pops an entry
+   * given up on skips it.
+   */
+  private void refuseIfStoppedMeanwhile() {
+    if (stopped) {
+      throw stoppedError();
+    }
   }
 
   /**
@@ -154,6 +170,7 @@ final class WorkStealingScheduler implements Scheduler {
     }
     injection.add(task);
     notifyOne();
+    refuseIfStoppedMeanwhile();
   }
 
   /** Wakes a sleeping worker for work just queued, if no awake worker would find it. */
@@ -303,7 +320,12 @@ final class WorkStealingScheduler implements Scheduler {
         p.stop();
       }
     }
-    // What is left was given up on by the runtime: let it be collected.
-    injection.clear();
+    // What is left was given up on by the runtime, but for a wake that raced this stop (see
+    // refuseIfStoppedMeanwhile): given up here, on the stopping thread.
+    for (Task<?> task; (task = injection.poll()) != null; ) {
+      if (!task.isComplete()) {
+        runtime.lostWake(task, stoppedError());
+      }
+    }
   }
 }
