@@ -27,7 +27,8 @@ import java.util.concurrent.CompletionStage;
  * gives back what it held (a place in a queue, a permit, a lock), and a future never polled is not
  * started. A combinator polled by a cancelled task cancels all its futures the same way, then
  * throws {@link CancelledException}. Values nobody will see (a failed {@code joinAll}'s) that hold
- * a permit or a lock are given back.
+ * a permit or a lock are given back, and tinyrt's streams, listeners, sockets and files among them
+ * (an {@code accept} that finished beside a sibling that failed) are closed.
  */
 public final class Futures {
 

@@ -177,14 +177,15 @@ public final class Cancellation {
 
   /**
    * Gives back a value that a combinator received but nobody will ever see (a {@code joinAll}
-   * that failed, a select loser that finished while it unwound): a {@link Grant} is closed.
+   * that failed, a select loser that finished while it unwound): a {@link Grant} or an {@link
+   * OwnedResource} (a stream, a listener, a socket, a file) is closed.
    *
    * @param value the value, may be null
    */
   public static void discard(Object value) {
-    if (value instanceof Grant grant) {
+    if (value instanceof Grant || value instanceof OwnedResource) {
       try {
-        grant.close();
+        ((AutoCloseable) value).close();
       } catch (Throwable failure) {
         failedWhileUnwinding(failure);
       }

@@ -7,8 +7,10 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
 
 /**
  * The exceptions a socket operation throws at the await, each saying which socket, what happened
@@ -82,6 +84,15 @@ final class IoErrors {
           + "shut down (shutdownOutput() was called, so writing is over; reading still works)");
       half.initCause(e);
       return half;
+    }
+    if (e instanceof UnresolvedAddressException) {
+      // What a blocking Socket throws for the same address; the JDK's channel says nothing.
+      UnknownHostException unknown = new UnknownHostException(registration.description()
+          + ": the address is unresolved (InetSocketAddress.createUnresolved, or a host name that "
+          + "did not resolve): check the host name, and resolve it first, with new "
+          + "InetSocketAddress(host, port)");
+      unknown.initCause(e);
+      return unknown;
     }
     String message = e.getMessage() == null ? "" : e.getMessage();
     if (e instanceof IOException && message.contains("reset")) {

@@ -59,6 +59,13 @@ final class Registration implements Runnable {
    */
   private static final int READ_READY = 1 << 10;
 
+  /**
+   * In {@link #state}: set by {@link #close()} once the channel's close returned or threw, before
+   * its last enqueue: from then on the driver may cancel the key itself (see {@link #run()}). A bit
+   * of the state, not a field of its own: an idle connection pays for every byte it holds.
+   */
+  private static final int CLOSE_FINISHED = 1 << 11;
+
   /** The access to {@link #state}, for its atomic updates. */
   private static final VarHandle STATE;
 
@@ -302,6 +309,7 @@ final class Registration implements Runnable {
     try {
       channel.close();
     } finally {
+      getAndOr(CLOSE_FINISHED); // before the enqueue: the run it submits reads it
       wakeBoth();
       enqueue();
     }
@@ -336,8 +344,16 @@ final class Registration implements Runnable {
     // Ordering: clear the flag before reading the set, so a change after our read queues us again.
     int now = getAndAnd(~QUEUED) & ~QUEUED;
     if ((now & CLOSED) != 0 || driver.isClosed()) {
-      if (key != null) {
-        key.cancel(); // the channel's close did it already; flushed by the next select
+      // A channel being closed: its close cancels the key itself, after it waited for the reads
+      // and writes in flight, and this is only flushed by the next select. Cancelled here while
+      // the close was under way, the key was deregistered by the next select, which on Java 17
+      // closes a closing channel's descriptor at once: a write still on its way to its system
+      // call failed with a raw "Bad file descriptor", or wrote its bytes into whichever socket had
+      // just been given that descriptor number (CloseRacingWriteTest). So the key is cancelled
+      // here only once close() is over (in case the channel's close threw before it got to its
+      // keys), or when the driver closed under a channel nobody closed.
+      if (key != null && ((now & CLOSED) == 0 || (now & CLOSE_FINISHED) != 0)) {
+        key.cancel();
       }
       if ((now & CLOSED) == 0) {
         // The driver closed after the waiter's check in await, and before its key was made: the

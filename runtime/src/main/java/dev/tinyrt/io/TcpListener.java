@@ -2,6 +2,7 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.internal.OwnedResource;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -24,7 +25,7 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class TcpListener implements AutoCloseable {
+public final class TcpListener implements AutoCloseable, OwnedResource {
 
   /** How many connections the kernel may queue before we accept them. */
   private static final int BACKLOG = 1024;

@@ -2,6 +2,7 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.internal.OwnedResource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -30,7 +31,7 @@ import java.util.Objects;
  * already moved stay in (or out of) its buffer. {@code TCP_NODELAY} is on: small writes leave at
  * once instead of waiting for the peer's acknowledgement.
  */
-public final class TcpStream implements AutoCloseable {
+public final class TcpStream implements AutoCloseable, OwnedResource {
 
   /** The channel's registration with its driver; it holds the channel (non-blocking). */
   private final Registration registration;

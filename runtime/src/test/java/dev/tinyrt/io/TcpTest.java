@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -324,6 +325,23 @@ class TcpTest {
     assertTrue(e.getMessage().contains(nobody.toString()), e.getMessage());
     assertArrayEquals(new int[] {0, 0}, counts(), "the refused socket's key is gone");
     assertTrue(Descriptors.open() <= before + 1, "the refused socket was closed");
+  }
+
+  /**
+   * An unresolved address: the channel throws {@code UnresolvedAddressException}, with no message,
+   * and it reached the await unchanged. Now it is what a blocking {@code Socket} throws for it, an
+   * {@code UnknownHostException}, naming the address and saying what to do; nothing is left open.
+   */
+  @Test
+  void anUnresolvedAddressIsAnUnknownHostNamingIt() throws Exception {
+    InetSocketAddress unresolved = InetSocketAddress.createUnresolved("no-such-host.invalid", 80);
+    long before = Descriptors.open();
+    UnknownHostException e = assertThrows(UnknownHostException.class,
+        () -> Async.blockOn(TcpStream.connect(unresolved, driver)));
+    assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
+    assertTrue(e.getMessage().contains("unresolved"), e.getMessage());
+    assertArrayEquals(new int[] {0, 0}, counts(), "the socket's key is gone");
+    assertTrue(Descriptors.open() <= before + 1, "the socket was closed");
   }
 
   @Test
