@@ -27,8 +27,9 @@ import java.util.concurrent.CompletionStage;
  * gives back what it held (a place in a queue, a permit, a lock), and a future never polled is not
  * started. A combinator polled by a cancelled task cancels all its futures the same way, then
  * throws {@link CancelledException}. Values nobody will see (a failed {@code joinAll}'s) that hold
- * a permit or a lock are given back, and tinyrt's streams, listeners, sockets and files among them
- * (an {@code accept} that finished beside a sibling that failed) are closed.
+ * a permit or a lock are given back, and a stream that an {@code accept} or a {@code connect} made
+ * (one that finished beside a sibling that failed) is closed; a stream that came from elsewhere
+ * ({@code Future.ready(stream)}, a shared handle, a method of yours) is left alone.
  */
 public final class Futures {
 
@@ -186,8 +187,8 @@ public final class Futures {
         return Poll.pending();
       }
       finished = true;
-      for (Object v : values) {
-        Cancellation.discard(v);
+      for (int i = 0; i < values.length; i++) {
+        Cancellation.discard(values[i], children.madeResource(i));
       }
       throw failure != null ? Sneaky.rethrow(failure) : Cancellation.cancelled("in joinAll");
     }

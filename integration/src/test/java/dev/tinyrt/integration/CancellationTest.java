@@ -510,6 +510,43 @@ class CancellationTest {
     assertEquals("slept", Async.blockOn(afterSleep()));
   }
 
+  static Future<String> closesAfterItsSection(Oneshot.Sender<String> started,
+      Future<String> neverEnds, List<String> log) {
+    started.send("started");
+    try {
+      return Future.ready(await(Futures.nonCancellable(neverEnds)));
+    } finally {
+      log.add("finally"); // a socket's close, say
+    }
+  }
+
+  /**
+   * A task given up while it waits inside a non-cancellable section (a write to a peer that never
+   * reads): the section was abandoned, but its await returned pending, so the frame stayed parked
+   * there and the {@code finally} after it never ran (a hostile campaign's socket stayed open).
+   * Now the abandoned section's await throws {@code CancelledException} and the finally runs, once,
+   * on either kind of runtime.
+   */
+  @Test
+  void aTaskGivenUpInsideANonCancellableSectionRunsItsFinallyOnce() {
+    for (boolean multi : new boolean[] {false, true}) {
+      List<String> finallies = Collections.synchronizedList(new ArrayList<>());
+      Oneshot.Channel<String> never = Oneshot.channel();
+      Oneshot.Channel<String> started = Oneshot.channel();
+      JoinHandle<String> task;
+      try (AsyncRuntime rt = multi ? AsyncRuntime.builder().multiThread(1).build()
+          : AsyncRuntime.currentThread()) {
+        task = rt.spawn(closesAfterItsSection(started.sender(), never.receiver(), finallies));
+        assertEquals("started", rt.blockOn(started.receiver()));
+        assertFalse(rt.shutdown(Duration.ZERO), "the section cannot end: the task is given up");
+      }
+      assertTrue(task.isCancelled());
+      assertEquals(List.of("finally"), finallies, multi ? "multi-threaded" : "current-thread");
+      never.sender().send("late"); // wakes nothing: the section forgot the task
+      assertEquals(List.of("finally"), finallies);
+    }
+  }
+
   static Future<String> afterSleep() {
     await(Timer.system().sleep(Duration.ofMillis(1)));
     return Future.ready("slept");

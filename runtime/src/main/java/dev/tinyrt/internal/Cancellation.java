@@ -123,12 +123,13 @@ public final class Cancellation {
    * up on a task at the end of its shutdown): a frame or combinator is polled once with a cancelled
    * context that wakes nothing, so the {@code finally} blocks that need no await run; a leaf is
    * dropped, or forgets {@code owner}; a non-cancellable section is abandoned too, since nobody
-   * will poll it to its end.
+   * will poll it to its end, and its await throws {@code CancelledException}, so the {@code
+   * finally} blocks around it run as well.
    *
    * @param future the abandoned future, polled at least once
    * @param owner the waker the task registered where it waited (the task itself)
-   * @return whether it finished unwinding (false: it was still waiting in a non-cancellable
-   *     section, now abandoned)
+   * @return whether it finished unwinding (false: its code caught the cancellation and waits
+   *     again, in a section of its own or a future that is not a tinyrt one)
    */
   public static boolean abandonNow(Future<?> future, Waker owner) {
     return abandonWith(future, Context.from(new GiveUpWaker(owner), () -> true));
@@ -177,13 +178,23 @@ public final class Cancellation {
 
   /**
    * Gives back a value that a combinator received but nobody will ever see (a {@code joinAll}
-   * that failed, a select loser that finished while it unwound): a {@link Grant} or an {@link
-   * OwnedResource} (a stream, a listener, a socket, a file) is closed.
+   * that failed, a select loser that finished while it unwound): a {@link Grant} is closed.
    *
    * @param value the value, may be null
    */
   public static void discard(Object value) {
-    if (value instanceof Grant || value instanceof OwnedResource) {
+    discard(value, false);
+  }
+
+  /**
+   * {@link #discard(Object)}, and a resource its future made for the combinator alone (a {@link
+   * ResourceMaker}'s value: an accepted or connected stream) is closed too.
+   *
+   * @param value the value, may be null
+   * @param made whether the future that returned it was a {@link ResourceMaker}
+   */
+  public static void discard(Object value, boolean made) {
+    if (value instanceof Grant || (made && value instanceof AutoCloseable)) {
       try {
         ((AutoCloseable) value).close();
       } catch (Throwable failure) {
@@ -262,9 +273,12 @@ public final class Cancellation {
     public Poll<T> poll(Context cx) {
       if (cx.waker() instanceof GiveUpWaker) {
         // The task is given up: nobody will poll this section to its end, so it is abandoned
-        // like the rest (its leaves forget the task's waker) instead of polled again.
+        // like the rest (its leaves forget the task's waker) instead of polled again, and its
+        // await throws, so that the finally blocks around it run (they stayed unrun when this
+        // returned pending: a socket closed in one stayed open).
         abandonWith(future, cx);
-        return Poll.pending();
+        throw cancelled("in a non-cancellable section, which its runtime gave up on at the end of "
+            + "its shutdown: the section was cut short");
       }
       outer = cx;
       return future.poll(this);

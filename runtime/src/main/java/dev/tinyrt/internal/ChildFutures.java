@@ -175,8 +175,19 @@ public final class ChildFutures {
   private void finish(int i) {
     if (states[i] != DONE) {
       states[i] = DONE;
-      futures[i] = null;
+      if (!(futures[i] instanceof ResourceMaker)) {
+        futures[i] = null; // a maker is kept (a few bytes) for madeResource
+      }
       unfinished--;
     }
+  }
+
+  /**
+   * @param i a child's index
+   * @return whether child {@code i} is a {@link ResourceMaker}: a value it returned is a resource
+   *     nobody else holds, to close if the combinator discards it
+   */
+  public boolean madeResource(int i) {
+    return futures[i] instanceof ResourceMaker;
   }
 }

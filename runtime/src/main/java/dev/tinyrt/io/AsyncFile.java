@@ -2,7 +2,6 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Future;
-import dev.tinyrt.internal.OwnedResource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
@@ -20,7 +19,7 @@ import java.util.Objects;
  * result and holds no waker after its drop; tinyrt never touches the buffer again, but the caller
  * must not reuse a buffer given to an abandoned operation.
  */
-public final class AsyncFile implements AutoCloseable, OwnedResource {
+public final class AsyncFile implements AutoCloseable {
 
   /** The channel. */
   private final AsynchronousFileChannel channel;

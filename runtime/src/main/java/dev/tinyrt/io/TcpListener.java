@@ -2,7 +2,7 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Future;
-import dev.tinyrt.internal.OwnedResource;
+import dev.tinyrt.internal.ResourceMaker;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -25,7 +25,7 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class TcpListener implements AutoCloseable, OwnedResource {
+public final class TcpListener implements AutoCloseable {
 
   /** How many connections the kernel may queue before we accept them. */
   private static final int BACKLOG = 1024;
@@ -118,7 +118,7 @@ public final class TcpListener implements AutoCloseable, OwnedResource {
   }
 
   /** {@link #accept()}. */
-  private final class Accept extends IoOp<TcpStream> {
+  private final class Accept extends IoOp<TcpStream> implements ResourceMaker {
 
     Accept() {
       super(TcpListener.this.registration, SelectionKey.OP_ACCEPT);

@@ -2,7 +2,7 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Future;
-import dev.tinyrt.internal.OwnedResource;
+import dev.tinyrt.internal.ResourceMaker;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,7 +31,7 @@ import java.util.Objects;
  * already moved stay in (or out of) its buffer. {@code TCP_NODELAY} is on: small writes leave at
  * once instead of waiting for the peer's acknowledgement.
  */
-public final class TcpStream implements AutoCloseable, OwnedResource {
+public final class TcpStream implements AutoCloseable {
 
   /** The channel's registration with its driver; it holds the channel (non-blocking). */
   private final Registration registration;
@@ -328,7 +328,7 @@ public final class TcpStream implements AutoCloseable, OwnedResource {
   }
 
   /** {@link #connect}: opens the socket on its first poll, closes it if dropped or refused. */
-  private static final class Connect extends IoOp<TcpStream> {
+  private static final class Connect extends IoOp<TcpStream> implements ResourceMaker {
 
     /** Where to connect. */
     private final SocketAddress address;

@@ -2,7 +2,6 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Future;
-import dev.tinyrt.internal.OwnedResource;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -16,7 +15,7 @@ import java.util.Objects;
  * A UDP socket whose {@link #send} and {@link #receive} are futures. One receive and one send may
  * wait at a time; each is a leaf future that leaves nothing registered when dropped.
  */
-public final class UdpSocket implements AutoCloseable, OwnedResource {
+public final class UdpSocket implements AutoCloseable {
 
   /** The channel's registration with its driver. */
   private final Registration registration;
