@@ -354,7 +354,17 @@ public final class AsyncRuntime implements AutoCloseable {
   void lostWake(Task<?> task, Throwable refused) {
     System.getLogger("dev.tinyrt").log(System.Logger.Level.DEBUG,
         "runtime " + name + " could not queue " + task + "; it is cancelled", refused);
-    task.giveUp(GiveUpReason.WAKE_REFUSED);
+    try {
+      task.giveUp(GiveUpReason.WAKE_REFUSED);
+    } catch (RuntimeException | Error wakerFailed) {
+      // The give-up completed the task, and its completion woke the awaiters; one of their Wakers
+      // threw. Thrown on, it would come out of a wake (which never throws) or end the drain of a
+      // stopping runtime's queue half-way, leaving the rest live.
+      System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
+          "a Waker threw when " + task + " of runtime " + name + " was given up and woke its "
+              + "awaiters (all of them were woken). Waker.wake() must not throw: catch inside it "
+              + "what it calls", wakerFailed);
+    }
   }
 
   /**
@@ -440,19 +450,24 @@ public final class AsyncRuntime implements AutoCloseable {
   }
 
   /**
-   * Throws if the calling thread is a worker of this (multi-threaded) runtime: the calling task is
-   * one of the live tasks the shutdown waits for, so it would wait out its whole deadline, then
-   * cancel every task (with one worker, even those about to finish), then stop the worker it runs
-   * on. A current-thread runtime refuses the same call through its claim.
+   * Throws if the calling thread is a worker of this (multi-threaded) runtime while tasks are
+   * live: called by a task, that task is one of the live tasks the shutdown waits for, so it would
+   * wait out its whole deadline, then cancel every task (with one worker, even those about to
+   * finish), then stop the worker it runs on; called after a task completed (a {@code thenRun} of
+   * its {@code toCompletableFuture()}, which runs in the completion), it would hold a worker the
+   * other live tasks need while it waits for them. With no task live there is nothing to wait for,
+   * and the shutdown goes on (the worker it runs on is not waited for). A current-thread runtime
+   * refuses the call inside its own blockOn, through its claim.
    */
   private void refuseOnOwnWorker() {
-    if (WORKER_OF.get() == this) {
+    if (WORKER_OF.get() == this && live.size() != 0) {
       throw new IllegalStateException("close()/shutdown() of runtime " + name + " called in "
           + CallSite.callerOutside(AsyncRuntime.class) + " on " + Thread.currentThread().getName()
-          + ", one of its own workers: a task cannot wait for its runtime's tasks to finish, "
-          + "since it is one of them. Shut the runtime down from the thread that built it: "
-          + "after its blockOn returns, or when a task tells that thread to (complete a Oneshot "
-          + "or a CompletableFuture it waits on)");
+          + ", one of its own workers, while " + live.size() + " of its tasks are live: waiting "
+          + "for them here would hold a thread they need (and a task cannot wait for itself). "
+          + "Shut the runtime down from the thread that built it: after its blockOn returns, or "
+          + "when a task tells that thread to (complete a Oneshot or a CompletableFuture it waits "
+          + "on)");
     }
   }
 

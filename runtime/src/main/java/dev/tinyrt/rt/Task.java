@@ -226,18 +226,19 @@ final class Task<T> extends TaskState
       return false;
     }
     Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
-    boolean pending;
     try {
-      pending = pollOnce(start, cx);
-    } catch (RuntimeException | Error wakerFailed) {
+      if (pollOnce(start, cx)) {
+        parked(transitionToIdle(), cx, null);
+      }
+    } catch (RuntimeException | Error failure) {
+      if (!isComplete()) {
+        throw failure; // not an awaiter's Waker: the runtime's own failure (out of memory, say)
+      }
       // pollOnce catches whatever the future throws, so this came from an awaiter's Waker, which
-      // the completion wakes after the task is COMPLETE (every awaiter is told first). Thrown on,
-      // it would end this worker's thread: a runtime of one worker would run nothing again.
-      awaiterWakeFailed(wakerFailed);
-      return true;
-    }
-    if (pending) {
-      parked(transitionToIdle(), cx, null);
+      // the completion (or a give-up's, in parked) wakes after the task is COMPLETE, every awaiter
+      // told first. Thrown on, it would end this worker's thread: a runtime of one worker would
+      // run nothing again.
+      awaiterWakeFailed(failure);
     }
     return true;
   }

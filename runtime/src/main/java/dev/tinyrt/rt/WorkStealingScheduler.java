@@ -279,7 +279,7 @@ final class WorkStealingScheduler implements Scheduler {
    * @return the refusal of a task woken after {@link #stop()}: the runtime gives it up (only a
    *     task its shutdown missed can still be woken, which would otherwise stay live forever)
    */
-  private IllegalStateException stoppedError() {
+  IllegalStateException stoppedError() {
     return new IllegalStateException("runtime " + runtime.name() + " is stopped");
   }
 

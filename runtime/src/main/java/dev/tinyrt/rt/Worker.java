@@ -102,6 +102,29 @@ final class Worker extends Thread {
       }
       wokenUp();
     }
+    leave();
+  }
+
+  /**
+   * At the stop, as this worker leaves its loop: gives up what it still holds, its LIFO slot and
+   * its local queue. Only a wake that raced the stop can have put a live task there (the shutdown
+   * gave up every task live before it stopped the workers): an outside wake this worker took from
+   * the injection queue with its batch just before the stop, say. Left there, such a task stayed
+   * live and unrun for ever (a review found it; {@link WorkStealingScheduler#stop()} drains the
+   * injection queue the same way). Package-private for WorkStealingStopStrandTest.
+   */
+  void leave() {
+    Task<?> task = lifo;
+    lifo = null;
+    if (task == null) {
+      task = queue.pop();
+    }
+    while (task != null) {
+      if (!task.isComplete()) {
+        scheduler.runtime.lostWake(task, scheduler.stoppedError());
+      }
+      task = queue.pop();
+    }
   }
 
   /**
