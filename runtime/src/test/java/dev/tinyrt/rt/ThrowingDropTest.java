@@ -10,16 +10,13 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.TinyrtLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,35 +33,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ThrowingDropTest {
 
-  private static final Logger TINYRT_LOGGER = Logger.getLogger("dev.tinyrt");
-
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final List<String> uncaught = new CopyOnWriteArrayList<>();
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private Thread.UncaughtExceptionHandler previousHandler;
+  private TinyrtLog log;
 
   @BeforeEach
   void listen() {
-    TINYRT_LOGGER.addHandler(handler);
-    previousHandler = Thread.getDefaultUncaughtExceptionHandler();
-    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(t.getName() + ": " + e));
+    log = new TinyrtLog();
   }
 
   @AfterEach
   void stopListening() {
-    TINYRT_LOGGER.removeHandler(handler);
-    Thread.setDefaultUncaughtExceptionHandler(previousHandler);
+    log.close();
   }
 
   /** Pending until the test ends it; its drop throws. */
@@ -128,8 +106,8 @@ class ThrowingDropTest {
       assertTrue(rt.shutdown(Duration.ofSeconds(10)));
     }
     assertEquals(1, leaf.drops.get(), "drops");
-    assertEquals(List.of(), uncaught, "exceptions that ended a thread");
-    assertTrue(logged.stream().anyMatch(r -> r.getMessage().contains(ThrowingDrop.class.getName())
+    assertEquals(List.of(), log.uncaught, "exceptions that ended a thread");
+    assertTrue(log.records.stream().anyMatch(r -> r.getMessage().contains(ThrowingDrop.class.getName())
         && r.getThrown() instanceof IllegalStateException
         && r.getThrown().getMessage().equals("drop failed")),
         "the drop's failure is logged, naming the future's class");

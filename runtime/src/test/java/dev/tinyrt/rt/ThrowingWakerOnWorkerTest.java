@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Context;
 import dev.tinyrt.Poll;
+import dev.tinyrt.TinyrtLog;
 import dev.tinyrt.Waker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,35 +27,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ThrowingWakerOnWorkerTest {
 
-  private static final Logger TINYRT_LOGGER = Logger.getLogger("dev.tinyrt");
-
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final List<String> uncaught = new CopyOnWriteArrayList<>();
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private Thread.UncaughtExceptionHandler previousHandler;
+  private TinyrtLog log;
 
   @BeforeEach
   void listen() {
-    TINYRT_LOGGER.addHandler(handler);
-    previousHandler = Thread.getDefaultUncaughtExceptionHandler();
-    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(t.getName() + ": " + e));
+    log = new TinyrtLog();
   }
 
   @AfterEach
   void stopListening() {
-    TINYRT_LOGGER.removeHandler(handler);
-    Thread.setDefaultUncaughtExceptionHandler(previousHandler);
+    log.close();
   }
 
   @ParameterizedTest
@@ -81,8 +59,8 @@ class ThrowingWakerOnWorkerTest {
           .get(10, TimeUnit.SECONDS));
       assertTrue(rt.shutdown(Duration.ofSeconds(10)));
     }
-    assertEquals(List.of(), uncaught, "exceptions that ended a thread");
-    assertTrue(logged.stream().anyMatch(r -> r.getThrown() == boom
+    assertEquals(List.of(), log.uncaught, "exceptions that ended a thread");
+    assertTrue(log.records.stream().anyMatch(r -> r.getThrown() == boom
         && r.getMessage().contains("runtime waker-" + pool)),
         "the waker's failure is logged, naming the task and runtime");
   }

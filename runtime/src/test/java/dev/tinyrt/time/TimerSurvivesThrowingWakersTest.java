@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tinyrt.Context;
 import dev.tinyrt.CountingWaker;
 import dev.tinyrt.Future;
+import dev.tinyrt.TinyrtLog;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,41 +29,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class TimerSurvivesThrowingWakersTest {
 
-  /** What {@code System.getLogger("dev.tinyrt")} published (it goes to java.util.logging). */
-  final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+  /** What {@code System.getLogger("dev.tinyrt")} publishes during a test, at every level. */
+  private TinyrtLog log;
 
-  /** The java.util.logging logger behind {@code System.getLogger("dev.tinyrt")}. */
-  final Logger log = Logger.getLogger("dev.tinyrt");
-
-  /** Collects the records into {@link #logged}. */
-  final Handler collect = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  /** The logger's level before the test. */
-  Level previousLevel;
+  /** What the runtime logged: {@link #log}'s records. */
+  private List<LogRecord> logged;
 
   @BeforeEach
   void listen() {
-    previousLevel = log.getLevel();
-    log.setLevel(Level.ALL);
-    collect.setLevel(Level.ALL);
-    log.addHandler(collect);
+    log = new TinyrtLog();
+    logged = log.records;
   }
 
   @AfterEach
   void stopListening() {
-    log.removeHandler(collect);
-    log.setLevel(previousLevel);
+    log.close();
   }
 
   static RuntimeException closedRuntime() {
