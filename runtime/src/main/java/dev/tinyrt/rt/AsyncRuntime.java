@@ -356,14 +356,15 @@ public final class AsyncRuntime implements AutoCloseable {
         "runtime " + name + " could not queue " + task + "; it is cancelled", refused);
     try {
       task.giveUp(GiveUpReason.WAKE_REFUSED);
-    } catch (RuntimeException | Error wakerFailed) {
-      // The give-up completed the task, and its completion woke the awaiters; one of their Wakers
-      // threw. Thrown on, it would come out of a wake (which never throws) or end the drain of a
-      // stopping runtime's queue half-way, leaving the rest live.
-      System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
-          "a Waker threw when " + task + " of runtime " + name + " was given up and woke its "
+    } catch (RuntimeException | Error failed) {
+      // Thrown on, it would come out of a wake (which never throws) or end the drain of a
+      // stopping runtime's queue half-way, leaving the rest live. Once the task is complete, it
+      // came from an awaiter's Waker, which the completion woke.
+      System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, task.isComplete()
+          ? "a Waker threw when " + task + " of runtime " + name + " was given up and woke its "
               + "awaiters (all of them were woken). Waker.wake() must not throw: catch inside it "
-              + "what it calls", wakerFailed);
+              + "what it calls"
+          : "runtime " + name + " failed to give up " + task + ", which stays unfinished", failed);
     }
   }
 

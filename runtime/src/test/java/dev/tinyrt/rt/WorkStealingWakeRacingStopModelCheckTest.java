@@ -35,6 +35,8 @@ public class WorkStealingWakeRacingStopModelCheckTest {
     for (Worker w : scheduler.workers) {
       w.setContextClassLoader(null);
     }
+    // Live, as a spawned task is: its give-up takes it out of the live list.
+    runtime.liveList().add(task);
   }
 
   private AsyncRuntime buildRuntime() {
@@ -50,15 +52,21 @@ public class WorkStealingWakeRacingStopModelCheckTest {
   /** A timer's or another thread's wake of a task that is not running. */
   @Operation(nonParallelGroup = "waker")
   public void wake() {
-    task.wake();
-    woke = true;
+    try {
+      task.wake();
+    } finally {
+      woke = true; // a wake that threw is checked too (a wake must never throw)
+    }
   }
 
   /** The end of a shutdown that found no live task (this one's spawn raced it). */
   @Operation(nonParallelGroup = "stopper")
   public void stop() {
-    scheduler.stop();
-    stopped = true;
+    try {
+      scheduler.stop();
+    } finally {
+      stopped = true; // a stop that threw is checked too
+    }
   }
 
   @Validate
