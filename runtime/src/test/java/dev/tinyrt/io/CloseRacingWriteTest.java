@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Timeout;
  * deregistered it and closed the descriptor at once, under the write: about 3 to 9 rounds in 100
  * got a raw "Bad file descriptor", and in some runs megabytes reached victim connections (found by
  * a hostile campaign; 300 rounds here fail on the old {@code Registration.run}). Java 25's
- * deregistration waits for the write, so there the test passes either way. {@code
- * scripts/deep-check} runs more rounds.
+ * deregistration waits for the write, so there the test passes either way. {@code mvn -B -pl
+ * runtime test -Dtest=CloseRacingWriteTest -Dtinyrt.deepCheck.scale=5} runs five times the rounds.
  */
 @Timeout(300)
 class CloseRacingWriteTest {
