@@ -52,9 +52,8 @@ import org.junit.jupiter.api.Timeout;
  * in 5 of 40, but its window is narrow), so {@code DiscardedStreamsAreClosedTest} pins that one;
  * nor the close racing a write on Java 17 ({@code CloseRacingWriteTest}). The timeouts are real (a
  * few milliseconds), so a seed does not replay exactly; it names the program's shape. CI runs 60
- * programs (about half a second); for a long run: {@code mvn -B -pl runtime,agent,integration test
- * -Dtest=IoCompositionFuzzTest -Dtinyrt.ioFuzz.seeds=3000 -Dsurefire.failIfNoSpecifiedTests=false}
- * (1,500 programs: 8 s here, nothing found).
+ * programs (about half a second); for a long run, {@code scripts/fuzz-io [PROGRAMS]} (3,000 by
+ * default).
  */
 @Timeout(600)
 class IoCompositionFuzzTest {
