@@ -210,8 +210,7 @@ public final class AsyncRuntime implements AutoCloseable {
   public <T> JoinHandle<T> spawn(Future<T> future) {
     Objects.requireNonNull(future, "future");
     if (shuttingDown) {
-      throw new RejectedExecutionException(
-          "runtime " + name + " is shutting down and accepts no new task");
+      throw spawnRefused();
     }
     Task<T> task = new Task<>(future, this);
     live.add(task);
@@ -224,11 +223,16 @@ public final class AsyncRuntime implements AutoCloseable {
     // it, or, on a stopped runtime, gives it up at once) and the spawn refused.
     if (shuttingDown) {
       task.abort();
-      throw new RejectedExecutionException(
-          "runtime " + name + " is shutting down and accepts no new task");
+      throw spawnRefused();
     }
     task.wake();
     return task;
+  }
+
+  /** @return the refusal of a spawn once the runtime is shutting down */
+  private RejectedExecutionException spawnRefused() {
+    return new RejectedExecutionException(
+        "runtime " + name + " is shutting down and accepts no new task");
   }
 
   /**
@@ -357,13 +361,12 @@ public final class AsyncRuntime implements AutoCloseable {
     try {
       task.giveUp(GiveUpReason.WAKE_REFUSED);
     } catch (RuntimeException | Error failed) {
-      // Thrown on, it would come out of a wake (which never throws) or end the drain of a
-      // stopping runtime's queue half-way, leaving the rest live. Once the task is complete, it
-      // came from an awaiter's Waker, which the completion woke.
+      // Thrown on, it would come out of a wake (which never throws) or end a stopping runtime's
+      // drain half-way, leaving the rest live. (An awaiter's throwing Waker does not get here on a
+      // multi-threaded runtime: the completion logs it.)
       System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, task.isComplete()
-          ? "a Waker threw when " + task + " of runtime " + name + " was given up and woke its "
-              + "awaiters (all of them were woken). Waker.wake() must not throw: catch inside it "
-              + "what it calls"
+          ? "runtime " + name + " gave up " + task + ", and a Waker of its awaiters threw: "
+              + "Waker.wake() must not throw; catch inside it what it calls"
           : "runtime " + name + " failed to give up " + task + ", which stays unfinished", failed);
     }
   }

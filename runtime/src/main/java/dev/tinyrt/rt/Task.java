@@ -226,34 +226,23 @@ final class Task<T> extends TaskState
       return false;
     }
     Context cx = LostWakers.ENABLED ? LostWakers.context(this) : this; // off: no code
-    try {
-      if (pollOnce(start, cx)) {
-        parked(transitionToIdle(), cx, null);
-      }
-    } catch (RuntimeException | Error failure) {
-      if (!isComplete()) {
-        throw failure; // not an awaiter's Waker: the runtime's own failure (out of memory, say)
-      }
-      // pollOnce catches whatever the future throws, so this came from an awaiter's Waker, which
-      // the completion (or a give-up's, in parked) wakes after the task is COMPLETE, every awaiter
-      // told first. Thrown on, it would end this worker's thread: a runtime of one worker would
-      // run nothing again.
-      awaiterWakeFailed(failure);
+    if (pollOnce(start, cx)) {
+      parked(transitionToIdle(), cx, null);
     }
     return true;
   }
 
   /**
-   * Reports a Waker that threw when this task's completion woke it, on a multi-threaded runtime's
-   * worker: there the failure has no caller to go to (a current-thread runtime's driver rethrows it
-   * from {@code blockOn}).
+   * Reports a Waker that threw when this task's completion woke it, on a multi-threaded runtime:
+   * there the failure has no caller to go to (a current-thread runtime's driver rethrows it from
+   * {@code blockOn}).
    *
-   * @param failure what the Waker threw
+   * @param failure what the Waker threw (the first, with the others suppressed)
    */
   private void awaiterWakeFailed(Throwable failure) {
     System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING,
         "a Waker threw when " + this + " of runtime " + runtime.name() + " completed and woke "
-            + "its awaiters (all of them were woken; the worker goes on). Waker.wake() must not "
+            + "its awaiters (all of them were woken; the runtime goes on). Waker.wake() must not "
             + "throw: catch inside it what it calls", failure);
   }
 
@@ -381,10 +370,10 @@ final class Task<T> extends TaskState
     do {
       toNotify = waiters;
     } while (!WAITERS.compareAndSet(this, toNotify, TAKEN));
+    // Every waiter is woken even if one throws (a Waker is the user's code): the first failure
+    // is kept until all were told, the others added to it.
+    Throwable failed = null;
     if (toNotify instanceof JoinWaiters several) {
-      // Every waiter is woken even if one throws (a Waker is the user's code): the first failure
-      // is thrown once all were told, the others added to it.
-      Throwable failed = null;
       for (Object w : several.close()) {
         try {
           notifyOne(w);
@@ -396,11 +385,23 @@ final class Task<T> extends TaskState
           }
         }
       }
-      if (failed != null) {
+    } else if (toNotify != null) {
+      try {
+        notifyOne(toNotify);
+      } catch (RuntimeException | Error e) {
+        failed = e;
+      }
+    }
+    if (failed != null) {
+      if (local != null) {
+        // A current-thread runtime's completion runs under its driver's blockOn, which rethrows
+        // it to the user (JoinHandleWaitersTest).
         throw Sneaky.rethrow(failed);
       }
-    } else if (toNotify != null) {
-      notifyOne(toNotify);
+      // A multi-threaded runtime's completion runs on a worker, or on a thread giving the task
+      // up: thrown on, it ended the worker's thread (a runtime of one worker ran nothing again),
+      // or a stop's drain half-way, or came out of a wake.
+      awaiterWakeFailed(failed);
     }
   }
 

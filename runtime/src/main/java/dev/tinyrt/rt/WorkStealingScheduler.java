@@ -279,7 +279,7 @@ final class WorkStealingScheduler implements Scheduler {
    * @return the refusal of a task woken after {@link #stop()}: the runtime gives it up (only a
    *     task its shutdown missed can still be woken, which would otherwise stay live forever)
    */
-  IllegalStateException stoppedError() {
+  private IllegalStateException stoppedError() {
     return new IllegalStateException("runtime " + runtime.name() + " is stopped");
   }
 
@@ -323,9 +323,19 @@ final class WorkStealingScheduler implements Scheduler {
     // What is left was given up on by the runtime, but for a wake that raced this stop (see
     // refuseIfStoppedMeanwhile): given up here, on the stopping thread.
     for (Task<?> task; (task = injection.poll()) != null; ) {
-      if (!task.isComplete()) {
-        runtime.lostWake(task, stoppedError());
-      }
+      giveUpLeftBehind(task);
+    }
+  }
+
+  /**
+   * Gives up a task found in a queue after the stop (the injection queue, or a leaving worker's
+   * own), unless it is complete: only a wake that raced the stop can have left a live one there.
+   *
+   * @param task the task of the queue entry
+   */
+  void giveUpLeftBehind(Task<?> task) {
+    if (!task.isComplete()) {
+      runtime.lostWake(task, stoppedError());
     }
   }
 }

@@ -120,9 +120,7 @@ final class Worker extends Thread {
       task = queue.pop();
     }
     while (task != null) {
-      if (!task.isComplete()) {
-        scheduler.runtime.lostWake(task, scheduler.stoppedError());
-      }
+      scheduler.giveUpLeftBehind(task);
       task = queue.pop();
     }
   }

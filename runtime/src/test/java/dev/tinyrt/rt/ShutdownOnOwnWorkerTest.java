@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Poll;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -69,13 +71,13 @@ class ShutdownOnOwnWorkerTest {
    * is not refused (a review caught a first version that refused it, and the refusal, thrown inside
    * {@code thenRun}, went unseen into the dependent stage).
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void aCompletionCallbackOfTheLastTaskMayCloseTheRuntime() throws Exception {
     AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).name("callback").build();
     TestFutures.Gate<String> gate = new TestFutures.Gate<>();
     JoinHandle<String> last = rt.spawn(gate);
     AtomicReference<String> closedOn = new AtomicReference<>();
-    java.util.concurrent.CompletableFuture<Void> closed = last.toCompletableFuture().thenRun(() -> {
+    CompletableFuture<Void> closed = last.toCompletableFuture().thenRun(() -> {
       closedOn.set(Thread.currentThread().getName());
       rt.close();
     });

@@ -89,7 +89,8 @@ class ThrowingDropTest {
       assertTrue(leaf.polled.await(10, TimeUnit.SECONDS), "the task was never polled");
       handle.abort();
       if (current) {
-        // The abort's cancellation is delivered by the next drive; it threw the drop's exception.
+        // The abort's cancellation is delivered by the next drive (it threw the drop's exception
+        // out of this blockOn before).
         CancelledException thrown = assertThrows(
             CancelledException.class, () -> rt.blockOn(handle));
         assertTrue(thrown.getMessage().contains("cancelled"), thrown.getMessage());

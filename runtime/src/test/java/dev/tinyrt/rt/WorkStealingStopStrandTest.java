@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  *       now the leaving worker gives up what it holds ({@link Worker#leave});
  *   <li>the stop's drain of the injection queue gave each task up on the stopping thread, and a
  *       task whose awaiter had a throwing Waker threw out of stop(), leaving the rest of the queue
- *       live; now a give-up's throwing Waker is logged ({@code AsyncRuntime.lostWake}), which also
- *       keeps a wake from ever throwing.
+ *       live; now a multi-threaded runtime's completion logs a throwing Waker ({@code
+ *       Task.complete}), and {@code AsyncRuntime.lostWake} logs whatever else a give-up throws, so
+ *       a wake never throws.
  * </ul>
  */
 class WorkStealingStopStrandTest {
