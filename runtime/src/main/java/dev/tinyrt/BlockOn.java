@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt;
 
+import dev.tinyrt.internal.NullPoll;
 import dev.tinyrt.internal.RuntimeThreads;
 import dev.tinyrt.internal.ThreadWaker;
 import java.util.concurrent.locks.LockSupport;
@@ -19,6 +20,9 @@ final class BlockOn {
     try {
       while (true) {
         Poll<T> poll = future.poll(cx);
+        if (poll == null) {
+          throw NullPoll.of(future);
+        }
         if (poll.isReady()) {
           return poll.get();
         }

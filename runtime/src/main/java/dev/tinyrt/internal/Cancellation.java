@@ -281,7 +281,11 @@ public final class Cancellation {
             + "its shutdown: the section was cut short");
       }
       outer = cx;
-      return future.poll(this);
+      Poll<T> p = future.poll(this);
+      if (p == null) {
+        throw NullPoll.of(future);
+      }
+      return p;
     }
 
     @Override

@@ -97,6 +97,9 @@ public final class ChildFutures {
     Poll<T> p;
     try {
       p = f.poll(cx);
+      if (p == null) {
+        throw NullPoll.of(f);
+      }
     } catch (Throwable t) {
       finish(i);
       throw t;

@@ -4,6 +4,7 @@ package dev.tinyrt.rt;
 import dev.tinyrt.Context;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.NullPoll;
 import dev.tinyrt.internal.ThreadWaker;
 
 /**
@@ -44,6 +45,9 @@ final class LocalBlockOn<T> {
       if (mainWaker.takeNotification()) {
         Poll<T> poll = SlowPolls.ENABLED // off: no code
             ? SlowPolls.poll(future, cx, "the future of blockOn") : future.poll(cx);
+        if (poll == null) {
+          throw NullPoll.of(future);
+        }
         if (poll.isReady()) {
           result = poll;
           return true;

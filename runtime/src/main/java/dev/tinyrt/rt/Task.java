@@ -11,6 +11,7 @@ import dev.tinyrt.internal.CallSite;
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ForgetsWaker;
 import dev.tinyrt.internal.ForwardsCancellation;
+import dev.tinyrt.internal.NullPoll;
 import dev.tinyrt.internal.Sneaky;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -328,6 +329,9 @@ final class Task<T> extends TaskState
     Poll<T> poll;
     try {
       poll = SlowPolls.ENABLED ? SlowPolls.poll(future, cx, this) : future.poll(cx);
+      if (poll == null) {
+        throw NullPoll.of(future);
+      }
     } catch (Throwable t) {
       complete(null, t);
       return false;
