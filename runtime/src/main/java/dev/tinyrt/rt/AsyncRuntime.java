@@ -4,6 +4,7 @@ package dev.tinyrt.rt;
 import dev.tinyrt.Async;
 import dev.tinyrt.Future;
 import dev.tinyrt.internal.CallSite;
+import dev.tinyrt.internal.Nanos;
 import dev.tinyrt.internal.RuntimeThreads;
 import dev.tinyrt.internal.StageFuture;
 import dev.tinyrt.time.Timer;
@@ -430,7 +431,8 @@ public final class AsyncRuntime implements AutoCloseable {
    * <p>A current-thread runtime runs its tasks here meanwhile, so it must not be driven by another
    * thread: close it on the thread that called {@code blockOn}, after {@code blockOn} returns.
    *
-   * @param deadline how long to wait for tasks to finish on their own
+   * @param deadline how long to wait for tasks to finish on their own (zero or negative: cancel
+   *     them at once; over about 146 years, {@code ChronoUnit.FOREVER}'s say: wait for them)
    * @return whether every task finished before the deadline, without cancellation
    * @throws IllegalStateException on a current-thread runtime driven by a thread now (in {@code
    *     blockOn}, this one or another), or on a worker thread of this multi-threaded runtime (in
@@ -510,7 +512,7 @@ public final class AsyncRuntime implements AutoCloseable {
   }
 
   private boolean awaitLive(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + Nanos.ahead(timeout);
     if (local != null) {
       // Nobody else runs a current-thread runtime's tasks: run them here until done or deadline.
       return local.driveClaimed(() -> live.size() == 0, deadline);

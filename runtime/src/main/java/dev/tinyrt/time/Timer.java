@@ -2,6 +2,7 @@
 package dev.tinyrt.time;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.internal.Nanos;
 import java.time.Duration;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -29,7 +30,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  */
 public final class Timer {
-
 
   /** The clock deadlines are read on. */
   private final Clock clock;
@@ -96,23 +96,29 @@ public final class Timer {
   }
 
   /**
-   * Returns a future ready once {@code duration} has passed from now.
+   * Returns a future ready once {@code duration} has passed from now. A zero or negative duration
+   * is ready at the first poll; one longer than about 146 years ({@code ChronoUnit.FOREVER}'s, say)
+   * never fires.
    *
-   * @param duration how long, not negative
+   * @param duration how long
    * @return a new future
    */
   public Future<Void> sleep(Duration duration) {
-    return new Sleep(this, clock.nanoTime() + duration.toNanos());
+    return new Sleep(this, clock.nanoTime() + Nanos.ahead(duration));
   }
 
   /**
-   * Returns a future ready once this timer's clock reads {@code deadlineNanos}.
+   * Returns a future ready once this timer's clock reads {@code deadlineNanos} (compared as {@link
+   * System#nanoTime()} values are: by their difference). A deadline that has passed is ready at the
+   * first poll; one more than about 146 years ahead never fires.
    *
    * @param deadlineNanos a time of {@link #clock()}
    * @return a new future
    */
   public Future<Void> sleepUntil(long deadlineNanos) {
-    return new Sleep(this, deadlineNanos);
+    long now = clock.nanoTime();
+    long ahead = deadlineNanos - now;
+    return new Sleep(this, ahead <= 0 ? now : now + Math.min(ahead, Nanos.MAX_AHEAD));
   }
 
   /**
@@ -120,7 +126,8 @@ public final class Timer {
    * within {@code duration}; {@code future} is then abandoned (an async method unwinds).
    *
    * @param future the future
-   * @param duration the limit
+   * @param duration the limit (zero or negative: elapsed at the first poll unless the future is
+   *     ready then; over about 146 years: never elapses)
    * @param <T> its value type
    * @return a new future
    */
@@ -131,7 +138,7 @@ public final class Timer {
   /**
    * Returns an interval whose first tick is now, then every {@code period}.
    *
-   * @param period the period, positive
+   * @param period the period, positive (over about 146 years: no tick after the first)
    * @param missed what to do with missed ticks
    * @return a new interval
    */
@@ -139,7 +146,7 @@ public final class Timer {
     if (period.isZero() || period.isNegative()) {
       throw new IllegalArgumentException("an interval's period must be positive: " + period);
     }
-    return new Interval(this, clock.nanoTime(), period.toNanos(), missed);
+    return new Interval(this, clock.nanoTime(), Nanos.ahead(period), missed);
   }
 
   /** Puts a sleep that was polled pending for the first time in the heap. */
