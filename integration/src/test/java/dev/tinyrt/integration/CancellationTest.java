@@ -568,6 +568,9 @@ class CancellationTest {
         IllegalStateException e =
             assertThrows(IllegalStateException.class, () -> rt.blockOn(task));
         assertTrue(e.getMessage().contains("await the future instead"), e.getMessage());
+        // The caller is named, not the check (it named RuntimeThreads.refuseBlocking once).
+        assertTrue(e.getMessage().contains("Async.blockOn called in " + CancellationTest.class
+            .getName() + ".blocksInside (CancellationTest.java:"), e.getMessage());
       }
     }
   }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.internal;
 
+import java.util.Arrays;
+
 /**
  * Which threads poll a runtime's tasks: a worker of a multi-threaded runtime for its whole life,
  * the thread driving a current-thread runtime while it drives. Blocking on such a thread stops
@@ -50,8 +52,11 @@ public final class RuntimeThreads {
   public static void refuseBlocking(String call, Class<?>... entryPoints) {
     String runtime = RUNS_TASKS_OF.get();
     if (runtime != null) {
+      // This class is between the user's code and the stack walk too.
+      Class<?>[] skipped = Arrays.copyOf(entryPoints, entryPoints.length + 1);
+      skipped[entryPoints.length] = RuntimeThreads.class;
       throw new IllegalStateException(
-          call + " called in " + CallSite.callerOutside(entryPoints) + " on "
+          call + " called in " + CallSite.callerOutside(skipped) + " on "
               + Thread.currentThread().getName() + ", a thread that runs the "
               + "tasks of " + runtime + ": blocking here would stop them (and deadlock if the "
               + "future needs one of them). Inside a task, await the future instead "
