@@ -165,7 +165,7 @@ public final class NeverPolled {
       }
       started = true;
     }
-    Thread t = new Thread(() -> {
+    RuntimeThreads.service("tinyrt-never-polled", "the reports of futures never polled", () -> {
       while (true) {
         try {
           report((Unpolled) collected.remove());
@@ -173,9 +173,7 @@ public final class NeverPolled {
           return;
         }
       }
-    }, "tinyrt-never-polled");
-    t.setDaemon(true);
-    t.start();
+    }).start();
   }
 
   /**

@@ -187,9 +187,13 @@ public final class StageTask<T> extends Context implements Waker {
     }
   }
 
-  /** Polls the frame here or, in runtime mode, on a worker. The state is POLLING. */
+  /**
+   * Polls the frame here or, in runtime mode or on one of tinyrt's own threads (the timer's, when
+   * the frame awaited a sleep), on a worker: user code there would hold up every sleep of the JVM,
+   * and a {@code blockOn} in it would deadlock them all. The state is POLLING.
+   */
   private void resume() {
-    if (onRuntime) {
+    if (onRuntime || RuntimeThreads.isService()) {
       try {
         SharedRuntime.INSTANCE.spawn(cx -> {
           run();

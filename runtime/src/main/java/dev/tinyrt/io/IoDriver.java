@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.io;
 
+import dev.tinyrt.internal.RuntimeThreads;
 import dev.tinyrt.rt.AsyncRuntime;
 import dev.tinyrt.rt.IoMode;
 import dev.tinyrt.rt.Parker;
@@ -168,8 +169,9 @@ public final class IoDriver implements AutoCloseable {
     this.selector = Selection.open();
     this.runtime = runtime;
     if (runtime == null) {
-      this.thread = new Thread(this::drive, "tinyrt-io-" + THREADS.incrementAndGet());
-      this.thread.setDaemon(true);
+      String threadName = "tinyrt-io-" + THREADS.incrementAndGet();
+      this.thread = RuntimeThreads.service(threadName, "an I/O driver (" + threadName + ")",
+          this::drive);
       this.name = thread.getName();
     } else {
       this.thread = null;

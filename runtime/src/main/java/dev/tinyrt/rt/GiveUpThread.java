@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
+import dev.tinyrt.internal.RuntimeThreads;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -28,9 +29,7 @@ final class GiveUpThread {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(
         /* corePoolSize = */ 1, /* maximumPoolSize = */ 1, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), job -> {
-          Thread t = new Thread(job, "tinyrt-give-up");
-          t.setDaemon(true);
-          return t;
+          return RuntimeThreads.service("tinyrt-give-up", "the give-ups of tasks", job);
         });
     pool.allowCoreThreadTimeOut(true);
     return pool;

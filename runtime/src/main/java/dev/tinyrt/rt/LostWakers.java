@@ -4,6 +4,7 @@ package dev.tinyrt.rt;
 import dev.tinyrt.Context;
 import dev.tinyrt.Waker;
 import dev.tinyrt.internal.LockHolder;
+import dev.tinyrt.internal.RuntimeThreads;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -256,9 +257,8 @@ final class LostWakers {
       }
       started = true;
     }
-    Thread t = new Thread(this::reportForever, "tinyrt-lost-wakers");
-    t.setDaemon(true);
-    t.start();
+    RuntimeThreads.service("tinyrt-lost-wakers", "the reports of lost wakers", this::reportForever)
+        .start();
   }
 
   /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.internal.RuntimeThreads;
 import java.lang.ref.ReferenceQueue;
 
 /**
@@ -31,9 +32,8 @@ final class AbandonedOneshotSenders {
   private static volatile long foundFinished;
 
   static {
-    Thread thread = new Thread(AbandonedOneshotSenders::serve, "tinyrt-abandoned-oneshot-senders");
-    thread.setDaemon(true);
-    thread.start();
+    RuntimeThreads.service("tinyrt-abandoned-oneshot-senders", "the oneshots' abandoned senders",
+        AbandonedOneshotSenders::serve).start();
   }
 
   private AbandonedOneshotSenders() {}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import dev.tinyrt.internal.RuntimeThreads;
 import java.lang.ref.Cleaner;
 
 /**
@@ -11,9 +12,8 @@ final class Abandonment {
 
   /** The cleaner whose thread runs the abandonment actions. */
   static final Cleaner CLEANER = Cleaner.create(runnable -> {
-    Thread thread = new Thread(runnable, "tinyrt-abandoned-senders");
-    thread.setDaemon(true);
-    return thread;
+    return RuntimeThreads.service("tinyrt-abandoned-senders", "the channels' abandoned senders",
+        runnable);
   });
 
   private Abandonment() {}

@@ -3,6 +3,7 @@ package dev.tinyrt.time;
 
 import dev.tinyrt.Future;
 import dev.tinyrt.internal.Nanos;
+import dev.tinyrt.internal.RuntimeThreads;
 import java.time.Duration;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -71,9 +72,7 @@ public final class Timer {
 
     private static Timer start() {
       Timer t = new Timer(Clock.system(), true);
-      Thread driver = new Thread(t::drive, "tinyrt-timer");
-      driver.setDaemon(true);
-      driver.start();
+      RuntimeThreads.service("tinyrt-timer", "the JVM-wide timer", t::drive).start();
       return t;
     }
   }
