@@ -29,8 +29,11 @@ public final class StageFuture<T> implements Future<T>, Droppable {
   private static final Class<?> MINIMAL_STAGE =
       new CompletableFuture<Void>().minimalCompletionStage().getClass();
 
-  /** The stage awaited. */
-  private final CompletionStage<T> stage;
+  /**
+   * The stage awaited, until the first pending poll joins its hub: from then on only the hub is
+   * asked, and the hub's list of waiters must not reach the stage (see {@link StageHub}).
+   */
+  private CompletionStage<T> stage;
 
   /** The stage's hub, once a poll found it not done (only the polling task writes it). */
   private StageHub hub;
@@ -82,6 +85,7 @@ public final class StageFuture<T> implements Future<T>, Droppable {
         }
       }
       hub = h = StageHub.of(stage);
+      stage = null;
     }
     return h.poll(this, cx.waker());
   }

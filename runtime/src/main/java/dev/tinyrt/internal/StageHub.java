@@ -5,6 +5,7 @@ import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 import java.lang.System.Logger.Level;
 import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +17,12 @@ import java.util.concurrent.ExecutionException;
  * stage against something else (a shutdown signal) in every iteration would otherwise add a
  * callback to the stage per iteration, each holding its task.
  *
- * <p>A hub is found through a map keyed weakly by the stage's identity; it never references its
- * stage, so a stage nobody else holds is collected with its callback and its hub. Waiting
+ * <p>A hub is found through a map keyed weakly by the stage's identity, whose values are weak too:
+ * what keeps a hub alive is its callback, which its incomplete stage holds. The hub never
+ * references its stage (nor do its waiters, once joined), so a stage nobody else holds is collected
+ * with its callback, its hub and the tasks that wait on it and nothing else holds: an EA-style
+ * call nobody can complete any more, say. (With the hubs held strongly by the map, each hub's
+ * waiters' wakers pinned their tasks, and through them often the stage, for ever.) Waiting
  * StageFutures form an intrusive doubly linked list, so an abandoned one leaves in O(1). On
  * completion the hub records the outcome, leaves the map, unlinks every waiter and wakes them
  * outside its lock.
@@ -28,14 +33,21 @@ import java.util.concurrent.ExecutionException;
  */
 final class StageHub {
 
-  /** Hubs of stages that have not completed, by the stage's identity. */
-  private static final ConcurrentHashMap<IdentityWeakKey, StageHub> HUBS = new ConcurrentHashMap<>();
+  /**
+   * Hubs of stages that have not completed, by the stage's identity; weakly: the stage's callback
+   * holds its hub.
+   */
+  private static final ConcurrentHashMap<IdentityWeakKey, WeakReference<StageHub>> HUBS =
+      new ConcurrentHashMap<>();
 
   /** Keys whose stage was collected before it completed, to remove from {@link #HUBS}. */
   private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
 
   /** The key this hub is registered under, to leave the map on completion. */
   private final IdentityWeakKey key;
+
+  /** This hub's entry in {@link #HUBS}, to leave the map on completion. */
+  private final WeakReference<StageHub> entry = new WeakReference<>(this);
 
   /** The first waiter, or null. Guarded by this. */
   private StageFuture<?> head;
@@ -68,19 +80,27 @@ final class StageHub {
   static StageHub of(CompletionStage<?> stage) {
     expungeCollected();
     IdentityWeakKey key = new IdentityWeakKey(stage, COLLECTED);
-    StageHub hub = HUBS.get(key);
-    if (hub != null) {
-      return hub;
-    }
     StageHub fresh = new StageHub(key);
-    hub = HUBS.putIfAbsent(key, fresh);
-    if (hub != null) {
-      return hub; // another thread made it first
+    while (true) {
+      WeakReference<StageHub> there = HUBS.putIfAbsent(key, fresh.entry);
+      if (there == null) {
+        break; // ours: register its callback below
+      }
+      StageHub hub = there.get();
+      if (hub != null) {
+        return hub; // made earlier, or by another thread first
+      }
+      // A hub collected before its entry left the map: its stage completed, and dropped its
+      // callback. Take the entry's place (the new hub's callback runs at once).
+      if (HUBS.replace(key, there, fresh.entry)) {
+        break;
+      }
     }
     try {
+      // From here the stage holds the hub (until it completes), so the map's weak entry stays.
       stage.whenComplete(fresh::complete); // runs at once if the stage already completed
     } catch (RuntimeException | Error e) {
-      HUBS.remove(key, fresh);
+      HUBS.remove(key, fresh.entry);
       throw e;
     }
     return fresh;
@@ -126,7 +146,7 @@ final class StageHub {
 
   /** The stage's one callback: record the outcome, leave the map, wake every waiter once. */
   private void complete(Object v, Throwable e) {
-    HUBS.remove(key, this);
+    HUBS.remove(key, entry);
     Waker[] wakers;
     synchronized (this) {
       value = v;
@@ -198,7 +218,8 @@ final class StageHub {
    * @return the number of linked waiters, 0 if the stage has no hub
    */
   static int waitersOf(CompletionStage<?> stage) {
-    StageHub hub = HUBS.get(new IdentityWeakKey(stage, null));
+    WeakReference<StageHub> entry = HUBS.get(new IdentityWeakKey(stage, null));
+    StageHub hub = entry == null ? null : entry.get();
     if (hub == null) {
       return 0;
     }
