@@ -72,6 +72,12 @@ public final class AsyncRuntime implements AutoCloseable {
   /** Whether {@link #blocking} is ours to shut down. */
   private final boolean ownsBlocking;
 
+  /**
+   * Set by the shutdown's end, under this runtime's monitor, when it shuts our blocking pool down
+   * (or finds none): from then on no pool is made, and {@code spawnBlocking} refuses.
+   */
+  private boolean blockingClosed;
+
   /** The live tasks, to cancel them at the shutdown deadline. */
   private final TaskList live = new TaskList();
 
@@ -265,6 +271,7 @@ public final class AsyncRuntime implements AutoCloseable {
    * @param work the blocking work
    * @param <T> its value type
    * @return a future of its result; its exception is thrown unchanged
+   * @throws RejectedExecutionException once the runtime is shut down (its own pool is, then)
    */
   public <T> Future<T> spawnBlocking(Callable<T> work) {
     Objects.requireNonNull(work, "work");
@@ -285,6 +292,12 @@ public final class AsyncRuntime implements AutoCloseable {
       synchronized (this) {
         pool = blocking;
         if (pool == null) {
+          if (blockingClosed) {
+            // Shut down before its first blocking work: a pool made now would never be shut
+            // down. Refused, as the pool would refuse had it been made.
+            throw new RejectedExecutionException("runtime " + name + " is shut down and "
+                + "accepts no new blocking work (spawnBlocking)");
+          }
           pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, name + "-blocking");
             t.setDaemon(true);
@@ -496,7 +509,11 @@ public final class AsyncRuntime implements AutoCloseable {
     }
     scheduler.stop();
     RuntimeMBeans.unregister(this);
-    ExecutorService pool = blocking;
+    ExecutorService pool;
+    synchronized (this) {
+      pool = blocking;
+      blockingClosed = true;
+    }
     if (ownsBlocking && pool != null) {
       pool.shutdownNow();
     }

@@ -561,8 +561,10 @@ final class Task<T> extends TaskState
   @Override
   public CompletableFuture<T> toCompletableFuture() {
     // A view completed by its holder (cancel, a timeout of orTimeout or completeOnTimeout, a
-    // complete by hand) leaves the waiters at once: a thread that asks for a view, waits a
-    // while and gives up, over and over, must not pile views up on a task that runs for long.
+    // complete by hand) leaves the waiters at once, so a thread that asks for a view and gives it
+    // up that way, over and over, piles no views up on a task that runs for long. One given up
+    // without completing it (a get(timeout) that timed out) stays until the task ends: the task
+    // cannot tell it from a view whose holder dropped it with a callback attached, which must run.
     CompletableFuture<T> cf = new CompletableFuture<>() {
       @Override
       public boolean cancel(boolean mayInterruptIfRunning) {

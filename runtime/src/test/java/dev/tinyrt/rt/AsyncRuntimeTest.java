@@ -200,6 +200,24 @@ class AsyncRuntimeTest {
     }
   }
 
+  @Test
+  void spawnBlockingAfterTheShutdownIsRefusedAndMakesNoPool() {
+    // Never used its pool: the shutdown found none. A spawnBlocking after it made a pool that
+    // nothing would shut down, and ran the work (found by the stop's hostile campaign).
+    AsyncRuntime unused = AsyncRuntime.builder().multiThread(1).name("blocking-unused").build();
+    unused.close();
+    RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
+        () -> unused.spawnBlocking(() -> "ran"));
+    assertTrue(e.getMessage().contains("blocking-unused is shut down"), e.getMessage());
+    assertFalse(Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("blocking-unused-blocking")), "a pool thread was made");
+    // Used it: its pool, shut down, refuses as well.
+    AsyncRuntime used = AsyncRuntime.builder().currentThread().name("blocking-used").build();
+    assertEquals("ran", used.blockOn(used.spawnBlocking(() -> "ran")));
+    used.close();
+    assertThrows(RejectedExecutionException.class, () -> used.spawnBlocking(() -> "ran"));
+  }
+
   @ParameterizedTest
   @MethodSource("runtimes")
   void shutdownRefusesNewTasksAndCancelsTheLiveOnesAtTheDeadline(AsyncRuntime rt) {
