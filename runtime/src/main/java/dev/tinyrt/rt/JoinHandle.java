@@ -48,8 +48,8 @@ public interface JoinHandle<T> extends Future<T> {
    * <p>Each call makes a new stage, which the task holds until it finishes or the stage is
    * completed: a callback attached to it and then left runs when the task ends, as with any {@code
    * CompletableFuture}. So one given up without completing it (a {@code get(timeout)} that timed
-   * out, an await of it that lost a select) stays, about 260 bytes, until the task ends: on a task
-   * that runs for long, ask for one stage and keep it, give one up with {@code orTimeout} (or
+   * out, an await of it that lost a select) stays, a few hundred bytes, until the task ends: on a
+   * task that runs for long, ask for one stage and keep it, give one up with {@code orTimeout} (or
    * {@code completeExceptionally}), and in async code await the handle itself.
    *
    * @return a new stage
