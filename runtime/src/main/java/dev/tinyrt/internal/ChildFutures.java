@@ -48,6 +48,12 @@ public final class ChildFutures {
   /** The context cancelled children are polled with, made on first need. */
   private Cancellation.CancelledContext cancelling;
 
+  /** The child whose value, if it returns one once cancelled, is kept, not discarded; or -1. */
+  private int rescue = -1;
+
+  /** What child {@link #rescue} returned once cancelled, or null. */
+  private Poll<?> rescued;
+
   /**
    * Takes the children.
    *
@@ -149,7 +155,11 @@ public final class ChildFutures {
           continue;
         }
         finish(i);
-        Cancellation.discard(p.get());
+        if (i == rescue) {
+          rescued = p; // it could not be cancelled and finished: its value is not lost
+        } else {
+          Cancellation.discard(p.get());
+        }
       } catch (CancelledException expected) {
         finish(i); // it unwound to its top, as it should
       } catch (Throwable failure) {
@@ -158,6 +168,21 @@ public final class ChildFutures {
       }
     }
     return finished;
+  }
+
+  /**
+   * Keeps the value child {@code i} still returns once cancelled (a non-cancellable section that
+   * ran to its end) for {@link #rescued}, instead of discarding it.
+   *
+   * @param i the child
+   */
+  public void rescueValueOf(int i) {
+    rescue = i;
+  }
+
+  /** @return what the child named by {@link #rescueValueOf} returned once cancelled, or null */
+  public Poll<?> rescued() {
+    return rescued;
   }
 
   /**

@@ -54,7 +54,8 @@ public final class Tasks {
 
   /**
    * Returns {@code future} limited to {@code duration} on the current runtime's timer: it throws
-   * {@link dev.tinyrt.time.Elapsed} when the time is up, and {@code future} is abandoned.
+   * {@link dev.tinyrt.time.Elapsed} when the time is up, and {@code future} is abandoned (see
+   * {@link dev.tinyrt.time.Timer#timeout} for a future that cannot be abandoned at once).
    *
    * @param future the future
    * @param duration the limit

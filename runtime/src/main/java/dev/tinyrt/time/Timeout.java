@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * {@link Timer#timeout}: the future races its deadline. Losing, it is cancelled, and {@link
- * Elapsed} is thrown once it finished unwinding; winning, the deadline's sleep leaves the timer.
+ * Elapsed} is thrown once it finished unwinding, unless it could not be cancelled (it waited in a
+ * non-cancellable section) and returned a value all the same: that value is returned, late, not
+ * lost (a message received in the section, say). Winning, the deadline's sleep leaves the timer.
  */
 final class Timeout<T> implements Future<T>, ForwardsCancellation {
 
@@ -39,6 +41,7 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation {
 
   Timeout(Future<T> future, Future<Void> deadline, Duration after) {
     this.children = new ChildFutures(List.of(future, deadline));
+    this.children.rescueValueOf(FUTURE);
     this.after = after;
   }
 
@@ -71,7 +74,18 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation {
       return Poll.pending();
     }
     finished = true;
-    throw cancelled ? Cancellation.cancelled("in a timeout") : new Elapsed(after);
+    @SuppressWarnings("unchecked")
+    Poll<T> late = (Poll<T>) children.rescued();
+    if (cancelled) {
+      if (late != null) {
+        Cancellation.discard(late.get()); // the task is cancelled: nobody takes it
+      }
+      throw Cancellation.cancelled("in a timeout");
+    }
+    if (late != null) {
+      return late;
+    }
+    throw new Elapsed(after);
   }
 
   /** The future finished first: the deadline leaves the timer at once. */

@@ -122,7 +122,10 @@ public final class Timer {
 
   /**
    * Returns a future of {@code future}'s value that throws {@link Elapsed} if it is not ready
-   * within {@code duration}; {@code future} is then abandoned (an async method unwinds).
+   * within {@code duration}; {@code future} is then abandoned (an async method unwinds). A future
+   * that cannot be abandoned at once (one waiting in {@code Futures.nonCancellable}) is waited for;
+   * if it then returns a value all the same, that value is returned, late, instead of {@code
+   * Elapsed}: a message received in such a section is not lost.
    *
    * @param future the future
    * @param duration the limit (zero or negative: elapsed at the first poll unless the future is
