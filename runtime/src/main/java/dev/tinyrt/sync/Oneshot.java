@@ -170,10 +170,15 @@ public final class Oneshot {
                   + "Sender must send(value) or close()"
               : "the oneshot Sender was closed without sending a value");
         }
-        // DROPPED, took the value or TOOK_CLOSE: this receiver already finished, a misuse.
-        throw new IllegalStateException(
-            "Oneshot.Receiver polled after it already completed: a oneshot channel delivers "
-                + "its value once; keep the value instead of polling again");
+        // DROPPED, took the value or TOOK_CLOSE: this receiver already finished, a misuse. A
+        // drop followed by the sender's send or close looks like a receive (the sender moves
+        // DROPPED on), so the message names both.
+        throw new IllegalStateException("Oneshot.Receiver polled after it "
+            + (s == DROPPED ? "was dropped" : "delivered its value or its close, or was dropped")
+            + ". A oneshot delivers once, and a select, race or timeout that another future won "
+            + "(or a cancellation) drops the receiver it was given. Keep the value instead of "
+            + "polling again; to wait for one oneshot in every turn of a loop, spawn it once "
+            + "(Tasks.spawn(receiver)) and select on its JoinHandle, or use a Watch or Notify");
       }
     }
 

@@ -93,7 +93,7 @@ class OneshotTest {
     ch.receiver().poll(cx);
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> ch.receiver().poll(cx));
-    assertTrue(e.getMessage().contains("already completed"), e.getMessage());
+    assertTrue(e.getMessage().contains("after it delivered its value"), e.getMessage());
   }
 
   /**
@@ -114,7 +114,7 @@ class OneshotTest {
     assertEquals("Oneshot.Receiver[received]", ch.receiver().toString());
     IllegalStateException again =
         assertThrows(IllegalStateException.class, () -> ch.receiver().poll(waker.context()));
-    assertTrue(again.getMessage().contains("already completed"), again.getMessage());
+    assertTrue(again.getMessage().contains("after it delivered its value"), again.getMessage());
     IllegalStateException twice =
         assertThrows(IllegalStateException.class, () -> ch.sender().send(ch.receiver()));
     assertTrue(twice.getMessage().contains("send called twice"), twice.getMessage());
@@ -243,5 +243,22 @@ class OneshotTest {
     } finally {
       worker.shutdownNow();
     }
+  }
+
+  @Test
+  void aReceiverASelectDroppedSaysSoWhenPolledAgain() {
+    // tokio's select! loop over one receiver, written with a receiver given to each select: the
+    // first select that another future wins drops it (found by the stop's new-user campaign,
+    // whose message said the receiver had "already completed").
+    Oneshot.Channel<String> stop = Oneshot.channel();
+    CountingWaker waker = new CountingWaker();
+    dev.tinyrt.Future<dev.tinyrt.Futures.Selected<String>> first = dev.tinyrt.Futures.select(
+        java.util.List.of(stop.receiver(), dev.tinyrt.Future.ready("work")));
+    assertEquals("work", first.poll(waker.context()).get().value());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> stop.receiver().poll(waker.context()));
+    assertTrue(e.getMessage().startsWith("Oneshot.Receiver polled after it was dropped"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("Tasks.spawn(receiver)"), e.getMessage());
   }
 }
