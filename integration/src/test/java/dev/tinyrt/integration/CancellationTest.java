@@ -590,6 +590,26 @@ class CancellationTest {
     }
   }
 
+  static Future<Void> returnsNull() {
+    await(Tasks.yieldNow());
+    return null; // a natural slip in a Future<Void> method: the tail awaits it
+  }
+
+  @Test
+  void aReturnOfNullNamesTheMethodAndTheFix() {
+    for (AsyncRuntime rt :
+        List.of(AsyncRuntime.currentThread(), AsyncRuntime.builder().multiThread(1).build())) {
+      try (rt) {
+        NullPointerException e =
+            assertThrows(NullPointerException.class, () -> rt.blockOn(rt.spawn(returnsNull())));
+        assertTrue(e.getMessage().startsWith("an async method awaited null in "
+            + CancellationTest.class.getName() + ".returnsNull (CancellationTest.java:"),
+            e.getMessage());
+        assertTrue(e.getMessage().contains("Future.ready(null)"), e.getMessage());
+      }
+    }
+  }
+
   @Test
   void tasksTimeoutOutsideATaskNamesTheFix() {
     IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -63,7 +63,10 @@ public final class Cancellation {
     // method's own 'return Future.ready(v)' (awaited by its tail, after its finally blocks ran
     // as for a normal return) still returns its value. That test comes first: it is the common
     // await of a ready value, and a class compare is cheaper than asking the context.
-    if (awaited != null && awaited.getClass() == READY) {
+    if (awaited == null) {
+      throw awaitedNull();
+    }
+    if (awaited.getClass() == READY) {
       return awaited;
     }
     if (cx.isCancelled() && !(awaited instanceof ForwardsCancellation)) {
@@ -71,6 +74,17 @@ public final class Cancellation {
       throw cancelled("at this await");
     }
     return awaited;
+  }
+
+  /**
+   * @return the failure of an await of null: a {@code return null} in an async method (its return
+   *     is awaited), or an {@code await(x)} of a null x; it named tinyrt's internals before
+   */
+  private static NullPointerException awaitedNull() {
+    return new NullPointerException("an async method awaited null in "
+        + CallSite.callerOutside(Cancellation.class) + ": a 'return null' there is one (its"
+        + " return is awaited). Return Future.ready(value), Future.ready(null) for a"
+        + " Future<Void>, and await futures, never null");
   }
 
   /**
