@@ -123,7 +123,46 @@ final class Task<T> extends TaskState
   int liveSlot;
 
   /** A failed or cancelled outcome. */
-  private record Failure(Throwable cause, boolean cancelled) {}
+  static final class Failure {
+    /** What the task threw; for a cancellation, the CancelledException it unwound with. */
+    private final Throwable cause;
+
+    /** Whether the task ended by cancellation (its own, or its runtime's shutdown). */
+    private final boolean cancelled;
+
+    /**
+     * Set once the failure was handed to somebody: thrown to an await, given to a stage, or
+     * answered by {@link #isFailed}. A failed task collected without it is reported ({@link
+     * UnseenFailures}). Ordering: volatile, read by the reporting thread after the task was
+     * collected, so after every write to it.
+     */
+    volatile boolean seen;
+
+    /** The reference that watches the task, once watched ({@link UnseenFailures}), or null. */
+    volatile Object watch;
+
+    Failure(Throwable cause, boolean cancelled) {
+      this.cause = cause;
+      this.cancelled = cancelled;
+    }
+
+    Throwable cause() {
+      return cause;
+    }
+
+    boolean cancelled() {
+      return cancelled;
+    }
+
+    /** Marks the failure seen, and stops watching the task: there is nothing to report. */
+    void see() {
+      seen = true;
+      Object w = watch;
+      if (w != null) {
+        UnseenFailures.unwatch(w);
+      }
+    }
+  }
 
   Task(Future<T> future, AsyncRuntime runtime) {
     this.futureThenOutcome = future;
@@ -355,7 +394,8 @@ final class Task<T> extends TaskState
     boolean byCancellation = t instanceof CancelledException && isCancelRequested();
     // The outcome replaces the future, which can be collected now. Ordering: a plain write,
     // published by transitionToComplete's CAS below to whoever reads COMPLETE.
-    futureThenOutcome = t == null ? v : new Failure(t, byCancellation);
+    Failure failure = t == null ? null : new Failure(t, byCancellation);
+    futureThenOutcome = t == null ? v : failure;
     // Out of the live list first: whoever sees the task finished sees it no longer live. But for
     // the drive loop of a current-thread runtime, which takes its completed tasks out in batches:
     // until then they count as live, though a snapshot leaves them out.
@@ -365,6 +405,10 @@ final class Task<T> extends TaskState
     }
     // If no waiter ever registered, none can any more: each registration reads COMPLETE first.
     if (transitionToComplete() == Completion.NOBODY_WAITS) {
+      if (failure != null && !byCancellation) {
+        // Nobody awaits it now: if nobody ever does before the handle is collected, say so.
+        UnseenFailures.watch(this, failure);
+      }
       return;
     }
     // Somebody registered: take the waiters, leaving TAKEN, so that a registration still on its
@@ -496,6 +540,7 @@ final class Task<T> extends TaskState
   private T outcome() {
     Object o = futureThenOutcome;
     if (o instanceof Failure f) {
+      f.see();
       if (f.cancelled()) {
         throw new CancelledException(
             "the task " + this + " was cancelled (JoinHandle.abort() or its runtime's shutdown)",
@@ -555,7 +600,11 @@ final class Task<T> extends TaskState
 
   @Override
   public boolean isFailed() {
-    return isFinished() && futureThenOutcome instanceof Failure f && !f.cancelled();
+    if (isFinished() && futureThenOutcome instanceof Failure f && !f.cancelled()) {
+      f.see(); // the holder looked: not reported
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -602,6 +651,7 @@ final class Task<T> extends TaskState
   private void completeStage(CompletableFuture<T> cf) {
     Object o = futureThenOutcome;
     if (o instanceof Failure f) {
+      f.see();
       if (f.cancelled()) {
         cf.cancel(false);
       } else {
@@ -610,6 +660,11 @@ final class Task<T> extends TaskState
     } else {
       cf.complete((T) o);
     }
+  }
+
+  /** @return the name of the task's runtime, for messages */
+  String runtimeName() {
+    return runtime.name();
   }
 
   @Override

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.tinyrt.rt;
+
+import dev.tinyrt.internal.RuntimeThreads;
+import java.lang.System.Logger.Level;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.ReferenceQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reports a task that failed and was garbage-collected without anyone ever seeing its failure: a
+ * spawned task whose handle was dropped (a connection handler in an accept loop, say) otherwise
+ * fails with no trace anywhere, and the bug behind it goes unnoticed. Python's asyncio reports "Task
+ * exception was never retrieved" the same way, when the task is collected: until then somebody may
+ * still await the handle.
+ *
+ * <p>A task that fails with nobody awaiting it at that moment is watched by a phantom reference,
+ * which holds the failure, not the task. Handing the failure out (an await, a stage, {@code
+ * isFailed()}) marks it seen; when the collector enqueues the reference of a task whose failure was
+ * never seen, a daemon thread logs it, with its stack trace, to the {@code System.Logger} named
+ * {@code dev.tinyrt} at WARNING. A failure seen stops its watch at once (then the reference is
+ * cleared, never enqueued). Cancellations are never reported; a task that succeeds, or fails while
+ * awaited, costs nothing here. An exception that refers to its own task, never seen, keeps the task
+ * (and is never reported): Java exceptions rarely do.
+ */
+final class UnseenFailures {
+
+  /** Where the collector puts the references of watched tasks. */
+  private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
+
+  /** The references not enqueued and handled yet: keeps them reachable until then. */
+  private static final Set<Watch> PENDING = ConcurrentHashMap.newKeySet();
+
+  static {
+    RuntimeThreads.service("tinyrt-unseen-failures", "the reports of failures nobody saw",
+        UnseenFailures::reportForever).start();
+  }
+
+  private UnseenFailures() {}
+
+  /** A failed task's phantom reference, holding what to report. */
+  private static final class Watch extends PhantomReference<Object> {
+    /** The task's failure, and whether it was seen. */
+    private final Task.Failure failure;
+
+    /** The task, as {@link Task#toString} said it. */
+    private final String task;
+
+    /** The task's runtime's name. */
+    private final String runtime;
+
+    Watch(Task<?> task, Task.Failure failure) {
+      super(task, COLLECTED);
+      this.failure = failure;
+      this.task = task.toString();
+      this.runtime = task.runtimeName();
+    }
+  }
+
+  /**
+   * Watches a task that just failed with nobody awaiting it.
+   *
+   * @param task the task
+   * @param failure its failure, marked seen when handed out
+   */
+  static void watch(Task<?> task, Task.Failure failure) {
+    Watch w = new Watch(task, failure);
+    PENDING.add(w);
+    failure.watch = w;
+    if (failure.seen) {
+      unwatch(w); // seen while this was on its way
+    }
+  }
+
+  /**
+   * Stops a watch whose failure was seen, so that it keeps nothing (an exception that refers to
+   * its own task would otherwise keep the task for as long as the watch).
+   *
+   * @param watch the reference {@link #watch} made
+   */
+  static void unwatch(Object watch) {
+    Watch w = (Watch) watch;
+    PENDING.remove(w);
+    w.clear();
+  }
+
+  /**
+   * For tests.
+   *
+   * @param task a task
+   * @return whether its failure is watched now
+   */
+  static boolean isWatched(Task<?> task) {
+    return PENDING.stream().anyMatch(w -> w.refersTo(task));
+  }
+
+  private static void reportForever() {
+    while (true) {
+      try {
+        report((Watch) COLLECTED.remove());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static void report(Watch w) {
+    if (!PENDING.remove(w) || w.failure.seen) {
+      return; // unwatched meanwhile: its failure was seen
+    }
+    System.getLogger("dev.tinyrt").log(Level.WARNING, "a task failed and nobody saw it: " + w.task + " of runtime "
+        + w.runtime + " threw " + w.failure.cause() + ", and its JoinHandle was garbage-collected"
+        + " without anyone awaiting it (a task spawned and forgotten). Await or join the handle,"
+        + " or catch and handle the exception inside the task.", w.failure.cause());
+  }
+}
