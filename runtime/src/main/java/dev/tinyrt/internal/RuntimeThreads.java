@@ -23,8 +23,10 @@ public final class RuntimeThreads {
   /**
    * Makes one of tinyrt's own daemon threads (the timer's, an I/O driver's, a clean-up's), not
    * started. Such a thread wakes wakers, and must run no user code that could block or take long:
-   * every sleep of the JVM, say, waits while the timer's thread is busy. So {@code blockOn} is
-   * refused there, and an EA-style method woken there resumes on a runtime's worker instead.
+   * every sleep of the JVM, say, waits while the timer's thread is busy. So {@code blockOn} and a
+   * runtime's shutdown (with tasks live) are refused there, and an EA-style method woken there
+   * resumes on a runtime's worker instead. (The give-up thread is not one: it exists to run user
+   * clean-up, which may block, off these threads.)
    *
    * @param name the thread's name
    * @param serves what it serves, for messages ({@code "the JVM-wide timer"})
@@ -43,6 +45,11 @@ public final class RuntimeThreads {
   /** @return whether the current thread is one of tinyrt's own, made by {@link #service} */
   public static boolean isService() {
     return SERVES.get() != null;
+  }
+
+  /** @return what the current thread serves, if it is one of tinyrt's own, or null */
+  public static String serves() {
+    return SERVES.get();
   }
 
   /**
@@ -71,12 +78,13 @@ public final class RuntimeThreads {
   }
 
   /**
-   * Throws if the current thread polls a runtime's tasks.
+   * Throws if the current thread polls a runtime's tasks, or is one of tinyrt's own ({@link
+   * #service}).
    *
    * @param call what the caller was about to do, for the message ({@code "Async.blockOn"})
    * @param entryPoints the API classes between the user's code and this check, skipped when
    *     naming the caller
-   * @throws IllegalStateException on a runtime's thread
+   * @throws IllegalStateException on a runtime's thread or one of tinyrt's own
    */
   public static void refuseBlocking(String call, Class<?>... entryPoints) {
     String runtime = RUNS_TASKS_OF.get();

@@ -18,7 +18,9 @@ import java.util.concurrent.CompletionStage;
  * calling thread, so the body runs up to its first await of an incomplete stage before the call
  * returns (EA Async's eager start); after that, whichever thread wakes it polls it again (by
  * default the thread that completed the awaited stage, as with EA Async), or a worker of a tinyrt
- * runtime when the system property {@value #RESUME_PROPERTY} is {@code runtime}. When the frame
+ * runtime when the system property {@value #RESUME_PROPERTY} is {@code runtime}, or when the
+ * waking thread is one of tinyrt's own (the timer's, after an awaited sleep: see {@link
+ * RuntimeThreads#service}). When the frame
  * finishes, the promise completes with its value, or fails with its exception as thrown (never
  * wrapped).
  *
@@ -34,7 +36,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Only the thread that moved the word to {@code POLLING} polls; a wake during its poll leaves
  * {@code NOTIFIED} behind, and that thread polls again instead of going idle. A wake never throws
  * and never blocks; unlike a tinyrt executor's waker it does run the frame on the waking thread
- * (default mode), since that is what EA Async's users expect of the thread completing a stage.
+ * (default mode, unless that thread is one of tinyrt's own), since that is what EA Async's users
+ * expect of the thread completing a stage.
  *
  * <p>Cancelling the returned future ({@code promise.cancel(...)}) is seen by the frame at its next
  * await, which throws {@link dev.tinyrt.CancelledException} there, so its {@code finally} blocks
@@ -46,9 +49,10 @@ public final class StageTask<T> extends Context implements Waker {
 
   /**
    * The system property choosing where a woken frame resumes: {@code completer} (the default), on
-   * the thread that wakes it, usually the one completing the awaited stage; {@code runtime}, on a
-   * worker of a shared multi-threaded tinyrt runtime named {@code tinyrt-ea}. Read at each call of
-   * an EA-style method.
+   * the thread that wakes it, usually the one completing the awaited stage (but a worker of {@code
+   * tinyrt-ea} when that thread is one of tinyrt's own); {@code runtime}, on a worker of a shared
+   * multi-threaded tinyrt runtime named {@code tinyrt-ea}, always. Read at each call of an
+   * EA-style method.
    */
   public static final String RESUME_PROPERTY = "tinyrt.ea.resume";
 
@@ -218,7 +222,10 @@ public final class StageTask<T> extends Context implements Waker {
     return promise.isCancelled();
   }
 
-  /** The runtime woken frames resume on in runtime mode, made on first use. */
+  /**
+   * The runtime woken frames resume on in runtime mode, or when woken on one of tinyrt's own
+   * threads; made on first use.
+   */
   private static final class SharedRuntime {
 
     /** A multi-threaded runtime with daemon workers, one per core. */

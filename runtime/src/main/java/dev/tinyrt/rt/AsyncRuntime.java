@@ -444,15 +444,17 @@ public final class AsyncRuntime implements AutoCloseable {
    * <p>A current-thread runtime runs its tasks here meanwhile, so it must not be driven by another
    * thread: close it on the thread that called {@code blockOn}, after {@code blockOn} returns.
    *
-   * @param deadline how long to wait for tasks to finish on their own (zero or negative: cancel
-   *     them at once; over about 146 years, {@code ChronoUnit.FOREVER}'s say: wait for them)
+   * @param deadline how long to wait for tasks to finish on their own (zero or negative: no
+   *     waiting, only what finishes without it; over about 146 years, {@code ChronoUnit.FOREVER}'s
+   *     say: wait for them)
    * @return whether every task finished before the deadline, without cancellation
    * @throws IllegalStateException on a current-thread runtime driven by a thread now (in {@code
-   *     blockOn}, this one or another), or on a worker thread of this multi-threaded runtime (in
-   *     one of its tasks, which the shutdown would wait for): nothing was changed, the runtime
-   *     runs on
+   *     blockOn}, this one or another), on a worker thread of this multi-threaded runtime (in one
+   *     of its tasks, which the shutdown would wait for), or, while tasks are live, on one of
+   *     tinyrt's own threads (in a waker the timer runs): nothing was changed, the runtime runs on
    */
   public boolean shutdown(Duration deadline) {
+    refuseOnServiceThread();
     if (local == null) {
       refuseOnOwnWorker();
       return shutdownClaimed(deadline);
@@ -487,6 +489,25 @@ public final class AsyncRuntime implements AutoCloseable {
           + "Shut the runtime down from the thread that built it: after its blockOn returns, or "
           + "when a task tells that thread to (complete a Oneshot or a CompletableFuture it waits "
           + "on)");
+    }
+  }
+
+  /**
+   * Throws if the calling thread is one of tinyrt's own (the timer's, an I/O driver's: a waker
+   * called the shutdown) while tasks are live: waiting for them there stops that thread for
+   * everyone, every sleep of the JVM say, and the tasks may need it to finish (a task asleep on
+   * the timer is cancelled at the deadline, and {@code close()} freezes every sleep for 10 s).
+   */
+  private void refuseOnServiceThread() {
+    String serves = RuntimeThreads.serves();
+    if (serves != null && live.size() != 0) {
+      throw new IllegalStateException("close()/shutdown() of runtime " + name + " called in "
+          + CallSite.callerOutside(AsyncRuntime.class) + " on " + Thread.currentThread().getName()
+          + ", a thread of tinyrt's own that serves " + serves + ", while " + live.size()
+          + " of its tasks are live: waiting for them here would stop that thread for everyone "
+          + "(and the tasks may need it). A waker runs here: keep Waker.wake() short, and shut "
+          + "the runtime down from a thread of your own (complete a Oneshot or a "
+          + "CompletableFuture it waits on)");
     }
   }
 

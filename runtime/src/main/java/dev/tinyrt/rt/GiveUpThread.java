@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.rt;
 
-import dev.tinyrt.internal.RuntimeThreads;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,7 +28,11 @@ final class GiveUpThread {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(
         /* corePoolSize = */ 1, /* maximumPoolSize = */ 1, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), job -> {
-          return RuntimeThreads.service("tinyrt-give-up", "the give-ups of tasks", job);
+          // A plain daemon thread, not a RuntimeThreads.service one: it exists to run user
+          // code (finally blocks, drops) off tinyrt's own threads, and that code may block.
+          Thread t = new Thread(job, "tinyrt-give-up");
+          t.setDaemon(true);
+          return t;
         });
     pool.allowCoreThreadTimeOut(true);
     return pool;
