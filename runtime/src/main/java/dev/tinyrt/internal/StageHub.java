@@ -90,8 +90,9 @@ final class StageHub {
       if (hub != null) {
         return hub; // made earlier, or by another thread first
       }
-      // A hub collected before its entry left the map: its stage completed, and dropped its
-      // callback. Take the entry's place (the new hub's callback runs at once).
+      // A hub collected before its entry left the map: only a stage that dropped its callback
+      // without running it lets that happen (one that completes runs it, which removes the
+      // entry first). Take the entry's place, and register a callback of our own.
       if (HUBS.replace(key, there, fresh.entry)) {
         break;
       }

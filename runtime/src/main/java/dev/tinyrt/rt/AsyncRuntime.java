@@ -76,7 +76,7 @@ public final class AsyncRuntime implements AutoCloseable {
    * Set by the shutdown's end, under this runtime's monitor, when it shuts our blocking pool down
    * (or finds none): from then on no pool is made, and {@code spawnBlocking} refuses.
    */
-  private boolean blockingClosed;
+  private volatile boolean blockingClosed;
 
   /** The live tasks, to cancel them at the shutdown deadline. */
   private final TaskList live = new TaskList();
@@ -271,7 +271,8 @@ public final class AsyncRuntime implements AutoCloseable {
    * @param work the blocking work
    * @param <T> its value type
    * @return a future of its result; its exception is thrown unchanged
-   * @throws RejectedExecutionException once the runtime is shut down (its own pool is, then)
+   * @throws RejectedExecutionException once the runtime's shutdown has finished (until then, while
+   *     it waits for its tasks, they may still hand blocking clean-up here), on either pool
    */
   public <T> Future<T> spawnBlocking(Callable<T> work) {
     Objects.requireNonNull(work, "work");
@@ -287,6 +288,9 @@ public final class AsyncRuntime implements AutoCloseable {
   }
 
   private ExecutorService blockingPool() {
+    if (blockingClosed) {
+      throw blockingRefused(); // the shutdown finished: whichever pool, refused alike
+    }
     ExecutorService pool = blocking;
     if (pool == null) {
       synchronized (this) {
@@ -294,9 +298,8 @@ public final class AsyncRuntime implements AutoCloseable {
         if (pool == null) {
           if (blockingClosed) {
             // Shut down before its first blocking work: a pool made now would never be shut
-            // down. Refused, as the pool would refuse had it been made.
-            throw new RejectedExecutionException("runtime " + name + " is shut down and "
-                + "accepts no new blocking work (spawnBlocking)");
+            // down.
+            throw blockingRefused();
           }
           pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, name + "-blocking");
@@ -308,6 +311,12 @@ public final class AsyncRuntime implements AutoCloseable {
       }
     }
     return pool;
+  }
+
+  /** @return the refusal of a spawnBlocking once the shutdown finished */
+  private RejectedExecutionException blockingRefused() {
+    return new RejectedExecutionException("runtime " + name + " is shut down and accepts no new "
+        + "blocking work (spawnBlocking)");
   }
 
   /**
@@ -530,6 +539,8 @@ public final class AsyncRuntime implements AutoCloseable {
     }
     scheduler.stop();
     RuntimeMBeans.unregister(this);
+    // Ordering: under the monitor that makes the pool, so either a spawnBlocking made it before
+    // (and it is read here and shut down) or it reads the flag and makes none.
     ExecutorService pool;
     synchronized (this) {
       pool = blocking;

@@ -215,7 +215,18 @@ class AsyncRuntimeTest {
     AsyncRuntime used = AsyncRuntime.builder().currentThread().name("blocking-used").build();
     assertEquals("ran", used.blockOn(used.spawnBlocking(() -> "ran")));
     used.close();
-    assertThrows(RejectedExecutionException.class, () -> used.spawnBlocking(() -> "ran"));
+    assertTrue(assertThrows(RejectedExecutionException.class, () -> used.spawnBlocking(() -> "ran"))
+        .getMessage().contains("blocking-used is shut down"));
+    // Given a pool: refused alike.
+    ExecutorService given = Executors.newSingleThreadExecutor();
+    try {
+      AsyncRuntime withPool = AsyncRuntime.builder().currentThread().blockingExecutor(given)
+          .name("blocking-given").build();
+      withPool.close();
+      assertThrows(RejectedExecutionException.class, () -> withPool.spawnBlocking(() -> "ran"));
+    } finally {
+      given.shutdownNow();
+    }
   }
 
   @ParameterizedTest
