@@ -2,10 +2,14 @@
 package dev.tinyrt.internal;
 
 /**
- * The failure of a future whose {@code poll} returned {@code null}, which no future may: every
- * place that polls a future it did not write (a task, a combinator's child, {@code blockOn}) fails
- * with this instead of a {@code NullPointerException} thrown from its own code, where it once left
- * a task running for ever and ended the worker thread that polled it.
+ * The failure of a future whose {@code poll} returned {@code null}, which no future may: the
+ * runtime's own polls of a future it did not write (a task's, a combinator's child's, {@code
+ * blockOn}'s, a non-cancellable section's) fail with this instead of a {@code NullPointerException}
+ * thrown from their own code, where it once left a task running for ever and ended the worker
+ * thread that polled it. Not covered: an await in a rewritten async method, whose emitted code
+ * polls the awaited future itself: there the null fails the task with a plain {@code
+ * NullPointerException} at the await's line (no hang, no thread lost). Checking it would add a
+ * call to every await (a stack frame in every trace, an inlining level in every chain).
  */
 public final class NullPoll {
 
