@@ -128,7 +128,7 @@ class CrossRuntimeFuzzTest {
     List<String> kinds = new ArrayList<>();
     List<AsyncRuntime> runtimes = w.runtimes;
     List<Duration> deadlines = new ArrayList<>();
-    List<Stop> stops = new ArrayList<>();
+    List<TestFutures.Gate<Void>> stops = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     List<Throwable> threadErrors = Collections.synchronizedList(new ArrayList<>());
     for (int i = 0; i < count; i++) {
@@ -139,7 +139,7 @@ class CrossRuntimeFuzzTest {
       Duration deadline = List.of(Duration.ZERO, Duration.ofMillis(20), Duration.ofMillis(200))
           .get(rnd.nextInt(3));
       deadlines.add(deadline);
-      Stop stop = new Stop();
+      TestFutures.Gate<Void> stop = new TestFutures.Gate<>();
       stops.add(stop);
       if (kind.equals("current")) {
         threads.add(start("crossfuzz-driver-" + i, threadErrors, () -> {
@@ -198,7 +198,7 @@ class CrossRuntimeFuzzTest {
     for (int i : order) {
       AsyncRuntime rt = runtimes.get(i);
       if (kinds.get(i).equals("current")) {
-        stops.get(i).fire();
+        stops.get(i).complete(null);
         continue;
       }
       Duration deadline = deadlines.get(i);
@@ -308,7 +308,7 @@ class CrossRuntimeFuzzTest {
           Duration nap = Duration.ofMillis(rnd.nextInt(30));
           steps.add(() -> Timer.system().sleep(nap));
         }
-        case 5 -> steps.add(CrossRuntimeFuzzTest::yieldOnce);
+        case 5 -> steps.add(() -> TestFutures.readyAfter(1, null)); // a yield
         case 6 -> {
           // Await an earlier task's handle, maybe of another runtime.
           int pick = rnd.nextInt(1 << 20);
@@ -485,47 +485,6 @@ class CrossRuntimeFuzzTest {
         f.forget(waker);
       }
     }
-  }
-
-  /** Pending until fired: the signal that ends a current-thread runtime's {@code blockOn}. */
-  private static final class Stop implements Future<Void> {
-    /** Whether it fired. */
-    private boolean fired;
-    /** The waker of the last poll. */
-    private Waker waker;
-
-    @Override
-    public synchronized Poll<Void> poll(Context cx) {
-      if (fired) {
-        return Poll.readyNull();
-      }
-      waker = cx.waker();
-      return Poll.pending();
-    }
-
-    void fire() {
-      Waker toWake;
-      synchronized (this) {
-        fired = true;
-        toWake = waker;
-      }
-      if (toWake != null) {
-        toWake.wake();
-      }
-    }
-  }
-
-  /** Ready at its second poll; wakes itself at the first (a yield). */
-  private static Future<Void> yieldOnce() {
-    boolean[] yielded = {false};
-    return cx -> {
-      if (yielded[0]) {
-        return Poll.readyNull();
-      }
-      yielded[0] = true;
-      cx.waker().wake();
-      return Poll.pending();
-    };
   }
 
   /** Runs {@code r} at its first poll and is ready. */
