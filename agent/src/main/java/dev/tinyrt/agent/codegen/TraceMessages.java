@@ -86,7 +86,13 @@ final class TraceMessages {
       return field.name;
     }
     if (producer instanceof MethodInsnNode call) {
-      return call.name + (Type.getArgumentTypes(call.desc).length == 0 ? "()" : "(...)");
+      String args = Type.getArgumentTypes(call.desc).length == 0 ? "()" : "(...)";
+      // A constructor reads as the source does ('new Forgetful()'), not as '<init>()'.
+      if (call.name.equals("<init>")) {
+        String type = call.owner.substring(call.owner.lastIndexOf('/') + 1);
+        return "new " + type.substring(type.lastIndexOf('$') + 1) + args;
+      }
+      return call.name + args;
     }
     if (producer instanceof InvokeDynamicInsnNode) {
       return "a lambda";

@@ -126,6 +126,11 @@ record SourceNames(MethodNode method) {
           ? typeText("L" + call.owner + ";") + "."
           : "";
       String args = Type.getArgumentTypes(call.desc).length == 0 ? "()" : "(...)";
+      if (call.name.equals("<init>")) {
+        // A constructor reads as the source does ('new Forgetful()'), not as '<init>()'.
+        return new Awaited("new " + typeText("L" + call.owner + ";") + args, null,
+            "L" + call.owner + ";");
+      }
       return new Awaited(
           owner + call.name + args, call.name, Type.getReturnType(call.desc).getDescriptor());
     }

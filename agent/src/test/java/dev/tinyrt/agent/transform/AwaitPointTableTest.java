@@ -50,6 +50,36 @@ class AwaitPointTableTest {
         table(frames.get("p/Shop$refuse-Frame")));
   }
 
+  static final String NEW = """
+      package p;
+      import static dev.tinyrt.Async.await;
+      import dev.tinyrt.Future;
+      import dev.tinyrt.Poll;
+      class Made {
+        static final class Forgetful implements Future<String> {
+          public Poll<String> poll(dev.tinyrt.Context cx) {
+            return Poll.pending();
+          }
+        }
+        static Future<String> awaitsANewOne() {
+          String s = await(new Forgetful());
+          return Future.ready(s);
+        }
+      }
+      """;
+
+  @Test
+  void anAwaitedConstructorReadsAsTheSourceWritesIt() {
+    // The task dump showed 'await(<init>())' for 'await(new Forgetful())' (the stop's new-user
+    // campaign).
+    byte[] made = InMemoryJavac.compile(Map.of("p/Made.java", NEW), List.of("--release", "17", "-g"))
+        .get("p.Made");
+    Map<String, byte[]> frames = ClassRewriter.rewrite(made, ClassRewriter.Options.DEFAULT).frames();
+    String table = table(frames.get("p/Made$awaitsANewOne-Frame"));
+    assertEquals("Made.awaitsANewOne\nMade.java:12\t\t\nMade.java:12\tnew Forgetful()\tL0\n"
+        + "Made.java:13\treturn ready(...)\tL0", table);
+  }
+
   /** The frame class's table constant. */
   static String table(byte[] frame) {
     ClassNode node = new ClassNode();
