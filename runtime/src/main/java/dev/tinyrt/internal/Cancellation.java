@@ -61,8 +61,9 @@ public final class Cancellation {
   public static Future<?> checkBeforePoll(Future<?> awaited, Context cx) {
     // A future made by Future.ready waits for nothing: nothing parks, nothing to cancel. So a
     // method's own 'return Future.ready(v)' (awaited by its tail, after its finally blocks ran
-    // as for a normal return) still returns its value. That test comes first: it is the common
-    // await of a ready value, and a class compare is cheaper than asking the context.
+    // as for a normal return) still returns its value. That test comes first after the null
+    // check (which the class read below needs anyway): it is the common await of a ready value,
+    // and a class compare is cheaper than asking the context.
     if (awaited == null) {
       throw awaitedNull();
     }
@@ -267,6 +268,14 @@ public final class Cancellation {
     public boolean isCancelled() {
       return true;
     }
+  }
+
+  /**
+   * @param future a future
+   * @return whether it is a section {@link #nonCancellable} made
+   */
+  public static boolean isNonCancellable(Future<?> future) {
+    return future instanceof NonCancellable;
   }
 
   /** {@link #nonCancellable}: a future that is its own, never cancelled, context. */

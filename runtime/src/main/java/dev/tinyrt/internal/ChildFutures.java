@@ -48,11 +48,14 @@ public final class ChildFutures {
   /** The context cancelled children are polled with, made on first need. */
   private Cancellation.CancelledContext cancelling;
 
-  /** The child whose value, if it returns one once cancelled, is kept, not discarded; or -1. */
+  /** The child whose outcome once cancelled is kept, not discarded or logged; or -1. */
   private int rescue = -1;
 
   /** What child {@link #rescue} returned once cancelled, or null. */
   private Poll<?> rescued;
+
+  /** What child {@link #rescue} threw once cancelled (but a cancellation), or null. */
+  private Throwable rescuedFailure;
 
   /**
    * Takes the children.
@@ -164,25 +167,35 @@ public final class ChildFutures {
         finish(i); // it unwound to its top, as it should
       } catch (Throwable failure) {
         finish(i);
-        Cancellation.failedWhileUnwinding(failure);
+        if (i == rescue) {
+          rescuedFailure = failure; // it could not be cancelled, and failed: its caller is told
+        } else {
+          Cancellation.failedWhileUnwinding(failure);
+        }
       }
     }
     return finished;
   }
 
   /**
-   * Keeps the value child {@code i} still returns once cancelled (a non-cancellable section that
-   * ran to its end) for {@link #rescued}, instead of discarding it.
+   * Keeps what child {@code i} still returns or throws once cancelled (a non-cancellable section
+   * that ran to its end) for {@link #rescued} and {@link #rescuedFailure}, instead of discarding
+   * the value or logging the failure. A {@link CancelledException} is an unwinding, kept by neither.
    *
    * @param i the child
    */
-  public void rescueValueOf(int i) {
+  public void rescueOutcomeOf(int i) {
     rescue = i;
   }
 
-  /** @return what the child named by {@link #rescueValueOf} returned once cancelled, or null */
+  /** @return what the child named by {@link #rescueOutcomeOf} returned once cancelled, or null */
   public Poll<?> rescued() {
     return rescued;
+  }
+
+  /** @return what the child named by {@link #rescueOutcomeOf} threw once cancelled, or null */
+  public Throwable rescuedFailure() {
+    return rescuedFailure;
   }
 
   /**

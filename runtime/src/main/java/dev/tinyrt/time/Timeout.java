@@ -7,14 +7,16 @@ import dev.tinyrt.Poll;
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ChildFutures;
 import dev.tinyrt.internal.ForwardsCancellation;
+import dev.tinyrt.internal.Sneaky;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * {@link Timer#timeout}: the future races its deadline. Losing, it is cancelled, and {@link
- * Elapsed} is thrown once it finished unwinding, unless it could not be cancelled (it waited in a
- * non-cancellable section) and returned a value all the same: that value is returned, late, not
- * lost (a message received in the section, say). Winning, the deadline's sleep leaves the timer.
+ * Elapsed} is thrown once it finished unwinding. A {@code Futures.nonCancellable} section given to
+ * the timeout cannot be cancelled: it is waited for, and whatever it ends with, a value or an
+ * exception, is the outcome, late (a message received in it is not lost). Winning, the deadline's
+ * sleep leaves the timer.
  */
 final class Timeout<T> implements Future<T>, ForwardsCancellation {
 
@@ -41,7 +43,11 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation {
 
   Timeout(Future<T> future, Future<Void> deadline, Duration after) {
     this.children = new ChildFutures(List.of(future, deadline));
-    this.children.rescueValueOf(FUTURE);
+    if (Cancellation.isNonCancellable(future)) {
+      // Only a section that is given to the timeout itself: an async method that returns a
+      // value after its cancellation (one that caught it) still ends in Elapsed.
+      this.children.rescueOutcomeOf(FUTURE);
+    }
     this.after = after;
   }
 
@@ -74,18 +80,19 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation {
       return Poll.pending();
     }
     finished = true;
+    // A non-cancellable section's outcome, whichever came first, the deadline or the task's
+    // cancellation: as an await of the section would have had it (a cancelled task throws at its
+    // next await; a value that is a Grant, its try-with-resources closes).
     @SuppressWarnings("unchecked")
     Poll<T> late = (Poll<T>) children.rescued();
-    if (cancelled) {
-      if (late != null) {
-        Cancellation.discard(late.get()); // the task is cancelled: nobody takes it
-      }
-      throw Cancellation.cancelled("in a timeout");
-    }
     if (late != null) {
       return late;
     }
-    throw new Elapsed(after);
+    Throwable lateFailure = children.rescuedFailure();
+    if (lateFailure != null) {
+      throw Sneaky.rethrow(lateFailure);
+    }
+    throw cancelled ? Cancellation.cancelled("in a timeout") : new Elapsed(after);
   }
 
   /** The future finished first: the deadline leaves the timer at once. */

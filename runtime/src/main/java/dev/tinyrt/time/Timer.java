@@ -122,10 +122,12 @@ public final class Timer {
 
   /**
    * Returns a future of {@code future}'s value that throws {@link Elapsed} if it is not ready
-   * within {@code duration}; {@code future} is then abandoned (an async method unwinds). A future
-   * that cannot be abandoned at once (one waiting in {@code Futures.nonCancellable}) is waited for;
-   * if it then returns a value all the same, that value is returned, late, instead of {@code
-   * Elapsed}: a message received in such a section is not lost.
+   * within {@code duration}; {@code future} is then abandoned (an async method unwinds). A {@code
+   * Futures.nonCancellable} section given as {@code future} cannot be abandoned: once the deadline
+   * passed it is waited for, and its outcome, a value or an exception, is returned or thrown, late,
+   * so a message it received is not lost. Such a timeout does not bound the wait: to bound a
+   * receive and lose nothing, time the receive itself (an {@code Mpsc} receive abandoned by a
+   * timeout leaves its value in the channel).
    *
    * @param future the future
    * @param duration the limit (zero or negative: elapsed at the first poll unless the future is
