@@ -245,6 +245,7 @@ class IoCompositionFuzzTest {
       if (!h.isFinished()) {
         problems.add("a handle is not finished: " + h);
       }
+      h.isFailed(); // looked at: a task that failed on purpose is not reported as failing unseen
     }
     if (rt.liveTasks() != 0) {
       problems.add(rt.liveTasks() + " tasks live after the shutdown");

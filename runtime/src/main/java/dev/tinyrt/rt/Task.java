@@ -421,6 +421,11 @@ final class Task<T> extends TaskState
     // Every waiter is woken even if one throws (a Waker is the user's code): the first failure
     // is kept until all were told, the others added to it.
     Throwable failed = null;
+    if (failure != null && !byCancellation && (toNotify == null
+        || toNotify instanceof JoinWaiters several && several.size() == 0)) {
+      // Somebody awaited once, and left (a select the handle lost, a timeout): nobody is told.
+      UnseenFailures.watch(this, failure);
+    }
     if (toNotify instanceof JoinWaiters several) {
       for (Object w : several.close()) {
         try {

@@ -7,22 +7,26 @@ import java.lang.ref.PhantomReference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reports a task that failed and was garbage-collected without anyone ever seeing its failure: a
  * spawned task whose handle was dropped (a connection handler in an accept loop, say) otherwise
- * fails with no trace anywhere, and the bug behind it goes unnoticed. Python's asyncio reports "Task
- * exception was never retrieved" the same way, when the task is collected: until then somebody may
- * still await the handle.
+ * fails with no trace anywhere, and the bug behind it goes unnoticed. Python's asyncio reports
+ * "Task exception was never retrieved" the same way, when the task is collected: until then
+ * somebody may still await the handle.
  *
- * <p>A task that fails with nobody awaiting it at that moment is watched by a phantom reference,
- * which holds the failure, not the task. Handing the failure out (an await, a stage, {@code
- * isFailed()}) marks it seen; when the collector enqueues the reference of a task whose failure was
- * never seen, a daemon thread logs it, with its stack trace, to the {@code System.Logger} named
- * {@code dev.tinyrt} at WARNING. A failure seen stops its watch at once (then the reference is
- * cleared, never enqueued). Cancellations are never reported; a task that succeeds, or fails while
- * awaited, costs nothing here. An exception that refers to its own task, never seen, keeps the task
- * (and is never reported): Java exceptions rarely do.
+ * <p>A task that fails with nobody awaiting it at that moment (never awaited, or every await of it
+ * left: a select its handle lost) is watched by a phantom reference, which holds the failure, not
+ * the task. Handing the failure out (an await, a stage, {@code isFailed()}) marks it seen; when the
+ * collector enqueues the reference of a task whose failure was never seen, a daemon thread (started
+ * by the first watch) logs it, with its stack trace, to the {@code System.Logger} named {@code
+ * dev.tinyrt} at WARNING. A failure seen stops its watch at once (then the reference is cleared,
+ * never enqueued). Ordering: the watch writes {@code Failure.watch} then reads {@code seen}, and a
+ * sight writes {@code seen} then reads {@code watch}, all volatile: of a watch and a sight that
+ * race, at least one sees the other, and the watch is stopped. Cancellations are never reported; a
+ * task that succeeds, or fails while awaited, costs nothing here. An exception that refers to its
+ * own task, never seen, keeps the task (and is never reported): Java exceptions rarely do.
  */
 final class UnseenFailures {
 
@@ -32,10 +36,8 @@ final class UnseenFailures {
   /** The references not enqueued and handled yet: keeps them reachable until then. */
   private static final Set<Watch> PENDING = ConcurrentHashMap.newKeySet();
 
-  static {
-    RuntimeThreads.service("tinyrt-unseen-failures", "the reports of failures nobody saw",
-        UnseenFailures::reportForever).start();
-  }
+  /** Whether the reporting thread was started: on the first watch, not before. */
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
 
   private UnseenFailures() {}
 
@@ -65,11 +67,31 @@ final class UnseenFailures {
    * @param failure its failure, marked seen when handed out
    */
   static void watch(Task<?> task, Task.Failure failure) {
-    Watch w = new Watch(task, failure);
-    PENDING.add(w);
-    failure.watch = w;
-    if (failure.seen) {
-      unwatch(w); // seen while this was on its way
+    try {
+      startReporting();
+      Watch w = new Watch(task, failure);
+      PENDING.add(w);
+      failure.watch = w;
+      if (failure.seen) {
+        unwatch(w); // seen while this was on its way
+      }
+    } catch (Throwable e) {
+      // A report is a courtesy: it never fails the task's completion (no thread left to start,
+      // say), which has set COMPLETE already.
+    }
+  }
+
+  /** Starts the reporting thread, once; a start that failed is tried again by the next watch. */
+  private static void startReporting() {
+    if (STARTED.get() || !STARTED.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      RuntimeThreads.service("tinyrt-unseen-failures", "the reports of failures nobody saw",
+          UnseenFailures::reportForever).start();
+    } catch (Throwable e) {
+      STARTED.set(false);
+      throw e;
     }
   }
 
@@ -97,10 +119,18 @@ final class UnseenFailures {
 
   private static void reportForever() {
     while (true) {
+      Watch w;
       try {
-        report((Watch) COLLECTED.remove());
+        w = (Watch) COLLECTED.remove();
       } catch (InterruptedException e) {
         return;
+      }
+      try {
+        report(w);
+      } catch (Throwable broken) {
+        // The user's exception (its toString, say) or the logger threw: this report is lost, the
+        // next ones are not (a dead thread would leave every later watch pending for ever).
+        PENDING.remove(w);
       }
     }
   }
@@ -109,8 +139,11 @@ final class UnseenFailures {
     if (!PENDING.remove(w) || w.failure.seen) {
       return; // unwatched meanwhile: its failure was seen
     }
-    System.getLogger("dev.tinyrt").log(Level.WARNING, "a task failed and nobody saw it: " + w.task + " of runtime "
-        + w.runtime + " threw " + w.failure.cause() + ", and its JoinHandle was garbage-collected"
+    // The exception's class, not its toString: the user's code, which may throw (the stack trace
+    // the logger prints has its message).
+    System.getLogger("dev.tinyrt").log(Level.WARNING, "a task failed and nobody saw it: "
+        + w.task + " of runtime " + w.runtime + " threw "
+        + w.failure.cause().getClass().getName() + ", and its JoinHandle was garbage-collected"
         + " without anyone awaiting it (a task spawned and forgotten). Await or join the handle,"
         + " or catch and handle the exception inside the task.", w.failure.cause());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyrt.Future;
+import dev.tinyrt.Futures;
 import dev.tinyrt.Poll;
 import dev.tinyrt.internal.Gc;
 import java.lang.ref.WeakReference;
@@ -39,6 +40,55 @@ class UnseenFailuresTest {
   @Test
   void aForgottenFailedTaskIsReportedWithItsExceptionOnceCollected() throws Exception {
     String message = "forgotten-" + System.nanoTime();
+    LogRecord record = reportOf(message, rt -> spawnAndForget(rt, message));
+    assertEquals(Level.WARNING, record.getLevel());
+    assertTrue(record.getMessage().contains("of runtime unseen threw"), record.getMessage());
+  }
+
+  @Test
+  void anExceptionWhoseMessageThrowsDoesNotStopTheReports() throws Exception {
+    // The review: the report built its text from the user's exception, whose toString threw and
+    // ended the reporting thread; every later watch then stayed pending for ever.
+    AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("unseen").build();
+    JoinHandle<String> h = rt.spawn(cx -> {
+      throw new IllegalStateException() {
+        @Override
+        public String getMessage() {
+          throw new UnsupportedOperationException("a broken exception");
+        }
+      };
+    });
+    rt.blockOn(TestFutures.readyAfter(1, null));
+    WeakReference<Object> broken = new WeakReference<>(h);
+    h = null;
+    rt.close();
+    assertEquals(0, Gc.uncleared(List.of(broken)));
+    String message = "after-" + System.nanoTime();
+    reportOf(message, other -> spawnAndForget(other, message)); // the thread still reports
+  }
+
+  @Test
+  void aTaskWhoseAwaitLeftBeforeItFailedIsWatched() {
+    // The review: an await of the handle that left (a select it lost) kept it from being watched.
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      Task<String> task = (Task<String>) rt.spawn(gate);
+      Futures.Selected<String> first =
+          rt.blockOn(Futures.select(List.of(task, Future.ready("other"))));
+      assertEquals(1, first.index(), "the handle lost the select");
+      gate.fail(new IllegalStateException("failed after its await left"));
+      rt.blockOn(TestFutures.readyAfter(1, null));
+      assertTrue(task.isFinished());
+      assertTrue(UnseenFailures.isWatched(task));
+    }
+  }
+
+  /**
+   * Runs {@code forget} on a new current-thread runtime, collects what it dropped, and returns the
+   * report whose exception has {@code message} (waiting for the reporting thread, bounded).
+   */
+  private static LogRecord reportOf(String message,
+      java.util.function.Function<AsyncRuntime, WeakReference<Object>> forget) throws Exception {
     CountDownLatch reported = new CountDownLatch(1);
     LogRecord[] record = new LogRecord[1];
     Handler handler = new Handler() {
@@ -60,12 +110,11 @@ class UnseenFailuresTest {
     log.addHandler(handler);
     try {
       AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("unseen").build();
-      WeakReference<Object> task = spawnAndForget(rt, message);
+      WeakReference<Object> task = forget.apply(rt);
       rt.close();
       assertEquals(0, Gc.uncleared(List.of(task)), "the forgotten task was collected");
       assertTrue(reported.await(30, TimeUnit.SECONDS), "the failure was reported");
-      assertEquals(Level.WARNING, record[0].getLevel());
-      assertTrue(record[0].getMessage().contains("of runtime unseen threw"), record[0].getMessage());
+      return record[0];
     } finally {
       log.removeHandler(handler);
     }

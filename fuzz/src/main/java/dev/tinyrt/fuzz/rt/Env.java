@@ -642,7 +642,11 @@ public final class Env {
       } else if (t.starts.get() == 0 && h.isFinished() && !h.isCancelled()) {
         found.add("task: " + what + " finished without running and without being cancelled");
       }
-      if (h.isCancelled() && h.isFailed()) {
+      // isFailed() asked of every task, not only of a cancelled one: it also tells the runtime
+      // that the failure was seen, so a task that failed on purpose is not reported as failing
+      // unseen when the collector takes it (UnseenFailures).
+      boolean failed = h.isFailed();
+      if (h.isCancelled() && failed) {
         found.add("task: " + what + " reports both cancelled and failed");
       }
       if (t.ends.get() == 1 && t.failure == null && h.isCancelled()) {
