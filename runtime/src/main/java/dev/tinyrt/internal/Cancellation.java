@@ -157,7 +157,11 @@ public final class Cancellation {
       return true;
     }
     try {
-      return future.poll(cx).isReady();
+      Poll<?> p = future.poll(cx);
+      if (p == null) {
+        throw NullPoll.of(future);
+      }
+      return p.isReady();
     } catch (CancelledException expected) {
       return true; // it unwound to its top, as it should
     } catch (Throwable failure) {

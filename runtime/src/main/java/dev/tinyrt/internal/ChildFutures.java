@@ -153,6 +153,9 @@ public final class ChildFutures {
       }
       try {
         Poll<?> p = f.poll(cancelling.of(cx));
+        if (p == null) {
+          throw NullPoll.of(f);
+        }
         if (p.isPending()) {
           finished = false; // it waits in a non-cancellable section; our waker brings us back
           continue;
