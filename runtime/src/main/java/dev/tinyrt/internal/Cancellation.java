@@ -83,9 +83,9 @@ public final class Cancellation {
    */
   private static NullPointerException awaitedNull() {
     return new NullPointerException("an async method awaited null in "
-        + CallSite.callerOutside(Cancellation.class) + ": a 'return null' there is one (its"
-        + " return is awaited). Return Future.ready(value), Future.ready(null) for a"
-        + " Future<Void>, and await futures, never null");
+        + CallSite.callerOutside(Cancellation.class) + ": an await(x) of a null x, or a 'return"
+        + " null' (an async method's return is awaited). Await futures, never null, and return"
+        + " Future.ready(value), Future.ready(null) for a Future<Void>");
   }
 
   /**

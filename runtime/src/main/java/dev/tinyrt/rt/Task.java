@@ -403,12 +403,14 @@ final class Task<T> extends TaskState
     if (local == null || !local.finishedLater(this)) {
       runtime.finished(this);
     }
+    // A failure is watched until somebody sees it: a waiter woken now may never look (a select
+    // that another child won, a joinAll that threw another's failure). A CancelledException is
+    // never reported, whoever's cancellation it was (a task that awaited an aborted one, say).
+    if (failure != null && !(t instanceof CancelledException)) {
+      UnseenFailures.watch(this, failure);
+    }
     // If no waiter ever registered, none can any more: each registration reads COMPLETE first.
     if (transitionToComplete() == Completion.NOBODY_WAITS) {
-      if (failure != null && !byCancellation) {
-        // Nobody awaits it now: if nobody ever does before the handle is collected, say so.
-        UnseenFailures.watch(this, failure);
-      }
       return;
     }
     // Somebody registered: take the waiters, leaving TAKEN, so that a registration still on its
@@ -421,11 +423,6 @@ final class Task<T> extends TaskState
     // Every waiter is woken even if one throws (a Waker is the user's code): the first failure
     // is kept until all were told, the others added to it.
     Throwable failed = null;
-    if (failure != null && !byCancellation && (toNotify == null
-        || toNotify instanceof JoinWaiters several && several.size() == 0)) {
-      // Somebody awaited once, and left (a select the handle lost, a timeout): nobody is told.
-      UnseenFailures.watch(this, failure);
-    }
     if (toNotify instanceof JoinWaiters several) {
       for (Object w : several.close()) {
         try {

@@ -16,17 +16,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * "Task exception was never retrieved" the same way, when the task is collected: until then
  * somebody may still await the handle.
  *
- * <p>A task that fails with nobody awaiting it at that moment (never awaited, or every await of it
- * left: a select its handle lost) is watched by a phantom reference, which holds the failure, not
- * the task. Handing the failure out (an await, a stage, {@code isFailed()}) marks it seen; when the
- * collector enqueues the reference of a task whose failure was never seen, a daemon thread (started
- * by the first watch) logs it, with its stack trace, to the {@code System.Logger} named {@code
- * dev.tinyrt} at WARNING. A failure seen stops its watch at once (then the reference is cleared,
- * never enqueued). Ordering: the watch writes {@code Failure.watch} then reads {@code seen}, and a
- * sight writes {@code seen} then reads {@code watch}, all volatile: of a watch and a sight that
- * race, at least one sees the other, and the watch is stopped. Cancellations are never reported; a
- * task that succeeds, or fails while awaited, costs nothing here. An exception that refers to its
- * own task, never seen, keeps the task (and is never reported): Java exceptions rarely do.
+ * <p>A task that fails (with anything but a {@code CancelledException}: a cancellation, its own or
+ * one it passed on from an awaited task, is never reported) is watched by a phantom reference,
+ * which holds the failure, not the task: even when somebody awaits it then, since a waiter woken
+ * may never look (a select that another child won, a joinAll that threw another's failure).
+ * Handing the failure out (an await, a stage, {@code isFailed()}) marks it seen and stops the watch
+ * (the reference is cleared, never enqueued); when the collector enqueues the reference of a task
+ * whose failure was never seen, a daemon thread (started by the first watch) logs it, with its
+ * stack trace, to the {@code System.Logger} named {@code dev.tinyrt} at WARNING. Ordering: the
+ * watch writes {@code Failure.watch} then reads {@code seen}, and a sight writes {@code seen} then
+ * reads {@code watch}, all volatile: of a watch and a sight that race, at least one sees the
+ * other, and the watch is stopped. A task that succeeds or is cancelled costs nothing here; one
+ * that fails, a reference until its failure is seen. An exception that refers to its own task,
+ * never seen, keeps the task (and is never reported): Java exceptions rarely do.
  */
 final class UnseenFailures {
 

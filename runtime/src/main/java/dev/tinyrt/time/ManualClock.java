@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.time;
 
+import dev.tinyrt.internal.Nanos;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +25,9 @@ public final class ManualClock implements Clock {
   }
 
   /**
-   * Moves time forward and fires every sleep now due, waking its task.
+   * Moves time forward and fires every sleep now due, waking its task. A step is cut to about 146
+   * years, as a sleep's length is ({@code ChronoUnit.FOREVER} does not throw); a clock moved past
+   * that many years in all fires the sleeps that were "for ever".
    *
    * @param by how far, not negative
    */
@@ -32,7 +36,7 @@ public final class ManualClock implements Clock {
       throw new IllegalArgumentException("a clock cannot go back: " + by);
     }
     synchronized (this) {
-      now += by.toNanos();
+      now += Nanos.ahead(by);
     }
     for (Timer timer : timers) {
       timer.fireDue();

@@ -145,7 +145,7 @@ class UnseenFailuresTest {
       assertThrows(ExecutionException.class, stage::get);
       assertFalse(UnseenFailures.isWatched(staged), "given to a stage");
 
-      // Awaited while it ran: never watched.
+      // Awaited while it ran: watched at its completion, and seen by the await.
       boolean[] polled = {false};
       Task<String> whileWaiting = (Task<String>) rt.<String>spawn(cx -> {
         if (!polled[0]) {
@@ -157,6 +157,40 @@ class UnseenFailuresTest {
       });
       assertThrows(IllegalStateException.class, () -> rt.blockOn(whileWaiting));
       assertFalse(UnseenFailures.isWatched(whileWaiting));
+    }
+  }
+
+  @Test
+  void aFailureThatLostASelectInTheSameTickIsWatched() {
+    // The hostile campaign: the handle's waiter was woken, but the select settled on another
+    // child first and never looked again; the failure was neither seen nor watched.
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      TestFutures.Gate<String> gate = new TestFutures.Gate<>();
+      TestFutures.Gate<String> other = new TestFutures.Gate<>();
+      Task<String> task = (Task<String>) rt.spawn(gate);
+      JoinHandle<Futures.Selected<String>> select =
+          rt.spawn(Futures.select(List.of(other, task)));
+      rt.blockOn(TestFutures.readyAfter(1, null)); // both wait
+      gate.fail(new IllegalStateException("failed while another child won"));
+      other.complete("won");
+      assertEquals(0, rt.blockOn(select).index());
+      assertTrue(task.isFinished());
+      assertTrue(UnseenFailures.isWatched(task));
+    }
+  }
+
+  @Test
+  void aTaskThatPassesOnAnAwaitedTasksCancellationIsNeverWatched() {
+    // The hostile campaign: a shutdown cancels a child before its parent, whose await of it then
+    // fails with the child's CancelledException; it was reported as a failure nobody saw.
+    try (AsyncRuntime rt = AsyncRuntime.currentThread()) {
+      JoinHandle<String> child = rt.spawn(new TestFutures.Gate<>());
+      Task<String> parent = (Task<String>) rt.spawn(child);
+      rt.blockOn(TestFutures.readyAfter(1, null));
+      child.abort();
+      rt.blockOn(TestFutures.readyAfter(2, null));
+      assertTrue(parent.isFinished());
+      assertFalse(UnseenFailures.isWatched(parent));
     }
   }
 

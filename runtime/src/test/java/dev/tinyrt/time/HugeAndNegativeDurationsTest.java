@@ -97,6 +97,17 @@ class HugeAndNegativeDurationsTest {
   }
 
   @Test
+  void aManualClockAdvancedForEverDoesNotThrow() {
+    // The hostile campaign: ManualClock.advance(FOREVER) threw ArithmeticException.
+    ManualClock clock = new ManualClock();
+    Timer timer = Timer.manual(clock);
+    CountingWaker waker = new CountingWaker();
+    assertTrue(timer.sleep(Duration.ofSeconds(1)).poll(waker.context()).isPending());
+    clock.advance(ChronoUnit.FOREVER.getDuration());
+    assertEquals(1, waker.count(), "the due sleep fired");
+  }
+
+  @Test
   void hugeIntervalsTickOnceAndNoMore() {
     ManualClock clock = new ManualClock();
     Timer timer = Timer.manual(clock);
