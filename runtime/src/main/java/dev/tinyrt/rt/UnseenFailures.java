@@ -48,8 +48,11 @@ final class UnseenFailures {
     /** The task's failure, and whether it was seen. */
     private final Task.Failure failure;
 
-    /** The task, as {@link Task#toString} said it. */
-    private final String task;
+    /**
+     * The task's identity hash, as {@link Task#toString} prints it: the text is made only for a
+     * report, not for every failure watched (most are seen, and never reported).
+     */
+    private final int task;
 
     /** The task's runtime's name. */
     private final String runtime;
@@ -57,7 +60,7 @@ final class UnseenFailures {
     Watch(Task<?> task, Task.Failure failure) {
       super(task, COLLECTED);
       this.failure = failure;
-      this.task = task.toString();
+      this.task = System.identityHashCode(task);
       this.runtime = task.runtimeName();
     }
   }
@@ -144,7 +147,7 @@ final class UnseenFailures {
     // The exception's class, not its toString: the user's code, which may throw (the stack trace
     // the logger prints has its message).
     System.getLogger("dev.tinyrt").log(Level.WARNING, "a task failed and nobody saw it: "
-        + w.task + " of runtime " + w.runtime + " threw "
+        + "Task@" + Integer.toHexString(w.task) + " (finished) of runtime " + w.runtime + " threw "
         + w.failure.cause().getClass().getName() + ", and its JoinHandle was garbage-collected"
         + " without anyone awaiting it (a task spawned and forgotten). Await or join the handle,"
         + " or catch and handle the exception inside the task.", w.failure.cause());
