@@ -17,80 +17,84 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * A timeout around a section that cannot be abandoned ({@code Futures.nonCancellable}): it waits for
- * the section, as before, and the section's outcome, a value or an exception, is the timeout's,
- * whichever came first, the deadline or the task's cancellation, instead of {@link Elapsed}. Before, the value (a message received in the section) was thrown
- * away and {@code Elapsed} said the future "was not ready": found by the stop's new-user campaign,
- * {@code timeout(nonCancellable(rx.recv()), 100ms)} with the message sent at 500 ms.
+ * A timeout around a section that cannot be abandoned ({@code Futures.nonCancellable}): it waits
+ * for the section, as before, and the section's outcome, a value or an exception, is the
+ * timeout's, whichever came first, the deadline or the task's cancellation, instead of {@link
+ * Elapsed}. Before, the value (a message received in the section) was thrown away and {@code
+ * Elapsed} said the future "was not ready": found by the stop's new-user campaign, {@code
+ * timeout(nonCancellable(rx.recv()), 100ms)} with the message sent at 500 ms.
  */
 class TimeoutOfNonCancellableTest {
 
+  /** A manual clock and timer, a oneshot, and a 100 ms timeout around its receive. */
+  private static final class Setup {
+    /** The clock the timer reads. */
+    final ManualClock clock = new ManualClock();
+    /** The timer the timeout sleeps on. */
+    final Timer timer = Timer.manual(clock);
+    /** The channel whose receive is timed. */
+    final Oneshot.Channel<String> ch = Oneshot.channel();
+    /** The waker of every poll but a cancelled one's. */
+    final CountingWaker waker = new CountingWaker();
+    /** The timed receive. */
+    final Future<String> limited;
+
+    /** @param section whether the receive is a non-cancellable section */
+    Setup(boolean section) {
+      Future<String> receive = section ? Futures.nonCancellable(ch.receiver()) : ch.receiver();
+      limited = timer.timeout(receive, Duration.ofMillis(100));
+      assertTrue(limited.poll(waker.context()).isPending());
+    }
+
+    /** Lets the deadline pass. */
+    void pastTheDeadline() {
+      clock.advance(Duration.ofMillis(100));
+    }
+  }
+
   @Test
   void aValueTheSectionReceivesAfterTheDeadlineIsReturnedNotLost() {
-    ManualClock clock = new ManualClock();
-    Timer timer = Timer.manual(clock);
-    Oneshot.Channel<String> ch = Oneshot.channel();
-    CountingWaker waker = new CountingWaker();
-    Future<String> limited =
-        timer.timeout(Futures.nonCancellable(ch.receiver()), Duration.ofMillis(100));
-    assertTrue(limited.poll(waker.context()).isPending());
-    clock.advance(Duration.ofMillis(100));
-    assertEquals(1, waker.count(), "the deadline woke the task");
-    assertTrue(limited.poll(waker.context()).isPending(), "it waits for the section");
-    ch.sender().send("important");
-    assertEquals(2, waker.count(), "the send woke the task");
-    assertEquals("important", limited.poll(waker.context()).get());
-    assertEquals(0, timer.pending());
+    Setup t = new Setup(/* section = */ true);
+    t.pastTheDeadline();
+    assertEquals(1, t.waker.count(), "the deadline woke the task");
+    assertTrue(t.limited.poll(t.waker.context()).isPending(), "it waits for the section");
+    t.ch.sender().send("important");
+    assertEquals(2, t.waker.count(), "the send woke the task");
+    assertEquals("important", t.limited.poll(t.waker.context()).get());
+    assertEquals(0, t.timer.pending());
   }
 
   @Test
   void aCancellableFutureStillEndsInElapsed() {
-    ManualClock clock = new ManualClock();
-    Timer timer = Timer.manual(clock);
-    Oneshot.Channel<String> ch = Oneshot.channel();
-    CountingWaker waker = new CountingWaker();
-    Future<String> limited = timer.timeout(ch.receiver(), Duration.ofMillis(100));
-    assertTrue(limited.poll(waker.context()).isPending());
-    clock.advance(Duration.ofMillis(100));
-    assertThrows(Elapsed.class, () -> limited.poll(waker.context()));
+    Setup t = new Setup(/* section = */ false);
+    t.pastTheDeadline();
+    assertThrows(Elapsed.class, () -> t.limited.poll(t.waker.context()));
   }
 
   @Test
   void aFailureOfTheSectionAfterTheDeadlineIsThrownNotElapsed() {
     // The review of the first version: a value came back late, but a failure became Elapsed ("not
     // ready") and went to the log as an abandoned future's.
-    ManualClock clock = new ManualClock();
-    Timer timer = Timer.manual(clock);
-    Oneshot.Channel<String> ch = Oneshot.channel();
-    CountingWaker waker = new CountingWaker();
-    Future<String> limited =
-        timer.timeout(Futures.nonCancellable(ch.receiver()), Duration.ofMillis(100));
-    assertTrue(limited.poll(waker.context()).isPending());
-    clock.advance(Duration.ofMillis(100));
-    assertTrue(limited.poll(waker.context()).isPending());
-    ch.sender().close();
-    assertThrows(ChannelClosedException.class, () -> limited.poll(waker.context()));
+    Setup t = new Setup(/* section = */ true);
+    t.pastTheDeadline();
+    assertTrue(t.limited.poll(t.waker.context()).isPending());
+    t.ch.sender().close();
+    assertThrows(ChannelClosedException.class, () -> t.limited.poll(t.waker.context()));
   }
 
   @Test
   void theSectionsValueIsReturnedWhicheverCameFirstTheDeadlineOrTheCancellation() {
     for (boolean deadlineFirst : new boolean[] {true, false}) {
-      ManualClock clock = new ManualClock();
-      Timer timer = Timer.manual(clock);
-      Oneshot.Channel<String> ch = Oneshot.channel();
-      CountingWaker waker = new CountingWaker();
-      Context cancelled = Context.from(waker, () -> true);
-      Future<String> limited =
-          timer.timeout(Futures.nonCancellable(ch.receiver()), Duration.ofMillis(100));
-      assertTrue(limited.poll(waker.context()).isPending());
+      Setup t = new Setup(/* section = */ true);
+      Context cancelled = Context.from(t.waker, () -> true);
       if (deadlineFirst) {
-        clock.advance(Duration.ofMillis(100));
-        assertTrue(limited.poll(waker.context()).isPending());
+        t.pastTheDeadline();
+        assertTrue(t.limited.poll(t.waker.context()).isPending());
       }
-      assertTrue(limited.poll(cancelled).isPending(), "it waits for the section");
-      ch.sender().send("late");
+      assertTrue(t.limited.poll(cancelled).isPending(), "it waits for the section");
+      t.ch.sender().send("late");
       // As an await of the section in a cancelled task: the value, and the next await throws.
-      assertEquals("late", limited.poll(cancelled).get(), "deadline first: " + deadlineFirst);
+      assertEquals("late", t.limited.poll(cancelled).get(), "deadline first: " + deadlineFirst);
     }
   }
 
