@@ -19,10 +19,7 @@ final class BlockOn {
     boolean interrupted = false;
     try {
       while (true) {
-        Poll<T> poll = future.poll(cx);
-        if (poll == null) {
-          throw NullPoll.of(future);
-        }
+        Poll<T> poll = NullPoll.checked(future.poll(cx), future);
         if (poll.isReady()) {
           return poll.get();
         }

@@ -157,11 +157,7 @@ public final class Cancellation {
       return true;
     }
     try {
-      Poll<?> p = future.poll(cx);
-      if (p == null) {
-        throw NullPoll.of(future);
-      }
-      return p.isReady();
+      return NullPoll.checked(future.poll(cx), future).isReady();
     } catch (CancelledException expected) {
       return true; // it unwound to its top, as it should
     } catch (Throwable failure) {
@@ -308,11 +304,7 @@ public final class Cancellation {
             + "its shutdown: the section was cut short");
       }
       outer = cx;
-      Poll<T> p = future.poll(this);
-      if (p == null) {
-        throw NullPoll.of(future);
-      }
-      return p;
+      return NullPoll.checked(future.poll(this), future);
     }
 
     @Override

@@ -105,10 +105,7 @@ public final class ChildFutures {
     states[i] = POLLED;
     Poll<T> p;
     try {
-      p = f.poll(cx);
-      if (p == null) {
-        throw NullPoll.of(f);
-      }
+      p = NullPoll.checked(f.poll(cx), f);
     } catch (Throwable t) {
       finish(i);
       throw t;
@@ -152,10 +149,7 @@ public final class ChildFutures {
         cancelling = Cancellation.cancelledContext();
       }
       try {
-        Poll<?> p = f.poll(cancelling.of(cx));
-        if (p == null) {
-          throw NullPoll.of(f);
-        }
+        Poll<?> p = NullPoll.checked(f.poll(cancelling.of(cx)), f);
         if (p.isPending()) {
           finished = false; // it waits in a non-cancellable section; our waker brings us back
           continue;
@@ -183,7 +177,8 @@ public final class ChildFutures {
   /**
    * Keeps what child {@code i} still returns or throws once cancelled (a non-cancellable section
    * that ran to its end) for {@link #rescued} and {@link #rescuedFailure}, instead of discarding
-   * the value or logging the failure. A {@link CancelledException} is an unwinding, kept by neither.
+   * the value or logging the failure. A {@link CancelledException} is an unwinding, kept by
+   * neither.
    *
    * @param i the child
    */

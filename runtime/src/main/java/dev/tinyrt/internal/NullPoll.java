@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.internal;
 
+import dev.tinyrt.Poll;
+
 /**
  * The failure of a future whose {@code poll} returned {@code null}, which no future may: the
  * runtime's own polls of a future it did not write (a task's, a combinator's child's, {@code
@@ -14,6 +16,20 @@ package dev.tinyrt.internal;
 public final class NullPoll {
 
   private NullPoll() {}
+
+  /**
+   * @param poll what {@code future}'s poll returned
+   * @param future the future polled
+   * @param <T> its value type
+   * @return {@code poll}
+   * @throws IllegalStateException naming the future's class, if {@code poll} is null
+   */
+  public static <T> Poll<T> checked(Poll<T> poll, Object future) {
+    if (poll == null) {
+      throw of(future);
+    }
+    return poll;
+  }
 
   /**
    * @param future the future whose poll returned null

@@ -42,12 +42,10 @@ public final class RuntimeThreads {
     return t;
   }
 
-  /** @return whether the current thread is one of tinyrt's own, made by {@link #service} */
-  public static boolean isService() {
-    return SERVES.get() != null;
-  }
-
-  /** @return what the current thread serves, if it is one of tinyrt's own, or null */
+  /**
+   * @return what the current thread serves, if it is one of tinyrt's own (made by {@link
+   *     #service}), or null
+   */
   public static String serves() {
     return SERVES.get();
   }

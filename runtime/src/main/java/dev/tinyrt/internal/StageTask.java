@@ -197,7 +197,7 @@ public final class StageTask<T> extends Context implements Waker {
    * and a {@code blockOn} in it would deadlock them all. The state is POLLING.
    */
   private void resume() {
-    if (onRuntime || RuntimeThreads.isService()) {
+    if (onRuntime || RuntimeThreads.serves() != null) {
       try {
         SharedRuntime.INSTANCE.spawn(cx -> {
           run();

@@ -43,11 +43,8 @@ final class LocalBlockOn<T> {
         return false; // one more of the tasks that were ready before the main future runs
       }
       if (mainWaker.takeNotification()) {
-        Poll<T> poll = SlowPolls.ENABLED // off: no code
-            ? SlowPolls.poll(future, cx, "the future of blockOn") : future.poll(cx);
-        if (poll == null) {
-          throw NullPoll.of(future);
-        }
+        Poll<T> poll = NullPoll.checked(SlowPolls.ENABLED // off: no code
+            ? SlowPolls.poll(future, cx, "the future of blockOn") : future.poll(cx), future);
         if (poll.isReady()) {
           result = poll;
           return true;

@@ -367,10 +367,8 @@ final class Task<T> extends TaskState
     }
     Poll<T> poll;
     try {
-      poll = SlowPolls.ENABLED ? SlowPolls.poll(future, cx, this) : future.poll(cx);
-      if (poll == null) {
-        throw NullPoll.of(future);
-      }
+      poll = NullPoll.checked(
+          SlowPolls.ENABLED ? SlowPolls.poll(future, cx, this) : future.poll(cx), future);
     } catch (Throwable t) {
       complete(null, t);
       return false;

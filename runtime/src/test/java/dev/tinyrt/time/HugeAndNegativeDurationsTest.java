@@ -123,19 +123,20 @@ class HugeAndNegativeDurationsTest {
   void aShutdownGivenForeverWaitsForItsTasks() throws Exception {
     for (Duration huge : HUGE) {
       Oneshot.Channel<String> go = Oneshot.channel();
-      AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).name("forever-" + huge).build();
+      AsyncRuntime rt = AsyncRuntime.builder().currentThread().name("forever-" + huge).build();
       JoinHandle<String> task = rt.spawn(go.receiver());
-      // Sends once the shutdown has begun (it refuses spawns from then on); the task then ends by
-      // itself, within a deadline that has not passed.
-      Thread sender = new Thread(() -> {
-        while (!rt.isShutdown()) {
-          Thread.onSpinWait();
+      // Sends once the shutdown has begun, in a task the shutdown runs itself (a current-thread
+      // runtime's shutdown drives its tasks on the calling thread; nothing drove them before): the
+      // receiving task then ends by itself, within a deadline that has not passed.
+      rt.<Void>spawn(cx -> {
+        if (!rt.isShutdown()) {
+          cx.waker().wake();
+          return Poll.pending();
         }
         go.sender().send("done");
+        return Poll.readyNull();
       });
-      sender.start();
       assertTrue(rt.shutdown(huge), "the task finished before the deadline of " + huge);
-      sender.join();
       assertEquals("done", task.toCompletableFuture().join());
       assertFalse(task.isCancelled());
     }
