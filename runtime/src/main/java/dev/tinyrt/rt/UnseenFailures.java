@@ -66,7 +66,8 @@ final class UnseenFailures {
   }
 
   /**
-   * Watches a task that just failed with nobody awaiting it.
+   * Watches a task that just failed (with anything but a {@code CancelledException}), until its
+   * failure is seen.
    *
    * @param task the task
    * @param failure its failure, marked seen when handed out
@@ -149,7 +150,8 @@ final class UnseenFailures {
     System.getLogger("dev.tinyrt").log(Level.WARNING, "a task failed and nobody saw it: "
         + "Task@" + Integer.toHexString(w.task) + " (finished) of runtime " + w.runtime + " threw "
         + w.failure.cause().getClass().getName() + ", and its JoinHandle was garbage-collected"
-        + " without anyone awaiting it (a task spawned and forgotten). Await or join the handle,"
-        + " or catch and handle the exception inside the task.", w.failure.cause());
+        + " without its failure being seen (a task spawned and forgotten, or an await of it that"
+        + " a select or joinAll gave up). Await or join the handle, or catch and handle the"
+        + " exception inside the task.", w.failure.cause());
   }
 }
