@@ -7,6 +7,7 @@ import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
 import dev.tinyrt.internal.Sneaky;
+import dev.tinyrt.internal.Wakes;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -132,10 +133,8 @@ final class FileOp implements Future<Integer>, Droppable, CompletionHandler<Inte
     if (!STATE.compareAndSet(this, IDLE, DONE)) {
       return;
     }
-    Waker w = waker;
-    if (w != null) {
-      w.wake();
-    }
+    // One that throws (a user's, which must not) is logged, not thrown into the file's pool.
+    Wakes.wake(waker);
   }
 
   /**

@@ -2,6 +2,7 @@
 package dev.tinyrt.io;
 
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.Wakes;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
@@ -321,14 +322,9 @@ final class Registration implements Runnable {
   }
 
   private void wakeBoth() {
-    Waker r = readWaker;
-    if (r != null) {
-      r.wake();
-    }
-    Waker w = writeWaker;
-    if (w != null) {
-      w.wake();
-    }
+    // A waker that throws (a user's, which must not) is logged, and the other side still woken.
+    Wakes.wake(readWaker);
+    Wakes.wake(writeWaker);
   }
 
   private void enqueue() {
@@ -404,17 +400,12 @@ final class Registration implements Runnable {
     }
     // Ordering: the waiter stored its waker before setting the bit we just cleared; a waiter that
     // sets the bit again after our clear stores its waker first, and re-queues us.
+    // A waker that throws (a user's, which must not) is logged, and the other side still woken.
     if ((readyOps & READ_SIDE) != 0) {
-      Waker r = readWaker;
-      if (r != null) {
-        r.wake();
-      }
+      Wakes.wake(readWaker);
     }
     if ((readyOps & ~READ_SIDE) != 0) {
-      Waker w = writeWaker;
-      if (w != null) {
-        w.wake();
-      }
+      Wakes.wake(writeWaker);
     }
   }
 }

@@ -2,6 +2,7 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.Wakes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.PhantomReference;
@@ -190,8 +191,9 @@ abstract class OneshotCell<T> extends PhantomReference<Object> {
       Object witness = compareAndExchange(s, next);
       if (witness == s) {
         if (waiting != null) {
-          // The waker left the slot with this compare-and-set: it is ours to wake, once.
-          waiting.wake();
+          // The waker left the slot with this compare-and-set: it is ours to wake, once. One that
+          // throws is logged, not thrown into the sender, whose value is delivered (Wakes).
+          Wakes.wake(waiting);
         }
         return s;
       }

@@ -2,6 +2,7 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.Wakes;
 import java.util.Arrays;
 
 /**
@@ -42,12 +43,9 @@ final class WakeList {
 
   /** Wakes every waker collected, in order. Call without holding the primitive's lock. */
   void wakeAll() {
-    if (first != null) {
-      first.wake();
-    }
-    for (int i = 0; i < restSize; i++) {
-      rest[i].wake();
-    }
+    // A waker that throws (a user's, which must not) is logged and the others are still woken:
+    // each was granted what it waits for and left the queue (Wakes).
+    Wakes.wakeAll(first, rest, restSize);
   }
 
   /**
@@ -56,8 +54,6 @@ final class WakeList {
    * @param waker the waker, or null
    */
   static void wake(Waker waker) {
-    if (waker != null) {
-      waker.wake();
-    }
+    Wakes.wake(waker);
   }
 }
