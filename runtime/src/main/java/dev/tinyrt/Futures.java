@@ -3,6 +3,7 @@ package dev.tinyrt;
 
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ChildFutures;
+import dev.tinyrt.internal.DiscardsOwnValue;
 import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.Sneaky;
 import dev.tinyrt.internal.StageFuture;
@@ -27,9 +28,17 @@ import java.util.concurrent.CompletionStage;
  * gives back what it held (a place in a queue, a permit, a lock), and a future never polled is not
  * started. A combinator polled by a cancelled task cancels all its futures the same way, then
  * throws {@link CancelledException}. Values nobody will see (a failed {@code joinAll}'s) that hold
- * a permit or a lock are given back, and a stream that an {@code accept} or a {@code connect} made
- * (one that finished beside a sibling that failed) is closed; a stream that came from elsewhere
- * ({@code Future.ready(stream)}, a shared handle, a method of yours) is left alone.
+ * a permit or a lock are given back, also inside a combinator's own value (a {@code joinAll}'s
+ * list, a {@code select}'s {@link Selected}), and a stream that an {@code accept} or a {@code
+ * connect} made (one that finished beside a sibling that failed) is closed; a stream that came
+ * from elsewhere ({@code Future.ready(stream)}, a shared handle, a method of yours) is left alone.
+ *
+ * <p>A {@link #nonCancellable} section given to a combinator is waited for when the combinator
+ * gives up on it. A cancelled {@code select} (or {@code race}) returns the first section to finish
+ * as its winner, late, or throws what it threw, as {@code Timer.timeout} does: a message received
+ * in it is not lost. A section's value that nobody can be given (it lost to another child, or its
+ * {@code joinAll} failed or was cancelled) is given back if it holds a permit or a lock, and
+ * otherwise dropped with a warning in the log: await a section that receives on its own.
  */
 public final class Futures {
 
@@ -109,7 +118,9 @@ public final class Futures {
    * try { ... } finally { await(Futures.nonCancellable(connection.closeGracefully())); }
    * }</pre>
    *
-   * A cancelled task, or a combinator cancelling its children, waits for the section to finish.
+   * A cancelled task, or a combinator cancelling its children, waits for the section to finish
+   * (see the class comment for what happens to its value there). A section is awaited once: polled
+   * again after it completed, it throws {@link IllegalStateException}.
    *
    * @param future the section
    * @param <T> its value type
@@ -129,7 +140,8 @@ public final class Futures {
   public record Selected<T>(int index, T value) {}
 
   /** {@link #joinAll}. */
-  private static final class JoinAll<T> implements Future<List<T>>, ForwardsCancellation {
+  private static final class JoinAll<T>
+      implements Future<List<T>>, ForwardsCancellation, DiscardsOwnValue {
 
     /** The children. */
     private final ChildFutures children;
@@ -188,14 +200,27 @@ public final class Futures {
       }
       finished = true;
       for (int i = 0; i < values.length; i++) {
-        Cancellation.discard(values[i], children.madeResource(i));
+        children.discard(i, values[i]);
+        values[i] = null;
       }
       throw failure != null ? Sneaky.rethrow(failure) : Cancellation.cancelled("in joinAll");
+    }
+
+    @Override
+    public boolean discardValue(Object value) {
+      boolean gaveBack = false;
+      if (value instanceof List<?> list && list.size() == children.size()) {
+        for (int i = 0; i < list.size(); i++) {
+          gaveBack |= children.discard(i, list.get(i));
+        }
+      }
+      return gaveBack;
     }
   }
 
   /** {@link #select}. */
-  private static final class Select<T> implements Future<Selected<T>>, ForwardsCancellation {
+  private static final class Select<T>
+      implements Future<Selected<T>>, ForwardsCancellation, DiscardsOwnValue {
 
     /** The children. */
     private final ChildFutures children;
@@ -245,12 +270,23 @@ public final class Futures {
         }
       }
       // The losers (or, cancelled, every child) unwind before the outcome is reported.
+      if (cancelled) {
+        // A non-cancellable section that finishes as it unwinds is the first child to finish:
+        // its outcome is the select's, late, as a timeout's is (a message it received is kept).
+        children.rescueFirstSection();
+      }
       if (!children.cancelAllBut(winner, cx)) {
         return Poll.pending();
       }
       finished = true;
       if (cancelled) {
-        throw Cancellation.cancelled("in select");
+        @SuppressWarnings("unchecked")
+        Poll<T> late = (Poll<T>) children.rescued();
+        if (late != null) {
+          return Poll.ready(new Selected<>(children.rescuedIndex(), late.get()));
+        }
+        Throwable lateFailure = children.rescuedFailure();
+        throw lateFailure != null ? Sneaky.rethrow(lateFailure) : Cancellation.cancelled("in select");
       }
       if (failure != null) {
         throw Sneaky.rethrow(failure);
@@ -259,14 +295,52 @@ public final class Futures {
       value = null;
       return Poll.ready(new Selected<>(winner, v));
     }
+
+    @Override
+    public boolean discardValue(Object value) {
+      return value instanceof Selected<?> s && s.index() >= 0 && s.index() < children.size()
+          && children.discard(s.index(), s.value());
+    }
   }
 
   /** {@link #race}: a select without the index. */
-  private record Race<T>(Future<Selected<T>> select) implements Future<T>, ForwardsCancellation {
+  private static final class Race<T>
+      implements Future<T>, ForwardsCancellation, DiscardsOwnValue {
+
+    /** The select that does the work (a {@link Select}). */
+    private final Future<Selected<T>> select;
+
+    /** The winner's index once the select returned, to give its value back; or -1. */
+    private int winner = -1;
+
+    /** Set once this returned or threw. */
+    private boolean finished;
+
+    Race(Future<Selected<T>> select) {
+      this.select = select;
+    }
+
     @Override
     public Poll<T> poll(Context cx) {
-      Poll<Selected<T>> p = select.poll(cx);
-      return p.isPending() ? Poll.pending() : Poll.ready(p.get().value());
+      ChildFutures.refusePollAfterCompletion(finished, "Futures.race");
+      Poll<Selected<T>> p;
+      try {
+        p = select.poll(cx);
+      } catch (Throwable t) {
+        finished = true;
+        throw t;
+      }
+      if (p.isPending()) {
+        return Poll.pending();
+      }
+      finished = true;
+      winner = p.get().index();
+      return Poll.ready(p.get().value());
+    }
+
+    @Override
+    public boolean discardValue(Object value) {
+      return winner >= 0 && ((DiscardsOwnValue) select).discardValue(new Selected<>(winner, value));
     }
   }
 }

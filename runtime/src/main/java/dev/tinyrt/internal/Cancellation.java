@@ -193,29 +193,25 @@ public final class Cancellation {
 
   /**
    * Gives back a value that a combinator received but nobody will ever see (a {@code joinAll}
-   * that failed, a select loser that finished while it unwound): a {@link Grant} is closed.
-   *
-   * @param value the value, may be null
-   */
-  public static void discard(Object value) {
-    discard(value, false);
-  }
-
-  /**
-   * {@link #discard(Object)}, and a resource its future made for the combinator alone (a {@link
-   * ResourceMaker}'s value: an accepted or connected stream) is closed too.
+   * that failed, a select loser that finished while it unwound): a {@link Grant} is closed, and a
+   * resource its future made for the combinator alone (a {@link ResourceMaker}'s value: an
+   * accepted or connected stream) too. A combinator's own value is given back by that combinator
+   * ({@link ChildFutures#discard}).
    *
    * @param value the value, may be null
    * @param made whether the future that returned it was a {@link ResourceMaker}
+   * @return whether it was given back (closed)
    */
-  public static void discard(Object value, boolean made) {
+  public static boolean discard(Object value, boolean made) {
     if (value instanceof Grant || (made && value instanceof AutoCloseable)) {
       try {
         ((AutoCloseable) value).close();
       } catch (Throwable failure) {
         failedWhileUnwinding(failure);
       }
+      return true;
     }
+    return false;
   }
 
   /**
@@ -280,7 +276,7 @@ public final class Cancellation {
 
   /** {@link #nonCancellable}: a future that is its own, never cancelled, context. */
   private static final class NonCancellable<T> extends Context
-      implements Future<T>, ForwardsCancellation {
+      implements Future<T>, ForwardsCancellation, DiscardsOwnValue {
 
     /** The section's future. */
     private final Future<T> future;
@@ -288,12 +284,18 @@ public final class Cancellation {
     /** The context of the current poll, whose waker is handed out. */
     private Context outer;
 
+    /** Set once the section returned or threw. */
+    private boolean finished;
+
     NonCancellable(Future<T> future) {
       this.future = future;
     }
 
     @Override
     public Poll<T> poll(Context cx) {
+      // A finished section is not polled again: its future may be reused (a finished mpsc receive
+      // is handed out as the next one), and this poll would take the next receive's value.
+      ChildFutures.refusePollAfterCompletion(finished, "Futures.nonCancellable");
       if (cx.waker() instanceof GiveUpWaker) {
         // The task is given up: nobody will poll this section to its end, so it is abandoned
         // like the rest (its leaves forget the task's waker) instead of polled again, and its
@@ -304,7 +306,24 @@ public final class Cancellation {
             + "its shutdown: the section was cut short");
       }
       outer = cx;
-      return NullPoll.checked(future.poll(this), future);
+      Poll<T> p;
+      try {
+        p = NullPoll.checked(future.poll(this), future);
+      } catch (Throwable t) {
+        finished = true;
+        throw t;
+      }
+      if (p.isReady()) {
+        finished = true;
+      }
+      return p;
+    }
+
+    @Override
+    public boolean discardValue(Object value) {
+      return future instanceof DiscardsOwnValue d
+          ? d.discardValue(value)
+          : discard(value, future instanceof ResourceMaker);
     }
 
     @Override

@@ -48,13 +48,25 @@ public final class ChildFutures {
   /** The context cancelled children are polled with, made on first need. */
   private Cancellation.CancelledContext cancelling;
 
-  /** The child whose outcome once cancelled is kept, not discarded or logged; or -1. */
+  /**
+   * The child whose outcome once cancelled is kept, not discarded or logged; or -1, or {@link
+   * #FIRST_SECTION}.
+   */
   private int rescue = -1;
 
-  /** What child {@link #rescue} returned once cancelled, or null. */
+  /**
+   * {@link #rescue}'s value that keeps the outcome of the first non-cancellable section to finish
+   * once cancelled, whichever child it is.
+   */
+  private static final int FIRST_SECTION = -2;
+
+  /** The child whose outcome was kept ({@link #rescued} or {@link #rescuedFailure}), or -1. */
+  private int rescuedIndex = -1;
+
+  /** What the rescued child returned once cancelled, or null. */
   private Poll<?> rescued;
 
-  /** What child {@link #rescue} threw once cancelled (but a cancellation), or null. */
+  /** What the rescued child threw once cancelled (but a cancellation), or null. */
   private Throwable rescuedFailure;
 
   /**
@@ -155,16 +167,16 @@ public final class ChildFutures {
           continue;
         }
         finish(i);
-        if (i == rescue) {
+        if (rescues(i, f)) {
           rescued = p; // it could not be cancelled and finished: its value is not lost
         } else {
-          Cancellation.discard(p.get());
+          discardAfterCancel(i, f, p.get());
         }
       } catch (CancelledException expected) {
         finish(i); // it unwound to its top, as it should
       } catch (Throwable failure) {
         finish(i);
-        if (i == rescue) {
+        if (rescues(i, f)) {
           rescuedFailure = failure; // it could not be cancelled, and failed: its caller is told
         } else {
           Cancellation.failedWhileUnwinding(failure);
@@ -186,6 +198,66 @@ public final class ChildFutures {
     rescue = i;
   }
 
+  /**
+   * Keeps, as {@link #rescueOutcomeOf} does, the outcome of the first child that is a {@code
+   * Futures.nonCancellable} section to finish once cancelled, whichever it is ({@link
+   * #rescuedIndex}): a cancelled select's. Sections that finish after it are discarded.
+   */
+  public void rescueFirstSection() {
+    rescue = FIRST_SECTION;
+  }
+
+  /** @return the child whose outcome was kept once cancelled, or -1 */
+  public int rescuedIndex() {
+    return rescuedIndex;
+  }
+
+  /**
+   * Whether child {@code i}'s outcome once cancelled is the one to keep; if so, it is marked kept.
+   */
+  private boolean rescues(int i, Future<?> f) {
+    boolean kept = rescuedIndex < 0
+        && (i == rescue || (rescue == FIRST_SECTION && Cancellation.isNonCancellable(f)));
+    if (kept) {
+      rescuedIndex = i;
+    }
+    return kept;
+  }
+
+  /**
+   * Gives back, as {@link #discard} does, a value child {@code i} returned once cancelled, which
+   * nobody will see. A non-cancellable section's value that is not given back (a received message,
+   * say) is reported: the section was made to finish, and what it finished with is lost.
+   */
+  private void discardAfterCancel(int i, Future<?> section, Object value) {
+    if (!discard(i, value) && value != null && Cancellation.isNonCancellable(section)) {
+      System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, "a Futures.nonCancellable "
+          + "section finished with a value (a " + value.getClass().getName() + ") after the "
+          + "combinator it was given to had given up on it (another child won, a sibling failed, "
+          + "or the task was cancelled): nobody will see the value, and it is dropped. Await such "
+          + "a section on its own, not inside a select or joinAll, or give it to a timeout, "
+          + "which returns its value late");
+    }
+  }
+
+  /**
+   * Gives back a value child {@code i} returned that nobody will see (its combinator failed, was
+   * cancelled, or the child lost): a {@link Grant} is closed, a {@link ResourceMaker}'s resource
+   * closed, and a combinator's value given back by that combinator, its own children's values
+   * inside it ({@link DiscardsOwnValue}).
+   *
+   * @param i the child
+   * @param value its value, may be null
+   * @return whether something was given back
+   */
+  public boolean discard(int i, Object value) {
+    Future<?> f = futures[i];
+    if (f instanceof DiscardsOwnValue d) {
+      return d.discardValue(value);
+    }
+    return Cancellation.discard(value, f instanceof ResourceMaker);
+  }
+
   /** @return what the child named by {@link #rescueOutcomeOf} returned once cancelled, or null */
   public Poll<?> rescued() {
     return rescued;
@@ -205,8 +277,8 @@ public final class ChildFutures {
    */
   public static void refusePollAfterCompletion(boolean finished, String which) {
     if (finished) {
-      throw new IllegalStateException("polled a " + which + " future after it completed, in "
-          + CallSite.callerOutside(ChildFutures.class)
+      throw new IllegalStateException(CallSite.withUserCode(
+          "polled a " + which + " future after it completed", "in")
           + ": await it once and keep its value");
     }
   }
@@ -214,19 +286,11 @@ public final class ChildFutures {
   private void finish(int i) {
     if (states[i] != DONE) {
       states[i] = DONE;
-      if (!(futures[i] instanceof ResourceMaker)) {
-        futures[i] = null; // a maker is kept (a few bytes) for madeResource
+      Future<?> f = futures[i];
+      if (!(f instanceof ResourceMaker) && !(f instanceof DiscardsOwnValue)) {
+        futures[i] = null; // a maker or a combinator is kept (a few bytes) for discard
       }
       unfinished--;
     }
-  }
-
-  /**
-   * @param i a child's index
-   * @return whether child {@code i} is a {@link ResourceMaker}: a value it returned is a resource
-   *     nobody else holds, to close if the combinator discards it
-   */
-  public boolean madeResource(int i) {
-    return futures[i] instanceof ResourceMaker;
   }
 }

@@ -5,6 +5,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.CallSite;
 import java.lang.ref.Cleaner;
 import java.util.Objects;
 
@@ -192,8 +193,9 @@ public final class Broadcast {
       State<T> state = receiver.state;
       synchronized (state) {
         if (isDone()) {
-          throw new IllegalStateException(
-              "polled a broadcast recv after it completed: call recv() again for the next value");
+          throw new IllegalStateException(CallSite.withUserCode(
+              "polled a broadcast recv after it completed", "in")
+              + ": call recv() again for the next value");
         }
         if (isGranted()) {
           rearm();

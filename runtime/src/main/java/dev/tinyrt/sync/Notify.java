@@ -5,6 +5,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.CallSite;
 import dev.tinyrt.Waker;
 
 /**
@@ -80,8 +81,9 @@ public final class Notify {
     public Poll<Void> poll(Context cx) {
       synchronized (Notify.this) {
         if (isDone()) {
-          throw new IllegalStateException(
-              "polled a Notify.notified() after it completed: call notified() again to wait again");
+          throw new IllegalStateException(CallSite.withUserCode(
+              "polled a Notify.notified() after it completed", "in")
+              + ": call notified() again to wait again");
         }
         if (isGranted()) {
           consumeGrant();

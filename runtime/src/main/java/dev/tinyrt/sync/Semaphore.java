@@ -5,6 +5,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.CallSite;
 import dev.tinyrt.internal.Grant;
 
 /**
@@ -162,8 +163,9 @@ public final class Semaphore {
     public Poll<Permit> poll(Context cx) {
       synchronized (Semaphore.this) {
         if (isDone()) {
-          throw new IllegalStateException(
-              "polled a semaphore acquire after it completed: acquire again for more permits");
+          throw new IllegalStateException(CallSite.withUserCode("polled a Semaphore.acquire() "
+              + "(or Mutex.lock()) future after it completed", "in") + ": await it once and keep "
+              + "its permit (or guard); acquire again (or lock again) for more");
         }
         if (isGranted()) {
           consumeGrant();

@@ -5,6 +5,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.CallSite;
 import java.lang.ref.Cleaner;
 
 /**
@@ -212,8 +213,9 @@ public final class Watch {
       State<T> state = receiver.state;
       synchronized (state) {
         if (isDone()) {
-          throw new IllegalStateException(
-              "polled a watch changed() after it completed: call changed() again to wait again");
+          throw new IllegalStateException(CallSite.withUserCode(
+              "polled a watch changed() after it completed", "in")
+              + ": call changed() again to wait again");
         }
         if (isGranted()) {
           rearm();

@@ -6,6 +6,7 @@ import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ChildFutures;
+import dev.tinyrt.internal.DiscardsOwnValue;
 import dev.tinyrt.internal.ForwardsCancellation;
 import dev.tinyrt.internal.Sneaky;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.List;
  * exception, is the outcome, late (a message received in it is not lost). Winning, the deadline's
  * sleep leaves the timer.
  */
-final class Timeout<T> implements Future<T>, ForwardsCancellation {
+final class Timeout<T> implements Future<T>, ForwardsCancellation, DiscardsOwnValue {
 
   /** Child 0: the future; child 1: the deadline's sleep. */
   private static final int FUTURE = 0;
@@ -93,6 +94,11 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation {
       throw Sneaky.rethrow(lateFailure);
     }
     throw cancelled ? Cancellation.cancelled("in a timeout") : new Elapsed(after);
+  }
+
+  @Override
+  public boolean discardValue(Object value) {
+    return children.discard(FUTURE, value);
   }
 
   /** The future finished first: the deadline leaves the timer at once. */
