@@ -3,6 +3,7 @@ package dev.tinyrt.rt;
 
 import dev.tinyrt.Future;
 import dev.tinyrt.internal.LockHolder;
+import dev.tinyrt.internal.SafeText;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class TaskDump {
       entries.add(new Entry(
           task.toString(),
           status,
-          String.valueOf(future),
+          SafeText.of(future),
           parkedAt,
           awaiting,
           counts == null ? -1 : counts.polls(),
@@ -93,7 +94,7 @@ public final class TaskDump {
    * who holds it and where that holder is parked.
    */
   private static String describe(Object leaf) {
-    String text = String.valueOf(leaf);
+    String text = SafeText.of(leaf);
     if (!(leaf instanceof LockHolder lock)) {
       return text;
     }
@@ -102,7 +103,7 @@ public final class TaskDump {
       return text + ", held by no task (free now, or taken with tryLock())";
     }
     if (!(holder instanceof Task<?> task)) {
-      return text + ", held by a future polled outside a task (" + holder + ")";
+      return text + ", held by a future polled outside a task (" + SafeText.of(holder) + ")";
     }
     int state = task.state();
     String where;
@@ -114,7 +115,7 @@ public final class TaskDump {
       where = "scheduled";
     } else {
       FrameTable.Chain chain = FrameTable.chain(task.future());
-      where = chain.frames().isEmpty() ? "parked in " + task.future()
+      where = chain.frames().isEmpty() ? "parked in " + SafeText.of(task.future())
           : "parked at " + chain.points().get(0);
     }
     return text + ", held by " + task + ", " + where;
