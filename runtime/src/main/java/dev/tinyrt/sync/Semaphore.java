@@ -83,14 +83,33 @@ public final class Semaphore {
    * Adds {@code n} permits (to give back permits taken without a {@link Permit}, or to grow).
    *
    * @param n not negative
+   * @throws IllegalArgumentException if {@code n} is negative, or would take the free permits past
+   *     {@code Long.MAX_VALUE}
    */
   public void release(long n) {
     if (n < 0) {
       throw new IllegalArgumentException("release a negative number of permits: " + n);
     }
+    add(n, /* saturate = */ false);
+  }
+
+  /**
+   * Adds {@code n} free permits and grants what they allow. Past {@code Long.MAX_VALUE} the count
+   * would wrap negative and no acquire could succeed again: {@link #release} refuses that, and a
+   * permit given back (which must not throw in a {@code finally}) stops at the maximum.
+   */
+  private void add(long n, boolean saturate) {
     WakeList wake = new WakeList();
     synchronized (this) {
-      available += n;
+      if (n <= Long.MAX_VALUE - available) {
+        available += n;
+      } else if (saturate) {
+        available = Long.MAX_VALUE;
+      } else {
+        throw new IllegalArgumentException("release(" + n + ") would take the semaphore past "
+            + "Long.MAX_VALUE free permits (" + available + " are free): release only permits "
+            + "you took, or create it with the count it needs");
+      }
       grant(wake);
     }
     wake.wakeAll();
@@ -142,7 +161,7 @@ public final class Semaphore {
         }
         released = true;
       }
-      release(count);
+      add(count, /* saturate = */ true);
     }
   }
 
@@ -188,7 +207,8 @@ public final class Semaphore {
         boolean wasQueued = isQueued();
         if (waiters.abandon(this) == PERMITS) {
           // Granted but never taken: give the permits back.
-          available += amount;
+          // Saturates, as a permit's close does (see add).
+          available = available > Long.MAX_VALUE - amount ? Long.MAX_VALUE : available + amount;
           grant(wake);
         } else if (wasQueued) {
           // Leaving may unblock those behind a large request.

@@ -5,6 +5,7 @@ import dev.tinyrt.Context;
 import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
+import dev.tinyrt.internal.ChildFutures;
 
 /**
  * Ticks every period: each {@link #tick()} is a future of the scheduled time of the tick, the first
@@ -66,8 +67,12 @@ public final class Interval {
     /** The sleep until the scheduled time, made on the first poll that finds the tick early. */
     private Sleep sleep;
 
+    /** Set once this tick returned: polled again it would silently be the next tick. */
+    private boolean done;
+
     @Override
     public Poll<Long> poll(Context cx) {
+      ChildFutures.refusePollAfterCompletion(done, "Interval.tick()");
       long scheduled = next;
       long now = timer.clock().nanoTime();
       if (now - scheduled < 0) {
@@ -80,6 +85,7 @@ public final class Interval {
         now = timer.clock().nanoTime();
       }
       advance(scheduled, now);
+      done = true;
       return Poll.ready(scheduled);
     }
 
