@@ -135,6 +135,15 @@ final class LostWakers {
   }
 
   /**
+   * @param waker a waker a future was polled with
+   * @param task a task
+   * @return whether {@code waker} is {@code task}'s probe: the task polls with it
+   */
+  static boolean wakes(Waker waker, Task<?> task) {
+    return waker instanceof Probe p && p.task == task;
+  }
+
+  /**
    * Hook: the context to poll {@code task} with. Only with {@link #ENABLED}.
    *
    * @param task the task about to be polled, by its one runner

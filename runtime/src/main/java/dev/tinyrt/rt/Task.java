@@ -466,7 +466,17 @@ final class Task<T> extends TaskState
 
   @Override
   public Poll<T> poll(Context cx) {
-    return !isComplete() && register(cx.waker()) ? Poll.pending() : Poll.ready(outcome());
+    if (isComplete()) {
+      return Poll.ready(outcome());
+    }
+    Waker w = cx.waker();
+    if (w == this || (LostWakers.ENABLED && LostWakers.wakes(w, this))) {
+      // Only this task can complete itself, and it would park here until it did: for ever.
+      throw new IllegalStateException(CallSite.withUserCode(
+          "a task awaited its own JoinHandle", "in") + ": it would wait for itself for ever. A "
+          + "task cannot join itself; return the value instead, or await another task's handle");
+    }
+    return register(w) ? Poll.pending() : Poll.ready(outcome());
   }
 
   @Override
