@@ -47,6 +47,26 @@ public final class Timer {
   /** Whether a driver thread serves this timer (the system timer). */
   private final boolean driven;
 
+  /**
+   * Whether the driver thread waits on {@link #changed}; when it does not, it reads the heap before
+   * it next waits, and an added sleep needs no signal. Guarded by {@link #lock}.
+   */
+  private boolean driverWaits;
+
+  /**
+   * When {@link #driverWaitsForever} is not set, the deadline the driver wakes at by itself at the
+   * latest: the heap's earliest when it began to wait, the deadline of a sleep added since that
+   * signalled it, or, once that sleep left the heap, still the time it waits for. Guarded by
+   * {@link #lock}.
+   */
+  private long driverWakesAt;
+
+  /** Whether the waiting driver waits with no deadline (the heap was empty). Guarded by lock. */
+  private boolean driverWaitsForever;
+
+  /** How many times {@link #add} signalled the driver (for tests). Guarded by {@link #lock}. */
+  private long signals;
+
   /** Set once a waker threw: the first is logged as a warning, the next ones at debug level. */
   private final AtomicBoolean reportedThrowingWaker = new AtomicBoolean();
 
@@ -71,10 +91,23 @@ public final class Timer {
     static final Timer INSTANCE = start();
 
     private static Timer start() {
-      Timer t = new Timer(Clock.system(), true);
-      RuntimeThreads.service("tinyrt-timer", "the JVM-wide timer", t::drive).start();
-      return t;
+      return driven(Clock.system(), "tinyrt-timer", "the JVM-wide timer");
     }
+  }
+
+  /**
+   * Returns a timer on {@code clock} served by a new driver thread of its own: the system timer,
+   * and a test's.
+   *
+   * @param clock the clock
+   * @param name the driver thread's name
+   * @param serves what the thread serves, for the refusal of a blocking call on it
+   * @return a new timer
+   */
+  static Timer driven(Clock clock, String name, String serves) {
+    Timer t = new Timer(clock, true);
+    RuntimeThreads.service(name, serves, t::drive).start();
+    return t;
   }
 
   /**
@@ -158,8 +191,16 @@ public final class Timer {
     lock.lock();
     try {
       heap.add(sleep);
-      // Wake the driver only if this deadline is the new earliest.
-      if (driven && heap.peek() == sleep) {
+      // Wake the driver only if it would wake too late for this deadline by itself. A sleep added
+      // again and again for the deadline the driver waits for (an interval's tick lost in each
+      // turn of a select, a timeout around each receive that a message beats) costs no signal: a
+      // signal each time was a context switch of the timer thread per message.
+      if (driven && driverWaits
+          && (driverWaitsForever || sleep.deadline - driverWakesAt < 0)) {
+        signals++;
+        // It wakes at this deadline at the latest from now on, even if this sleep leaves first.
+        driverWaitsForever = false;
+        driverWakesAt = sleep.deadline;
         changed.signal();
       }
     } finally {
@@ -221,13 +262,24 @@ public final class Timer {
         lock.lock();
         try {
           Sleep next = heap.peek();
-          if (next == null) {
-            changed.await();
-          } else {
-            long wait = next.deadline - clock.nanoTime();
+          long now = clock.nanoTime();
+          if (next != null) {
+            long wait = next.deadline - now;
             if (wait > 0) {
-              changed.awaitNanos(wait);
+              driverWaitsForever = false;
+              driverWakesAt = next.deadline;
+              awaitChange(wait);
             }
+          } else if (!driverWaitsForever && driverWakesAt - now > 0) {
+            // Empty, but the deadline it last waited for (or was signalled for) is still ahead:
+            // wait until then. A sleep dropped from the heap is often added again for the same
+            // deadline or a later one (a tick lost in each turn of a select, a timeout around
+            // each receive): waiting for ever would make each such add a signal. At worst one
+            // wake-up finds nothing due.
+            awaitChange(driverWakesAt - now);
+          } else {
+            driverWaitsForever = true;
+            awaitChange(0);
           }
         } finally {
           lock.unlock();
@@ -237,6 +289,43 @@ public final class Timer {
       } catch (Throwable t) {
         reportDriverFailure(t);
       }
+    }
+  }
+
+  /** @return how many times an added sleep signalled the driver thread (for tests) */
+  long signals() {
+    lock.lock();
+    try {
+      return signals;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @return whether the driver thread waits for a signal or its next deadline now (for tests) */
+  boolean driverWaits() {
+    lock.lock();
+    try {
+      return driverWaits;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The driver waits for a signal, or {@code nanos} if positive, with {@link #lock} held; while it
+   * waits, {@link #add} knows when it wakes by itself.
+   */
+  private void awaitChange(long nanos) throws InterruptedException {
+    driverWaits = true;
+    try {
+      if (nanos > 0) {
+        changed.awaitNanos(nanos);
+      } else {
+        changed.await();
+      }
+    } finally {
+      driverWaits = false;
     }
   }
 
