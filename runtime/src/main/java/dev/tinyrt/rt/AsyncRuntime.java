@@ -86,8 +86,17 @@ public final class AsyncRuntime implements AutoCloseable {
 
   private final Condition allFinished = lock.newCondition();
 
-  /** Set once {@link #shutdown} began: spawn is refused. */
+  /**
+   * Set once {@link #shutdown} began: a spawn from outside the runtime is refused; its tasks may
+   * still spawn until {@link #refusingAll}.
+   */
   private volatile boolean shuttingDown;
+
+  /**
+   * Set once the shutdown's graceful wait ended (its tasks finished, or the deadline passed):
+   * every spawn is refused, a task's too.
+   */
+  private volatile boolean refusingAll;
 
   /**
    * Set once {@link #shutdown} gave up on the tasks that did not finish unwinding in time: each
@@ -212,23 +221,25 @@ public final class AsyncRuntime implements AutoCloseable {
    * @param future the future to run
    * @param <T> its value type
    * @return the task's handle
-   * @throws RejectedExecutionException once the runtime is shutting down
+   * @throws RejectedExecutionException once the runtime is shutting down: from its start for a
+   *     spawn from outside the runtime; for one from its own tasks (or its {@code blockOn}), once
+   *     the shutdown's deadline passed or every task finished
    */
   public <T> JoinHandle<T> spawn(Future<T> future) {
     Objects.requireNonNull(future, "future");
-    if (shuttingDown) {
+    if (shuttingDown && refusesSpawn()) {
       throw spawnRefused();
     }
     Task<T> task = new Task<>(future, this);
     live.add(task);
-    // A shutdown that began since the check above may have counted the live tasks before this one
-    // was added, found none, and be stopping the workers: this task would stay live and unrun for
-    // ever. Ordering: the add is an atomic increment of the count and shuttingDown is volatile, and
-    // a shutdown sets shuttingDown before it reads the count, so of the two at least one sees the
-    // other: either the shutdown counts this task (and waits for it, or cancels it), or this read
-    // sees the shutdown, and the task is cancelled before it ever runs (the abort's wake queues
-    // it, or, on a stopped runtime, gives it up at once) and the spawn refused.
-    if (shuttingDown) {
+    // A shutdown step that began since the check above may have counted the live tasks before
+    // this one was added, found none, and be stopping the workers: this task would stay live and
+    // unrun for ever. Ordering: the add is an atomic increment of the count and both flags are
+    // volatile, and a shutdown sets each flag before it reads the count, so of the two at least
+    // one sees the other: either the shutdown counts this task (and waits for it, or cancels it),
+    // or this read sees the step, and the task is cancelled before it ever runs (the abort's wake
+    // queues it, or, on a stopped runtime, gives it up at once) and the spawn refused.
+    if (shuttingDown && refusesSpawn()) {
       task.abort();
       throw spawnRefused();
     }
@@ -236,10 +247,22 @@ public final class AsyncRuntime implements AutoCloseable {
     return task;
   }
 
+  /**
+   * Whether a spawn on this thread is refused, once the shutdown began: every one after its
+   * graceful wait; before, those from outside. A task still running may spawn (a dispatcher that
+   * hands each request to a task of its own finishes its work), and the shutdown waits for those
+   * tasks too, within the same deadline.
+   */
+  private boolean refusesSpawn() {
+    return refusingAll || CURRENT.get() != this;
+  }
+
   /** @return the refusal of a spawn once the runtime is shutting down */
   private RejectedExecutionException spawnRefused() {
-    return new RejectedExecutionException(
-        "runtime " + name + " is shutting down and accepts no new task");
+    return new RejectedExecutionException(refusingAll
+        ? "runtime " + name + " is shutting down and accepts no new task"
+        : "runtime " + name + " is shutting down and accepts no new task from outside (its "
+            + "running tasks may still spawn until the shutdown's deadline)");
   }
 
   /**
@@ -446,9 +469,14 @@ public final class AsyncRuntime implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully: refuses new tasks, lets the live ones finish until {@code deadline},
-   * then cancels the rest (each gets {@code CancelledException} at its await and unwinds), then
-   * stops the workers.
+   * Shuts down gracefully: refuses new tasks from outside, lets the live ones finish until {@code
+   * deadline}, then cancels the rest (each gets {@code CancelledException} at its await and
+   * unwinds), then stops the workers. Until the deadline (or until every task finished) the
+   * runtime's own tasks may still spawn, and the shutdown waits for what they spawn too; from then
+   * on every spawn is refused. A task in the middle of a poll (a long computation, a blocking call)
+   * cannot be stopped there: the shutdown returns {@code false} after the deadline, a second for
+   * the tasks to unwind and up to a second for the workers to stop, and that task completes as
+   * cancelled when its poll returns.
    *
    * <p>A current-thread runtime runs its tasks here meanwhile, so it must not be driven by another
    * thread: close it on the thread that called {@code blockOn}, after {@code blockOn} returns.
@@ -524,6 +552,12 @@ public final class AsyncRuntime implements AutoCloseable {
   private boolean shutdownClaimed(Duration deadline) {
     refuseNewTasks();
     boolean finishedInTime = awaitLive(deadline);
+    refuseAllTasks();
+    // A task may have been spawned from inside (by blockOn's future, which is no task) as the
+    // last one finished: it is cancelled with the rest.
+    if (finishedInTime && live.size() != 0) {
+      finishedInTime = false;
+    }
     if (!finishedInTime) {
       for (Task<?> task : live.snapshot()) {
         task.abort();
@@ -553,11 +587,20 @@ public final class AsyncRuntime implements AutoCloseable {
   }
 
   /**
-   * The shutdown's first step: from here {@link #spawn} refuses, and a spawn racing this step
-   * either is counted by the shutdown's next read of the live count or refuses too (see spawn).
+   * The shutdown's first step: from here {@link #spawn} refuses a spawn from outside, and one
+   * racing this step either is counted by the shutdown's next read of the live count or refuses
+   * too (see spawn).
    */
   void refuseNewTasks() {
     shuttingDown = true;
+  }
+
+  /**
+   * The shutdown's second step, once its graceful wait ended: every spawn is refused, a task's
+   * too; one racing this step is counted by the next read of the live count or refuses.
+   */
+  void refuseAllTasks() {
+    refusingAll = true;
   }
 
   private boolean awaitLive(Duration timeout) {

@@ -19,6 +19,9 @@ public final class Tasks {
    * @param <T> its value type
    * @return the task's handle
    * @throws IllegalStateException outside a runtime
+   * @throws java.util.concurrent.RejectedExecutionException once the runtime's shutdown passed
+   *     its deadline (until then, a running task may still spawn: see {@link
+   *     AsyncRuntime#shutdown})
    */
   public static <T> JoinHandle<T> spawn(Future<T> future) {
     return AsyncRuntime.current("Tasks.spawn", "call spawn on the runtime: rt.spawn(future)")

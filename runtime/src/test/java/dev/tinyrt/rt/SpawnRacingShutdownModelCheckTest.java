@@ -21,9 +21,14 @@ import org.junit.jupiter.api.Test;
  * cancelled the task before its first poll. Fails on the old spawn (no second look) in a few
  * seconds.
  *
- * <p>Runs the real {@link AsyncRuntime#spawn} and the shutdown's first two steps ({@link
- * AsyncRuntime#refuseNewTasks}, then the count {@code awaitLive} reads) on a multi-threaded runtime
- * whose scheduler only records what it is given (no thread runs a task).
+ * <p>A spawn from one of the runtime's own tasks is accepted during the graceful wait and
+ * refused after it, with the same second look against the second step ({@link
+ * AsyncRuntime#refuseAllTasks}, then the count the shutdown reads again).
+ *
+ * <p>Runs the real {@link AsyncRuntime#spawn} and the shutdown's steps ({@link
+ * AsyncRuntime#refuseNewTasks}, then the count {@code awaitLive} reads, then {@link
+ * AsyncRuntime#refuseAllTasks} and the count after it) on a multi-threaded runtime whose scheduler
+ * only records what it is given (no thread runs a task).
  */
 public class SpawnRacingShutdownModelCheckTest {
 
@@ -32,8 +37,10 @@ public class SpawnRacingShutdownModelCheckTest {
   private final AsyncRuntime rt = runtime(scheduled);
 
   private int accepted;
+  private int acceptedInside;
   private int refused;
   private int countedLive = -1;
+  private int countedAfterAll = -1;
 
   private static AsyncRuntime runtime(List<Task<?>> scheduled) {
     AsyncRuntime.Builder b = AsyncRuntime.builder().multiThread(1);
@@ -63,16 +70,37 @@ public class SpawnRacingShutdownModelCheckTest {
   }
 
   /**
-   * The shutdown's start: no task accepted from here; then it counts what it must wait for. Only
-   * the first call's count is kept: a later one (a second close) would count a task the first
+   * A task of the runtime spawns (its thread has the runtime current): accepted until the
+   * shutdown's graceful wait ends, then refused.
+   */
+  @Operation(nonParallelGroup = "spawner")
+  public void spawnInside() {
+    AsyncRuntime previous = AsyncRuntime.enter(rt);
+    try {
+      rt.spawn(cx -> Poll.pending());
+      acceptedInside++;
+    } catch (RejectedExecutionException expected) {
+      refused++;
+    } finally {
+      AsyncRuntime.leave(previous);
+    }
+  }
+
+  /**
+   * The shutdown's start: no task accepted from outside from here; then it counts what it must
+   * wait for; then its graceful wait ends, and it refuses every spawn and counts again. Only the
+   * first call's counts are kept: a later one (a second close) would count a task the first
    * missed, and hide the miss.
    */
   @Operation(nonParallelGroup = "shutdown")
   public void beginShutdown() {
     rt.refuseNewTasks();
     int live = rt.liveTasks();
+    rt.refuseAllTasks();
+    int liveAfterAll = rt.liveTasks();
     if (countedLive < 0) {
       countedLive = live;
+      countedAfterAll = liveAfterAll;
     }
   }
 
@@ -82,6 +110,11 @@ public class SpawnRacingShutdownModelCheckTest {
     if (countedLive >= 0 && countedLive < accepted) {
       throw new AssertionError("the shutdown counted " + countedLive + " live tasks while "
           + accepted + " spawns were accepted: it would stop the workers with a task never run");
+    }
+    if (countedAfterAll >= 0 && countedAfterAll < accepted + acceptedInside) {
+      throw new AssertionError("the shutdown's second count found " + countedAfterAll + " live "
+          + "tasks while " + (accepted + acceptedInside) + " spawns were accepted: it would stop "
+          + "the workers with a task never run");
     }
     // A spawn refused after its add left its task in the live list: it must be on its way to its
     // end, queued with its cancellation (its first poll completes it, polling nothing). Every
@@ -94,9 +127,10 @@ public class SpawnRacingShutdownModelCheckTest {
         }
       }
     }
-    if (rt.liveTasks() != accepted + cancelledAndQueued) {
-      throw new AssertionError(rt.liveTasks() + " live tasks, but " + accepted + " accepted and "
-          + cancelledAndQueued + " queued with their cancellation (" + refused + " refused)");
+    if (rt.liveTasks() != accepted + acceptedInside + cancelledAndQueued) {
+      throw new AssertionError(rt.liveTasks() + " live tasks, but " + (accepted + acceptedInside)
+          + " accepted and " + cancelledAndQueued + " queued with their cancellation (" + refused
+          + " refused)");
     }
   }
 
