@@ -6,14 +6,15 @@ import java.lang.ref.Cleaner;
 
 /**
  * Notices senders that become unreachable without having finished, so their receivers fail
- * instead of waiting forever. One daemon thread for the whole runtime.
+ * instead of waiting forever, and an mpsc receiver that does, so its senders fail. One daemon
+ * thread for the whole runtime.
  */
 final class Abandonment {
 
   /** The cleaner whose thread runs the abandonment actions. */
   static final Cleaner CLEANER = Cleaner.create(runnable -> {
-    return RuntimeThreads.service("tinyrt-abandoned-senders", "the channels' abandoned senders",
-        runnable);
+    return RuntimeThreads.service("tinyrt-abandoned-channel-ends",
+        "the channels' abandoned senders and receivers", runnable);
   });
 
   private Abandonment() {}

@@ -22,8 +22,9 @@ import java.util.Objects;
  *
  * <p>Closing follows the package rule: once the sender is gone ({@code Sender.close()}, or garbage
  * collected) the channel is closed and receivers drain what is queued, then {@code recv} gives
- * {@code null}; after {@code Receiver.close()} a send throws {@link ChannelClosedException}.
- * Values may not be null.
+ * {@code null}; once the receiver is gone ({@code Receiver.close()}, or garbage collected: its
+ * consumer tasks were cancelled or failed) a send throws {@link ChannelClosedException}, a send
+ * waiting for room included. Values may not be null.
  *
  * <p>Cancel safety: a {@code recv} abandoned ({@link dev.tinyrt.Droppable#drop()}) before it returned loses
  * nothing: a value handed to it goes to the next waiting receive, or back to the front of the
@@ -109,6 +110,18 @@ public final class Mpsc {
     @Override
     public void run() {
       state.closeSending().wakeAll();
+    }
+  }
+
+  /**
+   * Closes the receiving side when the receiver is garbage-collected without being closed (its
+   * consumer task was cancelled or failed): sends waiting for room fail instead of waiting for
+   * ever, as they would after {@link Receiver#close()}.
+   */
+  private record AbandonReceiving(MpscState<?> state) implements Runnable {
+    @Override
+    public void run() {
+      state.closeReceiving();
     }
   }
 
@@ -201,8 +214,12 @@ public final class Mpsc {
     /** The channel. */
     private final MpscState<T> state;
 
+    /** Closes the receiving side once this receiver is unreachable; {@link #close()} runs it early. */
+    private final Cleaner.Cleanable abandonment;
+
     Receiver(MpscState<T> state) {
       this.state = state;
+      this.abandonment = Abandonment.CLEANER.register(this, new AbandonReceiving(state));
     }
 
     /**
@@ -233,6 +250,7 @@ public final class Mpsc {
      */
     public void close() {
       state.closeReceiving();
+      abandonment.clean();
     }
 
     /** @return whether the sending side was closed, or its sender garbage-collected */

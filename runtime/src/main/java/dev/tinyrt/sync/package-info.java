@@ -36,6 +36,11 @@
  * Broadcast} and {@code Watch}, and for {@code Oneshot} by a phantom reference its channel holds
  * (dropped once the sender sent or closed, so a finished channel costs the collector nothing).
  *
+ * <p>The other way round, an {@code Mpsc} receiver garbage-collected without closing (its consumer
+ * tasks were cancelled or failed) closes the receiving side, as {@code Receiver.close()} does:
+ * every send then throws {@link dev.tinyrt.sync.ChannelClosedException}, one waiting for room
+ * included, instead of waiting for ever.
+ *
  * <h2>Sharing</h2>
  *
  * <p>An {@code Mpsc} channel has many producers and its receiver may be shared by several consumer

@@ -40,7 +40,8 @@ class AbandonedSendersTest {
     while (!woken.await(20, TimeUnit.MILLISECONDS)) {
       System.gc();
       assertTrue(System.nanoTime() < deadline,
-          woken.getCount() + " receivers were never woken after their sender was collected");
+          woken.getCount() + " waiters were never woken after the other end of their channel was "
+              + "collected");
     }
   }
 
