@@ -206,6 +206,12 @@ public final class Futures {
       throw failure != null ? Sneaky.rethrow(failure) : Cancellation.cancelled("in joinAll");
     }
 
+    /** For task dumps. */
+    @Override
+    public String toString() {
+      return "Futures.joinAll of " + children.describe();
+    }
+
     @Override
     public boolean discardValue(Object value) {
       boolean gaveBack = false;
@@ -296,6 +302,12 @@ public final class Futures {
       return Poll.ready(new Selected<>(winner, v));
     }
 
+    /** For task dumps. */
+    @Override
+    public String toString() {
+      return "Futures.select of " + children.describe();
+    }
+
     @Override
     public boolean discardValue(Object value) {
       return value instanceof Selected<?> s && s.index() >= 0 && s.index() < children.size()
@@ -336,6 +348,12 @@ public final class Futures {
       finished = true;
       winner = p.get().index();
       return Poll.ready(p.get().value());
+    }
+
+    /** For task dumps: the select that does the work, named a race. */
+    @Override
+    public String toString() {
+      return select.toString().replace("Futures.select", "Futures.race");
     }
 
     @Override

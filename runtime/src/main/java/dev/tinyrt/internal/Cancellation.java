@@ -319,6 +319,12 @@ public final class Cancellation {
       return p;
     }
 
+    /** For task dumps: the section, and what it runs. */
+    @Override
+    public String toString() {
+      return "Futures.nonCancellable(" + SafeText.of(future) + ")";
+    }
+
     @Override
     public boolean discardValue(Object value) {
       return future instanceof DiscardsOwnValue d

@@ -98,6 +98,17 @@ public final class ChildFutures {
     return states[i] == DONE;
   }
 
+  /**
+   * For a combinator's {@code toString} (task dumps): how many children there are and how many
+   * still run, e.g. {@code 3 futures, 2 unfinished}.
+   *
+   * @return the text
+   */
+  public String describe() {
+    return futures.length + (futures.length == 1 ? " future" : " futures")
+        + (unfinished == 0 ? "" : ", " + unfinished + " unfinished");
+  }
+
   /** @return whether every child finished or was cancelled */
   public boolean allDone() {
     return unfinished == 0;

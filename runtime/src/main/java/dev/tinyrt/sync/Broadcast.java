@@ -187,6 +187,12 @@ public final class Broadcast {
       this.receiver = receiver;
     }
 
+    /** For task dumps: the channel it waits on. */
+    @Override
+    public String toString() {
+      return "Broadcast recv on Broadcast@" + Integer.toHexString(System.identityHashCode(receiver.state));
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public Poll<T> poll(Context cx) {

@@ -267,6 +267,12 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
         + " may hand the same object out again for the next value)");
   }
 
+  /** For task dumps: what it waits on, e.g. {@code Mpsc recv on Mpsc@1b6d3586[0 queued of 4]}. */
+  @Override
+  public String toString() {
+    return "Mpsc recv on " + state;
+  }
+
   @Override
   public void drop() {
     while (true) {

@@ -156,6 +156,12 @@ final class MpscSend<T> extends WaitNode implements Future<Void>, Droppable {
         + " out again for the next value)");
   }
 
+  /** For task dumps: what it waits on, e.g. {@code Mpsc send on Mpsc@1b6d3586[4 queued of 4]}. */
+  @Override
+  public String toString() {
+    return "Mpsc send on " + state;
+  }
+
   @Override
   public void drop() {
     if (path != LOCKED_PATH) {

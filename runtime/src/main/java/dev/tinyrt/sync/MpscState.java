@@ -226,6 +226,23 @@ final class MpscState<T> {
     WakeList.wake(w);
   }
 
+  /**
+   * For task dumps and messages: the channel's identity and what it holds now, read under its
+   * lock, e.g. {@code Mpsc@1b6d3586[4 queued of 4, 2 sends waiting]}.
+   */
+  @Override
+  public synchronized String toString() {
+    Object s = slot;
+    int queued = s == LOCKED ? queue.size() : s == null || s instanceof MpscRecv<?> ? 0 : 1;
+    int recvs = receivers.size() + (s instanceof MpscRecv<?> ? 1 : 0);
+    return "Mpsc@" + Integer.toHexString(System.identityHashCode(this)) + "[" + queued
+        + (capacity == Integer.MAX_VALUE ? " queued" : " queued of " + capacity)
+        + (senders.size() == 0 ? "" : ", " + senders.size() + " sends waiting")
+        + (recvs == 0 ? "" : ", " + recvs + " receives waiting")
+        + (senderClosed ? ", sender closed" : "") + (receiverClosed ? ", receiver closed" : "")
+        + "]";
+  }
+
   /** Counts the receives waiting, in the slot or the queue (for leak tests). */
   synchronized int waitingReceives() {
     return receivers.size() + (slot instanceof MpscRecv<?> ? 1 : 0);

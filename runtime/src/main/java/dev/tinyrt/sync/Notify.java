@@ -77,6 +77,12 @@ public final class Notify {
   /** A wait for a notification, its own node in the wait queue. */
   private final class Notified extends WaitNode implements Future<Void>, Droppable {
 
+    /** For task dumps: the notify it waits on. */
+    @Override
+    public String toString() {
+      return "Notify.notified() on Notify@" + Integer.toHexString(System.identityHashCode(Notify.this));
+    }
+
     @Override
     public Poll<Void> poll(Context cx) {
       synchronized (Notify.this) {

@@ -178,6 +178,12 @@ public final class Semaphore {
       this.amount = amount;
     }
 
+    /** For task dumps: what it waits for, e.g. {@code Semaphore.acquire(2) on Semaphore@1b6d3586}. */
+    @Override
+    public String toString() {
+      return "Semaphore.acquire(" + amount + ") on Semaphore@" + Integer.toHexString(System.identityHashCode(Semaphore.this));
+    }
+
     @Override
     public Poll<Permit> poll(Context cx) {
       synchronized (Semaphore.this) {

@@ -208,6 +208,12 @@ public final class Watch {
       this.receiver = receiver;
     }
 
+    /** For task dumps: the channel it waits on. */
+    @Override
+    public String toString() {
+      return "Watch changed() on Watch@" + Integer.toHexString(System.identityHashCode(receiver.state));
+    }
+
     @Override
     public Poll<T> poll(Context cx) {
       State<T> state = receiver.state;

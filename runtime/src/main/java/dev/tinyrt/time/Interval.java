@@ -70,6 +70,12 @@ public final class Interval {
     /** Set once this tick returned: polled again it would silently be the next tick. */
     private boolean done;
 
+    /** For task dumps: when the tick is due, e.g. {@code Interval tick, due in 8 ms}. */
+    @Override
+    public String toString() {
+      return "Interval tick, " + Sleep.dueIn(timer, next);
+    }
+
     @Override
     public Poll<Long> poll(Context cx) {
       ChildFutures.refusePollAfterCompletion(done, "Interval.tick()");

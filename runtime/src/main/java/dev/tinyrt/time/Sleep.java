@@ -6,6 +6,7 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A future ready at a deadline of its timer's clock.
@@ -44,6 +45,18 @@ final class Sleep implements Future<Void>, Droppable {
   Sleep(Timer timer, long deadline) {
     this.timer = timer;
     this.deadline = deadline;
+  }
+
+  /** For task dumps: when it is due, e.g. {@code Timer sleep, due in 1204 ms}. */
+  @Override
+  public String toString() {
+    return "Timer sleep, " + dueIn(timer, deadline);
+  }
+
+  /** @return {@code due in N ms}, or {@code due} once the deadline passed */
+  static String dueIn(Timer timer, long deadline) {
+    long left = deadline - timer.clock().nanoTime();
+    return left <= 0 ? "due" : "due in " + TimeUnit.NANOSECONDS.toMillis(left) + " ms";
   }
 
   @Override

@@ -96,6 +96,12 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation, DiscardsOwnVa
     throw cancelled ? Cancellation.cancelled("in a timeout") : new Elapsed(after);
   }
 
+  /** For task dumps: the limit, and the future it bounds (which may say what it waits on). */
+  @Override
+  public String toString() {
+    return "Timer.timeout after " + after + (elapsed ? " (elapsed: unwinding)" : "");
+  }
+
   @Override
   public boolean discardValue(Object value) {
     return children.discard(FUTURE, value);
