@@ -101,6 +101,10 @@ abstract class AbstractInstrumentMojo extends AbstractMojo {
     for (String unreadable : report.unreadable()) {
       getLog().warn("tinyrt: left unchanged: " + unreadable);
     }
+    // What the agent would log as these classes load: the build is where this route says it.
+    for (String warning : report.warnings()) {
+      getLog().warn(warning); // it starts with "tinyrt: "
+    }
     refused.putAll(report.refusedByFile());
     RunLedger.write(ledgerFile, folder, refused);
     getLog().info(report.summary(folder));

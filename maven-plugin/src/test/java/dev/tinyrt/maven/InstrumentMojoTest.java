@@ -313,6 +313,23 @@ class InstrumentMojoTest {
     assertEquals(List.of(), log.at("error"));
   }
 
+  /**
+   * A blocking call in an async method is a build warning, as the agent's load-time warning: the
+   * build-time route said nothing, at build time or at run time (found by a new user; it failed
+   * before).
+   */
+  @Test
+  void aBlockingCallIsABuildWarningWithItsLine() throws Exception {
+    copy(compile(dir.resolve("sleepy"), "Sleepy", fixture("Sleepy")), classes);
+
+    mojo().execute();
+
+    int line = lineOf(fixture("Sleepy"), "// BLOCKING");
+    assertTrue(log.at("warn").stream().anyMatch(w -> w.startsWith("tinyrt: Sleepy.sleepy "
+            + "(Sleepy.java:" + line + ") calls Thread.sleep")), log.lines.toString());
+    assertEquals(List.of(), log.at("error"));
+  }
+
   @Test
   void anEaMethodReturningASubclassFromTheClassPathIsRewrittenAndRuns() throws Exception {
     // The subclass comes from a dependency (on the compile class path, not in target/classes),

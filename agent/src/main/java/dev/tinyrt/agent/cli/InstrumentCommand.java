@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.agent.cli;
 
+import dev.tinyrt.agent.diagnostics.AllowList;
+import dev.tinyrt.agent.diagnostics.LoadTimeWarnings;
 import dev.tinyrt.agent.filter.ClassFileSources;
 import dev.tinyrt.agent.filter.ClassHierarchy;
 import dev.tinyrt.agent.transform.ClassRewriter;
@@ -54,6 +56,11 @@ public final class InstrumentCommand implements Command {
     final Map<String, List<String>> refusedByFile = new LinkedHashMap<>();
     /** Class files that could not be parsed, left as they were. */
     final List<String> unreadable = new ArrayList<>();
+    /**
+     * The warnings the agent logs as such a class loads (a blocking call in an async method, an
+     * await with a lock held), each naming the method and {@code File.java:line}.
+     */
+    final List<String> warnings = new ArrayList<>();
     /** How many classes were rewritten. */
     int classes;
     /** How many frame classes were written beside them. */
@@ -85,13 +92,35 @@ public final class InstrumentCommand implements Command {
     }
 
     /**
+     * @return the warnings of the classes rewritten, as the agent logs them at load time: a
+     *     blocking call in an async method, an await with a lock held
+     */
+    public List<String> warnings() {
+      return Collections.unmodifiableList(warnings);
+    }
+
+    /**
      * @param written the folder or jar written
      * @return the run in one line: methods rewritten, classes, frames, refusals, classes skipped
      */
     public String summary(Path written) {
       return "tinyrt instrument: " + rewritten.size() + " async methods rewritten in " + classes
           + " classes (" + frames + " frame classes written), " + refused.size() + " refused, "
-          + alreadyRewritten + " classes already rewritten; " + written;
+          + alreadyRewritten + " classes already rewritten, " + warnings.size() + " warnings; "
+          + written;
+    }
+  }
+
+  /**
+   * The warnings the agent would log as the class loads (allowed calls from {@code
+   * -Dtinyrt.allowBlocking} left out); a diagnostic that fails costs the rewrite nothing.
+   */
+  private static List<String> warnings(String path, byte[] bytes) {
+    try {
+      return LoadTimeWarnings.of(bytes, AllowList.load(null));
+    } catch (IOException | RuntimeException e) {
+      return List.of("tinyrt's load-time diagnostics failed on " + path + " (" + e + "); its async "
+          + "methods are rewritten as usual. Please report it with the class file.");
     }
   }
 
@@ -176,6 +205,9 @@ public final class InstrumentCommand implements Command {
     }
     for (String unreadable : report.unreadable) {
       err.println("left unchanged: " + unreadable);
+    }
+    for (String warning : report.warnings) {
+      err.println("warning: " + warning);
     }
     out.println(report.summary(written));
     return report.refused.isEmpty() ? 0 : PROBLEMS;
@@ -388,6 +420,7 @@ public final class InstrumentCommand implements Command {
     if (outcome.unchanged()) {
       return new Rewritten(files, false);
     }
+    report.warnings.addAll(warnings(path, bytes));
     report.classes++;
     report.rewritten.addAll(outcome.rewritten());
     report.refused.addAll(outcome.refusals());

@@ -99,7 +99,7 @@ class InstrumentCommandTest {
     int line = InstrumentFixtures.lineOf("Shop", "// AWAIT");
     assertTrue(ran.out().contains("rewrote fixture.Shop.cartTotal (Shop.java:" + line + ")"), ran.out());
     assertTrue(ran.out().contains("1 async methods rewritten in 1 classes (1 frame classes written), "
-        + "0 refused, 0 classes already rewritten; " + out), ran.out());
+        + "0 refused, 0 classes already rewritten, 0 warnings; " + out), ran.out());
     assertTrue(Files.isRegularFile(out.resolve("fixture/Shop$cartTotal-Frame.class")), "frame beside its host");
     assertTrue(Files.isRegularFile(out.resolve("fixture/Shop$Later.class")), "other classes copied");
     assertTrue(RewrittenMark.isMarked(Files.readAllBytes(out.resolve("fixture/Shop.class"))));
@@ -172,6 +172,25 @@ class InstrumentCommandTest {
     assertTrue(ran.err().contains("Locked.java:" + line), ran.err());
     assertTrue(ran.out().contains("0 async methods rewritten in 1 classes (0 frame classes written), "
         + "1 refused"), ran.out());
+  }
+
+  /**
+   * A blocking call in an async method is reported at build time, as the agent warns at load
+   * time: the build-time route printed nothing, at build time or at run time (found by a new user;
+   * it failed before).
+   */
+  @Test
+  void aBlockingCallIsReportedWithItsLineAndDoesNotFailTheRun() throws Exception {
+    Path sleepy = InstrumentFixtures.compile(dir.resolve("sleepy"), List.of(), "Sleepy");
+    MainTest.Ran ran = MainTest.run("instrument", sleepy.toString());
+
+    assertEquals(0, ran.status(), ran.err());
+    int line = InstrumentFixtures.lineOf("Sleepy", "// BLOCKING");
+    assertTrue(ran.err().startsWith("warning: "), ran.err());
+    assertTrue(ran.err().contains("Sleepy.sleepy (Sleepy.java:" + line + ")"), ran.err());
+    assertTrue(ran.err().contains("Thread.sleep"), ran.err());
+    assertTrue(ran.out().contains("1 async methods rewritten in 1 classes (1 frame classes "
+        + "written), 0 refused, 0 classes already rewritten, 1 warnings"), ran.out());
   }
 
   @Test
