@@ -281,7 +281,9 @@ public final class AsyncRuntime implements AutoCloseable {
     }
     AsyncRuntime previous = enter(this);
     try {
-      return Async.blockOn(future);
+      // Polled on this thread, as a current-thread runtime's is: watched for slow polls alike.
+      return Async.blockOn(SlowPolls.ENABLED // off: no code
+          ? cx -> SlowPolls.poll(future, cx, "the future of blockOn") : future);
     } finally {
       leave(previous);
     }

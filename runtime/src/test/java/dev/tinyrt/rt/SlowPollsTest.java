@@ -127,19 +127,23 @@ class SlowPollsTest {
   void withThePropertyTheRuntimesPollLoopsReportSlowPolls() throws Exception {
     // The flag is a static final read once per JVM: run the program in one with it on.
     String out = ChildJvm.run(SlowPollsTest.class, "-D" + SlowPolls.PROPERTY + "=50ms");
-    assertEquals(2, out.split("tinyrt: a poll of ", -1).length - 1, out);
+    assertEquals(3, out.split("tinyrt: a poll of ", -1).length - 1, out);
     assertTrue(out.matches("(?s).*tinyrt: a poll of Task@\\p{XDigit}+ took 80 ms \\(the limit is "
         + "50 ms, -Dtinyrt.slowPoll\\): it ran from the start of Shop.checkout \\(Shop.java:20\\) "
         + "to Shop.price \\(Shop.java:31\\), await\\(reply\\)\\. .*"), out);
     assertTrue(out.contains("tinyrt: a poll of the future of blockOn took 60 ms (the limit is 50 "
         + "ms, -Dtinyrt.slowPoll): it ran from the start of Shop.price (Shop.java:30) to the end "
         + "of Shop.price. "), out);
+    // A multi-threaded runtime's blockOn polls its future on the caller's thread too (a new user
+    // found it unwatched there).
+    assertTrue(out.contains("tinyrt: a poll of the future of blockOn took 70 ms (the limit is 50 "
+        + "ms, -Dtinyrt.slowPoll): it ran a slow lookup"), out);
   }
 
   /**
    * The child of {@link #withThePropertyTheRuntimesPollLoopsReportSlowPolls}: on a manual clock,
    * two tasks whose first polls take 80 ms at the same await point, and a blockOn future
-   * whose poll takes 60 ms.
+   * whose poll takes 60 ms; then a multi-threaded runtime's blockOn future whose poll takes 70 ms.
    *
    * @param args unused
    */
@@ -157,6 +161,21 @@ class SlowPollsTest {
       rt.blockOn(main);
       rt.blockOn(TestFutures.readyAfter(2, null));
       rt.shutdown(java.time.Duration.ZERO);
+    }
+    try (AsyncRuntime rt = AsyncRuntime.builder().multiThread(1).name("slow-mt").build()) {
+      // Not a frame at a place reported already: a report is made once per place.
+      rt.blockOn(new dev.tinyrt.Future<Long>() {
+        @Override
+        public dev.tinyrt.Poll<Long> poll(dev.tinyrt.Context cx) {
+          now.addAndGet(70_000_000L);
+          return dev.tinyrt.Poll.ready(1L);
+        }
+
+        @Override
+        public String toString() {
+          return "a slow lookup";
+        }
+      });
     }
   }
 }
