@@ -156,6 +156,11 @@ public final class Mpsc {
     /**
      * Returns a future that delivers {@code value}, waiting for room in a full bounded channel.
      *
+     * <p>Its poll throws {@link ChannelClosedException} once the receiver is gone (closed, or
+     * garbage-collected), and {@link IllegalStateException} once this sender was closed (by any
+     * producer: the sender is shared, and {@link #close()} ends sending for all of them; close it
+     * once every producer is done).
+     *
      * @param value not null
      * @return a future, ready once the value is queued or handed to a receive
      */
@@ -173,7 +178,8 @@ public final class Mpsc {
      *
      * @param value not null
      * @return whether it was delivered (false: the channel is full)
-     * @throws ChannelClosedException if the receiver closed
+     * @throws ChannelClosedException if the receiver is gone (closed, or garbage-collected)
+     * @throws IllegalStateException if this sender was closed
      */
     public boolean trySend(T value) {
       Objects.requireNonNull(value, "an mpsc value cannot be null");

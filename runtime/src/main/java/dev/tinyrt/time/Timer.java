@@ -162,6 +162,11 @@ public final class Timer {
    * receive and lose nothing, time the receive itself (an {@code Mpsc} receive abandoned by a
    * timeout leaves its value in the channel).
    *
+   * <p>Each poll looks at the future before the deadline, as tokio's timeout does: a future found
+   * ready at the poll that would have found the deadline passed (its task was woken, or polled,
+   * late) gives its value, not {@link Elapsed}. The deadline bounds how long the task waits, not
+   * when the value came.
+   *
    * @param future the future
    * @param duration the limit (zero or negative: elapsed at the first poll unless the future is
    *     ready then; over about 146 years: never elapses)
