@@ -33,8 +33,9 @@ class GrantInsideCombinatorValueLeakTest {
     };
   }
 
+  /** @return the futures as one list of a single type, for a combinator (also used by others) */
   @SuppressWarnings("unchecked")
-  private static List<Future<Object>> list(Future<?>... futures) {
+  static List<Future<Object>> list(Future<?>... futures) {
     List<Future<Object>> l = new ArrayList<>();
     for (Future<?> f : futures) {
       l.add((Future<Object>) f);

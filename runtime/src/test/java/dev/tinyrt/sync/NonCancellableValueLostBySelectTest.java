@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.tinyrt.sync;
 
+import static dev.tinyrt.sync.GrantInsideCombinatorValueLeakTest.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import dev.tinyrt.Future;
 import dev.tinyrt.Futures;
 import dev.tinyrt.Poll;
 import dev.tinyrt.TinyrtLog;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -45,19 +45,11 @@ class NonCancellableValueLostBySelectTest {
         && r.getMessage().contains("nonCancellable") && r.getMessage().contains(type.getName()));
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Future<Object>> list(Future<?>... futures) {
-    List<Future<Object>> l = new ArrayList<>();
-    for (Future<?> f : futures) {
-      l.add((Future<Object>) f);
-    }
-    return l;
-  }
-
   /**
    * The task is cancelled while select(nonCancellable(recv), never) waits; the select waits for
-   * the section, which then receives a message. Timer.timeout would return that late value; select
-   * throws CancelledException and the message is gone: not returned, not in the channel, not logged.
+   * the section, which then receives a message. A timeout returned that late value; the select
+   * threw CancelledException and the message was gone: not returned, not in the channel, not
+   * logged. Now the select returns it.
    */
   @Test
   void aCancelledSelectDoesNotLoseTheMessageItsNonCancellableSectionReceived() {
