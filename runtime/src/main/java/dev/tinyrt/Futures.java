@@ -71,7 +71,9 @@ public final class Futures {
 
   /**
    * Returns a future of the first future to be ready (or to fail), with its index; the others are
-   * abandoned. Futures are polled in list order, so an earlier one wins a tie.
+   * abandoned. Futures are polled in list order, so an earlier one wins a tie: one that is always
+   * ready starves those after it (a receive from a channel that never runs dry listed before an
+   * interval's tick: the tick never wins). List the rarer or more urgent one first.
    *
    * @param futures at least one future
    * @param <T> their value type
