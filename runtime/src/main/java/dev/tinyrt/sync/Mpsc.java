@@ -220,7 +220,23 @@ public final class Mpsc {
     /** The channel. */
     private final MpscState<T> state;
 
-    /** Closes the receiving side once this receiver is unreachable; {@link #close()} runs it early. */
+    /**
+     * The receive {@link #recv} hands out again (see {@link MpscRecv#reuseBy}): the last one
+     * finished without waiting (on the lock-free path, or under the lock on its first poll),
+     * which holds no value and no waker any more. A hint any consumer may overwrite, read and
+     * written plainly: whoever reads it claims the receive only if its own thread completed it. A
+     * receive that waited in the queue or was dropped is never put here, so the receiver keeps
+     * nothing alive through it. Here, not in the channel's state: a receive keeps its receiver
+     * reachable, and the state (which every sender reaches) must not keep the receiver alive
+     * through its spare, or the receiver's abandonment would never be seen.
+     */
+    MpscRecv<T> spare;
+
+    /**
+     * Closes the receiving side once this receiver is unreachable; {@link #close()} runs it early.
+     * A receive in flight keeps its receiver reachable (an async method may keep only the
+     * receive across its await).
+     */
     private final Cleaner.Cleanable abandonment;
 
     Receiver(MpscState<T> state) {
@@ -238,11 +254,11 @@ public final class Mpsc {
      * @return a future of the next value
      */
     public Future<T> recv() {
-      MpscRecv<T> r = state.spareRecv;
+      MpscRecv<T> r = spare;
       if (r != null && r.reuseBy(Thread.currentThread().getId())) {
         return r;
       }
-      return new MpscRecv<>(state);
+      return new MpscRecv<>(this, state);
     }
 
     /** @return the next value if one is queued, else null */

@@ -68,6 +68,9 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
     }
   }
 
+  /** Keeps the receiver reachable while the receive is in flight, so it is not seen as abandoned. */
+  private final Mpsc.Receiver<T> receiver;
+
   /** The channel. */
   private final MpscState<T> state;
 
@@ -95,7 +98,8 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
    */
   private long completedBy;
 
-  MpscRecv(MpscState<T> state) {
+  MpscRecv(Mpsc.Receiver<T> receiver, MpscState<T> state) {
+    this.receiver = receiver;
     this.state = state;
   }
 
@@ -125,8 +129,8 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
     // Ordering: nobody else reads the state once it is HANDED, or ever saw it FRESH.
     FAST.setOpaque(this, DONE);
     completedBy = Thread.currentThread().getId();
-    if (state.spareRecv != this) {
-      state.spareRecv = this; // steady state: already it, no store and no GC barrier
+    if (receiver.spare != this) {
+      receiver.spare = this; // steady state: already it, no store and no GC barrier
     }
   }
 

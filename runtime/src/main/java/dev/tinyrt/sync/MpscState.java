@@ -58,16 +58,6 @@ final class MpscState<T> {
    */
   volatile Object slot;
 
-  /**
-   * The receive {@link Mpsc.Receiver#recv} hands out again (see {@link MpscRecv#reuseBy}): the
-   * last one finished without waiting (on the lock-free path, or under the lock on its first
-   * poll), which holds no value and no waker any more. A hint
-   * any consumer may overwrite, read and written plainly: whoever reads it claims the receive
-   * only if its own thread completed it. A receive that waited in the queue or was dropped is never
-   * put here, so the channel keeps nothing alive through it.
-   */
-  MpscRecv<T> spareRecv;
-
   /** How many values may be queued or promised to senders. */
   final int capacity;
 
