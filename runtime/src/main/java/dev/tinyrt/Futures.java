@@ -5,6 +5,7 @@ import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ChildFutures;
 import dev.tinyrt.internal.DiscardsOwnValue;
 import dev.tinyrt.internal.ForwardsCancellation;
+import dev.tinyrt.internal.LateOutcome;
 import dev.tinyrt.internal.Sneaky;
 import dev.tinyrt.internal.StageFuture;
 import java.util.Arrays;
@@ -34,11 +35,13 @@ import java.util.concurrent.CompletionStage;
  * from elsewhere ({@code Future.ready(stream)}, a shared handle, a method of yours) is left alone.
  *
  * <p>A {@link #nonCancellable} section given to a combinator is waited for when the combinator
- * gives up on it. A cancelled {@code select} (or {@code race}) returns the first section to finish
- * as its winner, late, or throws what it threw, as {@code Timer.timeout} does: a message received
- * in it is not lost. A section's value that nobody can be given (it lost to another child, or its
- * {@code joinAll} failed or was cancelled) is given back if it holds a permit or a lock, and
- * otherwise dropped with a warning in the log: await a section that receives on its own.
+ * gives up on it. A cancelled {@code select} (or {@code race}) returns the first section to
+ * finish as its winner, late, or throws what it threw, as {@code Timer.timeout} does: a message
+ * received in it is not lost. A combinator that ended so (a timeout around the section, an inner
+ * select) counts as a section for the combinator around it. A section's value that nobody can be
+ * given (it lost to another child, or its {@code joinAll} failed or was cancelled) is given back
+ * if it holds a permit or a lock, and otherwise dropped with a warning in the log: await a
+ * section that receives on its own.
  */
 public final class Futures {
 
@@ -228,7 +231,7 @@ public final class Futures {
 
   /** {@link #select}. */
   private static final class Select<T>
-      implements Future<Selected<T>>, ForwardsCancellation, DiscardsOwnValue {
+      implements Future<Selected<T>>, ForwardsCancellation, DiscardsOwnValue, LateOutcome {
 
     /** The children. */
     private final ChildFutures children;
@@ -247,6 +250,9 @@ public final class Futures {
 
     /** Set once this returned or threw. */
     private boolean finished;
+
+    /** Set once this finished, cancelled, with a non-cancellable section's outcome. */
+    private boolean finishedLate;
 
     Select(List<? extends Future<? extends T>> futures) {
       this.children = new ChildFutures(futures);
@@ -290,11 +296,14 @@ public final class Futures {
       if (cancelled) {
         @SuppressWarnings("unchecked")
         Poll<T> late = (Poll<T>) children.rescued();
+        Throwable lateFailure = children.rescuedFailure();
+        finishedLate = late != null || lateFailure != null;
         if (late != null) {
           return Poll.ready(new Selected<>(children.rescuedIndex(), late.get()));
         }
-        Throwable lateFailure = children.rescuedFailure();
-        throw lateFailure != null ? Sneaky.rethrow(lateFailure) : Cancellation.cancelled("in select");
+        throw lateFailure != null
+            ? Sneaky.rethrow(lateFailure)
+            : Cancellation.cancelled("in select");
       }
       if (failure != null) {
         throw Sneaky.rethrow(failure);
@@ -311,6 +320,11 @@ public final class Futures {
     }
 
     @Override
+    public boolean finishedLate() {
+      return finishedLate;
+    }
+
+    @Override
     public boolean discardValue(Object value) {
       return value instanceof Selected<?> s && s.index() >= 0 && s.index() < children.size()
           && children.discard(s.index(), s.value());
@@ -319,7 +333,7 @@ public final class Futures {
 
   /** {@link #race}: a select without the index. */
   private static final class Race<T>
-      implements Future<T>, ForwardsCancellation, DiscardsOwnValue {
+      implements Future<T>, ForwardsCancellation, DiscardsOwnValue, LateOutcome {
 
     /** The select that does the work (a {@link Select}). */
     private final Future<Selected<T>> select;
@@ -356,6 +370,11 @@ public final class Futures {
     @Override
     public String toString() {
       return select.toString().replace("Futures.select", "Futures.race");
+    }
+
+    @Override
+    public boolean finishedLate() {
+      return ((LateOutcome) select).finishedLate();
     }
 
     @Override

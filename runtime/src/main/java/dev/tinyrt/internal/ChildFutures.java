@@ -22,8 +22,10 @@ import java.util.List;
  *    +--cancel: never polled, no code of it ran: forgotten, never polled--> DONE
  * </pre>
  *
- * <p>A DONE child's future is let go, so a finished child keeps nothing alive. Only the task that
- * polls the combinator touches this object.
+ * <p>A DONE child's future is let go, so a finished child keeps nothing alive, but for two kinds
+ * kept until the combinator goes (as many as it has children): a {@link ResourceMaker}, to tell
+ * its value is a resource to close, and a combinator ({@link DiscardsOwnValue}), to give back the
+ * grants inside its value. Only the task that polls the combinator touches this object.
  */
 public final class ChildFutures {
 
@@ -36,7 +38,7 @@ public final class ChildFutures {
   /** Finished (ready, failed, unwound) or forgotten; its future is let go. */
   private static final byte DONE = 2;
 
-  /** The children, in order; null once DONE. */
+  /** The children, in order; null once DONE, but a maker's or a combinator's (see above). */
   private final Future<?>[] futures;
 
   /** Each child's state: NEW, POLLED or DONE. */
@@ -228,11 +230,22 @@ public final class ChildFutures {
    */
   private boolean rescues(int i, Future<?> f) {
     boolean kept = rescuedIndex < 0
-        && (i == rescue || (rescue == FIRST_SECTION && Cancellation.isNonCancellable(f)));
+        && (i == rescue || (rescue == FIRST_SECTION && endedAsSection(f)));
     if (kept) {
       rescuedIndex = i;
     }
     return kept;
+  }
+
+  /**
+   * Whether {@code f}, a child that returned or threw once cancelled, ended with a non-cancellable
+   * section's outcome: it is one, or a combinator that finished with one late ({@link
+   * LateOutcome}). An async method that caught its cancellation and returned a fallback is
+   * neither.
+   */
+  private static boolean endedAsSection(Future<?> f) {
+    return Cancellation.isNonCancellable(f)
+        || (f instanceof LateOutcome late && late.finishedLate());
   }
 
   /**
@@ -241,7 +254,7 @@ public final class ChildFutures {
    * say) is reported: the section was made to finish, and what it finished with is lost.
    */
   private void discardAfterCancel(int i, Future<?> section, Object value) {
-    if (!discard(i, value) && value != null && Cancellation.isNonCancellable(section)) {
+    if (!discard(i, value) && value != null && endedAsSection(section)) {
       System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, "a Futures.nonCancellable "
           + "section finished with a value (a " + value.getClass().getName() + ") after the "
           + "combinator it was given to had given up on it (another child won, a sibling failed, "
@@ -269,12 +282,18 @@ public final class ChildFutures {
     return Cancellation.discard(value, f instanceof ResourceMaker);
   }
 
-  /** @return what the child named by {@link #rescueOutcomeOf} returned once cancelled, or null */
+  /**
+   * @return what the kept child ({@link #rescueOutcomeOf}, or the first section of {@link
+   *     #rescueFirstSection}) returned once cancelled, or null
+   */
   public Poll<?> rescued() {
     return rescued;
   }
 
-  /** @return what the child named by {@link #rescueOutcomeOf} threw once cancelled, or null */
+  /**
+   * @return what the kept child ({@link #rescueOutcomeOf}, or the first section of {@link
+   *     #rescueFirstSection}) threw once cancelled (but a cancellation), or null
+   */
   public Throwable rescuedFailure() {
     return rescuedFailure;
   }

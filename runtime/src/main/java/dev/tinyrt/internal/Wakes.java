@@ -39,8 +39,9 @@ public final class Wakes {
   }
 
   /**
-   * Wakes {@code first} (if not null), then {@code rest[0..count)}, in order. A {@code RuntimeException} one throws is logged; an {@code
-   * Error} is thrown once every other waker was woken.
+   * Wakes {@code first} (if not null), then {@code rest[0..count)}, in order. A {@code
+   * RuntimeException} one throws is logged; an {@code Error} is thrown once every other waker was
+   * woken.
    *
    * @param first the first waker, or null
    * @param rest the other wakers, or null when {@code count} is 0

@@ -190,7 +190,8 @@ public final class Broadcast {
     /** For task dumps: the channel it waits on. */
     @Override
     public String toString() {
-      return "Broadcast recv on Broadcast@" + Integer.toHexString(System.identityHashCode(receiver.state));
+      return "Broadcast recv on Broadcast@"
+          + Integer.toHexString(System.identityHashCode(receiver.state));
     }
 
     @Override

@@ -68,7 +68,7 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
     }
   }
 
-  /** Keeps the receiver reachable while the receive is in flight, so it is not seen as abandoned. */
+  /** Keeps the receiver reachable while the receive is in flight: it is not abandoned. */
   private final Mpsc.Receiver<T> receiver;
 
   /** The channel. */

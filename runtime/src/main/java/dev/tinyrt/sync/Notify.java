@@ -80,7 +80,8 @@ public final class Notify {
     /** For task dumps: the notify it waits on. */
     @Override
     public String toString() {
-      return "Notify.notified() on Notify@" + Integer.toHexString(System.identityHashCode(Notify.this));
+      return "Notify.notified() on Notify@"
+          + Integer.toHexString(System.identityHashCode(Notify.this));
     }
 
     @Override

@@ -178,10 +178,11 @@ public final class Semaphore {
       this.amount = amount;
     }
 
-    /** For task dumps: what it waits for, e.g. {@code Semaphore.acquire(2) on Semaphore@1b6d3586}. */
+    /** For task dumps: what it waits for, e.g. {@code Semaphore.acquire(2) on Semaphore@1b6d}. */
     @Override
     public String toString() {
-      return "Semaphore.acquire(" + amount + ") on Semaphore@" + Integer.toHexString(System.identityHashCode(Semaphore.this));
+      return "Semaphore.acquire(" + amount + ") on Semaphore@"
+          + Integer.toHexString(System.identityHashCode(Semaphore.this));
     }
 
     @Override

@@ -211,7 +211,8 @@ public final class Watch {
     /** For task dumps: the channel it waits on. */
     @Override
     public String toString() {
-      return "Watch changed() on Watch@" + Integer.toHexString(System.identityHashCode(receiver.state));
+      return "Watch changed() on Watch@"
+          + Integer.toHexString(System.identityHashCode(receiver.state));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.ChildFutures;
 import dev.tinyrt.internal.DiscardsOwnValue;
 import dev.tinyrt.internal.ForwardsCancellation;
+import dev.tinyrt.internal.LateOutcome;
 import dev.tinyrt.internal.Sneaky;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.List;
  * exception, is the outcome, late (a message received in it is not lost). Winning, the deadline's
  * sleep leaves the timer.
  */
-final class Timeout<T> implements Future<T>, ForwardsCancellation, DiscardsOwnValue {
+final class Timeout<T>
+    implements Future<T>, ForwardsCancellation, DiscardsOwnValue, LateOutcome {
 
   /** Child 0: the future; child 1: the deadline's sleep. */
   private static final int FUTURE = 0;
@@ -41,6 +43,9 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation, DiscardsOwnVa
 
   /** Set once this returned or threw. */
   private boolean finished;
+
+  /** Set once this finished with its section's outcome after it was cancelled or elapsed. */
+  private boolean finishedLate;
 
   Timeout(Future<T> future, Future<Void> deadline, Duration after) {
     this.children = new ChildFutures(List.of(future, deadline));
@@ -86,10 +91,11 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation, DiscardsOwnVa
     // next await; a value that is a Grant, its try-with-resources closes).
     @SuppressWarnings("unchecked")
     Poll<T> late = (Poll<T>) children.rescued();
+    Throwable lateFailure = children.rescuedFailure();
+    finishedLate = late != null || lateFailure != null;
     if (late != null) {
       return late;
     }
-    Throwable lateFailure = children.rescuedFailure();
     if (lateFailure != null) {
       throw Sneaky.rethrow(lateFailure);
     }
@@ -105,6 +111,11 @@ final class Timeout<T> implements Future<T>, ForwardsCancellation, DiscardsOwnVa
   @Override
   public boolean discardValue(Object value) {
     return children.discard(FUTURE, value);
+  }
+
+  @Override
+  public boolean finishedLate() {
+    return finishedLate;
   }
 
   /** The future finished first: the deadline leaves the timer at once. */

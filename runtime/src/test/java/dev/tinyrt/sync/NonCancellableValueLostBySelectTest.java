@@ -14,6 +14,10 @@ import dev.tinyrt.Future;
 import dev.tinyrt.Futures;
 import dev.tinyrt.Poll;
 import dev.tinyrt.TinyrtLog;
+import dev.tinyrt.internal.ForwardsCancellation;
+import dev.tinyrt.time.ManualClock;
+import dev.tinyrt.time.Timer;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -130,6 +134,69 @@ class NonCancellableValueLostBySelectTest {
     ch.sender().send(7);
     assertThrows(CancelledException.class, () -> join.poll(cx));
     assertTrue(reportedDropped(Integer.class), "the dropped value was reported: " + log.records);
+  }
+
+  /**
+   * The section inside a timeout inside the select: the timeout returns the section's message
+   * late, and the cancelled select returns that as its winner (it was dropped without a trace: a
+   * review found it; it failed before LateOutcome).
+   */
+  @Test
+  void aCancelledSelectReturnsTheMessageOfASectionInsideATimeout() {
+    Timer timer = Timer.manual(new ManualClock());
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    boolean[] cancelled = {false};
+    Context cx = Context.from(new CountingWaker(), () -> cancelled[0]);
+    Future<Futures.Selected<Object>> select = Futures.select(list(NEVER,
+        timer.timeout(Futures.nonCancellable(ch.receiver().recv()), Duration.ofHours(1))));
+    assertTrue(select.poll(cx).isPending());
+    cancelled[0] = true;
+    assertTrue(select.poll(cx).isPending(), "the select waits for the section in its timeout");
+    ch.sender().trySend("message");
+    Futures.Selected<Object> won = select.poll(cx).get();
+    assertEquals(1, won.index());
+    assertEquals("message", won.value());
+  }
+
+  /** The same section inside a timeout that loses: its message is reported. */
+  @Test
+  void aLosingTimeoutsSectionMessageIsReported() {
+    Timer timer = Timer.manual(new ManualClock());
+    Mpsc.Channel<String> ch = Mpsc.unbounded();
+    Context cx = new CountingWaker().context();
+    boolean[] open = {false};
+    Future<Object> later = c -> open[0] ? Poll.ready("other") : Poll.pending();
+    Future<Futures.Selected<Object>> select = Futures.select(list(
+        timer.timeout(Futures.nonCancellable(ch.receiver().recv()), Duration.ofHours(1)), later));
+    assertTrue(select.poll(cx).isPending());
+    open[0] = true;
+    assertTrue(select.poll(cx).isPending(), "the winner waits for the section to end");
+    ch.sender().trySend("message");
+    assertEquals(1, select.poll(cx).get().index());
+    assertTrue(reportedDropped(String.class), "the dropped message was reported: " + log.records);
+  }
+
+  /**
+   * An async method that caught its cancellation and returned a fallback is no section: a
+   * cancelled select still throws its cancellation, and nothing is reported.
+   */
+  @Test
+  void aFallbackReturnedAfterACancellationIsNoSectionsValue() {
+    boolean[] cancelled = {false};
+    Context cx = Context.from(new CountingWaker(), () -> cancelled[0]);
+    Future<Futures.Selected<Object>> select = Futures.select(list(NEVER, new Fallback()));
+    assertTrue(select.poll(cx).isPending());
+    cancelled[0] = true;
+    assertThrows(CancelledException.class, () -> select.poll(cx));
+    assertTrue(!reportedDropped(String.class), "not reported: " + log.records);
+  }
+
+  /** Like an async method that catches its cancellation and returns a fallback. */
+  private static final class Fallback implements Future<Object>, ForwardsCancellation {
+    @Override
+    public Poll<Object> poll(Context cx) {
+      return cx.isCancelled() ? Poll.ready("fallback") : Poll.pending();
+    }
   }
 
   /** A section's permit that nobody will see is given back, and no report is needed. */
