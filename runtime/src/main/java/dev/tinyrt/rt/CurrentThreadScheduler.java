@@ -679,7 +679,15 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
         if (done.getAsBoolean()) {
           return true;
         }
-        Task<?> task = next(++ticks % INCOMING_INTERVAL == 0);
+        boolean lookOutside = ++ticks % INCOMING_INTERVAL == 0;
+        // A deadline also ends a drive that always has a task to run (a task that wakes itself,
+        // or spawns its successor, for ever): a shutdown's graceful wait and its unwinding end on
+        // time. Looked at now and then, with the queue from outside.
+        if (lookOutside && deadlineNanos != Long.MAX_VALUE
+            && System.nanoTime() - deadlineNanos >= 0) {
+          return false;
+        }
+        Task<?> task = next(lookOutside);
         if (task != null) {
           ranSinceIdle = true;
           task.runLocal(this);
