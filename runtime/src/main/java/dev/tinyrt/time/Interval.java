@@ -67,6 +67,9 @@ public final class Interval {
     /** The sleep until the scheduled time, made on the first poll that finds the tick early. */
     private Sleep sleep;
 
+    /** The scheduled time {@link #sleep} was made for. */
+    private long sleptFor;
+
     /** Set once this tick returned: polled again it would silently be the next tick. */
     private boolean done;
 
@@ -82,8 +85,15 @@ public final class Interval {
       long scheduled = next;
       long now = timer.clock().nanoTime();
       if (now - scheduled < 0) {
+        if (sleep != null && sleptFor != scheduled) {
+          // The schedule moved since this tick's sleep was made (another tick of the interval
+          // returned meanwhile): sleep until the time this tick now stands for.
+          sleep.drop();
+          sleep = null;
+        }
         if (sleep == null) {
           sleep = (Sleep) timer.sleepUntil(scheduled);
+          sleptFor = scheduled;
         }
         if (sleep.poll(cx).isPending()) {
           return Poll.pending();
