@@ -2,9 +2,12 @@
 package dev.tinyrt.sync;
 
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.Cancellation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The state both ends of an {@link Mpsc} channel share, and the protocol between its lock-free
@@ -347,14 +350,21 @@ final class MpscState<T> {
    */
   void closeReceiving() {
     WakeList wake = new WakeList();
+    List<T> dropped;
     synchronized (this) {
       enterLocked();
       receiverClosed = true;
+      dropped = queue.isEmpty() ? List.of() : new ArrayList<>(queue);
       queue.clear();
       senders.grantAll(RECEIVER_CLOSED, wake);
       receivers.grantAll(CLOSED, wake);
     }
     wake.wakeAll();
+    // Nobody will receive them: a queued permit or guard is given back, as a combinator gives
+    // back what nobody will see.
+    for (T value : dropped) {
+      Cancellation.discard(value, /* made = */ false);
+    }
   }
 
   /** Whether the receiving side closed. */

@@ -11,6 +11,7 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.Cancellation;
 import java.lang.ref.Reference;
 import java.util.Objects;
 
@@ -85,6 +86,10 @@ public final class Oneshot {
      */
     public void send(T value) {
       Object before = receiver.complete(receiver.wrap(value), receiver.tookValue());
+      if (before == DROPPED) {
+        // The receiver is gone: nobody will see the value. A permit or guard is given back.
+        Cancellation.discard(value, /* made = */ false);
+      }
       if (!OneshotCell.completed(before)) {
         throw new IllegalStateException(before == CLOSED || before == ABANDONED
             || before == TOOK_CLOSE
@@ -207,6 +212,8 @@ public final class Oneshot {
         // writer from here on.
         if (!(s instanceof OneshotCell.Marker) && !isTookValue(s)) {
           finish(tookValue());
+          // Nobody will see the value now: a permit or guard in it is given back.
+          Cancellation.discard(unwrap(s), /* made = */ false);
         } else if (s == CLOSED || s == ABANDONED) {
           finish(TOOK_CLOSE);
         }
