@@ -335,6 +335,19 @@ public final class Interp implements Interpreter {
       handle.abort();
       return Future.ready(6L);
     }
+    if (target == task) {
+      // Its own handle: the await throws at once, where it once waited for itself for ever (a
+      // select's other branch could still win).
+      try {
+        await(handle);
+      } catch (IllegalStateException e) {
+        if (e.getMessage().contains("awaited its own JoinHandle")) {
+          return Future.ready(-8L);
+        }
+        throw e;
+      }
+      throw new AssertionError("task " + task + "'s await of its own handle returned");
+    }
     env.joinBegan(target, task);
     try {
       long v = await(handle);
