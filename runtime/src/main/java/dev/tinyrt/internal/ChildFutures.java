@@ -51,16 +51,10 @@ public final class ChildFutures {
   private Cancellation.CancelledContext cancelling;
 
   /**
-   * The child whose outcome once cancelled is kept, not discarded or logged; or -1, or {@link
-   * #FIRST_SECTION}.
+   * Whether the outcome of the first child to finish, once cancelled, with a non-cancellable
+   * section's outcome is kept, not discarded or logged ({@link #rescueFirstSection}).
    */
-  private int rescue = -1;
-
-  /**
-   * {@link #rescue}'s value that keeps the outcome of the first non-cancellable section to finish
-   * once cancelled, whichever child it is.
-   */
-  private static final int FIRST_SECTION = -2;
+  private boolean rescueSections;
 
   /** The child whose outcome was kept ({@link #rescued} or {@link #rescuedFailure}), or -1. */
   private int rescuedIndex = -1;
@@ -200,24 +194,15 @@ public final class ChildFutures {
   }
 
   /**
-   * Keeps what child {@code i} still returns or throws once cancelled (a non-cancellable section
-   * that ran to its end) for {@link #rescued} and {@link #rescuedFailure}, instead of discarding
-   * the value or logging the failure. A {@link CancelledException} is an unwinding, kept by
-   * neither.
-   *
-   * @param i the child
-   */
-  public void rescueOutcomeOf(int i) {
-    rescue = i;
-  }
-
-  /**
-   * Keeps, as {@link #rescueOutcomeOf} does, the outcome of the first child that is a {@code
-   * Futures.nonCancellable} section to finish once cancelled, whichever it is ({@link
-   * #rescuedIndex}): a cancelled select's. Sections that finish after it are discarded.
+   * Keeps what the first child to finish with a non-cancellable section's outcome once cancelled
+   * (a {@code Futures.nonCancellable} section, or a combinator that finished with one late)
+   * returns or throws, whichever child it is ({@link #rescuedIndex}), for {@link #rescued} and
+   * {@link #rescuedFailure}, instead of discarding the value or logging the failure: a timeout's
+   * or a cancelled select's outcome. Sections that finish after it are discarded. A {@link
+   * CancelledException} is an unwinding, kept by neither.
    */
   public void rescueFirstSection() {
-    rescue = FIRST_SECTION;
+    rescueSections = true;
   }
 
   /** @return the child whose outcome was kept once cancelled, or -1 */
@@ -229,8 +214,7 @@ public final class ChildFutures {
    * Whether child {@code i}'s outcome once cancelled is the one to keep; if so, it is marked kept.
    */
   private boolean rescues(int i, Future<?> f) {
-    boolean kept = rescuedIndex < 0
-        && (i == rescue || (rescue == FIRST_SECTION && endedAsSection(f)));
+    boolean kept = rescueSections && rescuedIndex < 0 && endedAsSection(f);
     if (kept) {
       rescuedIndex = i;
     }
@@ -283,16 +267,15 @@ public final class ChildFutures {
   }
 
   /**
-   * @return what the kept child ({@link #rescueOutcomeOf}, or the first section of {@link
-   *     #rescueFirstSection}) returned once cancelled, or null
+   * @return what the kept child ({@link #rescueFirstSection}) returned once cancelled, or null
    */
   public Poll<?> rescued() {
     return rescued;
   }
 
   /**
-   * @return what the kept child ({@link #rescueOutcomeOf}, or the first section of {@link
-   *     #rescueFirstSection}) threw once cancelled (but a cancellation), or null
+   * @return what the kept child ({@link #rescueFirstSection}) threw once cancelled (but a
+   *     cancellation), or null
    */
   public Throwable rescuedFailure() {
     return rescuedFailure;

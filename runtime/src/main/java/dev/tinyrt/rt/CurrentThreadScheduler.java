@@ -685,7 +685,8 @@ final class CurrentThreadScheduler implements Scheduler, IncomingQueue.Sink {
         // time. Looked at now and then, with the queue from outside.
         if (lookOutside && deadlineNanos != Long.MAX_VALUE
             && System.nanoTime() - deadlineNanos >= 0) {
-          return false;
+          removeFinished(); // the completions batched so far count, as before a park
+          return done.getAsBoolean();
         }
         Task<?> task = next(lookOutside);
         if (task != null) {

@@ -267,8 +267,8 @@ public final class Mpsc {
     }
 
     /**
-     * Closes the receiving side for every consumer: queued values are dropped, waiting receives
-     * give null, and every send fails from now on.
+     * Closes the receiving side for every consumer: queued values are dropped (a permit or guard
+     * among them given back), waiting receives give null, and every send fails from now on.
      */
     public void close() {
       state.closeReceiving();

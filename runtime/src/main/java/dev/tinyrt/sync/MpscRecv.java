@@ -6,6 +6,7 @@ import dev.tinyrt.Droppable;
 import dev.tinyrt.Future;
 import dev.tinyrt.Poll;
 import dev.tinyrt.Waker;
+import dev.tinyrt.internal.Cancellation;
 import dev.tinyrt.internal.CallSite;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -326,17 +327,22 @@ final class MpscRecv<T> extends WaitNode implements Future<T>, Droppable {
   /** The drop of a receive that waits in the queue (or was granted from it). */
   private void dropLocked() {
     Waker w = null;
+    T lost = null;
     synchronized (state) {
       state.enterLocked();
       if (state.receivers.abandon(this) == MpscState.VALUE) {
         // A value was handed to it: it goes to the next receive, or first in the queue.
         T v = value;
         value = null;
+        if (state.receiverClosed) {
+          lost = v;
+        }
         w = state.deliver(v, /* atFront = */ true);
       }
       fast = DONE;
       state.leaveLocked();
     }
     WakeList.wake(w);
+    Cancellation.discard(lost, /* made = */ false); // closed: nobody will receive it
   }
 }

@@ -211,12 +211,17 @@ final class MpscState<T> {
    */
   void redeliver(T value) {
     Waker w;
+    boolean closed;
     synchronized (this) {
       enterLocked();
+      closed = receiverClosed;
       w = deliver(value, /* atFront = */ true);
       leaveLocked();
     }
     WakeList.wake(w);
+    if (closed) {
+      Cancellation.discard(value, /* made = */ false); // nobody will receive it
+    }
   }
 
   /**
@@ -244,7 +249,7 @@ final class MpscState<T> {
   /**
    * Delivers a value: hands it to the first waiting receive, or queues it; drops it if the
    * receiver closed (only a value given back by an abandoned receive gets here then: sends check
-   * first). Lock held.
+   * first; its caller gives back a permit or guard in it, outside the lock). Lock held.
    *
    * @param atFront queue it before the others (a value given back by an abandoned receive)
    * @return the waker of the receive it was handed to, or null
@@ -252,7 +257,7 @@ final class MpscState<T> {
   @SuppressWarnings("unchecked")
   Waker deliver(T value, boolean atFront) {
     if (receiverClosed) {
-      return null; // Receiver.close() dropped the queued values; this one goes with them
+      return null; // the receiver closed: nobody will receive it (the caller gives it back)
     }
     MpscRecv<T> first = (MpscRecv<T>) receivers.peekFirst();
     if (first != null) {

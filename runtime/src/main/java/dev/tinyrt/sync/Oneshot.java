@@ -32,7 +32,8 @@ import java.util.Objects;
  * gone sender closes it).
  *
  * <p>Cancel safety: a receiver abandoned ({@link Droppable#drop()}) while waiting takes its waker
- * back, so the channel holds no waker for it, and lets go of a value sent to it.
+ * back, so the channel holds no waker for it, and lets go of a value sent to it (a permit or guard
+ * is given back, as is one sent after the drop).
  *
  * <p>A channel is two objects, 48 bytes: the receiver holds the channel's one word of state and is
  * itself the watch that notices an abandoned sender (see {@link OneshotCell}).
@@ -86,15 +87,17 @@ public final class Oneshot {
      */
     public void send(T value) {
       Object before = receiver.complete(receiver.wrap(value), receiver.tookValue());
-      if (before == DROPPED) {
-        // The receiver is gone: nobody will see the value. A permit or guard is given back.
-        Cancellation.discard(value, /* made = */ false);
-      }
-      if (!OneshotCell.completed(before)) {
-        throw new IllegalStateException(before == CLOSED || before == ABANDONED
-            || before == TOOK_CLOSE
-            ? "Oneshot.Sender.send after close(): the channel is closed and carries no value"
-            : "Oneshot.Sender.send called twice: a oneshot channel carries exactly one value");
+      // The common cases (nobody waited yet, a receiver waited) test nothing more.
+      if (before != null && !(before instanceof Waker)) {
+        if (before == DROPPED) {
+          // The receiver is gone: nobody will see the value. A permit or guard is given back.
+          Cancellation.discard(value, /* made = */ false);
+        } else {
+          throw new IllegalStateException(before == CLOSED || before == ABANDONED
+              || before == TOOK_CLOSE
+              ? "Oneshot.Sender.send after close(): the channel is closed and carries no value"
+              : "Oneshot.Sender.send called twice: a oneshot channel carries exactly one value");
+        }
       }
       // Sent: nothing to watch for any more.
       receiver.stopWatch();
@@ -188,7 +191,8 @@ public final class Oneshot {
     }
 
     /**
-     * Abandons the receive: takes back a registered waker and lets go of a value already sent.
+     * Abandons the receive: takes back a registered waker and lets go of a value already sent (a
+     * permit or guard given back).
      * Any later send keeps nothing for it.
      */
     @Override

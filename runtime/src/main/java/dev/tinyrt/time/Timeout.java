@@ -49,11 +49,9 @@ final class Timeout<T>
 
   Timeout(Future<T> future, Future<Void> deadline, Duration after) {
     this.children = new ChildFutures(List.of(future, deadline));
-    if (Cancellation.isNonCancellable(future)) {
-      // Only a section that is given to the timeout itself: an async method that returns a
-      // value after its cancellation (one that caught it) still ends in Elapsed.
-      this.children.rescueOutcomeOf(FUTURE);
-    }
+    // Only a section, or a combinator that finished with one late (LateOutcome): an async method
+    // that returns a value after its cancellation (one that caught it) still ends in Elapsed.
+    this.children.rescueFirstSection();
     this.after = after;
   }
 

@@ -12,14 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A current-thread runtime's shutdown checks its deadline only when its ready queue is empty: a
- * task chain that spawns its successor (now accepted during the graceful wait) keeps the queue
- * non-empty, so shutdown(Duration.ZERO) runs the whole chain and reports success, and an unbounded
- * chain makes close() never return. Each chain here is bounded (LINKS) so the test ends. The
- * second case (a task that wakes itself and yields) is the same loop without spawns, and already
- * failed before 3a6ff5d; the first passed before it (the chain's first spawn was refused).
- */
-/**
  * A current-thread runtime's shutdown looked at its deadline only when no task was ready: a task
  * that wakes itself for ever, or (since tasks may spawn during the graceful wait) a chain of tasks
  * each spawning its successor, kept it past any deadline; shutdown(100 ms) never returned, and

@@ -11,12 +11,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two ticks of one interval outstanding at once (the Javadoc says to await each tick before asking
- * for the next, but nothing refuses it): the second was put to sleep for the first's deadline, and
- * once the first returned it becomes the next tick, ready a whole period before that tick is due,
- * silently (a finished tick now refuses a re-poll; this misuse is neither refused nor on time).
- */
-/**
  * Two ticks of one interval awaited at once (against its Javadoc, but not refused): the second's
  * sleep was for the first's time, so once the first returned, the second was ready a whole period
  * early, carrying the next scheduled time. A tick now sleeps again when the schedule moved since
