@@ -158,7 +158,8 @@ public final class Timer {
    * within {@code duration}; {@code future} is then abandoned (an async method unwinds). A {@code
    * Futures.nonCancellable} section given as {@code future} cannot be abandoned: once the deadline
    * passed it is waited for, and its outcome, a value or an exception, is returned or thrown, late,
-   * so a message it received is not lost. Such a timeout does not bound the wait: to bound a
+   * so a message it received is not lost; so is a section's outcome that a combinator given as
+   * {@code future} (a select, another timeout) finished with late. Such a timeout does not bound the wait: to bound a
    * receive and lose nothing, time the receive itself (an {@code Mpsc} receive abandoned by a
    * timeout leaves its value in the channel).
    *
