@@ -19,6 +19,7 @@ import dev.tinyrt.time.ManualClock;
 import dev.tinyrt.time.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,23 +103,29 @@ class NonCancellableValueLostBySelectTest {
   }
 
   /**
-   * Another child wins while the section waits: the select returns the winner once the section
-   * ended, and the section's message, which nobody can be given, is reported.
+   * Selects between {@code section} (given the receive) and a future that wins first, sends the
+   * message once the winner waits for the section to end, and checks the winner is returned and
+   * the section's message, which nobody can be given, reported.
    */
-  @Test
-  void aLosingSectionsMessageIsReported() {
+  private void assertALosingSectionsMessageIsReported(
+      Function<Future<String>, Future<?>> section) {
     Mpsc.Channel<String> ch = Mpsc.unbounded();
     Context cx = new CountingWaker().context();
     boolean[] open = {false};
     Future<Object> later = c -> open[0] ? Poll.ready("other") : Poll.pending();
     Future<Futures.Selected<Object>> select =
-        Futures.select(list(Futures.nonCancellable(ch.receiver().recv()), later));
+        Futures.select(list(section.apply(ch.receiver().recv()), later));
     assertTrue(select.poll(cx).isPending());
     open[0] = true;
     assertTrue(select.poll(cx).isPending(), "the winner waits for the section to end");
     ch.sender().trySend("message");
     assertEquals(1, select.poll(cx).get().index());
     assertTrue(reportedDropped(String.class), "the dropped message was reported: " + log.records);
+  }
+
+  @Test
+  void aLosingSectionsMessageIsReported() {
+    assertALosingSectionsMessageIsReported(Futures::nonCancellable);
   }
 
   /** A cancelled joinAll cannot return its section's value without the others': reported. */
@@ -162,18 +169,8 @@ class NonCancellableValueLostBySelectTest {
   @Test
   void aLosingTimeoutsSectionMessageIsReported() {
     Timer timer = Timer.manual(new ManualClock());
-    Mpsc.Channel<String> ch = Mpsc.unbounded();
-    Context cx = new CountingWaker().context();
-    boolean[] open = {false};
-    Future<Object> later = c -> open[0] ? Poll.ready("other") : Poll.pending();
-    Future<Futures.Selected<Object>> select = Futures.select(list(
-        timer.timeout(Futures.nonCancellable(ch.receiver().recv()), Duration.ofHours(1)), later));
-    assertTrue(select.poll(cx).isPending());
-    open[0] = true;
-    assertTrue(select.poll(cx).isPending(), "the winner waits for the section to end");
-    ch.sender().trySend("message");
-    assertEquals(1, select.poll(cx).get().index());
-    assertTrue(reportedDropped(String.class), "the dropped message was reported: " + log.records);
+    assertALosingSectionsMessageIsReported(
+        recv -> timer.timeout(Futures.nonCancellable(recv), Duration.ofHours(1)));
   }
 
   /**
