@@ -98,8 +98,7 @@ public final class Futures {
    */
   @SafeVarargs
   public static <T> Future<T> race(Future<? extends T>... futures) {
-    Future<Selected<T>> select = select(Arrays.asList(futures));
-    return new Race<>(select);
+    return new Race<>((Select<T>) select(Arrays.asList(futures)));
   }
 
   /**
@@ -335,8 +334,8 @@ public final class Futures {
   private static final class Race<T>
       implements Future<T>, ForwardsCancellation, DiscardsOwnValue, LateOutcome {
 
-    /** The select that does the work (a {@link Select}). */
-    private final Future<Selected<T>> select;
+    /** The select that does the work. */
+    private final Select<T> select;
 
     /** The winner's index once the select returned, to give its value back; or -1. */
     private int winner = -1;
@@ -344,7 +343,7 @@ public final class Futures {
     /** Set once this returned or threw. */
     private boolean finished;
 
-    Race(Future<Selected<T>> select) {
+    Race(Select<T> select) {
       this.select = select;
     }
 
@@ -369,17 +368,17 @@ public final class Futures {
     /** For task dumps: the select that does the work, named a race. */
     @Override
     public String toString() {
-      return select.toString().replace("Futures.select", "Futures.race");
+      return "Futures.race of " + select.children.describe();
     }
 
     @Override
     public boolean finishedLate() {
-      return ((LateOutcome) select).finishedLate();
+      return select.finishedLate();
     }
 
     @Override
     public boolean discardValue(Object value) {
-      return winner >= 0 && ((DiscardsOwnValue) select).discardValue(new Selected<>(winner, value));
+      return winner >= 0 && select.discardValue(new Selected<>(winner, value));
     }
   }
 }

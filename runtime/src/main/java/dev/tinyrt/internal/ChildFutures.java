@@ -239,12 +239,13 @@ public final class ChildFutures {
    */
   private void discardAfterCancel(int i, Future<?> section, Object value) {
     if (!discard(i, value) && value != null && endedAsSection(section)) {
-      System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, "a Futures.nonCancellable "
-          + "section finished with a value (a " + value.getClass().getName() + ") after the "
-          + "combinator it was given to had given up on it (another child won, a sibling failed, "
-          + "or the task was cancelled): nobody will see the value, and it is dropped. Await such "
-          + "a section on its own, not inside a select or joinAll, or give it to a timeout, "
-          + "which returns its value late");
+      System.getLogger("dev.tinyrt").log(System.Logger.Level.WARNING, CallSite.withUserCode(
+          "a Futures.nonCancellable section (" + SafeText.of(section) + ") finished with a value "
+          + "(a " + value.getClass().getName() + ") after the combinator it was given to had "
+          + "given up on it (another child won, a sibling failed, or the task was cancelled): "
+          + "nobody will see the value, and it is dropped", "awaited in")
+          + ". Await such a section on its own, not inside a select or joinAll, or give it to a "
+          + "timeout, which returns its value late");
     }
   }
 

@@ -106,9 +106,9 @@ public final class Semaphore {
       } else if (saturate) {
         available = Long.MAX_VALUE;
       } else {
-        throw new IllegalArgumentException("release(" + n + ") would take the semaphore past "
-            + "Long.MAX_VALUE free permits (" + available + " are free): release only permits "
-            + "you took, or create it with the count it needs");
+        throw new IllegalArgumentException(CallSite.withUserCode("release(" + n + ") would take "
+            + "the semaphore past Long.MAX_VALUE free permits (" + available + " are free)", "in")
+            + ": release only permits you took, or create it with the count it needs");
       }
       grant(wake);
     }
